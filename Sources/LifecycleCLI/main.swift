@@ -1,0 +1,2 @@
+import Warehouse
+print(WarehouseInfo.sqlFiles.count)

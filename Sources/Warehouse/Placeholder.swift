@@ -1,0 +1,1 @@
+public enum WarehouseInfo { public static let sqlFiles = EmbeddedSQL.files }
