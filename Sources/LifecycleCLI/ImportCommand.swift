@@ -1,0 +1,174 @@
+import ArgumentParser
+import Foundation
+import Warehouse
+
+/// `lifecycle import orders|events|users FILE...`.
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import order dumps, event logs or user lists (streaming, idempotent, every bad row kept).",
+        subcommands: [ImportOrders.self, ImportEvents.self, ImportUsers.self]
+    )
+}
+
+struct ImportOrders: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "orders", abstract: "Import order lines (online-retail, cdnow or csv layout).")
+    @OptionGroup var options: ImportArguments
+    func run() throws { try options.run(kind: .orders) }
+}
+
+struct ImportEvents: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "events", abstract: "Import behavioural events from CSV (views, carts, purchases, reviews...).")
+    @OptionGroup var options: ImportArguments
+    func run() throws { try options.run(kind: .events) }
+}
+
+struct ImportUsers: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "users", abstract: "Import users (customers) from CSV.")
+    @OptionGroup var options: ImportArguments
+    func run() throws { try options.run(kind: .users) }
+}
+
+extension ImportFormat: ExpressibleByArgument {}
+extension TextEncoding: ExpressibleByArgument {}
+extension DateOrder: ExpressibleByArgument {}
+
+/// The options shared by the import subcommands.
+struct ImportArguments: ParsableArguments {
+    @Argument(help: "Files to import, in order; '-' reads standard input; .gz files are decompressed on the fly.")
+    var files: [String]
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: "Source layout: online-retail, cdnow or csv (default: csv; online-retail for orders named like online_retail*).")
+    var format: ImportFormat?
+
+    @Option(help: ArgumentHelp("Time zone of wall-clock times in the source, e.g. Europe/London (required unless every timestamp has an offset).", valueName: "zone"))
+    var timezone: String?
+
+    @Option(help: ArgumentHelp("Currency of amounts when the source names none (default GBP for online-retail, USD for cdnow).", valueName: "code"))
+    var currency: String?
+
+    @Option(name: .customLong("map"), help: ArgumentHelp("Map a field to a CSV column, e.g. --map order_id=Invoice (repeatable; csv format).", valueName: "field=column"))
+    var mappings: [String] = []
+
+    @Option(help: "Text encoding: utf-8, latin-1 or auto (default: auto for online-retail, utf-8 otherwise).")
+    var encoding: TextEncoding?
+
+    @Option(name: .customLong("date-order"), help: "Order of slashed dates like 12/1/2010: mdy or dmy.")
+    var dateOrder: DateOrder = .monthFirst
+
+    @Option(help: "Field separator for csv (one character; 'tab' for tabs).")
+    var delimiter: String = ","
+
+    @Flag(help: "Stop at the first rejected row (exit status 1).")
+    var strict = false
+
+    @Option(help: ArgumentHelp("Also write every rejected row (file, line, reason, raw text) to this CSV file.", valueName: "file"))
+    var rejects: String?
+
+    @Option(name: .customLong("batch-size"), help: "Rows per transaction.")
+    var batchSize = 50_000
+
+    @Flag(help: "Print the summary as JSON on standard output.")
+    var json = false
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("give at least one file (or '-' for standard input)") }
+        if let timezone, TimeZone(identifier: timezone) == nil {
+            throw ValidationError("--timezone \(timezone) is not a known time zone (try Europe/London, UTC, America/New_York)")
+        }
+        if (format == .onlineRetail || format == .cdnow) && timezone == nil {
+            throw ValidationError("--timezone is required for --format \(format!.rawValue): its times carry no zone (Europe/London for the UCI Online Retail data)")
+        }
+        if parsedDelimiter == nil { throw ValidationError("--delimiter must be one ASCII character or 'tab'") }
+        for mapping in mappings where mapping.split(separator: "=", maxSplits: 1).count != 2 {
+            throw ValidationError("--map \(mapping): expected field=column")
+        }
+        if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
+        if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input ('-') can be read only once") }
+    }
+
+    private var parsedDelimiter: UInt8? {
+        if delimiter == "tab" || delimiter == "\\t" { return 0x09 }
+        guard delimiter.utf8.count == 1, let byte = delimiter.utf8.first, byte < 0x80 else { return nil }
+        return byte
+    }
+
+    func run(kind: ImportKind) throws {
+        let warehouse = try database.open()
+        var map: [String: String] = [:]
+        for mapping in mappings {
+            let parts = mapping.split(separator: "=", maxSplits: 1).map(String.init)
+            map[parts[0]] = parts[1]
+        }
+        let options = ImportOptions(kind: kind, format: format ?? .csv, timeZone: timezone.flatMap(TimeZone.init(identifier:)),
+                                    currency: currency, columnMap: map, encoding: encoding, dateOrder: dateOrder,
+                                    delimiter: parsedDelimiter ?? UInt8(ascii: ","), strict: strict, batchSize: batchSize)
+        var summaries: [ImportSummary] = []
+        var failure: Error?
+        for file in files {
+            let bar = isTerminal(STDERR_FILENO) && !json ? ProgressBar(label: file) : nil
+            do {
+                let summary = try warehouse.importFile(file, options: options, progress: bar.map { bar in { bar.update($0) } })
+                bar?.finish()
+                summaries.append(summary)
+                if !json { printError(SummaryText.line(for: summary)) }
+            } catch {
+                bar?.finish()
+                failure = error
+                break
+            }
+        }
+        if let rejects { try writeRejects(to: rejects, warehouse: warehouse, summaries: summaries) }
+        if json { print(SummaryText.json(for: summaries)) }
+        if let failure { throw ImportFailure(message: "\(failure)") }
+    }
+
+    private func writeRejects(to path: String, warehouse: Warehouse, summaries: [ImportSummary]) throws {
+        var table = Table(columns: ["file", "line", "reason", "raw"], rows: [])
+        for summary in summaries {
+            for reject in try warehouse.rejects(importID: summary.importID) {
+                table.rows.append([summary.file, String(reject.line), reject.reason, reject.raw])
+            }
+        }
+        do {
+            try table.rendered(as: .csv).write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            throw ValidationError("cannot write --rejects \(path): \(error.localizedDescription)")
+        }
+        printError("rejected rows written to \(path) (\(table.rows.count))")
+    }
+}
+
+/// A failed import, printed as `lifecycle: file:line: reason` with exit status 1.
+struct ImportFailure: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
+
+/// The closing summary of an import.
+enum SummaryText {
+    static func line(for summary: ImportSummary) -> String {
+        let c = summary.counts
+        var text = "\(summary.file): read \(grouped(c.read)), loaded \(grouped(c.loaded)), duplicates \(grouped(c.duplicate)), rejected \(grouped(c.rejected))"
+        if summary.kind == .orders {
+            text += "; new orders \(grouped(c.ordersCreated)) (guest \(grouped(c.guestOrders)), returns \(grouped(c.returnOrders)))"
+        }
+        text += String(format: "; %.2f s, %@ rows/s", summary.elapsed, grouped(Int(summary.rowsPerSecond.rounded())))
+        if summary.resumedAfter > 0 { text += " (resumed after \(grouped(summary.resumedAfter)) rows of an interrupted run)" }
+        if c.rejected > 0 { text += "\n  rejected rows: `sqlite3 DB \"SELECT line, reason FROM import_rejects WHERE import_id = \(summary.importID)\"` or --rejects FILE" }
+        return text
+    }
+
+    static func json(for summaries: [ImportSummary]) -> String {
+        let objects: [[String: Any]] = summaries.map {
+            ["import_id": $0.importID, "file": $0.file, "kind": $0.kind.rawValue, "format": $0.format.rawValue,
+             "read": $0.counts.read, "loaded": $0.counts.loaded, "duplicates": $0.counts.duplicate, "rejected": $0.counts.rejected,
+             "orders_created": $0.counts.ordersCreated, "guest_orders": $0.counts.guestOrders, "return_orders": $0.counts.returnOrders,
+             "resumed_after": $0.resumedAfter, "seconds": $0.elapsed, "rows_per_second": $0.rowsPerSecond]
+        }
+        let data = (try? JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+}

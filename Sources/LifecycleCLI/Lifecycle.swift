@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// The `lifecycle` command: a customer lifecycle warehouse in one SQLite file.
+@main
+struct Lifecycle: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lifecycle",
+        abstract: "A customer lifecycle warehouse in one SQLite file: import order dumps and event logs, and ask what they say.",
+        subcommands: [
+            DemoCommand.self, GenerateCommand.self, ImportCommand.self, MigrateCommand.self, StatusCommand.self,
+        ]
+    )
+}

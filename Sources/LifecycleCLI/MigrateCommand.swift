@@ -1,0 +1,25 @@
+import ArgumentParser
+import Warehouse
+
+/// `lifecycle migrate`: bring the database to this build's schema version.
+struct MigrateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Create the warehouse or apply pending schema migrations.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        let warehouse: Warehouse
+        do {
+            warehouse = try Warehouse(path: database.path, migrate: false)
+        } catch {
+            throw ValidationError("cannot migrate \(database.path): \(error)")
+        }
+        let applied = try warehouse.migrate()
+        let version = try warehouse.status().schemaVersion
+        if applied.isEmpty {
+            print("\(database.path): schema is up to date at version \(version)")
+        } else {
+            print("\(database.path): applied \(applied.joined(separator: ", ")); schema version \(version)")
+        }
+    }
+}

@@ -1,2 +1,0 @@
-import Warehouse
-print(WarehouseInfo.sqlFiles.count)

@@ -1,0 +1,34 @@
+/// Resolves the csv format's fields to columns: `--map field=column` where given, otherwise a
+/// column named like the field (or one of its usual aliases).
+struct CSVFieldMap {
+    struct Field {
+        let name: String
+        let aliases: [String]
+        let required: Bool
+    }
+
+    private(set) var columns: [String: Int] = [:]
+    let width: Int
+
+    init(header: HeaderMap, fields: [Field], map: [String: String], file: String) throws {
+        let known = Set(fields.map(\.name))
+        for key in map.keys where !known.contains(key) {
+            throw ImportError(file: file, line: nil, reason: "--map names an unknown field '\(key)'; fields are: \(fields.map(\.name).joined(separator: ", "))")
+        }
+        for field in fields {
+            if let column = map[field.name] {
+                guard let index = header.index(of: [column]) else {
+                    throw ImportError(file: file, line: 1, reason: "--map \(field.name)=\(column): the header has no column '\(column)' (found: \(header.names.joined(separator: ", ")))")
+                }
+                columns[field.name] = index
+            } else if let index = header.index(of: [field.name] + field.aliases) {
+                columns[field.name] = index
+            } else if field.required {
+                throw ImportError(file: file, line: 1, reason: "no column for required field '\(field.name)': add --map \(field.name)=COLUMN (header: \(header.names.joined(separator: ", ")))")
+            }
+        }
+        width = header.names.count
+    }
+
+    subscript(name: String) -> Int? { columns[name] }
+}

@@ -1,0 +1,100 @@
+/// Orders or order lines from any CSV: one row per line (or per order, with an `amount` and no
+/// product). Fields: order_id, ordered_at (required); customer_id, product_id, product_name,
+/// quantity (default 1), unit_price or amount, currency, country, kind (purchase/return...).
+struct CSVOrderDecoder: OrderRowDecoder {
+    static let fields: [CSVFieldMap.Field] = [
+        .init(name: "order_id", aliases: ["order", "invoice", "invoice_no", "order_ref"], required: true),
+        .init(name: "ordered_at", aliases: ["order_date", "date", "created_at", "timestamp"], required: true),
+        .init(name: "customer_id", aliases: ["user_id", "customer"], required: false),
+        .init(name: "product_id", aliases: ["sku", "stock_code"], required: false),
+        .init(name: "product_name", aliases: ["description"], required: false),
+        .init(name: "quantity", aliases: ["qty"], required: false),
+        .init(name: "unit_price", aliases: ["price"], required: false),
+        .init(name: "amount", aliases: ["total", "line_total", "value"], required: false),
+        .init(name: "currency", aliases: [], required: false),
+        .init(name: "country", aliases: [], required: false),
+        .init(name: "kind", aliases: ["status", "type"], required: false),
+    ]
+
+    let file: String
+    let zone: ZoneConverter?
+    let dateOrder: DateOrder
+    let currency: String?
+    let map: [String: String]
+    private var columns: CSVFieldMap?
+
+    init(file: String, zone: ZoneConverter?, dateOrder: DateOrder, currency: String?, map: [String: String]) {
+        self.file = file
+        self.zone = zone
+        self.dateOrder = dateOrder
+        self.currency = currency
+        self.map = map
+    }
+
+    mutating func readHeader(_ reader: CSVReader, text: FieldText) throws -> Bool {
+        guard try reader.next() else { throw ImportError(file: file, line: nil, reason: "the file is empty (expected a header line)") }
+        let columns = try CSVFieldMap(header: HeaderMap(reader: reader, text: text), fields: Self.fields, map: map, file: file)
+        guard columns["unit_price"] != nil || columns["amount"] != nil else {
+            throw ImportError(file: file, line: 1, reason: "no unit_price or amount column: add --map unit_price=COLUMN or --map amount=COLUMN")
+        }
+        guard columns["currency"] != nil || currency != nil else {
+            throw ImportError(file: file, line: nil, reason: "no currency column: add --currency CODE or --map currency=COLUMN")
+        }
+        self.columns = columns
+        return false
+    }
+
+    func decode(_ reader: CSVReader, text: FieldText) -> Result<OrderLineInput, RowRejection> {
+        guard let columns else { preconditionFailure("readHeader runs first") }
+        guard reader.fieldCount == columns.width else {
+            return .failure(RowRejection(reason: "expected \(columns.width) fields, found \(reader.fieldCount)"))
+        }
+        func string(_ field: String) -> String?? { columns[field].map { text.trimmed($0) } }
+        guard let orderIndex = columns["order_id"], let orderRef = text.trimmed(orderIndex), !orderRef.isEmpty else {
+            return .failure(RowRejection(reason: "order_id is empty or not valid text"))
+        }
+        let at: Int64
+        switch FieldParse.instant(reader, columns["ordered_at"]!, "ordered_at", zone: zone, dateOrder: dateOrder) {
+        case .success(let v): at = v
+        case .failure(let e): return .failure(e)
+        }
+        var quantity: Int64 = 1
+        if let index = columns["quantity"], !text.isBlank(index) {
+            switch FieldParse.integer(reader, index, "quantity") { case .success(let v): quantity = v; case .failure(let e): return .failure(e) }
+        }
+        var unitPrice: Int64?
+        if let index = columns["unit_price"], !text.isBlank(index) {
+            switch FieldParse.decimal(reader, index, "unit_price") { case .success(let v): unitPrice = v; case .failure(let e): return .failure(e) }
+        }
+        var amount: Int64
+        if let index = columns["amount"], !text.isBlank(index) {
+            switch FieldParse.decimal(reader, index, "amount") { case .success(let v): amount = v; case .failure(let e): return .failure(e) }
+        } else if let unitPrice {
+            switch FieldParse.amount(quantity: quantity, unitPrice: unitPrice) { case .success(let v): amount = v; case .failure(let e): return .failure(e) }
+        } else {
+            return .failure(RowRejection(reason: "neither unit_price nor amount is given"))
+        }
+        guard let customer = string("customer_id"), let product = string("product_id"), let name = string("product_name"),
+              let currencyText = string("currency"), let country = string("country"), let kindText = string("kind") else {
+            return .failure(RowRejection(reason: "a field is not valid UTF-8 (try --encoding latin-1 or auto)"))
+        }
+        guard let rowCurrency = (currencyText?.isEmpty == false ? currencyText : nil) ?? currency else {
+            return .failure(RowRejection(reason: "currency is empty and no --currency was given"))
+        }
+        let kind: OrderKind
+        switch kindText?.lowercased() {
+        case nil, "": kind = quantity < 0 || amount < 0 ? .return : .purchase
+        case "purchase", "sale", "order", "completed", "paid": kind = .purchase
+        case "return", "refund", "cancellation", "cancelled", "canceled": kind = .return
+        case "adjustment": kind = .adjustment
+        case "write_off", "writeoff": kind = .writeOff
+        case let other?: return .failure(RowRejection(reason: "kind '\(other)' is not purchase, return, adjustment or write_off"))
+        }
+        let productRef = product?.isEmpty == false ? product : nil
+        return .success(OrderLineInput(
+            orderRef: orderRef, customerRef: customer.flatMap(FieldParse.customerRef), at: at, kind: kind,
+            productRef: productRef, productName: name?.isEmpty == false ? name : nil, isMerchandise: true,
+            description: name?.isEmpty == false ? name : nil, quantity: quantity, unitPriceMicros: unitPrice,
+            amountMicros: amount, country: country?.isEmpty == false ? country : nil, currency: rowCurrency.uppercased()))
+    }
+}

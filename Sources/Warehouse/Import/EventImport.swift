@@ -1,0 +1,98 @@
+import Foundation
+import SQLiteStore
+
+/// One behavioural event as read from a CSV event log.
+struct EventInput {
+    var externalID: String
+    var userRef: String?
+    var at: Int64
+    var type: String
+    var productRef: String?
+    var valueMicros: Int64?
+    var properties: String?
+}
+
+/// Events from any CSV. Fields: occurred_at, type (required); event_id, user_id, product_id,
+/// value, properties (a JSON object). Without an event_id column, an event's identity is a hash
+/// of its content, so re-importing the same log adds nothing.
+struct CSVEventDecoder {
+    static let fields: [CSVFieldMap.Field] = [
+        .init(name: "event_id", aliases: ["id", "event"], required: false),
+        .init(name: "user_id", aliases: ["customer_id", "user", "customer"], required: false),
+        .init(name: "occurred_at", aliases: ["timestamp", "time", "event_time", "created_at"], required: true),
+        .init(name: "type", aliases: ["event_type", "event_name", "name"], required: true),
+        .init(name: "product_id", aliases: ["sku", "stock_code", "item_id"], required: false),
+        .init(name: "value", aliases: ["amount", "score"], required: false),
+        .init(name: "properties", aliases: ["props", "attributes"], required: false),
+    ]
+
+    let file: String
+    let zone: ZoneConverter?
+    let dateOrder: DateOrder
+    private let columns: CSVFieldMap
+
+    init(reader: CSVReader, text: FieldText, file: String, zone: ZoneConverter?, dateOrder: DateOrder, map: [String: String]) throws {
+        guard try reader.next() else { throw ImportError(file: file, line: nil, reason: "the file is empty (expected a header line)") }
+        columns = try CSVFieldMap(header: HeaderMap(reader: reader, text: text), fields: Self.fields, map: map, file: file)
+        self.file = file
+        self.zone = zone
+        self.dateOrder = dateOrder
+    }
+
+    func decode(_ reader: CSVReader, text: FieldText) -> Result<EventInput, RowRejection> {
+        guard reader.fieldCount == columns.width else {
+            return .failure(RowRejection(reason: "expected \(columns.width) fields, found \(reader.fieldCount)"))
+        }
+        func string(_ field: String) -> String?? { columns[field].map { text.trimmed($0) } }
+        guard let eventID = string("event_id"), let user = string("user_id"), let typeText = string("type"),
+              let product = string("product_id"), let propertiesText = string("properties") else {
+            return .failure(RowRejection(reason: "a field is not valid UTF-8 (try --encoding latin-1 or auto)"))
+        }
+        guard let type = typeText, !type.isEmpty else { return .failure(RowRejection(reason: "type is empty")) }
+        let at: Int64
+        switch FieldParse.instant(reader, columns["occurred_at"]!, "occurred_at", zone: zone, dateOrder: dateOrder) {
+        case .success(let v): at = v
+        case .failure(let e): return .failure(e)
+        }
+        var value: Int64?
+        if let index = columns["value"], !text.isBlank(index) {
+            switch FieldParse.decimal(reader, index, "value") { case .success(let v): value = v; case .failure(let e): return .failure(e) }
+        }
+        var properties: String?
+        if let json = propertiesText, !json.isEmpty {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)), object is [String: Any] else {
+                return .failure(RowRejection(reason: "properties is not a JSON object"))
+            }
+            properties = json
+        }
+        let userRef = user.flatMap(FieldParse.customerRef)
+        let productRef = product?.isEmpty == false ? product : nil
+        let externalID: String
+        if let eventID, !eventID.isEmpty {
+            externalID = eventID
+        } else {
+            var hash = StableHash()
+            hash.add(userRef); hash.add(at); hash.add(type); hash.add(productRef); hash.add(value); hash.add(properties)
+            externalID = "h:" + String(UInt64(bitPattern: hash.value), radix: 16)
+        }
+        return .success(EventInput(externalID: externalID, userRef: userRef, at: at, type: type,
+                                   productRef: productRef, valueMicros: value, properties: properties))
+    }
+}
+
+/// Inserts events once by external id; users and products they name are created when new.
+struct EventWriter {
+    let db: Connection
+    let importID: Int64
+    let entities: EntityResolver
+
+    func write(_ event: EventInput) throws -> Bool {
+        let userID = try event.userRef.map { try entities.user($0, country: nil) }
+        let productID = try event.productRef.map { try entities.product($0, name: nil, isMerchandise: true) }
+        try db.run("""
+            INSERT INTO events (external_id, user_id, occurred_at, type, product_id, value_micros, properties, import_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (external_id) DO NOTHING
+            """, event.externalID, userID, event.at, event.type, productID, event.valueMicros, event.properties, importID)
+        return db.changes == 1
+    }
+}

@@ -1,0 +1,15 @@
+/// Running counts of one import; `read == loaded + duplicate + rejected` at every commit.
+public struct ImportCounts: Sendable, Equatable {
+    public var read = 0
+    public var loaded = 0
+    public var duplicate = 0
+    public var rejected = 0
+    public var ordersCreated = 0
+    public var guestOrders = 0
+    public var returnOrders = 0
+
+    public init() {}
+
+    /// Whether the counts reconcile.
+    public var isBalanced: Bool { read == loaded + duplicate + rejected }
+}

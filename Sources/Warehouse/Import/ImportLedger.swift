@@ -1,0 +1,82 @@
+import Foundation
+import SQLiteStore
+
+/// The `imports` and `import_rejects` bookkeeping of one import run.
+struct ImportLedger {
+    let db: Connection
+    let id: Int64
+    /// Rows an interrupted earlier run of this same import already committed.
+    let alreadyDone: Int
+    /// Counts as committed so far (those of the interrupted run when resuming).
+    let startCounts: ImportCounts
+    let resumed: Bool
+
+    /// Starts a new import row, or takes over the row of a killed run of the same file with the
+    /// same options (identified by SHA-256), so the re-run continues where it stopped.
+    static func begin(db: Connection, kind: ImportKind, format: ImportFormat, fileName: String,
+                      size: Int64?, sha256: String?, options: String) throws -> ImportLedger {
+        let now = Int64(Date().timeIntervalSince1970)
+        let pid = Int64(getpid())
+        return try db.transaction(.immediate) {
+            if let sha256 {
+                let rows = try db.query("""
+                    SELECT id, pid, rows_read, rows_loaded, rows_duplicate, rows_rejected, orders_created, guest_orders, return_orders
+                    FROM imports WHERE sha256 = ? AND kind = ? AND format = ? AND options = ? AND status = 'running'
+                    ORDER BY id DESC LIMIT 1
+                    """, sha256, kind.rawValue, format.rawValue, options)
+                if let row = rows.first {
+                    let otherPID = row[1].int64 ?? 0
+                    if otherPID != pid, otherPID > 0, kill(pid_t(otherPID), 0) == 0 {
+                        throw ImportError(file: fileName, line: nil, reason: "another lifecycle process (pid \(otherPID)) is importing this file right now (import \(row[0]))")
+                    }
+                    var counts = ImportCounts()
+                    counts.read = Int(row[2].int64 ?? 0)
+                    counts.loaded = Int(row[3].int64 ?? 0)
+                    counts.duplicate = Int(row[4].int64 ?? 0)
+                    counts.rejected = Int(row[5].int64 ?? 0)
+                    counts.ordersCreated = Int(row[6].int64 ?? 0)
+                    counts.guestOrders = Int(row[7].int64 ?? 0)
+                    counts.returnOrders = Int(row[8].int64 ?? 0)
+                    let id = row[0].int64 ?? 0
+                    try db.run("UPDATE imports SET pid = ?, resumed = resumed + 1 WHERE id = ?", pid, id)
+                    return ImportLedger(db: db, id: id, alreadyDone: counts.read, startCounts: counts, resumed: true)
+                }
+            }
+            try db.run("""
+                INSERT INTO imports (kind, format, file_name, file_size, sha256, options, status, pid, started_at)
+                VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?)
+                """, kind.rawValue, format.rawValue, fileName, size, sha256, options, pid, now)
+            return ImportLedger(db: db, id: db.lastInsertRowID, alreadyDone: 0, startCounts: ImportCounts(), resumed: false)
+        }
+    }
+
+    /// Stores a rejected row.
+    func reject(line: Int, reason: String, raw: String) throws {
+        try db.run("INSERT INTO import_rejects (import_id, line, reason, raw) VALUES (?, ?, ?, ?)", id, line, reason, raw)
+    }
+
+    /// Records the counts; runs inside the batch's transaction so they match what is committed.
+    func checkpoint(_ counts: ImportCounts) throws {
+        try db.run("""
+            UPDATE imports SET rows_read = ?, rows_loaded = ?, rows_duplicate = ?, rows_rejected = ?,
+                orders_created = ?, guest_orders = ?, return_orders = ? WHERE id = ?
+            """, counts.read, counts.loaded, counts.duplicate, counts.rejected,
+            counts.ordersCreated, counts.guestOrders, counts.returnOrders, id)
+    }
+
+    /// Marks the import finished (inside the last batch's transaction).
+    func finish(sha256: String?, size: Int64) throws {
+        try db.run("""
+            UPDATE imports SET status = 'finished', finished_at = ?, sha256 = coalesce(sha256, ?),
+                file_size = coalesce(file_size, ?) WHERE id = ?
+            """, Int64(Date().timeIntervalSince1970), sha256, size, id)
+    }
+
+    /// Marks the import failed with a message, in its own transaction.
+    func fail(_ message: String) throws {
+        try db.transaction(.immediate) {
+            try db.run("UPDATE imports SET status = 'failed', finished_at = ?, error = ? WHERE id = ?",
+                       Int64(Date().timeIntervalSince1970), message, id)
+        }
+    }
+}

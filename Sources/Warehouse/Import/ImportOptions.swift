@@ -1,0 +1,73 @@
+import Foundation
+
+/// What an import loads.
+public enum ImportKind: String, Sendable, CaseIterable {
+    case orders, events, users
+}
+
+/// A source layout the importer understands (documented in docs/FORMATS.md).
+public enum ImportFormat: String, Sendable, CaseIterable {
+    /// UCI Online Retail and Online Retail II invoice lines (also the Kaggle export).
+    case onlineRetail = "online-retail"
+    /// The CDNOW master and sample purchase logs of the buy-till-you-die literature.
+    case cdnow
+    /// Any CSV, with `--map field=column`.
+    case csv
+}
+
+/// How field bytes become text.
+public enum TextEncoding: String, Sendable, CaseIterable {
+    /// UTF-8; a field that is not valid UTF-8 rejects its row.
+    case utf8 = "utf-8"
+    /// ISO-8859-1: every byte is one character.
+    case latin1 = "latin-1"
+    /// UTF-8 where valid, otherwise the field is read as ISO-8859-1 (for exports of unknown encoding).
+    case auto
+}
+
+/// Everything that decides how one file is read and loaded.
+public struct ImportOptions: Sendable {
+    public var kind: ImportKind
+    public var format: ImportFormat
+    /// Zone of wall-clock times in the source; required unless every timestamp carries an offset.
+    public var timeZone: TimeZone?
+    /// Currency of amounts when the source does not name one (ISO 4217 code).
+    public var currency: String?
+    /// `field=column` pairs for the csv format.
+    public var columnMap: [String: String]
+    public var encoding: TextEncoding
+    public var dateOrder: DateOrder
+    /// Field separator for the csv format.
+    public var delimiter: UInt8
+    /// Stop at the first rejected row.
+    public var strict: Bool
+    /// Rows per transaction.
+    public var batchSize: Int
+
+    public init(kind: ImportKind, format: ImportFormat, timeZone: TimeZone? = nil, currency: String? = nil,
+                columnMap: [String: String] = [:], encoding: TextEncoding? = nil, dateOrder: DateOrder = .monthFirst,
+                delimiter: UInt8 = UInt8(ascii: ","), strict: Bool = false, batchSize: Int = 50_000) {
+        self.kind = kind
+        self.format = format
+        self.timeZone = timeZone
+        self.currency = currency
+        self.columnMap = columnMap
+        self.encoding = encoding ?? (format == .onlineRetail ? .auto : .utf8)
+        self.dateOrder = dateOrder
+        self.delimiter = delimiter
+        self.strict = strict
+        self.batchSize = batchSize
+    }
+
+    /// The options that change what a file's rows become, as canonical JSON: stored with the
+    /// import, and compared to tell whether a killed import of the same file can be resumed.
+    public var canonicalJSON: String {
+        var object: [String: Any] = ["encoding": encoding.rawValue, "date_order": dateOrder.rawValue,
+                                     "delimiter": String(UnicodeScalar(delimiter))]
+        if let timeZone { object["timezone"] = timeZone.identifier }
+        if let currency { object["currency"] = currency }
+        if !columnMap.isEmpty { object["map"] = columnMap }
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

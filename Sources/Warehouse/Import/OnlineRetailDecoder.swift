@@ -1,0 +1,75 @@
+/// The UCI Online Retail layout (`InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,
+/// CustomerID,Country`), Online Retail II (`Invoice,…,Price,Customer ID,…`) and the Kaggle export
+/// (Latin-1, `12/1/2010 8:26` dates, `13085.0` ids). Columns are found by header name.
+struct OnlineRetailDecoder: OrderRowDecoder {
+    let file: String
+    let zone: ZoneConverter?
+    let dateOrder: DateOrder
+    let currency: String
+    private var invoice = 0, stockCode = 0, description = 0, quantity = 0, date = 0, price = 0, customer = 0, country = 0
+    private var width = 0
+
+    init(file: String, zone: ZoneConverter?, dateOrder: DateOrder, currency: String) {
+        self.file = file
+        self.zone = zone
+        self.dateOrder = dateOrder
+        self.currency = currency
+    }
+
+    mutating func readHeader(_ reader: CSVReader, text: FieldText) throws -> Bool {
+        guard try reader.next() else { throw ImportError(file: file, line: nil, reason: "the file is empty (expected an Online Retail header)") }
+        let header = HeaderMap(reader: reader, text: text)
+        invoice = try header.require("invoice", candidates: ["InvoiceNo", "Invoice"], file: file)
+        stockCode = try header.require("stock code", candidates: ["StockCode"], file: file)
+        description = try header.require("description", candidates: ["Description"], file: file)
+        quantity = try header.require("quantity", candidates: ["Quantity"], file: file)
+        date = try header.require("invoice date", candidates: ["InvoiceDate"], file: file)
+        price = try header.require("unit price", candidates: ["UnitPrice", "Price"], file: file)
+        customer = try header.require("customer", candidates: ["CustomerID", "Customer ID"], file: file)
+        country = try header.require("country", candidates: ["Country"], file: file)
+        width = header.names.count
+        return false
+    }
+
+    /// Stock codes of merchandise: five digits and optional letters (`85123A`); the rest are
+    /// postage, fees, vouchers and adjustments (`POST`, `BANK CHARGES`, `DCGS0076`...).
+    static func isMerchandise(_ code: String) -> Bool {
+        let utf8 = Array(code.utf8)
+        guard utf8.count >= 5, utf8.prefix(5).allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return false }
+        return utf8.dropFirst(5).allSatisfy { ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) }
+    }
+
+    func decode(_ reader: CSVReader, text: FieldText) -> Result<OrderLineInput, RowRejection> {
+        guard reader.fieldCount == width else {
+            return .failure(RowRejection(reason: "expected \(width) fields, found \(reader.fieldCount)"))
+        }
+        guard let invoiceText = text.trimmed(invoice), !invoiceText.isEmpty else {
+            return .failure(RowRejection(reason: "invoice number is empty"))
+        }
+        guard let code = text.trimmed(stockCode), !code.isEmpty else {
+            return .failure(RowRejection(reason: "stock code is empty"))
+        }
+        guard let descriptionText = text.raw(description), let countryText = text.trimmed(country),
+              let customerText = text.trimmed(customer) else {
+            return .failure(RowRejection(reason: "a field is not valid UTF-8 (try --encoding latin-1 or auto)"))
+        }
+        let quantityValue: Int64, priceValue: Int64, at: Int64, amount: Int64
+        switch FieldParse.integer(reader, quantity, "quantity") { case .success(let v): quantityValue = v; case .failure(let e): return .failure(e) }
+        switch FieldParse.decimal(reader, price, "unit price") { case .success(let v): priceValue = v; case .failure(let e): return .failure(e) }
+        switch FieldParse.instant(reader, date, "invoice date", zone: zone, dateOrder: dateOrder) { case .success(let v): at = v; case .failure(let e): return .failure(e) }
+        switch FieldParse.amount(quantity: quantityValue, unitPrice: priceValue) { case .success(let v): amount = v; case .failure(let e): return .failure(e) }
+
+        let kind: OrderKind
+        switch invoiceText.utf8.first {
+        case UInt8(ascii: "C"), UInt8(ascii: "c"): kind = .return
+        case UInt8(ascii: "A"), UInt8(ascii: "a"): kind = .adjustment
+        default: kind = quantityValue < 0 ? .writeOff : .purchase
+        }
+        return .success(OrderLineInput(
+            orderRef: invoiceText, customerRef: FieldParse.customerRef(customerText), at: at, kind: kind,
+            productRef: code, productName: descriptionText.isEmpty ? nil : descriptionText,
+            isMerchandise: Self.isMerchandise(code), description: descriptionText.isEmpty ? nil : descriptionText,
+            quantity: quantityValue, unitPriceMicros: priceValue, amountMicros: amount,
+            country: countryText.isEmpty ? nil : countryText, currency: currency))
+    }
+}

@@ -1,1 +1,0 @@
-public enum WarehouseInfo { public static let sqlFiles = EmbeddedSQL.files }
