@@ -75,7 +75,12 @@ public final class CSVReader {
 
     /// Field `index` decoded as ISO-8859-1 (every byte is a character; never fails).
     public func latin1String(at index: Int) -> String {
-        let bytes = field(index)
+        Self.latin1(field(index))
+    }
+
+    /// Bytes decoded as ISO-8859-1.
+    static func latin1(_ bytes: UnsafeRawBufferPointer) -> String {
+        if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
         var scalars = String.UnicodeScalarView()
         scalars.reserveCapacity(bytes.count)
         for byte in bytes { scalars.append(Unicode.Scalar(byte)) }

@@ -6,19 +6,24 @@ final class EntityResolver {
     private let importID: Int64
     private var users = KeyCache()
     private var products = KeyCache()
+    private let selectUser: Statement
+    private let insertUser: Statement
+    private let selectProduct: Statement
+    private let insertProduct: Statement
 
-    init(db: Connection, importID: Int64) {
+    init(db: Connection, importID: Int64) throws {
         self.db = db
         self.importID = importID
+        selectUser = try db.prepare("SELECT id FROM users WHERE external_id = ?")
+        insertUser = try db.prepare("INSERT INTO users (external_id, country, import_id) VALUES (?, ?, ?)")
+        selectProduct = try db.prepare("SELECT id FROM products WHERE external_id = ?")
+        insertProduct = try db.prepare("INSERT INTO products (external_id, name, is_merchandise, import_id) VALUES (?, ?, ?, ?)")
     }
 
     /// The id of the user with this external id, created (with `country`) when new.
     func user(_ externalID: String, country: String?) throws -> Int64 {
         if let id = users[externalID] { return id }
-        let id = try lookupOrInsert(
-            select: "SELECT id FROM users WHERE external_id = ?",
-            insert: "INSERT INTO users (external_id, country, import_id) VALUES (?, ?, ?)",
-            key: externalID, extra: country)
+        let id = try lookupOrInsert(select: selectUser, insert: insertUser, key: externalID, values: [country, importID])
         users[externalID] = id
         return id
     }
@@ -26,35 +31,16 @@ final class EntityResolver {
     /// The id of the product with this external id, created (with its first name) when new.
     func product(_ externalID: String, name: String?, isMerchandise: Bool) throws -> Int64 {
         if let id = products[externalID] { return id }
-        let select = try db.cached("SELECT id FROM products WHERE external_id = ?")
-        select.bind(text: externalID, at: 1)
-        if try select.step() {
-            let id = select.int64(at: 0)
-            select.reset()
-            products[externalID] = id
-            return id
-        }
-        select.reset()
-        try db.run("INSERT INTO products (external_id, name, is_merchandise, import_id) VALUES (?, ?, ?, ?)",
-                   externalID, name, isMerchandise, importID)
-        let id = db.lastInsertRowID
+        let id = try lookupOrInsert(select: selectProduct, insert: insertProduct, key: externalID, values: [name, isMerchandise, importID])
         products[externalID] = id
         return id
     }
 
-    /// Forgets cached ids (after a rollback, ids created in the rolled-back batch no longer exist).
-    func forgetCaches() {
-        users.removeAll()
-        products.removeAll()
-    }
-
-    private func lookupOrInsert(select sql: String, insert: String, key: String, extra: String?) throws -> Int64 {
-        let select = try db.cached(sql)
+    private func lookupOrInsert(select: Statement, insert: Statement, key: String, values: [any SQLBindable]) throws -> Int64 {
         select.bind(text: key, at: 1)
         defer { select.reset() }
         if try select.step() { return select.int64(at: 0) }
-        select.reset()
-        try db.run(insert, key, extra, importID)
+        try insert.run([key] + values)
         return db.lastInsertRowID
     }
 }

@@ -14,10 +14,14 @@ struct FieldText {
 
     /// The field without surrounding blanks; nil when not decodable, "" when blank.
     func trimmed(_ index: Int) -> String? {
-        guard let text = raw(index) else { return nil }
-        guard let first = text.firstIndex(where: { $0 != " " && $0 != "\t" }) else { return "" }
-        let last = text.lastIndex(where: { $0 != " " && $0 != "\t" })!
-        return String(text[first...last])
+        var bytes = reader.field(index)
+        while let first = bytes.first, first == 0x20 || first == 0x09 { bytes = UnsafeRawBufferPointer(rebasing: bytes.dropFirst()) }
+        while let last = bytes.last, last == 0x20 || last == 0x09 { bytes = UnsafeRawBufferPointer(rebasing: bytes.dropLast()) }
+        switch encoding {
+        case .utf8: return String(validating: bytes, as: UTF8.self)
+        case .latin1: return CSVReader.latin1(bytes)
+        case .auto: return String(validating: bytes, as: UTF8.self) ?? CSVReader.latin1(bytes)
+        }
     }
 
     /// Whether the field holds nothing but blanks.

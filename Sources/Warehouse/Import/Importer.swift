@@ -132,7 +132,7 @@ public final class Importer {
     /// Builds the per-row handler for the import's kind and format; reads the header.
     private func makeHandler(reader: CSVReader, text: FieldText, zone: ZoneConverter?, options: ImportOptions,
                              ledger: ImportLedger, path: String) throws -> (Bool, (Bool, inout ImportCounts) throws -> RowOutcome) {
-        let entities = EntityResolver(db: db, importID: ledger.id)
+        let entities = try EntityResolver(db: db, importID: ledger.id)
         flushWriters = {}
         switch options.kind {
         case .orders:

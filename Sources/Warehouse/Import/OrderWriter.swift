@@ -1,79 +1,122 @@
 import SQLiteStore
 
 /// Writes decoded order lines: finds or creates the order, its user and product, numbers
-/// identical lines within an order, and inserts each line once by its natural key
-/// (order, line content, occurrence), so a line seen again in any dump is a duplicate.
+/// identical lines within an order (occurrence 1, 2, ...), and inserts each line once by its
+/// natural key (order, line content, occurrence), so a line seen again in any dump, in any
+/// order, is a duplicate.
 final class OrderWriter {
     private let db: Connection
     private let importID: Int64
     private let entities: EntityResolver
-    private var orders = KeyCache()
+    /// Order ids by external id, and whether this import created the order.
+    private var orders: [String: (id: Int64, createdHere: Bool)] = [:]
     /// Per order touched in the current batch: amount, lines, items, earliest time of the lines loaded.
     private var deltas: [Int64: (amount: Int64, lines: Int64, items: Int64, earliest: Int64)] = [:]
+    /// Occurrence counts of the order this import created and is reading right now (the common
+    /// case: an invoice's lines stand together), so no database lookup is needed for them.
+    private var runOrder: Int64 = -1
+    private var runCounts: [Int64: Int64] = [:]
+
+    private let selectOrder: Statement
+    private let insertOrder: Statement
+    private let countStored: Statement
+    private let countOccurrence: Statement
+    private let insertLine: Statement
+    private let updateOrder: Statement
 
     init(db: Connection, importID: Int64, entities: EntityResolver) throws {
         self.db = db
         self.importID = importID
         self.entities = entities
-        // Occurrences of each (order, line content) in this file, so identical lines in one order
-        // get 1, 2, 3... in whatever order the file lists them. A temp table keeps memory flat.
+        // For orders that existed before this import: occurrences of each (order, line content)
+        // in this file. A temp table keeps memory flat however large the file.
         try db.execute("""
             CREATE TEMP TABLE IF NOT EXISTS import_line_occurrences (
                 order_id INTEGER NOT NULL, line_key INTEGER NOT NULL, seen INTEGER NOT NULL,
                 PRIMARY KEY (order_id, line_key)) WITHOUT ROWID;
             DELETE FROM temp.import_line_occurrences;
             """)
-    }
-
-    /// The order's id, created with the line's attributes when new. Updates `counts` for new orders.
-    private func orderID(for line: OrderLineInput, counts: inout ImportCounts) throws -> Int64 {
-        if let id = orders[line.orderRef] { return id }
-        let select = try db.cached("SELECT id FROM orders WHERE external_id = ?")
-        select.bind(text: line.orderRef, at: 1)
-        if try select.step() {
-            let id = select.int64(at: 0)
-            select.reset()
-            orders[line.orderRef] = id
-            return id
-        }
-        select.reset()
-        let userID = try line.customerRef.map { try entities.user($0, country: line.country) }
-        try db.run("INSERT INTO orders (external_id, user_id, ordered_at, kind, country, currency, import_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                   line.orderRef, userID, line.at, line.kind.rawValue, line.country, line.currency, importID)
-        let id = db.lastInsertRowID
-        orders[line.orderRef] = id
-        counts.ordersCreated += 1
-        if userID == nil { counts.guestOrders += 1 }
-        if line.kind == .return { counts.returnOrders += 1 }
-        return id
-    }
-
-    /// The occurrence number of this line's content within its order, counting this one.
-    private func occurrence(orderID: Int64, lineKey: Int64) throws -> Int64 {
-        let upsert = try db.cached("""
+        selectOrder = try db.prepare("SELECT id, import_id FROM orders WHERE external_id = ?")
+        insertOrder = try db.prepare("""
+            INSERT INTO orders (external_id, user_id, ordered_at, kind, country, currency, import_id) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        countStored = try db.prepare("SELECT count(*) FROM order_lines WHERE order_id = ? AND line_key = ?")
+        countOccurrence = try db.prepare("""
             INSERT INTO temp.import_line_occurrences (order_id, line_key, seen) VALUES (?, ?, 1)
             ON CONFLICT (order_id, line_key) DO UPDATE SET seen = seen + 1 RETURNING seen
             """)
-        upsert.bind(int64: orderID, at: 1)
-        upsert.bind(int64: lineKey, at: 2)
-        defer { upsert.reset() }
-        _ = try upsert.step()
-        return upsert.int64(at: 0)
-    }
-
-    /// Loads one line. Returns true when it was new, false when it was already stored.
-    func write(_ line: OrderLineInput, sourceLine: Int, counts: inout ImportCounts) throws -> Bool {
-        let order = try orderID(for: line, counts: &counts)
-        let key = line.lineKey
-        let seen = try occurrence(orderID: order, lineKey: key)
-        let productID = try line.productRef.map { try entities.product($0, name: line.productName, isMerchandise: line.isMerchandise) }
-        let insert = try db.cached("""
+        insertLine = try db.prepare("""
             INSERT INTO order_lines (order_id, product_id, line_key, occurrence, quantity, unit_price_micros,
                                      amount_micros, description, line_at, source_line, import_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (order_id, line_key, occurrence) DO NOTHING
             """)
-        insert.bind(int64: order, at: 1)
+        updateOrder = try db.prepare("""
+            UPDATE orders SET amount_micros = amount_micros + ?, line_count = line_count + ?,
+                item_count = item_count + ?, ordered_at = min(ordered_at, ?) WHERE id = ?
+            """)
+    }
+
+    /// The order, created with the line's attributes when new (counted in `counts`).
+    private func order(for line: OrderLineInput, counts: inout ImportCounts) throws -> (id: Int64, createdHere: Bool) {
+        if let known = orders[line.orderRef] { return known }
+        selectOrder.bind(text: line.orderRef, at: 1)
+        if try selectOrder.step() {
+            let found = (id: selectOrder.int64(at: 0), createdHere: selectOrder.int64(at: 1) == importID)
+            selectOrder.reset()
+            remember(line.orderRef, found)
+            return found
+        }
+        selectOrder.reset()
+        let userID = try line.customerRef.map { try entities.user($0, country: line.country) }
+        try insertOrder.run([line.orderRef, userID, line.at, line.kind.rawValue, line.country, line.currency, importID])
+        let created = (id: db.lastInsertRowID, createdHere: true)
+        remember(line.orderRef, created)
+        runOrder = created.id
+        runCounts.removeAll(keepingCapacity: true)
+        counts.ordersCreated += 1
+        if userID == nil { counts.guestOrders += 1 }
+        if line.kind == .return { counts.returnOrders += 1 }
+        return created
+    }
+
+    private func remember(_ ref: String, _ order: (id: Int64, createdHere: Bool)) {
+        if orders.count >= 200_000 { orders.removeAll(keepingCapacity: true) }
+        orders[ref] = order
+    }
+
+    /// The occurrence number of this line's content within its order, counting this one.
+    private func occurrence(of key: Int64, in order: (id: Int64, createdHere: Bool)) throws -> Int64 {
+        if order.id == runOrder {
+            let seen = (runCounts[key] ?? 0) + 1
+            runCounts[key] = seen
+            return seen
+        }
+        if order.createdHere {
+            // Every stored line of an order this import created came from earlier rows of this file.
+            runOrder = -1
+            countStored.bind(int64: order.id, at: 1)
+            countStored.bind(int64: key, at: 2)
+            defer { countStored.reset() }
+            _ = try countStored.step()
+            return countStored.int64(at: 0) + 1
+        }
+        runOrder = -1
+        countOccurrence.bind(int64: order.id, at: 1)
+        countOccurrence.bind(int64: key, at: 2)
+        defer { countOccurrence.reset() }
+        _ = try countOccurrence.step()
+        return countOccurrence.int64(at: 0)
+    }
+
+    /// Loads one line. Returns true when it was new, false when it was already stored.
+    func write(_ line: OrderLineInput, sourceLine: Int, counts: inout ImportCounts) throws -> Bool {
+        let order = try order(for: line, counts: &counts)
+        let key = line.lineKey
+        let seen = try occurrence(of: key, in: order)
+        let productID = try line.productRef.map { try entities.product($0, name: line.productName, isMerchandise: line.isMerchandise) }
+        let insert = insertLine
+        insert.bind(int64: order.id, at: 1)
         if let productID { insert.bind(int64: productID, at: 2) } else { insert.bindNull(at: 2) }
         insert.bind(int64: key, at: 3)
         insert.bind(int64: seen, at: 4)
@@ -87,36 +130,29 @@ final class OrderWriter {
         try insert.step()
         insert.reset()
         guard db.changes == 1 else { return false }
-        let old = deltas[order] ?? (0, 0, 0, line.at)
-        deltas[order] = (old.amount + line.amountMicros, old.lines + 1, old.items + line.quantity, min(old.earliest, line.at))
+        let old = deltas[order.id] ?? (0, 0, 0, line.at)
+        deltas[order.id] = (old.amount + line.amountMicros, old.lines + 1, old.items + line.quantity, min(old.earliest, line.at))
         return true
     }
 
     /// Re-counts a line that an interrupted run of this import already handled (resuming), so
-    /// occurrence numbers continue exactly where that run stopped. Writes nothing else.
+    /// occurrence numbers of orders that existed before the import continue where that run
+    /// stopped. (Orders the interrupted run created are counted from the database.)
     func replay(_ line: OrderLineInput) throws {
-        let select = try db.cached("SELECT id FROM orders WHERE external_id = ?")
-        select.bind(text: line.orderRef, at: 1)
-        defer { select.reset() }
-        guard try select.step() else { return }
-        _ = try occurrence(orderID: select.int64(at: 0), lineKey: line.lineKey)
+        var ignored = ImportCounts()
+        selectOrder.bind(text: line.orderRef, at: 1)
+        let exists = try selectOrder.step()
+        selectOrder.reset()
+        guard exists else { return }
+        let order = try order(for: line, counts: &ignored)
+        if !order.createdHere { _ = try occurrence(of: line.lineKey, in: order) }
     }
 
     /// Applies the batch's per-order totals; call before committing the batch.
     func flush() throws {
-        let update = """
-            UPDATE orders SET amount_micros = amount_micros + ?, line_count = line_count + ?,
-                item_count = item_count + ?, ordered_at = min(ordered_at, ?) WHERE id = ?
-            """
         for (order, delta) in deltas {
-            try db.run(update, delta.amount, delta.lines, delta.items, delta.earliest, order)
+            try updateOrder.run([delta.amount, delta.lines, delta.items, delta.earliest, order])
         }
         deltas.removeAll(keepingCapacity: true)
-    }
-
-    /// Forgets cached ids (after a rollback, ids created in the rolled-back batch no longer exist).
-    func forgetCaches() {
-        orders.removeAll()
-        deltas.removeAll()
     }
 }
