@@ -49,7 +49,16 @@ struct CSVOrderDecoder: OrderRowDecoder {
         guard reader.fieldCount == columns.width else {
             return .failure(RowRejection(reason: "expected \(columns.width) fields, found \(reader.fieldCount)"))
         }
-        func string(_ field: String) -> String?? { columns[field].map { text.trimmed($0) } }
+        var undecodable = false
+        /// The mapped field's text; nil when unmapped or blank (or undecodable, which is flagged).
+        func string(_ field: String) -> String? {
+            guard let index = columns[field] else { return nil }
+            guard let value = text.trimmed(index) else {
+                undecodable = true
+                return nil
+            }
+            return value.isEmpty ? nil : value
+        }
         guard let orderIndex = columns["order_id"], let orderRef = text.trimmed(orderIndex), !orderRef.isEmpty else {
             return .failure(RowRejection(reason: "order_id is empty or not valid text"))
         }
@@ -74,27 +83,24 @@ struct CSVOrderDecoder: OrderRowDecoder {
         } else {
             return .failure(RowRejection(reason: "neither unit_price nor amount is given"))
         }
-        guard let customer = string("customer_id"), let product = string("product_id"), let name = string("product_name"),
-              let currencyText = string("currency"), let country = string("country"), let kindText = string("kind") else {
-            return .failure(RowRejection(reason: "a field is not valid UTF-8 (try --encoding latin-1 or auto)"))
-        }
-        guard let rowCurrency = (currencyText?.isEmpty == false ? currencyText : nil) ?? currency else {
+        let customer = string("customer_id"), product = string("product_id"), name = string("product_name")
+        let currencyText = string("currency"), country = string("country"), kindText = string("kind")
+        if undecodable { return .failure(RowRejection(reason: "a field is not valid UTF-8 (try --encoding latin-1 or auto)")) }
+        guard let rowCurrency = currencyText ?? currency else {
             return .failure(RowRejection(reason: "currency is empty and no --currency was given"))
         }
         let kind: OrderKind
         switch kindText?.lowercased() {
-        case nil, "": kind = quantity < 0 || amount < 0 ? .return : .purchase
+        case nil: kind = quantity < 0 || amount < 0 ? .return : .purchase
         case "purchase", "sale", "order", "completed", "paid": kind = .purchase
         case "return", "refund", "cancellation", "cancelled", "canceled": kind = .return
         case "adjustment": kind = .adjustment
         case "write_off", "writeoff": kind = .writeOff
         case let other?: return .failure(RowRejection(reason: "kind '\(other)' is not purchase, return, adjustment or write_off"))
         }
-        let productRef = product?.isEmpty == false ? product : nil
         return .success(OrderLineInput(
             orderRef: orderRef, customerRef: customer.flatMap(FieldParse.customerRef), at: at, kind: kind,
-            productRef: productRef, productName: name?.isEmpty == false ? name : nil, isMerchandise: true,
-            description: name?.isEmpty == false ? name : nil, quantity: quantity, unitPriceMicros: unitPrice,
-            amountMicros: amount, country: country?.isEmpty == false ? country : nil, currency: rowCurrency.uppercased()))
+            productRef: product, productName: name, isMerchandise: true, description: name, quantity: quantity,
+            unitPriceMicros: unitPrice, amountMicros: amount, country: country, currency: rowCurrency.uppercased()))
     }
 }

@@ -43,12 +43,20 @@ struct CSVEventDecoder {
         guard reader.fieldCount == columns.width else {
             return .failure(RowRejection(reason: "expected \(columns.width) fields, found \(reader.fieldCount)"))
         }
-        func string(_ field: String) -> String?? { columns[field].map { text.trimmed($0) } }
-        guard let eventID = string("event_id"), let user = string("user_id"), let typeText = string("type"),
-              let product = string("product_id"), let propertiesText = string("properties") else {
-            return .failure(RowRejection(reason: "a field is not valid UTF-8 (try --encoding latin-1 or auto)"))
+        var undecodable = false
+        /// The mapped field's text; nil when unmapped or blank (or undecodable, which is flagged).
+        func string(_ field: String) -> String? {
+            guard let index = columns[field] else { return nil }
+            guard let value = text.trimmed(index) else {
+                undecodable = true
+                return nil
+            }
+            return value.isEmpty ? nil : value
         }
-        guard let type = typeText, !type.isEmpty else { return .failure(RowRejection(reason: "type is empty")) }
+        let eventID = string("event_id"), user = string("user_id"), typeText = string("type")
+        let productRef = string("product_id"), propertiesText = string("properties")
+        if undecodable { return .failure(RowRejection(reason: "a field is not valid UTF-8 (try --encoding latin-1 or auto)")) }
+        guard let type = typeText else { return .failure(RowRejection(reason: "type is empty")) }
         let at: Int64
         switch FieldParse.instant(reader, columns["occurred_at"]!, "occurred_at", zone: zone, dateOrder: dateOrder) {
         case .success(let v): at = v
@@ -59,16 +67,15 @@ struct CSVEventDecoder {
             switch FieldParse.decimal(reader, index, "value") { case .success(let v): value = v; case .failure(let e): return .failure(e) }
         }
         var properties: String?
-        if let json = propertiesText, !json.isEmpty {
+        if let json = propertiesText {
             guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)), object is [String: Any] else {
                 return .failure(RowRejection(reason: "properties is not a JSON object"))
             }
             properties = json
         }
         let userRef = user.flatMap(FieldParse.customerRef)
-        let productRef = product?.isEmpty == false ? product : nil
         let externalID: String
-        if let eventID, !eventID.isEmpty {
+        if let eventID {
             externalID = eventID
         } else {
             var hash = StableHash()
