@@ -18,22 +18,47 @@ struct StatusCommand: ParsableCommand {
         }
         let status = try database.open().status(recent: recent)
         let format = output.resolved
+        if format == .json {
+            print(StatusJSON.render(status))
+            return
+        }
         let counts = Table(columns: ["table", "rows"], rows: status.tableCounts.map { [$0.table, String($0.rows)] }, numericColumns: [1])
-        let iso = ISO8601DateFormatter()
         let imports = Table(
             columns: ["import", "kind", "format", "file", "status", "started (UTC)", "read", "loaded", "duplicates", "rejected"],
             rows: status.recentImports.map {
-                [String($0.id), $0.kind, $0.format, $0.file, $0.status, iso.string(from: Date(timeIntervalSince1970: TimeInterval($0.startedAt))),
+                [String($0.id), $0.kind, $0.format, $0.file, $0.status, StatusJSON.iso($0.startedAt),
                  String($0.read), String($0.loaded), String($0.duplicate), String($0.rejected)]
             },
             numericColumns: [0, 6, 7, 8, 9])
-        if format == .table || format == .markdown {
-            print("\(status.path): schema version \(status.schemaVersion) (this build knows \(status.knownVersion))\n")
-            print(counts.rendered(as: format))
-            if !imports.rows.isEmpty { print("Recent imports:\n" + imports.rendered(as: format), terminator: "") }
-        } else {
-            print(counts.rendered(as: format), terminator: "")
-            if format == .csv && !imports.rows.isEmpty { print("\n" + imports.rendered(as: format), terminator: "") }
+        if format == .csv {
+            print(counts.rendered(as: .csv), terminator: "")
+            return
         }
+        print("\(status.path): schema version \(status.schemaVersion) (this build knows \(status.knownVersion))\n")
+        print(counts.rendered(as: format))
+        if !imports.rows.isEmpty { print("Recent imports:\n" + imports.rendered(as: format), terminator: "") }
+    }
+}
+
+/// `status --format json`: one object with the version, the counts and the recent imports.
+enum StatusJSON {
+    static func iso(_ seconds: Int64) -> String {
+        ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+    }
+
+    static func render(_ status: WarehouseStatus) -> String {
+        var tables: [String: Int] = [:]
+        for entry in status.tableCounts { tables[entry.table] = entry.rows }
+        let object: [String: Any] = [
+            "path": status.path, "schema_version": status.schemaVersion, "known_version": status.knownVersion,
+            "tables": tables,
+            "recent_imports": status.recentImports.map {
+                ["id": $0.id, "kind": $0.kind, "format": $0.format, "file": $0.file, "status": $0.status,
+                 "started_at": iso($0.startedAt), "read": $0.read, "loaded": $0.loaded,
+                 "duplicates": $0.duplicate, "rejected": $0.rejected] as [String: Any]
+            },
+        ]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
     }
 }

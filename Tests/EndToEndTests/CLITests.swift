@@ -1,0 +1,79 @@
+import Foundation
+import SQLiteStore
+import Testing
+
+/// The binary as a user runs it: exit codes, stdin, gzip, rejects files, status, errors.
+@Suite struct CLITests {
+    static let dump = """
+        InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country
+        536365,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,2010-12-01 08:26:00,2.55,17850,United Kingdom
+        536366,22633,HAND WARMER UNION JACK,six,2010-12-01 08:28:00,1.85,17850,United Kingdom
+        536367,84879,ASSORTED COLOUR BIRD ORNAMENT,32,2010-12-01 08:34:00,1.69,13047,United Kingdom
+
+        """
+
+    @Test func importFromStdinWritesRejectsAndReportsJSON() throws {
+        let work = try WorkDirectory()
+        let result = try Binary.run(["import", "orders", "-", "--format", "online-retail", "--timezone", "Europe/London",
+                                     "--db", "w.db", "--rejects", "rejects.csv", "--json"],
+                                    directory: work.url, stdin: Data(Self.dump.utf8))
+        #expect(result.status == 0, "\(result.stderr)")
+        let summary = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]]
+        #expect(summary?.first?["read"] as? Int == 3)
+        #expect(summary?.first?["loaded"] as? Int == 2)
+        #expect(summary?.first?["rejected"] as? Int == 1)
+        let rejects = try String(contentsOfFile: work.path("rejects.csv"), encoding: .utf8)
+        #expect(rejects == "file,line,reason,raw\n-,3,quantity 'six' is not a whole number,\"536366,22633,HAND WARMER UNION JACK,six,2010-12-01 08:28:00,1.85,17850,United Kingdom\"\n")
+        // stdin has no file to hash beforehand; the ledger still gets the hash of what was read.
+        let db = try Connection(path: work.path("w.db"), mode: .readOnly)
+        #expect(try db.scalar("SELECT length(sha256) FROM imports").int64 == 64)
+    }
+
+    @Test func strictExitsNonZeroNamingFileAndLine() throws {
+        let work = try WorkDirectory()
+        try Self.dump.write(toFile: work.path("d.csv"), atomically: true, encoding: .utf8)
+        let result = try Binary.run(["import", "orders", "d.csv", "--format", "online-retail", "--timezone", "Europe/London",
+                                     "--db", "w.db", "--strict"], directory: work.url)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("d.csv:3: quantity 'six' is not a whole number"))
+    }
+
+    @Test func gzipInputAndStatus() throws {
+        let work = try WorkDirectory()
+        try Self.dump.write(toFile: work.path("d.csv"), atomically: true, encoding: .utf8)
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        gzip.arguments = [work.path("d.csv")]
+        try gzip.run()
+        gzip.waitUntilExit()
+        let result = try Binary.run(["import", "orders", "d.csv.gz", "--format", "online-retail", "--timezone", "Europe/London"],
+                                    directory: work.url)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("read 3, loaded 2, duplicates 0, rejected 1"))
+        // The default database is ./lifecycle.db.
+        let status = try Binary.run(["status", "--format", "json"], directory: work.url)
+        let object = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
+        #expect((object?["tables"] as? [String: Int])?["order_lines"] == 2)
+        #expect((object?["recent_imports"] as? [[String: Any]])?.first?["status"] as? String == "finished")
+    }
+
+    @Test func missingTimezoneAndUnknownFileAreClearErrors() throws {
+        let work = try WorkDirectory()
+        let noZone = try Binary.run(["import", "orders", "x.csv", "--format", "online-retail"], directory: work.url)
+        #expect(noZone.status != 0)
+        #expect(noZone.stderr.contains("--timezone is required"))
+        let missing = try Binary.run(["import", "orders", "nope.csv", "--format", "csv"], directory: work.url)
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("nope.csv: No such file or directory"))
+    }
+
+    @Test func migrateRefusesADatabaseFromTheFuture() throws {
+        let work = try WorkDirectory()
+        #expect(try Binary.run(["migrate", "--db", "w.db"], directory: work.url).status == 0)
+        let db = try Connection(path: work.path("w.db"))
+        try db.execute("INSERT INTO schema_migrations VALUES (999, 'from_the_future', 'x', 0)")
+        let result = try Binary.run(["status", "--db", "w.db"], directory: work.url)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("schema version 999, written by a newer lifecycle"))
+    }
+}
