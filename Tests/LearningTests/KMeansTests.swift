@@ -88,6 +88,27 @@ struct KMeansTests {
         #expect(zip(inertias, inertias.dropFirst()).allSatisfy { $0 >= $1 })
     }
 
+    @Test("stopping at the iteration limit still returns assignments and inertia of the returned centroids")
+    func iterationLimit() throws {
+        var rng = Xoshiro256StarStar(seed: 6)
+        // Overlapping data needs many Lloyd iterations with tolerance 0.
+        let data = FeatureMatrix(rows: 500, columns: 2, values: (0..<1000).map { _ in rng.nextStandardNormal() })
+        let fit = try KMeansModel.fit(data, clusters: 5, options: KMeansOptions(restarts: 1, maximumIterations: 1, tolerance: 0))
+        #expect(!fit.converged)
+        #expect(fit.iterations == 1)
+        #expect(fit.model.assign(data) == fit.assignments)
+        let points = fit.model.standardizer?.transform(data) ?? data
+        var inertia = 0.0
+        for i in 0..<points.rows {
+            for l in 0..<2 {
+                let d = points[i, l] - fit.model.centroids[fit.assignments[i], l]
+                inertia += d * d
+            }
+        }
+        // Same sum in another order: 1e-9 relative.
+        #expect(abs(inertia - fit.inertia) < 1e-9 * inertia)
+    }
+
     @Test("fewer rows than clusters is an error")
     func tooFewRows() {
         #expect(throws: LearningError.self) {

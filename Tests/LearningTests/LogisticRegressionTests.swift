@@ -105,27 +105,6 @@ struct LogisticRegressionTests {
             try LogisticRegressionModel.fit(FeatureMatrix(rowArrays: [[0], [1]]), labels: [true])
         }
     }
-
-    /// Prints the time to fit 180,000 × 25; run with LEARNING_BENCHMARKS=1 in release mode:
-    /// `LEARNING_BENCHMARKS=1 swift test -c release --filter LearningTests.LogisticRegressionTests`.
-    @Test("benchmark: fit 180,000 rows × 25 features",
-          .enabled(if: ProcessInfo.processInfo.environment["LEARNING_BENCHMARKS"] == "1",
-                   "benchmark: set LEARNING_BENCHMARKS=1 (and use -c release) to run"))
-    func benchmark() throws {
-        let p = 25
-        var rng = Xoshiro256StarStar(seed: 1)
-        let coefficients = (0..<p).map { _ in rng.nextStandardNormal() * 0.3 }
-        let data = simulateLogistic(rows: 180_000, intercept: -2, coefficients: coefficients,
-                                    means: [Double](repeating: 1, count: p), sds: [Double](repeating: 2, count: p), seed: 2)
-        let clock = ContinuousClock()
-        var fit: LogisticRegressionFit?
-        let elapsed = try clock.measure {
-            fit = try LogisticRegressionModel.fit(data.features, labels: data.labels)
-        }
-        let predictElapsed = clock.measure { _ = fit?.model.predictProbabilities(data.features) }
-        print("logistic regression 180000 x 25: fit \(elapsed) (\(fit?.iterations ?? -1) Newton iterations), "
-              + "batch predict \(predictElapsed)")
-    }
 }
 
 /// Printed by reference/logistic_reference.py.

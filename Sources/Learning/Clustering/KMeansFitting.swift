@@ -6,15 +6,21 @@ public struct KMeansOptions: Sendable {
     public var restarts: Int
     /// Lloyd iteration limit per start.
     public var maximumIterations: Int
+    /// A start has converged when no row changes cluster or when the centroids' total squared
+    /// movement in one iteration is at most `tolerance` × the mean column variance of the data
+    /// (scikit-learn's rule; its default is also 1e-4). 0 demands stable assignments.
+    public var tolerance: Double
     /// Seed of the ``Xoshiro256StarStar`` generator behind seeding; same seed, same result.
     public var seed: UInt64
 
     /// Creates settings.
-    public init(standardize: Bool = true, restarts: Int = 4, maximumIterations: Int = 300, seed: UInt64 = 0) {
+    public init(standardize: Bool = true, restarts: Int = 4, maximumIterations: Int = 300, tolerance: Double = 1e-4,
+                seed: UInt64 = 0) {
         precondition(restarts > 0, "need at least one start")
         self.standardize = standardize
         self.restarts = restarts
         self.maximumIterations = maximumIterations
+        self.tolerance = tolerance
         self.seed = seed
     }
 }
@@ -29,14 +35,14 @@ public struct KMeansFit: Sendable, Equatable {
     public var inertia: Double
     /// Lloyd iterations of the winning start.
     public var iterations: Int
-    /// Whether the winning start stopped because no assignment changed (rather than at the
-    /// iteration limit).
+    /// Whether the winning start met the convergence rule of ``KMeansOptions/tolerance`` (rather
+    /// than stopping at the iteration limit).
     public var converged: Bool
 }
 
 extension KMeansModel {
     /// Clusters the rows of `data` into `clusters` groups: k-means++ seeding (Arthur &
-    /// Vassilvitskii 2007), then Lloyd iterations until no row changes cluster; repeated
+    /// Vassilvitskii 2007), then Lloyd iterations until convergence; repeated
     /// `options.restarts` times from different seeds, keeping the lowest inertia.
     ///
     /// An empty cluster is re-seeded with the row farthest from its centroid.
@@ -57,10 +63,15 @@ extension KMeansModel {
         let standardizer = options.standardize ? Standardizer(fitting: data) : nil
         let points = standardizer?.transform(data) ?? data
         var generator = Xoshiro256StarStar(seed: options.seed)
+        let meanVariance: Double = {
+            let s = Standardizer(fitting: points)
+            return s.standardDeviations.reduce(0) { $0 + $1 * $1 } / Double(max(points.columns, 1))
+        }()
         var best: LloydResult?
         for _ in 0..<options.restarts {
             let seeds = plusPlusSeeds(points, k: k, using: &generator)
-            let result = lloyd(points, initial: seeds, maximumIterations: options.maximumIterations)
+            let result = lloyd(points, initial: seeds, maximumIterations: options.maximumIterations,
+                               shiftTolerance: options.tolerance * meanVariance)
             if best == nil || result.inertia < best?.inertia ?? .infinity { best = result }
         }
         guard let best else { throw .invalidInput(model: name, index: nil, reason: "no restarts") }
@@ -115,8 +126,12 @@ extension KMeansModel {
         var converged: Bool
     }
 
-    /// Lloyd's algorithm from `initial` centroids until no assignment changes.
-    static func lloyd(_ points: FeatureMatrix, initial: FeatureMatrix, maximumIterations: Int) -> LloydResult {
+    /// Lloyd's algorithm from `initial` centroids until no assignment changes, the centroids move
+    /// by at most `shiftTolerance` (total squared distance), or the iteration limit. The returned
+    /// assignments and inertia always describe the returned centroids.
+    static func lloyd(_ points: FeatureMatrix, initial: FeatureMatrix, maximumIterations: Int, shiftTolerance: Double)
+        -> LloydResult
+    {
         let n = points.rows
         let p = points.columns
         let k = initial.rows
@@ -126,7 +141,8 @@ extension KMeansModel {
         var iterations = 0
         var converged = false
         points.values.withUnsafeBufferPointer { x in
-            while iterations < maximumIterations {
+            /// Assigns every row to its nearest centroid; true when any assignment changed.
+            func assign() -> Bool {
                 var changed = false
                 centroids.withUnsafeBufferPointer { c in
                     for i in 0..<n {
@@ -138,10 +154,14 @@ extension KMeansModel {
                         }
                     }
                 }
-                if !changed {
+                return changed
+            }
+            while true {
+                if !assign() {
                     converged = true
                     break
                 }
+                if iterations >= maximumIterations { break }
                 iterations += 1
                 var sums = [Double](repeating: 0, count: k * p)
                 var counts = [Int](repeating: 0, count: k)
@@ -150,25 +170,28 @@ extension KMeansModel {
                     counts[j] += 1
                     for l in 0..<p { sums[j * p + l] += x[i * p + l] }
                 }
+                var shift = 0.0
                 for j in 0..<k {
+                    var updated = [Double](repeating: 0, count: p)
                     if counts[j] > 0 {
-                        for l in 0..<p { centroids[j * p + l] = sums[j * p + l] / Double(counts[j]) }
+                        for l in 0..<p { updated[l] = sums[j * p + l] / Double(counts[j]) }
                     } else {
                         // Empty cluster: move it onto the row farthest from its centroid.
                         var farthest = 0
                         for i in 1..<n where distances[i] > distances[farthest] { farthest = i }
-                        for l in 0..<p { centroids[j * p + l] = x[farthest * p + l] }
+                        for l in 0..<p { updated[l] = x[farthest * p + l] }
                         distances[farthest] = 0
                     }
-                }
-            }
-            if !converged {
-                // Stopped at the limit after moving the centroids: reassign so that assignments
-                // and inertia describe the returned centroids.
-                centroids.withUnsafeBufferPointer { c in
-                    for i in 0..<n {
-                        (assignments[i], distances[i]) = nearestCentroid(x, i * p, c, k: k, width: p)
+                    for l in 0..<p {
+                        let d = updated[l] - centroids[j * p + l]
+                        shift += d * d
+                        centroids[j * p + l] = updated[l]
                     }
+                }
+                if shift <= shiftTolerance {
+                    converged = true
+                    _ = assign()  // make assignments and distances match the final centroids
+                    break
                 }
             }
         }

@@ -96,11 +96,11 @@ struct BGNBDLikelihood: Sendable {
         }
         for (i, h) in histories.enumerated() {
             let w = weights?[i] ?? 1
-            guard h.frequency >= 0, h.recency >= 0, h.age > 0, h.recency <= h.age,
+            guard h.frequency >= 0, h.recency >= 0, h.recency <= h.age,
                   h.frequency > 0 || h.recency == 0, h.recency.isFinite, h.age.isFinite else {
                 throw .invalidInput(model: model, index: i, reason:
                     "frequency \(h.frequency), recency \(h.recency), age \(h.age) is not a valid history "
-                    + "(need x >= 0, 0 <= recency <= age, age > 0, recency = 0 when x = 0)")
+                    + "(need x >= 0, 0 <= recency <= age, recency = 0 when x = 0)")
             }
             guard w >= 0, w.isFinite else {
                 throw .invalidInput(model: model, index: i, reason: "weight \(w) must be finite and >= 0")
