@@ -2,10 +2,16 @@ import Foundation
 
 /// Special functions needed by the likelihoods and predictions of the lifetime models.
 public enum SpecialFunctions {
-    /// ln Γ(x) for x > 0 (the C library's `lgamma`).
+    /// ln |Γ(x)| (the C library's `lgamma`; on Linux the reentrant `lgamma_r`, which does not
+    /// write the global `signgam`, so concurrent fits do not race).
     @inlinable
     public static func logGamma(_ x: Double) -> Double {
-        lgamma(x)
+        #if os(Linux)
+        var sign: Int32 = 0
+        return lgamma_r(x, &sign)
+        #else
+        return lgamma(x)
+        #endif
     }
 
     /// The digamma function ψ(x) = d/dx ln Γ(x).

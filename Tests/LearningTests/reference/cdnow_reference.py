@@ -104,6 +104,35 @@ fit_gg = minimize(gg_nll, fit_gg.x, args=(x[rep], m[rep]), method="Nelder-Mead",
 p, q, v = np.exp(fit_gg.x)
 print(f"Gamma-Gamma p={p:.9f} q={q:.9f} gamma={v:.9f} LL={-fit_gg.fun:.9f}")
 
+# Which monetary definition reproduces the published Gamma-Gamma estimates? Two alternatives:
+# (b) mean over all calibration purchase days, the first included; (c) mean of repeat rows
+# without collapsing same-day rows (x then counts rows).
+def gg_fit(xs, ms):
+    xs, ms = np.asarray(xs, float), np.asarray(ms, float)
+    f = minimize(gg_nll, np.zeros(3), args=(xs, ms), method="L-BFGS-B")
+    return np.round(np.exp(f.x), 2)
+
+alt_b_x, alt_b_m, alt_c_x, alt_c_m = [], [], [], []
+with open(path) as f:
+    raw = {}
+    for line in f:
+        parts = line.split()
+        d = dt.datetime.strptime(parts[2], "%Y%m%d").date()
+        if d <= END:
+            raw.setdefault(int(parts[1]), []).append((d, float(parts[4])))
+for sid in ids:
+    per_day = days[sid]
+    dates = sorted(d for d in per_day if d <= END)
+    if len(dates) > 1:
+        alt_b_x.append(len(dates) - 1)
+        alt_b_m.append(np.mean([per_day[d] for d in dates]))
+    repeat_rows = [v for d, v in raw[sid] if d != dates[0]]
+    if repeat_rows:
+        alt_c_x.append(len(repeat_rows))
+        alt_c_m.append(np.mean(repeat_rows))
+print("Gamma-Gamma with (b) all days incl. first:", gg_fit(alt_b_x, alt_b_m))
+print("Gamma-Gamma with (c) repeat rows, no same-day collapse:", gg_fit(alt_c_x, alt_c_m))
+
 # Predictions used as reference values in the Swift tests, at the published (rounded) parameters
 # so that the reference does not depend on how precisely either side maximised the likelihood.
 r, alpha, a, b = 0.243, 4.414, 0.793, 2.426
