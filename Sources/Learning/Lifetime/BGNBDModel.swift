@@ -50,7 +50,7 @@ public struct BGNBDModel: Sendable, Equatable {
     /// factors for large x and converges faster. For a within 1e-6 of 1, where the formula is 0/0,
     /// it returns the average at a ± 1e-6 (error of order 1e-12 relative).
     public func expectedPurchases(in t: Double, given history: PurchaseHistory) -> Double {
-        precondition(t >= 0, "horizon must be non-negative, got \(t)")
+        precondition(t >= 0 && t.isFinite, "horizon must be finite and non-negative, got \(t)")
         let alive = probabilityAlive(given: history)
         if abs(a - 1) < 1e-6 {
             return 0.5 * alive * (conditionalNumerator(t: t, history: history, a: 1 - 1e-6)
