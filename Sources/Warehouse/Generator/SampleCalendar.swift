@@ -5,9 +5,10 @@ import Foundation
 /// seasonal intensity of trade over the period.
 ///
 /// Times inside the generator are wall-clock seconds: seconds since 1970-01-01 00:00 on the
-/// shop's clock. `utc(fromWallClock:)` turns them into Unix seconds with the day's offset. Every
-/// generated wall-clock time lies between 06:00 and 21:00, far from the 01:00-02:00 hour in which
-/// Europe/London changes its clocks, so no generated time is skipped or repeated by a change.
+/// shop's clock. `utc(fromWallClock:)` turns them into Unix seconds with the day's offset (taken
+/// at noon). Every generated wall-clock time lies between 06:00 and 23:00 (orders between 07:00
+/// and 20:59), far from the 01:00-02:00 hour in which Europe/London changes its clocks, so no
+/// generated time falls into the spring gap or the repeated autumn hour.
 ///
 /// "Effective time" is time measured in units of trade: a day's length in effective time is its
 /// weight (season, weekday, holidays), normalised so that the whole period lasts as many

@@ -34,7 +34,8 @@ public struct SampleGenerator: Sendable {
         public var products: Int?
         /// Share of orders placed by guests, without a customer id (0-0.9). Default 0.15.
         public var guestShare: Double
-        /// Share of orders that are returns (`C` invoices) of earlier purchases (0-0.5). Default 0.02.
+        /// Share of orders that are returns (`C` invoices) of earlier purchases (0-0.3, and
+        /// `guestShare + 2 * returnRate` at most 1). Default 0.02.
         public var returnRate: Double
         /// Share of customers who signed up before the period began (0-1), so that the first
         /// month looks like the middle of a shop's life rather than its opening. Default 0.3.
@@ -80,11 +81,13 @@ public struct SampleGenerator: Sendable {
             guard guestShare >= 0 && guestShare <= 0.9 else {
                 throw fail("guest share must be between 0 and 0.9, not \(guestShare)")
             }
-            guard returnRate >= 0 && returnRate <= 0.5 else {
-                throw fail("return rate must be between 0 and 0.5, not \(returnRate)")
+            guard returnRate >= 0 && returnRate <= 0.3 else {
+                throw fail("return rate must be between 0 and 0.3, not \(returnRate)")
             }
-            guard guestShare + returnRate <= 0.95 else {
-                throw fail("guest share plus return rate must be at most 0.95")
+            // Each return undoes part of one earlier customer purchase, so returns cannot
+            // outnumber customer purchases: returnRate <= 1 - guestShare - returnRate.
+            guard guestShare + 2 * returnRate <= 1 + 1e-9 else {
+                throw fail("guest share plus twice the return rate must be at most 1 (returns need earlier customer purchases)")
             }
             guard existingCustomerShare >= 0 && existingCustomerShare <= 1 else {
                 throw fail("existing customer share must be between 0 and 1, not \(existingCustomerShare)")

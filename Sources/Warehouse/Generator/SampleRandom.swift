@@ -1,7 +1,7 @@
 // Seedable randomness for the sample generator.
 //
 // Swift's system generator cannot be seeded, so the generator carries its own: xoshiro256**
-// (Blackman and Vigna), seeded through SplitMix64. Every stream of draws (one user's profile,
+// (Blackman and Vigna), seeded through SampleSplitMix64. Every stream of draws (one user's profile,
 // one order's lines, one session's events...) gets its own generator, seeded by mixing the
 // configuration's seed with the stream's kind and indices. An order can therefore be rebuilt
 // later (for its return or its review) from its indices alone, and a draw added to one stream
@@ -11,16 +11,16 @@
 // rounded everywhere) and the `SampleMath` log/exp below, never the platform's libm, whose last
 // bits differ between systems: the same seed gives the same numbers on Linux and macOS.
 
-/// SplitMix64 (Steele, Lea and Flood): seeds xoshiro and mixes stream keys.
-struct SplitMix64 {
+/// SampleSplitMix64 (Steele, Lea and Flood): seeds xoshiro and mixes stream keys.
+struct SampleSplitMix64 {
     var state: UInt64
 
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
-        return SplitMix64.finalize(state)
+        return SampleSplitMix64.finalize(state)
     }
 
-    /// The SplitMix64 output function: a bijective 64-bit mixer.
+    /// The SampleSplitMix64 output function: a bijective 64-bit mixer.
     @inline(__always)
     static func finalize(_ value: UInt64) -> UInt64 {
         var z = value
@@ -52,10 +52,10 @@ enum SampleStream: UInt64 {
 /// indices.
 @inline(__always)
 func sampleStreamSeed(_ seed: UInt64, _ stream: SampleStream, _ a: UInt64 = 0, _ b: UInt64 = 0) -> UInt64 {
-    var h = SplitMix64.finalize(seed ^ 0x6C69_6665_6379_636C)  // "lifecycl"
-    h = SplitMix64.finalize(h ^ stream.rawValue &* 0x9E37_79B9_7F4A_7C15)
-    h = SplitMix64.finalize(h ^ (a &+ 0x1234_5678) &* 0xD1B5_4A32_D192_ED03)
-    h = SplitMix64.finalize(h ^ (b &+ 0x8765_4321) &* 0xAEF1_7502_108E_F2D9)
+    var h = SampleSplitMix64.finalize(seed ^ 0x6C69_6665_6379_636C)  // "lifecycl"
+    h = SampleSplitMix64.finalize(h ^ stream.rawValue &* 0x9E37_79B9_7F4A_7C15)
+    h = SampleSplitMix64.finalize(h ^ (a &+ 0x1234_5678) &* 0xD1B5_4A32_D192_ED03)
+    h = SampleSplitMix64.finalize(h ^ (b &+ 0x8765_4321) &* 0xAEF1_7502_108E_F2D9)
     return h
 }
 
@@ -67,7 +67,7 @@ struct SampleRandom {
     private var s3: UInt64
 
     init(seed: UInt64) {
-        var mixer = SplitMix64(state: seed)
+        var mixer = SampleSplitMix64(state: seed)
         s0 = mixer.next()
         s1 = mixer.next()
         s2 = mixer.next()

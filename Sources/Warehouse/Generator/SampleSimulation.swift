@@ -199,8 +199,8 @@ final class SampleSimulation {
         try writeHeaders()
         let total = configuration.users
         let existing = existingUsers
-        var existingSignUps = SortedUniforms(count: existing, seed: sampleStreamSeed(seed, .existingUsers))
-        var newSignUps = SortedUniforms(count: total - existing, seed: sampleStreamSeed(seed, .newUsers))
+        var existingSignUps = SampleSortedUniforms(count: existing, seed: sampleStreamSeed(seed, .existingUsers))
+        var newSignUps = SampleSortedUniforms(count: total - existing, seed: sampleStreamSeed(seed, .newUsers))
         var nextUser = 0
 
         // The customers who signed up before the period come first, in sign-up order.
@@ -758,7 +758,7 @@ final class SampleSimulation {
 
 /// Sorted uniforms on [0, 1), generated in ascending order one at a time without storing them
 /// (descending order statistics of uniforms, W(k) = W(k+1) * V^(1/k), mirrored).
-struct SortedUniforms {
+struct SampleSortedUniforms {
     private var remaining: Int
     private var current = 1.0
     private var rng: SampleRandom
