@@ -392,9 +392,15 @@ final class SampleSimulation {
         for _ in 0 ..< count {
             var product = 0
             for _ in 0 ..< 3 {
+                // 30% a companion of the previous line (the main category for a first line),
+                // 12% a favourite (customers only), 38% the main category, 20% any category.
                 let roll = rng.uniform()
-                if last >= 0 && roll < 0.3, let companion = catalogue.companion(of: last, &rng) {
-                    product = companion
+                if roll < 0.3 {
+                    if last >= 0, let companion = catalogue.companion(of: last, &rng) {
+                        product = companion
+                    } else {
+                        product = catalogue.sample(category: main, &rng)
+                    }
                 } else if !guest && roll < 0.42 {
                     switch rng.below(4) {
                     case 0: product = profile.favourites.0
