@@ -114,18 +114,49 @@ struct GeneratorTests {
         return whole * 1_000 + fraction
     }
 
-    static let londonFormatter: DateFormatter = {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "Europe/London")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        return formatter
+    static let londonCalendar: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/London") ?? .gmt
+        return calendar
     }()
 
+    static let utcCalendar: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .gmt
+        return calendar
+    }()
+
+    /// The instant of `YYYY-MM-DD<separator>HH:MM:SS<suffix>` read on `calendar`'s clock; `nil`
+    /// unless the text has exactly that layout and names a wall-clock time that exists (a time in
+    /// the spring clock-change gap does not round-trip).
+    static func date(_ text: String, separator: Character, suffix: String, on calendar: Calendar) -> Date? {
+        let characters = Array(text)
+        guard characters.count == 19 + suffix.count, String(characters[19...]) == suffix,
+              characters[4] == "-", characters[7] == "-", characters[10] == separator,
+              characters[13] == ":", characters[16] == ":" else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            let slice = characters[range]
+            return slice.allSatisfy(\.isASCII) && slice.allSatisfy(\.isNumber) ? Int(String(slice)) : nil
+        }
+        guard let year = number(0 ..< 4), let month = number(5 ..< 7), let day = number(8 ..< 10),
+              let hour = number(11 ..< 13), let minute = number(14 ..< 16), let second = number(17 ..< 19)
+        else { return nil }
+        let components = DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+        guard let date = calendar.date(from: components) else { return nil }
+        let back = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        guard back.year == year, back.month == month, back.day == day, back.hour == hour,
+              back.minute == minute, back.second == second else { return nil }
+        return date
+    }
+
+    /// An `InvoiceDate` (`2010-12-01 08:26:00`, Europe/London wall clock).
+    static func londonDate(_ text: String) -> Date? {
+        date(text, separator: " ", suffix: "", on: londonCalendar)
+    }
+
+    /// An ISO-8601 UTC instant (`2010-11-28T14:03:00Z`).
     static func iso8601(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: text)
+        date(text, separator: "T", suffix: "Z", on: utcCalendar)
     }
 
     // MARK: Determinism
@@ -206,7 +237,7 @@ struct GeneratorTests {
             let quantity = try #require(Int(quantityText), "Quantity \(quantityText)")
             #expect(quantity != 0)
             #expect(invoice.hasPrefix("C") == (quantity < 0), "sign of \(raw)")
-            #expect(Self.londonFormatter.date(from: date) != nil, "InvoiceDate \(date)")
+            #expect(Self.londonDate(date) != nil, "InvoiceDate \(date)")
             #expect(date.hasSuffix(":00"))
             let hour = Int(date.dropFirst(11).prefix(2)) ?? -1
             #expect((7 ... 20).contains(hour), "outside opening hours: \(date)")
@@ -303,7 +334,7 @@ struct GeneratorTests {
         for (fields, _) in orders.records where !fields[6].isEmpty {
             #expect(signedUp[fields[6]] != nil, "CustomerID \(fields[6]) missing from users.csv")
             #expect(countryOf[fields[6]] == fields[7], "a customer's orders carry her country")
-            if firstOrder[fields[6]] == nil, let date = Self.londonFormatter.date(from: fields[4]) {
+            if firstOrder[fields[6]] == nil, let date = Self.londonDate(fields[4]) {
                 firstOrder[fields[6]] = date
             }
         }
@@ -387,7 +418,7 @@ struct GeneratorTests {
             #expect(matched.insert(invoice).inserted, "two purchase events for \(invoice)")
             #expect(Self.mills(fields[5]) == totals[invoice], "value of \(invoice)")
             #expect(customers[invoice] == fields[1], "user of \(invoice)")
-            let local = try #require(dates[invoice].flatMap { Self.londonFormatter.date(from: $0) })
+            let local = try #require(dates[invoice].flatMap { Self.londonDate($0) })
             #expect(Self.iso8601(fields[2]) == local, "time of \(invoice)")
         }
         #expect(matched == Set(totals.keys))
@@ -403,7 +434,7 @@ struct GeneratorTests {
         let configuration = SampleGenerator.Configuration(users: 10, seed: 1)
         #expect(configuration.months == 13 && configuration.guestShare == 0.15 && configuration.returnRate == 0.02)
         #expect(configuration.timeZone.identifier == "Europe/London")
-        #expect(configuration.startDate == Self.londonFormatter.date(from: "2010-12-01 00:00:00"))
+        #expect(configuration.startDate == Self.londonDate("2010-12-01 00:00:00"))
     }
 
     @Test("out-of-range configurations are refused with a message naming the value")
@@ -434,7 +465,7 @@ struct GeneratorTests {
     @Test("a shorter period in summer time converts events to UTC across the clock change")
     func summerTime() throws {
         var configuration = Self.configuration(users: 150)
-        configuration.startDate = try #require(Self.londonFormatter.date(from: "2011-03-01 00:00:00"))
+        configuration.startDate = try #require(Self.londonDate("2011-03-01 00:00:00"))
         configuration.months = 2
         let sample = try Self.generate(configuration)
         let orders = try Self.readCSV(sample.ordersFile)
@@ -447,7 +478,7 @@ struct GeneratorTests {
         let local = try #require(summer?.fields[4])
         let event = try Self.readCSV(sample.eventsFile).records.first { $0.fields[3] == "purchase" && $0.fields[6].contains("\"\(invoice)\"") }
         let utc = try #require(event?.fields[2])
-        #expect(Self.iso8601(utc) == Self.londonFormatter.date(from: local))
+        #expect(Self.iso8601(utc) == Self.londonDate(local))
         #expect(utc.dropFirst(11).prefix(2) != local.dropFirst(11).prefix(2), "\(utc) vs \(local)")
     }
 

@@ -99,9 +99,11 @@ public struct SampleGenerator: Sendable {
         }
     }
 
-    /// The file names written into the output directory.
+    /// Name of the order-lines file written into the output directory.
     public static let ordersFileName = "orders.csv"
+    /// Name of the customers file written into the output directory.
     public static let usersFileName = "users.csv"
+    /// Name of the event-log file written into the output directory.
     public static let eventsFileName = "events.csv"
 
     /// What this generator writes.
@@ -188,6 +190,7 @@ public enum SampleGeneratorError: Error, Equatable, CustomStringConvertible {
     /// A file or directory could not be created or written.
     case cannotWrite(URL, reason: String)
 
+    /// What failed and what to try, for people.
     public var description: String {
         switch self {
         case .invalidConfiguration(let message):
