@@ -27,6 +27,14 @@ extension JSONValue {
         return out
     }
 
+    /// Whether this is an array or an object.
+    var isContainer: Bool {
+        switch self {
+        case .array, .object: return true
+        default: return false
+        }
+    }
+
     /// The text of a scalar for people: strings without quotes, numbers as written in JSON,
     /// containers as compact JSON.
     public var displayText: String {
@@ -71,6 +79,16 @@ private struct JSONWriter {
         case .string(let text): JSONWriter.quote(text, into: &out)
         case .array(let elements):
             guard !elements.isEmpty else { out += "[]"; return }
+            if pretty && elements.allSatisfy({ !$0.isContainer }) {
+                // Short rows of scalars (shapes, feature lists) stay on one line.
+                out += "["
+                for (index, element) in elements.enumerated() {
+                    if index > 0 { out += ", " }
+                    try write(element, into: &out, path: path + "[\(index)]", depth: depth + 1)
+                }
+                out += "]"
+                return
+            }
             out += "["
             for (index, element) in elements.enumerated() {
                 if index > 0 { out += "," }

@@ -94,6 +94,20 @@ public enum RegistryTables {
         return [TitledTable(title: "", table: changes), TitledTable(title: "Weights", table: tensors)]
     }
 
+    /// `models diff --format csv`: fields and tensors in one table (tensors in section `weights`:
+    /// the shapes as a and b, the largest absolute difference as the change).
+    public static func diffLong(_ diff: ModelDiff, all: Bool = false) -> Table {
+        var rows = (all ? diff.fields : diff.changes).map { field in
+            [field.section.rawValue, field.name, field.a.map { $0.displayText } ?? "", field.b.map { $0.displayText } ?? "",
+             field.difference.map { "\($0)" } ?? ""]
+        }
+        rows += diff.tensors.map { tensor in
+            ["weights", tensor.name, tensor.shapeA.map(shape) ?? "", tensor.shapeB.map(shape) ?? "",
+             tensor.maxAbsDifference.map { "\($0)" } ?? ""]
+        }
+        return Table(columns: ["section", "field", "a", "b", "change"], rows: rows)
+    }
+
     /// `models history`: one row per alias move.
     public static func history(_ moves: [AliasMove]) -> Table {
         Table(columns: ["moved (UTC)", "alias", "from", "to", "by", "reason"],
