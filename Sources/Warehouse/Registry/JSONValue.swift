@@ -5,13 +5,17 @@
 /// text with ``JSONValue/parse(_:)``. Integers and other numbers are kept apart so that an
 /// integer hyperparameter round-trips as an integer; they compare equal when numerically equal.
 public enum JSONValue: Sendable, Hashable {
+    /// `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
     /// A number written without fraction or exponent that fits in 64 bits.
     case integer(Int64)
     /// Any other number. JSON has no NaN or infinity: serialising one is an error.
     case number(Double)
+    /// A string.
     case string(String)
+    /// An array.
     case array([JSONValue])
     /// Members in their written order; keys are unique.
     case object([JSONMember])

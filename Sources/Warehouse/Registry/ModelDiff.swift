@@ -4,7 +4,14 @@ import Learning
 public struct ModelDiff: Sendable, Equatable {
     /// The part of a snapshot a field belongs to.
     public enum Section: String, Sendable, CaseIterable {
-        case snapshot, training, hyperparameters, metrics
+        /// Kind, code version, creation time, weights checksum.
+        case snapshot
+        /// Training as-of, window, rows and data fingerprint.
+        case training
+        /// The trainer's settings.
+        case hyperparameters
+        /// Evaluation results.
+        case metrics
     }
 
     /// One field in both snapshots (nil where a snapshot lacks it).

@@ -20,7 +20,7 @@ extension Warehouse {
     public func promote(name: String, version: Int, alias: String = ModelNaming.production, reason: String? = nil,
                         by user: String = RegistryClock.currentUser(), at instant: Int64? = nil) throws -> AliasMove? {
         if let problem = ModelNaming.problem(withAlias: alias) { throw RegistryError.invalidAlias(alias, problem) }
-        return try db.transaction(.immediate) { () throws -> AliasMove? in
+        return try registryTransaction { () throws -> AliasMove? in
             let latest = try latestVersion(of: name)
             guard (1...latest).contains(version) else { throw RegistryError.unknownVersion(name, version: version, latest: latest) }
             let current = try currentAliases(of: name)[alias]
@@ -35,7 +35,7 @@ extension Warehouse {
     @discardableResult
     public func rollback(name: String, alias: String = ModelNaming.production, reason: String? = nil,
                          by user: String = RegistryClock.currentUser(), at instant: Int64? = nil) throws -> AliasMove {
-        try db.transaction(.immediate) {
+        try registryTransaction {
             _ = try latestVersion(of: name)
             guard let last = try aliasHistory(name: name, alias: alias).last else {
                 throw RegistryError.nothingToRollBack(name, alias: alias, "it has never been set")
@@ -54,7 +54,7 @@ extension Warehouse {
     @discardableResult
     public func removeAlias(name: String, alias: String, reason: String? = nil,
                             by user: String = RegistryClock.currentUser(), at instant: Int64? = nil) throws -> AliasMove {
-        try db.transaction(.immediate) {
+        try registryTransaction {
             _ = try latestVersion(of: name)
             let aliases = try currentAliases(of: name)
             guard let current = aliases[alias] else {

@@ -17,7 +17,7 @@ extension Warehouse {
     @discardableResult
     public func savePredictions<Scores: Sequence>(snapshot: ModelSnapshot, asOf: Int64, scores: Scores) throws -> Int
     where Scores.Element == (userID: Int64, score: Double) {
-        try db.transaction(.immediate) {
+        try registryTransaction {
             try db.run("DELETE FROM predictions WHERE snapshot_id = ? AND as_of = ?", snapshot.id, asOf)
             let insert = try db.cached("INSERT INTO predictions (snapshot_id, as_of, user_id, score) VALUES (?, ?, ?, ?)")
             var count = 0

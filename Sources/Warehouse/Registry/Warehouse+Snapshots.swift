@@ -41,7 +41,7 @@ extension Warehouse {
         }
         let sha = WeightsFile.sha256(weights)
 
-        let id: Int64 = try db.transaction(.immediate) {
+        let id: Int64 = try registryTransaction {
             if let existing = try db.scalar("SELECT kind FROM model_snapshots WHERE name = ? LIMIT 1", name).string,
                existing != draft.kind {
                 throw RegistryError.kindMismatch(name, existing: existing, new: draft.kind)
