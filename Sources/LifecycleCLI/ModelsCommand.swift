@@ -8,8 +8,9 @@ struct ModelsCommand: ParsableCommand {
         commandName: "models",
         abstract: "Model snapshots: list, show, diff, promote, roll back, export and verify versions.",
         discussion: """
-            A model reference is NAME (the production alias when set, else the latest version),
-            NAME@VERSION (e.g. churn@3), NAME@latest or NAME@ALIAS (e.g. churn@candidate).
+            A model reference is NAME (the production alias when set, else the latest version), NAME@VERSION (e.g. churn@3), NAME@latest or NAME@ALIAS (e.g. churn@candidate).
+
+            Alias moves record who made them: $LIFECYCLE_USER, else the OS user name.
             """,
         subcommands: [
             ModelsList.self, ModelsShow.self, ModelsDiff.self, ModelsPromote.self, ModelsRollback.self,
