@@ -1,0 +1,31 @@
+import ArgumentParser
+import Warehouse
+
+/// `lifecycle models diff A B`.
+struct ModelsDiff: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diff",
+        abstract: "Compare two snapshots: training, hyperparameters, metrics, and weights tensor by tensor.")
+
+    @Argument(help: ArgumentHelp("The first snapshot (e.g. churn@2).", valueName: "a"))
+    var a: String
+
+    @Argument(help: ArgumentHelp("The second snapshot (e.g. churn@3).", valueName: "b"))
+    var b: String
+
+    @Flag(help: "List every field, not only those that differ.")
+    var all = false
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: FormatOption
+
+    func run() throws {
+        let warehouse = try database.openExisting()
+        let diff = try warehouse.diff(try warehouse.snapshot(try parseReference(a)), try warehouse.snapshot(try parseReference(b)))
+        switch output.resolved {
+        case .json: try printJSON(RegistryJSON.diff(diff, all: all))
+        case .csv: print(RegistryTables.diffLong(diff, all: all).rendered(as: .csv), terminator: "")
+        case let format: printTables(RegistryTables.diff(diff, all: all), as: format)
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import ArgumentParser
+import Warehouse
+
+/// `lifecycle models show NAME[@VERSION|@ALIAS] [--at DATE]`.
+struct ModelsShow: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Show a snapshot: hyperparameters, training data, metrics, weights and aliases.")
+
+    @Argument(help: ArgumentHelp("NAME, NAME@VERSION, NAME@latest or NAME@ALIAS.", valueName: "model"))
+    var reference: String
+
+    @Option(help: ArgumentHelp("Resolve the alias as it was at this instant: YYYY-MM-DD (midnight UTC) or YYYY-MM-DDTHH:MM:SSZ.", valueName: "date"))
+    var at: String?
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: FormatOption
+
+    func validate() throws {
+        if let at, RegistryClock.instant(at) == nil {
+            throw ValidationError("--at: cannot read '\(at)' as a date; write YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ")
+        }
+    }
+
+    func run() throws {
+        let reference = try parseReference(reference)
+        let description = try database.openExisting().describe(reference, at: at.flatMap(RegistryClock.instant))
+        switch output.resolved {
+        case .json: try printJSON(RegistryJSON.snapshot(description))
+        case .csv: print(RegistryTables.snapshotLong(description).rendered(as: .csv), terminator: "")
+        case let format: printTables(RegistryTables.snapshot(description), as: format)
+        }
+    }
+}

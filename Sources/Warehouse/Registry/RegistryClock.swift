@@ -1,0 +1,54 @@
+import Foundation
+
+/// Time and identity as the registry records them.
+public enum RegistryClock {
+    /// Now, in Unix seconds UTC.
+    public static func now() -> Int64 { Int64(Date().timeIntervalSince1970.rounded(.down)) }
+
+    /// Who is acting: `$LIFECYCLE_USER` when set and non-empty, else the OS user name.
+    public static func currentUser() -> String {
+        let environment = ProcessInfo.processInfo.environment
+        if let user = environment["LIFECYCLE_USER"], !user.isEmpty { return user }
+        if let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name {
+            let user = String(cString: name)
+            if !user.isEmpty { return user }
+        }
+        for key in ["USER", "LOGNAME"] {
+            if let user = environment[key], !user.isEmpty { return user }
+        }
+        return "uid \(geteuid())"
+    }
+
+    /// `2011-06-01T00:00:00Z` for an instant in Unix seconds.
+    public static func iso(_ seconds: Int64) -> String {
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = seconds - days * 86_400
+        // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        let yearText = year >= 0 && year < 1000 ? String(repeating: "0", count: 4 - String(year).count) + String(year) : String(year)
+        return "\(yearText)-\(two(month))-\(two(day))T\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60))Z"
+    }
+
+    /// Reads an instant given on the command line: `YYYY-MM-DD` (midnight UTC),
+    /// `YYYY-MM-DDTHH:MM[:SS]` (UTC), with `Z` or an offset (`+01:00`), or `@SECONDS`.
+    public static func instant(_ text: String) -> Int64? {
+        if text.hasPrefix("@") { return Int64(text.dropFirst()) }
+        var bytes = Array(text.utf8)
+        return bytes.withUnsafeMutableBytes { raw -> Int64? in
+            switch TimestampParser.parse(UnsafeRawBufferPointer(raw)) {
+            case .civil(let civil)?: return civil.secondsIfUTC
+            case .instant(let seconds)?: return seconds
+            case nil: return nil
+            }
+        }
+    }
+}

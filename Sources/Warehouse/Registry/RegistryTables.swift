@@ -1,0 +1,193 @@
+import Foundation
+
+/// A titled table: one part of a report such as `models show`.
+public struct TitledTable: Sendable, Equatable {
+    /// The heading printed above the table (empty for none).
+    public let title: String
+    /// The table.
+    public let table: Table
+}
+
+/// Registry results as tables for `--format table|csv|markdown`. Numbers show six significant
+/// digits here (JSON output keeps every digit).
+public enum RegistryTables {
+    /// `models list`: one row per model.
+    public static func models(_ models: [ModelSummary]) -> Table {
+        Table(columns: ["model", "kind", "versions", "latest created (UTC)", "aliases"],
+              rows: models.map { model in
+                  [model.name, model.kind, String(model.versions), RegistryClock.iso(model.latestCreatedAt),
+                   model.aliases.map { "\($0.alias)=\($0.version)" }.joined(separator: " ")]
+              },
+              notes: models.isEmpty ? ["No models yet: training stores the first version (e.g. `lifecycle train churn`)."] : [],
+              numericColumns: [2])
+    }
+
+    /// `models list NAME`: one row per version.
+    public static func versions(_ snapshots: [ModelSnapshot], aliases: [String: Int]) -> Table {
+        Table(columns: ["version", "created (UTC)", "training as of", "rows", "code", "weights sha256", "aliases"],
+              rows: snapshots.map { snapshot in
+                  [String(snapshot.version), RegistryClock.iso(snapshot.createdAt), RegistryClock.iso(snapshot.trainingAsOf),
+                   String(snapshot.trainingRows), snapshot.codeVersion, String(snapshot.weightsSHA256.prefix(12)),
+                   aliases.filter { $0.value == snapshot.version }.keys.sorted().joined(separator: " ")]
+              },
+              numericColumns: [0, 3])
+    }
+
+    /// `models show`: the overview, hyperparameters, metrics (arrays of objects such as a
+    /// calibration table as tables of their own), and the weights' tensors.
+    public static func snapshot(_ description: ModelDescription) -> [TitledTable] {
+        let snapshot = description.snapshot
+        var overview: [[String]] = [
+            ["model", snapshot.reference + (description.resolvedVia.map { " (via \($0))" } ?? "")],
+            ["kind", snapshot.kind],
+            ["aliases", description.aliases.isEmpty ? "-" : description.aliases.joined(separator: ", ")],
+            ["created", RegistryClock.iso(snapshot.createdAt) + " by lifecycle " + snapshot.codeVersion],
+            ["training as of", RegistryClock.iso(snapshot.trainingAsOf)],
+            ["training window", snapshot.trainingWindow.map { RegistryClock.iso($0.lowerBound) + " … " + RegistryClock.iso($0.upperBound) } ?? "-"],
+            ["training rows", String(snapshot.trainingRows)],
+            ["data fingerprint", snapshot.dataFingerprint],
+            ["weights", "\(snapshot.weightsFormat), \(snapshot.weightsBytes) bytes"],
+            ["weights sha256", snapshot.weightsSHA256],
+        ]
+        if let problem = description.weightsProblem { overview.append(["weights problem", problem]) }
+        var parts = [TitledTable(title: "", table: Table(columns: ["field", "value"], rows: overview))]
+        parts += sections(snapshot.hyperparameters, title: "Hyperparameters", empty: "none recorded")
+        parts += sections(snapshot.metrics, title: "Metrics", empty: "none recorded")
+        parts.append(TitledTable(title: "Weights", table: Table(
+            columns: ["tensor", "shape", "values"],
+            rows: description.tensors.map { tensor in
+                ["\(tensor.name)", "[" + tensor.shape.map(String.init).joined(separator: ", ") + "]",
+                 String(tensor.shape.reduce(1, *))]
+            },
+            numericColumns: [2])))
+        return parts
+    }
+
+    /// `models show --format csv`: everything as (section, field, value) rows, nested values by path.
+    public static func snapshotLong(_ description: ModelDescription) -> Table {
+        var rows: [[String]] = []
+        for (path, value) in RegistryJSON.snapshot(description).flattened() {
+            let section = path.split(separator: ".", maxSplits: 1).first.map(String.init) ?? path
+            let field = path.contains(".") ? String(path.dropFirst(section.count + 1)) : ""
+            rows.append([section, field, value.displayText])
+        }
+        return Table(columns: ["section", "field", "value"], rows: rows)
+    }
+
+    /// `models diff`: the changed (or, with `all`, every) field, then the tensors.
+    public static func diff(_ diff: ModelDiff, all: Bool = false) -> [TitledTable] {
+        let fields = all ? diff.fields : diff.changes
+        let changes = Table(
+            columns: ["section", "field", diff.a.reference, diff.b.reference, "change"],
+            rows: fields.map { field in
+                [field.section.rawValue, field.name, field.a.map(display) ?? "-", field.b.map(display) ?? "-",
+                 field.difference.map { ($0 > 0 ? "+" : "") + number($0) } ?? (field.changed ? "changed" : "")]
+            },
+            notes: fields.isEmpty ? ["No differences in description, hyperparameters or metrics."] : [])
+        let tensors = Table(
+            columns: ["tensor", "shape " + diff.a.reference, "shape " + diff.b.reference, "max |difference|"],
+            rows: diff.tensors.map { tensor in
+                [tensor.name, tensor.shapeA.map(shape) ?? "-", tensor.shapeB.map(shape) ?? "-",
+                 tensor.identical ? "identical" : tensor.maxAbsDifference.map(number) ?? "shapes differ"]
+            },
+            notes: diff.weightsIdentical ? ["The weights are identical (same sha256)."] : [])
+        return [TitledTable(title: "", table: changes), TitledTable(title: "Weights", table: tensors)]
+    }
+
+    /// `models diff --format csv`: fields and tensors in one table (tensors in section `weights`:
+    /// the shapes as a and b, the largest absolute difference as the change).
+    public static func diffLong(_ diff: ModelDiff, all: Bool = false) -> Table {
+        var rows = (all ? diff.fields : diff.changes).map { field in
+            [field.section.rawValue, field.name, field.a.map { $0.displayText } ?? "", field.b.map { $0.displayText } ?? "",
+             field.difference.map { "\($0)" } ?? ""]
+        }
+        rows += diff.tensors.map { tensor in
+            ["weights", tensor.name, tensor.shapeA.map(shape) ?? "", tensor.shapeB.map(shape) ?? "",
+             tensor.maxAbsDifference.map { "\($0)" } ?? ""]
+        }
+        return Table(columns: ["section", "field", "a", "b", "change"], rows: rows)
+    }
+
+    /// `models history`: one row per alias move.
+    public static func history(_ moves: [AliasMove]) -> Table {
+        Table(columns: ["moved (UTC)", "alias", "from", "to", "by", "reason"],
+              rows: moves.map { move in
+                  [RegistryClock.iso(move.movedAt), move.alias, move.fromVersion.map(String.init) ?? "-",
+                   move.toVersion.map(String.init) ?? "(removed)", move.movedBy, move.reason ?? ""]
+              },
+              notes: moves.isEmpty ? ["No alias has been set yet."] : [])
+    }
+
+    /// `models verify`: one row per snapshot.
+    public static func verification(_ results: [SnapshotVerification]) -> Table {
+        let failed = results.filter { !$0.ok }.count
+        return Table(columns: ["model", "version", "kind", "weights sha256", "status"],
+                     rows: results.map { result in
+                         [result.snapshot.name, String(result.snapshot.version), result.snapshot.kind,
+                          String(result.snapshot.weightsSHA256.prefix(12)), result.problem.map { "FAILED: " + $0 } ?? "ok"]
+                     },
+                     notes: ["\(results.count - failed) of \(results.count) snapshots verified" + (failed > 0 ? ", \(failed) failed" : "")],
+                     numericColumns: [1])
+    }
+
+    /// Stored predictions.
+    public static func predictions(_ predictions: [Prediction]) -> Table {
+        Table(columns: ["customer", "user id", "score"],
+              rows: predictions.map { [$0.customer, String($0.userID), number($0.score)] }, numericColumns: [1, 2])
+    }
+
+    // MARK: Formatting
+
+    /// A number with six significant digits (`0.731235`, `1e-05`, `4338`).
+    static func number(_ value: Double) -> String {
+        guard value.isFinite else { return "\(value)" }
+        return String(format: "%.6g", value)
+    }
+
+    static func display(_ value: JSONValue) -> String {
+        switch value {
+        case .number(let number): return self.number(number)
+        case .array(let elements) where elements.allSatisfy(isScalar):
+            return "[" + elements.map(display).joined(separator: ", ") + "]"
+        default: return value.displayText
+        }
+    }
+
+    private static func shape(_ dimensions: [Int]) -> String {
+        "[" + dimensions.map(String.init).joined(separator: ", ") + "]"
+    }
+
+    private static func isScalar(_ value: JSONValue) -> Bool {
+        switch value {
+        case .array, .object: return false
+        default: return true
+        }
+    }
+
+    /// Key/value rows for a JSON object, with arrays of flat objects (a calibration table, a
+    /// per-decile lift) split out as tables of their own, titled by their path.
+    static func sections(_ json: JSONValue, title: String, empty: String) -> [TitledTable] {
+        var rows: [[String]] = []
+        var tables: [TitledTable] = []
+        func walk(_ value: JSONValue, _ path: String) {
+            switch value {
+            case .object(let members) where !members.isEmpty:
+                for member in members { walk(member.value, path.isEmpty ? member.key : path + "." + member.key) }
+            case .array(let elements) where !elements.isEmpty && elements.allSatisfy({ $0.members.map { $0.allSatisfy { isScalar($0.value) } } ?? false }):
+                var columns: [String] = []
+                for element in elements { for member in element.members ?? [] where !columns.contains(member.key) { columns.append(member.key) } }
+                let body = elements.map { element in columns.map { element[$0].map(display) ?? "" } }
+                let numeric = Set(columns.indices.filter { column in elements.allSatisfy { $0[columns[column]]?.doubleValue != nil } })
+                tables.append(TitledTable(title: "\(title): \(path)", table: Table(columns: columns, rows: body, numericColumns: numeric)))
+            case .array(let elements) where !elements.allSatisfy(isScalar):
+                for (index, element) in elements.enumerated() { walk(element, path + "[\(index)]") }
+            default:
+                rows.append([path, display(value)])
+            }
+        }
+        walk(json, "")
+        let main = Table(columns: ["name", "value"], rows: rows.filter { !$0[0].isEmpty },
+                         notes: rows.isEmpty && tables.isEmpty ? [empty] : [])
+        return [TitledTable(title: title, table: main)] + tables
+    }
+}

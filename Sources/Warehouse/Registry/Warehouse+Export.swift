@@ -1,0 +1,49 @@
+import Foundation
+
+/// The files ``Warehouse/exportSnapshot(_:to:)`` wrote.
+public struct SnapshotExport: Sendable, Equatable {
+    /// The weights file, byte for byte the stored blob (safetensors layout).
+    public let weightsPath: String
+    /// The sidecar JSON with the snapshot's metadata: `<weights path>.json`.
+    public let metadataPath: String
+    /// Size of the weights file.
+    public let bytes: Int
+}
+
+extension Warehouse {
+    /// Writes the snapshot's weights, after verifying their checksum and layout, to `path`
+    /// (conventionally `NAME-VERSION.safetensors`) and its metadata (name, version, kind,
+    /// training, hyperparameters, metrics, aliases, tensor list, sha256) to `path + ".json"`.
+    /// numpy reads the weights file alone (docs/FORMATS.md, "Model weights").
+    @discardableResult
+    public func exportSnapshot(_ snapshot: ModelSnapshot, to path: String) throws -> SnapshotExport {
+        guard let row = try db.query("SELECT weights, weights_format, weights_sha256 FROM model_snapshots WHERE id = ?", snapshot.id).first else {
+            throw RegistryError.unknownVersion(snapshot.name, version: snapshot.version, latest: 0)
+        }
+        let blob = row[0].bytes ?? []
+        let parameters = try Self.checkedParameters(blob: blob, format: row[1].string ?? "", sha256: row[2].string ?? "",
+                                                    kind: snapshot.kind, reference: snapshot.reference)
+        let description = try describe(ModelReference(name: snapshot.name, selector: .version(snapshot.version)))
+        var metadata = RegistryJSON.snapshot(description)
+        if case .object(var members) = metadata, let index = members.firstIndex(where: { $0.key == "weights" }),
+           case .object(var weights) = members[index].value {
+            weights.insert(JSONMember("file", .string(URL(fileURLWithPath: path).lastPathComponent)), at: 0)
+            weights.append(JSONMember("tensor_order", .array(parameters.tensors.map { .string($0.name) })))
+            members[index].value = .object(weights)
+            metadata = .object(members)
+        }
+        let metadataPath = path + ".json"
+        let text = ((try? metadata.prettyJSONText()) ?? "{}") + "\n"
+        try write(Data(blob), to: path)
+        try write(Data(text.utf8), to: metadataPath)
+        return SnapshotExport(weightsPath: path, metadataPath: metadataPath, bytes: blob.count)
+    }
+
+    private func write(_ data: Data, to path: String) throws {
+        do {
+            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw RegistryError.cannotWrite(path, (error as NSError).localizedDescription)
+        }
+    }
+}

@@ -1,0 +1,266 @@
+import Learning
+import SQLiteStore
+
+extension Warehouse {
+    /// The columns ``snapshot(from:)`` reads, without the weights blob itself.
+    static let snapshotColumns = """
+        id, name, kind, version, created_at, code_version, hyperparameters, training_as_of,
+        training_window_start, training_window_end, training_rows, data_fingerprint, metrics,
+        weights_sha256, weights_format, length(weights)
+        """
+
+    /// Saves `draft` as the next version of its model name (1 for a new name), in one
+    /// transaction, and returns the stored snapshot. The weights are written in the safetensors
+    /// layout with their SHA-256; `createdAt` defaults to now.
+    public func saveSnapshot(_ draft: ModelSnapshotDraft, createdAt: Int64 = RegistryClock.now()) throws -> ModelSnapshot {
+        let name = draft.name
+        if let problem = ModelNaming.problem(withModelName: name) { throw RegistryError.invalidDraft(name, problem) }
+        let fingerprint = draft.dataFingerprint.lowercased()
+        guard fingerprint.count == 64, fingerprint.allSatisfy({ $0.isHexDigit && $0.isASCII }) else {
+            throw RegistryError.invalidDraft(name, "the data fingerprint must be a SHA-256 in hex (64 characters), got '\(draft.dataFingerprint)'")
+        }
+        guard draft.trainingRows >= 0 else { throw RegistryError.invalidDraft(name, "training rows cannot be negative") }
+        guard draft.hyperparameters.isObject else { throw RegistryError.invalidDraft(name, "hyperparameters must be a JSON object") }
+        guard draft.metrics.isObject else { throw RegistryError.invalidDraft(name, "metrics must be a JSON object") }
+        let hyperparameters: String, metrics: String
+        do {
+            hyperparameters = try draft.hyperparameters.jsonText()
+        } catch {
+            throw RegistryError.invalidDraft(name, "hyperparameters: \(error)")
+        }
+        do {
+            metrics = try draft.metrics.jsonText()
+        } catch {
+            throw RegistryError.invalidDraft(name, "metrics: \(error)")
+        }
+        let weights: [UInt8]
+        do {
+            weights = try WeightsFile.encode(draft.parameters)
+        } catch {
+            throw RegistryError.unencodableWeights(name, error.message)
+        }
+        let sha = WeightsFile.sha256(weights)
+
+        let id: Int64 = try registryTransaction {
+            if let existing = try db.scalar("SELECT kind FROM model_snapshots WHERE name = ? LIMIT 1", name).string,
+               existing != draft.kind {
+                throw RegistryError.kindMismatch(name, existing: existing, new: draft.kind)
+            }
+            let version = (try db.scalar("SELECT max(version) FROM model_snapshots WHERE name = ?", name).int64 ?? 0) + 1
+            try db.run("""
+                INSERT INTO model_snapshots (name, kind, version, created_at, code_version, hyperparameters,
+                    training_as_of, training_window_start, training_window_end, training_rows, data_fingerprint,
+                    metrics, weights, weights_sha256, weights_format)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, name, draft.kind, version, createdAt, LifecycleVersion.current, hyperparameters,
+                draft.trainingAsOf, draft.trainingWindow?.lowerBound, draft.trainingWindow?.upperBound,
+                draft.trainingRows, fingerprint, metrics, SQLValue.blob(weights), sha, WeightsFile.format)
+            return db.lastInsertRowID
+        }
+        return try snapshot(id: id)
+    }
+
+    /// The snapshot a reference names: `churn` (production if set, else latest), `churn@3`,
+    /// `churn@latest`, `churn@candidate`. With `instant`, an alias (or a bare name) resolves to
+    /// the version it pointed at then, and `latest` to the highest version saved by then.
+    public func snapshot(_ reference: ModelReference, at instant: Int64? = nil) throws -> ModelSnapshot {
+        try resolve(reference, at: instant).snapshot
+    }
+
+    /// Parses `text` as a ``ModelReference`` and returns its snapshot.
+    public func snapshot(_ text: String, at instant: Int64? = nil) throws -> ModelSnapshot {
+        try snapshot(try ModelReference(parsing: text), at: instant)
+    }
+
+    /// The snapshot with this id.
+    public func snapshot(id: Int64) throws -> ModelSnapshot {
+        guard let row = try db.query("SELECT \(Self.snapshotColumns) FROM model_snapshots WHERE id = ?", id).first else {
+            throw RegistryError.unknownModel("#\(id)", known: try modelNames())
+        }
+        return try snapshot(from: row)
+    }
+
+    /// Every version of a model, oldest first.
+    public func snapshots(named name: String) throws -> [ModelSnapshot] {
+        let rows = try db.query("SELECT \(Self.snapshotColumns) FROM model_snapshots WHERE name = ? ORDER BY version", name)
+        guard !rows.isEmpty else { throw RegistryError.unknownModel(name, known: try modelNames()) }
+        return try rows.map(snapshot(from:))
+    }
+
+    /// Every model name with its kind, version count and aliases, by name.
+    public func listModels() throws -> [ModelSummary] {
+        var aliases: [String: [ModelAlias]] = [:]
+        for row in try db.query("SELECT name, alias, version FROM model_aliases ORDER BY name, alias") {
+            aliases[row[0].string ?? "", default: []].append(ModelAlias(alias: row[1].string ?? "", version: Int(row[2].int64 ?? 0)))
+        }
+        return try db.query("""
+            SELECT name, kind, version, created_at FROM model_snapshots s
+            WHERE version = (SELECT max(version) FROM model_snapshots WHERE name = s.name)
+            ORDER BY name
+            """).map {
+            let name = $0[0].string ?? ""
+            return ModelSummary(name: name, kind: $0[1].string ?? "", versions: Int($0[2].int64 ?? 0),
+                                latestCreatedAt: $0[3].int64 ?? 0, aliases: aliases[name] ?? [])
+        }
+    }
+
+    /// A snapshot with the aliases that point at it and its tensors' names and shapes (read from
+    /// the weights header only; ``verifySnapshots()`` checks the whole blob).
+    public func describe(_ reference: ModelReference, at instant: Int64? = nil) throws -> ModelDescription {
+        let (snapshot, via) = try resolve(reference, at: instant)
+        let aliases = try db.query("SELECT alias FROM model_aliases WHERE name = ? AND version = ? ORDER BY alias",
+                                   snapshot.name, snapshot.version).compactMap { $0[0].string }
+        var tensors: [TensorDescription] = []
+        var problem: String?
+        do {
+            tensors = try weightsHeader(of: snapshot).tensors
+        } catch {
+            problem = "\(error)"
+        }
+        return ModelDescription(snapshot: snapshot, resolvedVia: via, aliases: aliases, tensors: tensors, weightsProblem: problem)
+    }
+
+    /// The snapshot's parameters, after checking the weights blob against its SHA-256 and
+    /// decoding it. A mismatch or a malformed blob is an error naming `name@version`.
+    public func loadParameters(_ snapshot: ModelSnapshot) throws -> ModelParameters {
+        guard let row = try db.query("SELECT weights, weights_format, weights_sha256 FROM model_snapshots WHERE id = ?", snapshot.id).first else {
+            throw RegistryError.unknownVersion(snapshot.name, version: snapshot.version, latest: 0)
+        }
+        return try Self.checkedParameters(blob: row[0].bytes ?? [], format: row[1].string ?? "", sha256: row[2].string ?? "",
+                                          kind: snapshot.kind, reference: snapshot.reference)
+    }
+
+    /// The snapshot's model, checksum-verified and validated by the model type, e.g.
+    /// `try warehouse.loadModel(LogisticRegressionModel.self, from: snapshot)`.
+    public func loadModel<Model: ParameterEncodable>(_ type: Model.Type, from snapshot: ModelSnapshot) throws -> Model {
+        guard snapshot.kind == Model.parameterKind else {
+            throw RegistryError.wrongKind(snapshot.reference, kind: snapshot.kind, expected: Model.parameterKind)
+        }
+        let parameters = try loadParameters(snapshot)
+        do {
+            return try Model(parameters: parameters)
+        } catch {
+            throw RegistryError.corruptWeights(snapshot.reference, "\(error)")
+        }
+    }
+
+    // MARK: Internals
+
+    /// Verifies and decodes a weights blob: format, checksum, layout, kind.
+    static func checkedParameters(blob: [UInt8], format: String, sha256: String, kind: String, reference: String) throws -> ModelParameters {
+        guard format == WeightsFile.format else {
+            throw RegistryError.corruptWeights(reference, "the weights format is '\(format)', which this build of lifecycle (\(LifecycleVersion.current)) cannot read")
+        }
+        let computed = WeightsFile.sha256(blob)
+        guard computed == sha256 else { throw RegistryError.checksumMismatch(reference, stored: sha256, computed: computed) }
+        let parameters: ModelParameters
+        do {
+            parameters = try WeightsFile.decode(blob)
+        } catch {
+            throw RegistryError.corruptWeights(reference, error.message)
+        }
+        guard parameters.kind == kind else {
+            throw RegistryError.corruptWeights(reference, "the weights hold kind '\(parameters.kind)' but the snapshot is '\(kind)'")
+        }
+        return parameters
+    }
+
+    /// The weights header of a snapshot, reading only its first bytes.
+    func weightsHeader(of snapshot: ModelSnapshot) throws -> (kind: String, tensors: [TensorDescription]) {
+        let prefix = try db.scalar("SELECT substr(weights, 1, 8) FROM model_snapshots WHERE id = ?", snapshot.id).bytes ?? []
+        guard let length = WeightsFile.headerLength(prefix), length <= snapshot.weightsBytes - 8 else {
+            throw RegistryError.corruptWeights(snapshot.reference, "the weights header length is unreadable")
+        }
+        let header = try db.scalar("SELECT substr(weights, 1, ?) FROM model_snapshots WHERE id = ?", 8 + length, snapshot.id).bytes ?? []
+        do {
+            return try WeightsFile.describe(header: header)
+        } catch {
+            throw RegistryError.corruptWeights(snapshot.reference, error.message)
+        }
+    }
+
+    /// Resolves a reference to a snapshot and says how (`production`, `latest`, or nil for a version).
+    func resolve(_ reference: ModelReference, at instant: Int64?) throws -> (snapshot: ModelSnapshot, via: String?) {
+        let name = reference.name
+        guard let latest = try db.scalar("SELECT max(version) FROM model_snapshots WHERE name = ?", name).int64 else {
+            throw RegistryError.unknownModel(name, known: try modelNames())
+        }
+        let version: Int
+        let via: String?
+        switch reference.selector {
+        case .version(let number):
+            guard instant == nil else { throw RegistryError.instantNeedsAlias(reference.description) }
+            guard number <= latest else { throw RegistryError.unknownVersion(name, version: number, latest: Int(latest)) }
+            (version, via) = (number, nil)
+        case .latest:
+            (version, via) = (try latestVersion(of: name, at: instant), "latest")
+        case .alias(let alias):
+            (version, via) = (try aliasVersion(name, alias: alias, at: instant), alias)
+        case .preferred:
+            let production: Int?
+            if let instant {
+                production = try self.version(of: name, alias: ModelNaming.production, at: instant)
+            } else {
+                production = try currentAliases(of: name)[ModelNaming.production]
+            }
+            if let production {
+                (version, via) = (production, ModelNaming.production)
+            } else {
+                (version, via) = (try latestVersion(of: name, at: instant), "latest")
+            }
+        }
+        guard let row = try db.query("SELECT \(Self.snapshotColumns) FROM model_snapshots WHERE name = ? AND version = ?", name, version).first else {
+            throw RegistryError.unknownVersion(name, version: version, latest: Int(latest))
+        }
+        return (try snapshot(from: row), via)
+    }
+
+    private func latestVersion(of name: String, at instant: Int64?) throws -> Int {
+        let value = try db.scalar("SELECT max(version) FROM model_snapshots WHERE name = ? AND created_at <= ?", name, instant ?? Int64.max)
+        guard let version = value.int64 else {
+            throw RegistryError.noVersionYet(name, at: RegistryClock.iso(instant ?? 0))
+        }
+        return Int(version)
+    }
+
+    private func aliasVersion(_ name: String, alias: String, at instant: Int64?) throws -> Int {
+        if let instant {
+            guard let version = try self.version(of: name, alias: alias, at: instant) else {
+                if try currentAliases(of: name)[alias] == nil, try aliasHistory(name: name, alias: alias).isEmpty {
+                    throw RegistryError.unknownAlias(name, alias: alias, aliases: try currentAliases(of: name).keys.sorted())
+                }
+                throw RegistryError.aliasNotSetAt(name, alias: alias, at: RegistryClock.iso(instant))
+            }
+            return version
+        }
+        let aliases = try currentAliases(of: name)
+        guard let version = aliases[alias] else { throw RegistryError.unknownAlias(name, alias: alias, aliases: aliases.keys.sorted()) }
+        return version
+    }
+
+    /// The model names in the registry, sorted.
+    func modelNames() throws -> [String] {
+        try db.query("SELECT DISTINCT name FROM model_snapshots ORDER BY name").compactMap { $0[0].string }
+    }
+
+    /// Builds a snapshot from a row of ``snapshotColumns``.
+    func snapshot(from row: Row) throws -> ModelSnapshot {
+        let name = row[1].string ?? ""
+        let reference = "\(name)@\(row[3].int64 ?? 0)"
+        func json(_ value: SQLValue, _ what: String) throws -> JSONValue {
+            do {
+                return try JSONValue.parse(value.string ?? "{}")
+            } catch {
+                throw RegistryError.corruptSnapshot(reference, "its stored \(what) are not valid JSON: \(error)")
+            }
+        }
+        let window: ClosedRange<Int64>?
+        if let start = row[8].int64, let end = row[9].int64, start <= end { window = start...end } else { window = nil }
+        return ModelSnapshot(
+            id: row[0].int64 ?? 0, name: name, kind: row[2].string ?? "", version: Int(row[3].int64 ?? 0),
+            createdAt: row[4].int64 ?? 0, codeVersion: row[5].string ?? "", hyperparameters: try json(row[6], "hyperparameters"),
+            trainingAsOf: row[7].int64 ?? 0, trainingWindow: window, trainingRows: Int(row[10].int64 ?? 0),
+            dataFingerprint: row[11].string ?? "", metrics: try json(row[12], "metrics"), weightsSHA256: row[13].string ?? "",
+            weightsFormat: row[14].string ?? "", weightsBytes: Int(row[15].int64 ?? 0))
+    }
+}
