@@ -6,8 +6,10 @@
 -- orders). The new index has the old one's leading columns, so it replaces it.
 DROP INDEX orders_by_user;
 CREATE INDEX orders_by_user ON orders (user_id, ordered_at, kind, amount_micros);
--- Lets the footnotes tell in two index probes whether amounts mix currencies.
+-- Footnotes: whether amounts mix currencies (two index probes), and the adjustments and
+-- write-offs left out (a partial index holding only those rare orders).
 CREATE INDEX orders_by_currency ON orders (currency);
+CREATE INDEX orders_adjustments ON orders (kind, user_id) WHERE kind IN ('adjustment', 'write_off');
 
 -- Named segments from the R and F scores (the widely used grid). A connection can shadow it with
 -- a TEMP table of the same name (`lifecycle rfm --segment-map FILE`).

@@ -18,8 +18,8 @@ WHERE o.user_id IS NULL AND o.ordered_at < p.as_of AND (p.since IS NULL OR o.ord
 UNION ALL
 SELECT o.kind, count(*), coalesce(sum(o.amount_micros), 0)
 FROM orders o, params p
-WHERE o.user_id IS NOT NULL AND o.kind IN ('adjustment', 'write_off') AND +o.ordered_at < p.as_of
-  AND (p.since IS NULL OR +o.ordered_at >= p.since)
+WHERE o.kind IN ('adjustment', 'write_off') AND o.user_id IS NOT NULL AND o.ordered_at < p.as_of
+  AND (p.since IS NULL OR o.ordered_at >= p.since)
 GROUP BY o.kind
 UNION ALL
 SELECT 'currencies', (SELECT min(currency) FROM orders), (SELECT max(currency) FROM orders);

@@ -37,7 +37,7 @@ WITH params AS MATERIALIZED (
 -- One pass over orders_by_user (user, time, kind, amount), grouped as it streams: no sort, no
 -- table reads ("+" keeps the planner off orders_by_time).
 customers AS MATERIALIZED (
-    SELECT o.user_id,
+    SELECT o.user_id, (SELECT external_id FROM users WHERE id = o.user_id) AS external_id,
            ((SELECT as_of FROM params) - max(CASE WHEN o.kind = 'purchase' THEN o.ordered_at END)) / 86400 AS recency_days,
            sum(o.kind = 'purchase') AS frequency,
            sum(o.amount_micros) AS monetary_micros
@@ -81,10 +81,9 @@ r_cuts AS MATERIALIZED (
            max(CASE WHEN s.j = 4 THEN json_extract(a.ids, '$[' || s.offset || ']') END) AS e4
     FROM r_starts s
     JOIN (SELECT g, json_group_array(k) AS keys, json_group_array(e) AS ids
-          FROM (SELECT x.g, x.k, u.external_id AS e
-                FROM (SELECT user_id, -recency_days AS k, -recency_days AS g FROM customers WHERE -recency_days IN (SELECT g FROM r_starts)) x
-                JOIN users u ON u.id = x.user_id
-                ORDER BY x.g, u.external_id LIMIT -1)
+          FROM (SELECT -recency_days AS g, -recency_days AS k, external_id AS e FROM customers
+                WHERE -recency_days IN (SELECT g FROM r_starts)
+                ORDER BY 1, 3 LIMIT -1)
           GROUP BY g) a ON a.g = s.g
 ),
 f_groups AS MATERIALIZED (
@@ -105,10 +104,9 @@ f_cuts AS MATERIALIZED (
            max(CASE WHEN s.j = 4 THEN json_extract(a.ids, '$[' || s.offset || ']') END) AS e4
     FROM f_starts s
     JOIN (SELECT g, json_group_array(k) AS keys, json_group_array(e) AS ids
-          FROM (SELECT x.g, x.k, u.external_id AS e
-                FROM (SELECT user_id, frequency AS k, frequency AS g FROM customers WHERE frequency IN (SELECT g FROM f_starts)) x
-                JOIN users u ON u.id = x.user_id
-                ORDER BY x.g, u.external_id LIMIT -1)
+          FROM (SELECT frequency AS g, frequency AS k, external_id AS e FROM customers
+                WHERE frequency IN (SELECT g FROM f_starts)
+                ORDER BY 1, 3 LIMIT -1)
           GROUP BY g) a ON a.g = s.g
 ),
 m_groups AS MATERIALIZED (
@@ -129,41 +127,40 @@ m_cuts AS MATERIALIZED (
            max(CASE WHEN s.j = 4 THEN json_extract(a.ids, '$[' || s.offset || ']') END) AS e4
     FROM m_starts s
     JOIN (SELECT g, json_group_array(k) AS keys, json_group_array(e) AS ids
-          FROM (SELECT x.g, x.k, u.external_id AS e
-                FROM (SELECT user_id, monetary_micros AS k, monetary_micros / 1000000 AS g FROM customers WHERE monetary_micros / 1000000 IN (SELECT g FROM m_starts)) x
-                JOIN users u ON u.id = x.user_id
-                ORDER BY x.g, x.k, u.external_id LIMIT -1)
+          FROM (SELECT monetary_micros / 1000000 AS g, monetary_micros AS k, external_id AS e FROM customers
+                WHERE monetary_micros / 1000000 IN (SELECT g FROM m_starts)
+                ORDER BY 1, 2, 3 LIMIT -1)
           GROUP BY g) a ON a.g = s.g
 ),
 -- Scores: against the customers at the tile starts (the external id is read only on a tie of
 -- the value), or the fixed bins given.
 scored AS MATERIALIZED (
-    SELECT c.user_id, c.recency_days, c.frequency, c.monetary_micros,
+    SELECT c.user_id, c.external_id, c.recency_days, c.frequency, c.monetary_micros,
            CASE WHEN (SELECT rb1 FROM params) IS NULL THEN 1
-                    + coalesce(CASE WHEN -c.recency_days <> (SELECT k1 FROM r_cuts) THEN -c.recency_days > (SELECT k1 FROM r_cuts) ELSE (SELECT external_id FROM users WHERE id = c.user_id) >= (SELECT e1 FROM r_cuts) END, 0)
-                    + coalesce(CASE WHEN -c.recency_days <> (SELECT k2 FROM r_cuts) THEN -c.recency_days > (SELECT k2 FROM r_cuts) ELSE (SELECT external_id FROM users WHERE id = c.user_id) >= (SELECT e2 FROM r_cuts) END, 0)
-                    + coalesce(CASE WHEN -c.recency_days <> (SELECT k3 FROM r_cuts) THEN -c.recency_days > (SELECT k3 FROM r_cuts) ELSE (SELECT external_id FROM users WHERE id = c.user_id) >= (SELECT e3 FROM r_cuts) END, 0)
-                    + coalesce(CASE WHEN -c.recency_days <> (SELECT k4 FROM r_cuts) THEN -c.recency_days > (SELECT k4 FROM r_cuts) ELSE (SELECT external_id FROM users WHERE id = c.user_id) >= (SELECT e4 FROM r_cuts) END, 0)
+                    + coalesce((-c.recency_days, c.external_id) >= (rc.k1, rc.e1), 0)
+                    + coalesce((-c.recency_days, c.external_id) >= (rc.k2, rc.e2), 0)
+                    + coalesce((-c.recency_days, c.external_id) >= (rc.k3, rc.e3), 0)
+                    + coalesce((-c.recency_days, c.external_id) >= (rc.k4, rc.e4), 0)
                 ELSE 5 - (c.recency_days > (SELECT rb1 FROM params)) - (c.recency_days > (SELECT rb2 FROM params))
                        - (c.recency_days > (SELECT rb3 FROM params)) - (c.recency_days > (SELECT rb4 FROM params))
            END AS r,
            CASE WHEN (SELECT fb1 FROM params) IS NULL THEN 1
-                    + coalesce(CASE WHEN c.frequency <> (SELECT k1 FROM f_cuts) THEN c.frequency > (SELECT k1 FROM f_cuts) ELSE (SELECT external_id FROM users WHERE id = c.user_id) >= (SELECT e1 FROM f_cuts) END, 0)
-                    + coalesce(CASE WHEN c.frequency <> (SELECT k2 FROM f_cuts) THEN c.frequency > (SELECT k2 FROM f_cuts) ELSE (SELECT external_id FROM users WHERE id = c.user_id) >= (SELECT e2 FROM f_cuts) END, 0)
-                    + coalesce(CASE WHEN c.frequency <> (SELECT k3 FROM f_cuts) THEN c.frequency > (SELECT k3 FROM f_cuts) ELSE (SELECT external_id FROM users WHERE id = c.user_id) >= (SELECT e3 FROM f_cuts) END, 0)
-                    + coalesce(CASE WHEN c.frequency <> (SELECT k4 FROM f_cuts) THEN c.frequency > (SELECT k4 FROM f_cuts) ELSE (SELECT external_id FROM users WHERE id = c.user_id) >= (SELECT e4 FROM f_cuts) END, 0)
+                    + coalesce((c.frequency, c.external_id) >= (fc.k1, fc.e1), 0)
+                    + coalesce((c.frequency, c.external_id) >= (fc.k2, fc.e2), 0)
+                    + coalesce((c.frequency, c.external_id) >= (fc.k3, fc.e3), 0)
+                    + coalesce((c.frequency, c.external_id) >= (fc.k4, fc.e4), 0)
                 ELSE 1 + (c.frequency > (SELECT fb1 FROM params)) + (c.frequency > (SELECT fb2 FROM params))
                        + (c.frequency > (SELECT fb3 FROM params)) + (c.frequency > (SELECT fb4 FROM params))
            END AS f,
            CASE WHEN (SELECT mb1 FROM params) IS NULL THEN 1
-                    + coalesce(CASE WHEN c.monetary_micros <> (SELECT k1 FROM m_cuts) THEN c.monetary_micros > (SELECT k1 FROM m_cuts) ELSE (SELECT external_id FROM users WHERE id = c.user_id) >= (SELECT e1 FROM m_cuts) END, 0)
-                    + coalesce(CASE WHEN c.monetary_micros <> (SELECT k2 FROM m_cuts) THEN c.monetary_micros > (SELECT k2 FROM m_cuts) ELSE (SELECT external_id FROM users WHERE id = c.user_id) >= (SELECT e2 FROM m_cuts) END, 0)
-                    + coalesce(CASE WHEN c.monetary_micros <> (SELECT k3 FROM m_cuts) THEN c.monetary_micros > (SELECT k3 FROM m_cuts) ELSE (SELECT external_id FROM users WHERE id = c.user_id) >= (SELECT e3 FROM m_cuts) END, 0)
-                    + coalesce(CASE WHEN c.monetary_micros <> (SELECT k4 FROM m_cuts) THEN c.monetary_micros > (SELECT k4 FROM m_cuts) ELSE (SELECT external_id FROM users WHERE id = c.user_id) >= (SELECT e4 FROM m_cuts) END, 0)
+                    + coalesce((c.monetary_micros, c.external_id) >= (mc.k1, mc.e1), 0)
+                    + coalesce((c.monetary_micros, c.external_id) >= (mc.k2, mc.e2), 0)
+                    + coalesce((c.monetary_micros, c.external_id) >= (mc.k3, mc.e3), 0)
+                    + coalesce((c.monetary_micros, c.external_id) >= (mc.k4, mc.e4), 0)
                 ELSE 1 + (c.monetary_micros > (SELECT mb1 FROM params)) + (c.monetary_micros > (SELECT mb2 FROM params))
                        + (c.monetary_micros > (SELECT mb3 FROM params)) + (c.monetary_micros > (SELECT mb4 FROM params))
            END AS m
-    FROM customers c
+    FROM customers c, r_cuts rc, f_cuts fc, m_cuts mc
 ),
 -- Customers, sums and value ranges per (R, F, M) cell: at most 125 rows for the rest.
 cells AS (

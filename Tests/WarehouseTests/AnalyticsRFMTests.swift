@@ -261,7 +261,8 @@ import Testing
         let users = try #require(SQLCatalog.query("rfm_users"))
         func common(_ text: String) throws -> Substring {
             let start = try #require(text.range(of: "WITH params AS MATERIALIZED"))
-            let end = try #require(text.range(of: "    FROM customers c\n)"))
+            let scored = try #require(text.range(of: "scored AS MATERIALIZED ("))
+            let end = try #require(text.range(of: "\n)", range: scored.upperBound..<text.endIndex))
             return text[start.lowerBound..<end.upperBound]
         }
         #expect(try common(summary) == common(users))
