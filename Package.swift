@@ -53,7 +53,7 @@ let package = Package(
         .plugin(name: "EmbedSQLPlugin", capability: .buildTool(), dependencies: ["EmbedSQLTool"]),
 
         .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore"]),
-        .testTarget(name: "LearningTests", dependencies: ["Learning"]),
+        .testTarget(name: "LearningTests", dependencies: ["Learning"], exclude: ["reference"]),
         .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "SQLiteStore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Warehouse", "SQLiteStore", "LifecycleCLI"]),
     ],

@@ -16,7 +16,8 @@ bin="$repo/.build/release/lifecycle"
 measure() {  # label rows command...  -> one table row
     local label=$1 rows=$2; shift 2
     local out
-    out=$( { /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+    /usr/bin/time -o "$work/time.txt" -f '%e %M' "$@" >/dev/null 2>&1 || { echo "bench: failed: $*" >&2; exit 1; }
+    out=$(tail -1 "$work/time.txt")
     local seconds=${out% *} kb=${out#* }
     awk -v l="$label" -v r="$rows" -v s="$seconds" -v k="$kb" \
         'BEGIN { printf "%-34s %10d %8.2f %12.0f %10.1f\n", l, r, s, r / s, k / 1024 }'

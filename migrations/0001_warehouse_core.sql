@@ -88,8 +88,9 @@ CREATE TABLE order_lines (
     import_id INTEGER NOT NULL REFERENCES imports (id),
     UNIQUE (order_id, line_key, occurrence)
 ) STRICT;
-CREATE INDEX order_lines_by_product ON order_lines (product_id);
-CREATE INDEX order_lines_by_import ON order_lines (import_id);
+-- The UNIQUE index above also serves order_id. product_id and import_id are deliberately not
+-- indexed: no query looks lines up by product or import (product analytics scan and aggregate),
+-- and keeping those two indexes costs about a third of the import time (docs/BENCHMARKS.md).
 
 CREATE TABLE events (
     id INTEGER PRIMARY KEY,

@@ -7,7 +7,7 @@ struct Lifecycle: ParsableCommand {
         commandName: "lifecycle",
         abstract: "A customer lifecycle warehouse in one SQLite file: import order dumps and event logs, and ask what they say.",
         subcommands: [
-            DemoCommand.self, GenerateCommand.self, ImportCommand.self, MigrateCommand.self, StatusCommand.self,
+            DemoCommand.self, FeaturesCommand.self, GenerateCommand.self, ImportCommand.self, MigrateCommand.self, StatusCommand.self, TrainCommand.self,
             RfmCommand.self, RetentionCommand.self, ActivityCommand.self, ReportCommand.self,
         ]
     )

@@ -19,9 +19,14 @@ public final class Connection {
         case readOnly
     }
 
+    /// Process-wide SQLite settings, applied once before the first connection opens: multi-thread
+    /// mode (one connection per thread, no connection mutexes) and no allocator statistics.
+    private static let configured: Int32 = lifecycle_sqlite_configure()
+
     /// Opens (or creates) the database at `path` and configures it.
     /// - Parameter busyTimeout: milliseconds to wait for another writer's lock before failing.
     public init(path: String, mode: Mode = .readWriteCreate, busyTimeout: Int32 = 5_000) throws {
+        _ = Connection.configured  // SQLITE_MISUSE here only means SQLite was already initialised.
         var db: OpaquePointer?
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         switch mode {

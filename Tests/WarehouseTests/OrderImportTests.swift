@@ -192,3 +192,16 @@ A563185,B,Adjust bad debt,1,2011-08-12 14:50:00,11062.06,,United Kingdom
         #expect(unknown?.reason.contains("unknown field 'order'") == true)
     }
 }
+
+@Suite struct OrdersByMonthTests {
+    @Test func monthlyFiguresFromTheEmbeddedQuery() throws {
+        let scratch = try Scratch()
+        let warehouse = try scratch.warehouse()
+        _ = try warehouse.importFile(try scratch.file("or.csv", onlineRetailFixture), options: orderOptions(.onlineRetail))
+        let months = try warehouse.ordersByMonth()
+        #expect(months.map(\.month) == ["2010-12", "2011-06", "2011-08"])
+        // December 2010: 536365 (55.98), 536414 (0, guest), 536416 write-off (0), C536379 (−5.10).
+        #expect(months[0] == MonthlyOrders(month: "2010-12", purchases: 2, customers: 1, netMicros: 50_880_000))
+        #expect(months[1].netMicros == 18_001_000)   // POST 18 + PADS 0.001
+    }
+}

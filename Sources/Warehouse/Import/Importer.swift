@@ -37,10 +37,18 @@ public final class Importer {
         self.db = db
     }
 
-    /// The outcome of one row.
-    private enum RowOutcome {
-        case loaded, duplicate
-        case rejected(String)
+    /// How one import kind decodes and writes its rows.
+    private struct RowHandler<Row> {
+        /// The reader was left on a data record by the header step.
+        var startsOnRecord: Bool
+        /// Runs on the decoding thread: must not touch the database.
+        var decode: (CSVReader, FieldText) -> Result<Row, RowRejection>
+        /// Loads a row; true when new, false when already stored.
+        var write: (Row, _ line: Int, inout ImportCounts) throws -> Bool
+        /// Re-counts a row an interrupted run already committed (resuming).
+        var replay: (Row) throws -> Void = { _ in }
+        /// Applies per-batch work before a commit.
+        var flush: () throws -> Void = {}
     }
 
     /// Imports one file (`-` for standard input; gzip is detected).
@@ -54,52 +62,31 @@ public final class Importer {
         let reader = CSVReader(source: source, splitting: splitting)
         let text = FieldText(reader: reader, encoding: options.encoding)
         let zone = options.timeZone.map(ZoneConverter.init)
-        var counts = ledger.startCounts
+        let context = RunContext(path: path, options: options, ledger: ledger, source: source, totalBytes: digest?.size, started: started)
+        let counts: ImportCounts
         do {
-            let (hasPendingRecord, handle) = try makeHandler(reader: reader, text: text, zone: zone, options: options, ledger: ledger, path: path)
-            var pending = hasPendingRecord
-            var index = 0
-            var inBatch = 0
-            try db.execute("BEGIN IMMEDIATE")
-            while true {
-                if !pending {
-                    guard try reader.next() else { break }
+            let entities = try EntityResolver(db: db, importID: ledger.id)
+            switch options.kind {
+            case .orders:
+                let handler = try orderHandler(reader: reader, text: text, zone: zone, options: options, ledger: ledger, path: path, entities: entities)
+                counts = try run(handler, reader: reader, text: text, context: context)
+            case .events:
+                guard options.format == .csv else {
+                    throw ImportError(file: path, line: nil, reason: "events are imported with --format csv (got \(options.format.rawValue))")
                 }
-                pending = false
-                if reader.isBlankLine { continue }
-                index += 1
-                let replaying = index <= ledger.alreadyDone
-                let outcome = try handle(replaying, &counts)
-                if replaying { continue }
-                counts.read += 1
-                switch outcome {
-                case .loaded: counts.loaded += 1
-                case .duplicate: counts.duplicate += 1
-                case .rejected(let reason):
-                    counts.rejected += 1
-                    try ledger.reject(line: reader.line, reason: reason, raw: reader.rawText)
-                    if options.strict {
-                        try commitBatch(ledger: ledger, counts: counts)
-                        let error = ImportError(file: path, line: reader.line, reason: reason + " (--strict stops at the first rejected row)")
-                        try ledger.fail(error.description)
-                        throw StrictStop(error: error)
-                    }
+                let decoder = try CSVEventDecoder(reader: reader, text: text, file: path, zone: zone, dateOrder: options.dateOrder, map: options.columnMap)
+                let writer = EventWriter(db: db, importID: ledger.id, entities: entities)
+                let handler = RowHandler<EventInput>(startsOnRecord: false, decode: decoder.decode, write: { event, _, _ in try writer.write(event) })
+                counts = try run(handler, reader: reader, text: text, context: context)
+            case .users:
+                guard options.format == .csv else {
+                    throw ImportError(file: path, line: nil, reason: "users are imported with --format csv (got \(options.format.rawValue))")
                 }
-                inBatch += 1
-                if inBatch >= options.batchSize {
-                    try commitBatch(ledger: ledger, counts: counts)
-                    try db.execute("BEGIN IMMEDIATE")
-                    inBatch = 0
-                }
-                if counts.read & 0x1FFF == 0, let onProgress {
-                    onProgress(ImportProgress(rowsRead: counts.read, bytesRead: source.storedBytesRead, totalBytes: digest?.size,
-                                              elapsed: Self.seconds(since: started)))
-                }
+                let decoder = try CSVUserDecoder(reader: reader, text: text, file: path, zone: zone, dateOrder: options.dateOrder, map: options.columnMap)
+                let writer = UserWriter(db: db, importID: ledger.id)
+                let handler = RowHandler<UserInput>(startsOnRecord: false, decode: decoder.decode, write: { user, _, _ in try writer.write(user) })
+                counts = try run(handler, reader: reader, text: text, context: context)
             }
-            try flushWriters()
-            try ledger.checkpoint(counts)
-            try ledger.finish(sha256: source.sha256Hex(), size: source.storedBytesRead)
-            try db.execute("COMMIT")
         } catch let stop as StrictStop {
             throw stop.error
         } catch {
@@ -112,15 +99,74 @@ public final class Importer {
                              resumedAfter: ledger.alreadyDone, elapsed: Self.seconds(since: started))
     }
 
-    private var flushWriters: () throws -> Void = {}
+    /// What one run needs besides the rows.
+    private struct RunContext {
+        let path: String
+        let options: ImportOptions
+        let ledger: ImportLedger
+        let source: ByteSource
+        let totalBytes: Int64?
+        let started: UInt64
+    }
+
+    /// The writer loop: takes decoded chunks from the decoding thread and loads them in batched
+    /// transactions, each ending with the import's counts so far.
+    private func run<Row>(_ handler: RowHandler<Row>, reader: CSVReader, text: FieldText, context: RunContext) throws -> ImportCounts {
+        let ledger = context.ledger
+        var counts = ledger.startCounts
+        let decoding = DecodingThread<Row>(reader: reader, source: context.source, text: text,
+                                           startsOnRecord: handler.startsOnRecord, decode: handler.decode)
+        defer { decoding.stopAndWait() }
+        var index = 0
+        var inBatch = 0
+        try db.execute("BEGIN IMMEDIATE")
+        while let chunk = decoding.queue.take() {
+            for record in chunk.records {
+                index += 1
+                if index <= ledger.alreadyDone {
+                    if case .success(let row) = record.outcome { try handler.replay(row) }
+                    continue
+                }
+                counts.read += 1
+                switch record.outcome {
+                case .success(let row):
+                    if try handler.write(row, record.line, &counts) { counts.loaded += 1 } else { counts.duplicate += 1 }
+                case .failure(let rejection):
+                    counts.rejected += 1
+                    try ledger.reject(line: record.line, reason: rejection.reason, raw: record.raw)
+                    if context.options.strict {
+                        try commit(handler, ledger: ledger, counts: counts)
+                        let error = ImportError(file: context.path, line: record.line,
+                                                reason: rejection.reason + " (--strict stops at the first rejected row)")
+                        try ledger.fail(error.description)
+                        throw StrictStop(error: error)
+                    }
+                }
+                inBatch += 1
+                if inBatch >= context.options.batchSize {
+                    try commit(handler, ledger: ledger, counts: counts)
+                    try db.execute("BEGIN IMMEDIATE")
+                    inBatch = 0
+                }
+            }
+            if let error = chunk.error { throw error }
+            onProgress?(ImportProgress(rowsRead: counts.read, bytesRead: chunk.bytesRead, totalBytes: context.totalBytes,
+                                       elapsed: Self.seconds(since: context.started)))
+        }
+        try handler.flush()
+        try ledger.checkpoint(counts)
+        try ledger.finish(sha256: context.source.sha256Hex(), size: context.source.storedBytesRead)
+        try db.execute("COMMIT")
+        return counts
+    }
 
     /// A `--strict` stop: the rows before it are committed and the import is already marked failed.
     private struct StrictStop: Error {
         let error: ImportError
     }
 
-    private func commitBatch(ledger: ImportLedger, counts: ImportCounts) throws {
-        try flushWriters()
+    private func commit<Row>(_ handler: RowHandler<Row>, ledger: ImportLedger, counts: ImportCounts) throws {
+        try handler.flush()
         try ledger.checkpoint(counts)
         try db.execute("COMMIT")
     }
@@ -129,63 +175,23 @@ public final class Importer {
         Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 
-    /// Builds the per-row handler for the import's kind and format; reads the header.
-    private func makeHandler(reader: CSVReader, text: FieldText, zone: ZoneConverter?, options: ImportOptions,
-                             ledger: ImportLedger, path: String) throws -> (Bool, (Bool, inout ImportCounts) throws -> RowOutcome) {
-        let entities = try EntityResolver(db: db, importID: ledger.id)
-        flushWriters = {}
-        switch options.kind {
-        case .orders:
-            var decoder: any OrderRowDecoder
-            switch options.format {
-            case .onlineRetail:
-                decoder = OnlineRetailDecoder(file: path, zone: zone, dateOrder: options.dateOrder, currency: options.currency ?? "GBP")
-            case .cdnow:
-                decoder = CDNOWDecoder(file: path, zone: zone, currency: options.currency ?? "USD")
-            case .csv:
-                decoder = CSVOrderDecoder(file: path, zone: zone, dateOrder: options.dateOrder, currency: options.currency, map: options.columnMap)
-            }
-            let pending = try decoder.readHeader(reader, text: text)
-            let writer = try OrderWriter(db: db, importID: ledger.id, entities: entities)
-            flushWriters = { try writer.flush() }
-            let fixed = decoder
-            return (pending, { replaying, counts in
-                switch fixed.decode(reader, text: text) {
-                case .failure(let rejection): return .rejected(rejection.reason)
-                case .success(let line):
-                    if replaying {
-                        try writer.replay(line)
-                        return .duplicate
-                    }
-                    return try writer.write(line, sourceLine: reader.line, counts: &counts) ? .loaded : .duplicate
-                }
-            })
-        case .events:
-            guard options.format == .csv else {
-                throw ImportError(file: path, line: nil, reason: "events are imported with --format csv (got \(options.format.rawValue))")
-            }
-            let decoder = try CSVEventDecoder(reader: reader, text: text, file: path, zone: zone, dateOrder: options.dateOrder, map: options.columnMap)
-            let writer = EventWriter(db: db, importID: ledger.id, entities: entities)
-            return (false, { replaying, _ in
-                if replaying { return .duplicate }
-                switch decoder.decode(reader, text: text) {
-                case .failure(let rejection): return .rejected(rejection.reason)
-                case .success(let event): return try writer.write(event) ? .loaded : .duplicate
-                }
-            })
-        case .users:
-            guard options.format == .csv else {
-                throw ImportError(file: path, line: nil, reason: "users are imported with --format csv (got \(options.format.rawValue))")
-            }
-            let decoder = try CSVUserDecoder(reader: reader, text: text, file: path, zone: zone, dateOrder: options.dateOrder, map: options.columnMap)
-            let writer = UserWriter(db: db, importID: ledger.id)
-            return (false, { replaying, _ in
-                if replaying { return .duplicate }
-                switch decoder.decode(reader, text: text) {
-                case .failure(let rejection): return .rejected(rejection.reason)
-                case .success(let user): return try writer.write(user) ? .loaded : .duplicate
-                }
-            })
+    /// Reads the header and builds the order handler for the import's format.
+    private func orderHandler(reader: CSVReader, text: FieldText, zone: ZoneConverter?, options: ImportOptions,
+                              ledger: ImportLedger, path: String, entities: EntityResolver) throws -> RowHandler<OrderLineInput> {
+        var decoder: any OrderRowDecoder
+        switch options.format {
+        case .onlineRetail:
+            decoder = OnlineRetailDecoder(file: path, zone: zone, dateOrder: options.dateOrder, currency: options.currency ?? "GBP")
+        case .cdnow:
+            decoder = CDNOWDecoder(file: path, zone: zone, currency: options.currency ?? "USD")
+        case .csv:
+            decoder = CSVOrderDecoder(file: path, zone: zone, dateOrder: options.dateOrder, currency: options.currency, map: options.columnMap)
         }
+        let startsOnRecord = try decoder.readHeader(reader, text: text)
+        let writer = try OrderWriter(db: db, importID: ledger.id, entities: entities)
+        let fixed = decoder
+        return RowHandler(startsOnRecord: startsOnRecord, decode: { fixed.decode($0, text: $1) },
+                          write: { line, sourceLine, counts in try writer.write(line, sourceLine: sourceLine, counts: &counts) },
+                          replay: { try writer.replay($0) }, flush: { try writer.flush() })
     }
 }

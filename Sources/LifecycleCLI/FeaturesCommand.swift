@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import Warehouse
+
+/// `lifecycle features build`: point-in-time user features.
+struct FeaturesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "features",
+        abstract: "Build point-in-time user features (only facts before each as-of date).",
+        subcommands: [FeaturesBuild.self])
+}
+
+extension CalendarDate.Step: ExpressibleByArgument {}
+
+/// A `YYYY-MM-DD` (midnight UTC) or ISO-8601 instant argument.
+struct DateArgument: ExpressibleByArgument {
+    let instant: Int64
+    init?(argument: String) {
+        guard let instant = CalendarDate.instant(argument) else { return nil }
+        self.instant = instant
+    }
+}
+
+struct FeaturesBuild: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build",
+        abstract: "Write one feature row per user with a purchase before the as-of date.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(name: .customLong("as-of"), help: "Build for this date (YYYY-MM-DD, midnight UTC); default: the day after the last order.")
+    var asOf: DateArgument?
+
+    @Option(help: "First as-of of a schedule (with --to and --every).")
+    var from: DateArgument?
+
+    @Option(help: "Last as-of of a schedule (inclusive).")
+    var to: DateArgument?
+
+    @Option(help: "Schedule step: day, week or month.")
+    var every: CalendarDate.Step?
+
+    func validate() throws {
+        let schedule = [from != nil, to != nil, every != nil]
+        if schedule.contains(true) && schedule.contains(false) {
+            throw ValidationError("--from, --to and --every go together")
+        }
+        if asOf != nil && from != nil { throw ValidationError("give --as-of or a schedule (--from/--to/--every), not both") }
+        if let from, let to, from.instant > to.instant { throw ValidationError("--from is after --to") }
+    }
+
+    func run() throws {
+        let warehouse = try database.open()
+        if let from, let to, let every {
+            let terminal = isTerminal(STDERR_FILENO)
+            let builds = try warehouse.buildFeatures(from: from.instant, to: to.instant, every: every) { build, done, total in
+                let line = "as of \(CalendarDate.day(build.asOf)): \(grouped(build.users)) users (\(done)/\(total))"
+                if terminal { FileHandle.standardError.write(Data(("\r" + line + "\u{1B}[K").utf8)) }
+            }
+            if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            for build in builds { print(Self.describe(build)) }
+        } else {
+            guard let asOf = try asOf?.instant ?? warehouse.dayAfterLastOrder() else {
+                throw ValidationError("the warehouse has no orders yet: import some, or pass --as-of")
+            }
+            print(Self.describe(try warehouse.buildFeatures(asOf: asOf)))
+        }
+    }
+
+    static func describe(_ build: FeatureBuild) -> String {
+        String(format: "features as of %@: %@ users in %.2f s", CalendarDate.day(build.asOf), grouped(build.users), build.seconds)
+    }
+}

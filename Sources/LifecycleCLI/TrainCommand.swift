@@ -1,0 +1,106 @@
+import ArgumentParser
+import Foundation
+import Warehouse
+
+/// `lifecycle train churn`.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a model, evaluate it on a later holdout, and store it as a new version.",
+        subcommands: [TrainChurn.self])
+}
+
+/// A duration like `90d`, `12w` or `24h`.
+struct Horizon: ExpressibleByArgument {
+    let seconds: Int64
+    let text: String
+    init?(argument: String) {
+        guard let unit = argument.last, let count = Int64(argument.dropLast()), count > 0 else { return nil }
+        switch unit {
+        case "d": seconds = count * 86_400
+        case "w": seconds = count * 7 * 86_400
+        case "h": seconds = count * 3_600
+        default: return nil
+        }
+        text = argument
+    }
+}
+
+struct TrainChurn: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "churn",
+        abstract: "L2-regularised logistic regression: will a user with purchases before --as-of buy nothing within --horizon?")
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(name: .customLong("as-of"), help: "Training as-of (YYYY-MM-DD, UTC). Default: the latest date whose holdout window is still inside the data.")
+    var asOf: DateArgument?
+
+    @Option(help: "Label window: a user churned when they make no purchase within it (e.g. 90d, 12w).")
+    var horizon = Horizon(argument: "90d")!
+
+    @Option(name: .customLong("evaluate-as-of"), help: "Holdout as-of (default: --as-of plus the horizon).")
+    var evaluateAsOf: DateArgument?
+
+    @Option(name: .customLong("l2"), help: "L2 penalty on the standardised coefficients.")
+    var l2 = 1.0
+
+    @Flag(help: "Point the production alias at the new version when it beats the current production model on this holdout.")
+    var promote = false
+
+    @Option(help: "Output format for the metrics: table or json.")
+    var format: OutputFormat = .table
+
+    func validate() throws {
+        if l2 < 0 { throw ValidationError("--l2 must be >= 0") }
+    }
+
+    func run() throws {
+        let warehouse = try database.open()
+        guard let dataEnd = try warehouse.dayAfterLastOrder() else { throw ValidationError("the warehouse has no orders: import some first") }
+        let trainingAsOf = asOf?.instant ?? (dataEnd - 2 * horizon.seconds) / 86_400 * 86_400
+        let options = ChurnTrainingOptions(asOf: trainingAsOf, horizonSeconds: horizon.seconds, evaluationAsOf: evaluateAsOf?.instant, l2Penalty: l2)
+        let training: ChurnTraining
+        do {
+            training = try warehouse.trainChurn(options)
+        } catch let error as ChurnTrainingError {
+            throw ValidationError(error.description)
+        }
+        print(ChurnReport.render(training, format: format))
+    }
+}
+
+/// The metrics of a churn training, side by side with the baseline.
+enum ChurnReport {
+    static func render(_ training: ChurnTraining, format: OutputFormat) -> String {
+        func number(_ value: Double?) -> String { value.map { String(format: "%.4f", $0) } ?? "n/a" }
+        let m = training.metrics, b = training.baseline
+        let table = Table(
+            columns: ["metric", "model", "recency baseline"],
+            rows: [
+                ["ROC AUC", number(m.rocAUC), number(b.rocAUC)],
+                ["PR AUC", number(m.prAUC), number(b.prAUC)],
+                ["log loss", number(m.logLoss), number(b.logLoss)],
+                ["Brier score", number(m.brierScore), number(b.brierScore)],
+                ["lift, top decile", number(m.liftTopDecile), number(b.liftTopDecile)],
+            ],
+            notes: [
+                "trained as of \(CalendarDate.day(training.options.asOf)) on \(grouped(training.trainingRows)) users (churn rate \(number(training.trainingChurnRate))), \(training.iterations) Newton iterations",
+                "evaluated as of \(CalendarDate.day(training.evaluationAsOf)) on \(grouped(m.rows)) users (churn rate \(number(m.churnRate))), horizon \(training.options.horizonSeconds / 86_400) days",
+            ],
+            numericColumns: [1, 2])
+        if format == .json {
+            let object: [String: Any] = ["model": m.json, "baseline": b.json, "training_rows": training.trainingRows,
+                                         "as_of": CalendarDate.day(training.options.asOf), "evaluation_as_of": CalendarDate.day(training.evaluationAsOf)]
+            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()
+            return String(decoding: data, as: UTF8.self)
+        }
+        var text = table.rendered(as: format)
+        text += "\ncalibration on the holdout (deciles of predicted churn probability):\n"
+        let calibration = Table(columns: ["users", "mean predicted", "observed churn"],
+                                rows: m.calibration.map { [String($0.count), number($0.meanPredicted), number($0.observedRate)] },
+                                numericColumns: [0, 1, 2])
+        text += calibration.rendered(as: format)
+        return text
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import SQLiteStore
+
+/// What one feature build wrote.
+public struct FeatureBuild: Sendable, Equatable {
+    public let asOf: Int64
+    public let users: Int
+    public let seconds: Double
+}
+
+extension Warehouse {
+    /// Builds (or rebuilds) the point-in-time features of every user with a purchase before
+    /// `asOf`, from `sql/user_features.sql`: the old rows of that as-of are replaced in the same
+    /// transaction, so a rebuild is idempotent and a build after new imports brings it up to date.
+    @discardableResult
+    public func buildFeatures(asOf: Int64) throws -> FeatureBuild {
+        guard let query = SQLCatalog.query("user_features") else { preconditionFailure("sql/user_features.sql is embedded at build time") }
+        let started = Date()
+        let body = query.trimmingCharacters(in: .whitespacesAndNewlines).trimmingCharacters(in: CharacterSet(charactersIn: ";"))
+        let users: Int = try db.transaction(.immediate) {
+            try db.run("DELETE FROM user_features WHERE as_of = ?", asOf)
+            try db.run("""
+                INSERT INTO user_features (as_of, user_id, recency_days, frequency, monetary_micros, tenure_days,
+                    avg_order_value_micros, orders_30d, orders_90d, orders_365d, revenue_30d_micros, revenue_90d_micros,
+                    revenue_365d_micros, mean_days_between_orders, sd_days_between_orders, returns_count, return_share,
+                    distinct_products, views_30d, carts_30d, purchase_events_30d, reviews_30d, days_since_last_event,
+                    avg_review_score, country)
+                SELECT :as_of, * FROM (\(body))
+                """, named: [":as_of": asOf])
+            let users = db.changes
+            let orders = try db.scalar("SELECT count(*) FROM orders WHERE ordered_at < ?", asOf).int64 ?? 0
+            let events = try db.scalar("SELECT count(*) FROM events WHERE occurred_at < ?", asOf).int64 ?? 0
+            try db.run("""
+                INSERT INTO feature_builds (as_of, built_at, users, orders_before, events_before, seconds) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (as_of) DO UPDATE SET built_at = excluded.built_at, users = excluded.users,
+                    orders_before = excluded.orders_before, events_before = excluded.events_before, seconds = excluded.seconds
+                """, asOf, Int64(Date().timeIntervalSince1970), users, orders, events, Date().timeIntervalSince(started))
+            return users
+        }
+        return FeatureBuild(asOf: asOf, users: users, seconds: Date().timeIntervalSince(started))
+    }
+
+    /// Builds features for every as-of from `from` to `to` (inclusive) in steps of `every`.
+    public func buildFeatures(from: Int64, to: Int64, every step: CalendarDate.Step,
+                              progress: ((FeatureBuild, _ done: Int, _ total: Int) -> Void)? = nil) throws -> [FeatureBuild] {
+        var instants: [Int64] = []
+        var instant = from
+        while instant <= to {
+            instants.append(instant)
+            instant = CalendarDate.advance(from, by: step, count: instants.count)
+        }
+        var builds: [FeatureBuild] = []
+        for (index, asOf) in instants.enumerated() {
+            let build = try buildFeatures(asOf: asOf)
+            builds.append(build)
+            progress?(build, index + 1, instants.count)
+        }
+        return builds
+    }
+
+    /// The instant just after the last order (the default as-of: nothing is left out), rounded
+    /// up to the next midnight UTC; nil when there are no orders.
+    public func dayAfterLastOrder() throws -> Int64? {
+        guard let last = try db.scalar("SELECT max(ordered_at) FROM orders").int64 else { return nil }
+        return (last / 86_400 + 1) * 86_400
+    }
+}
