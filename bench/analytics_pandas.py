@@ -6,8 +6,12 @@ It starts from the same warehouse file as the CLI (pandas.read_sql of the orders
 customers) and computes the same definitions (docs/QUERIES.md): RFM quintiles with ties broken by
 customer id, the segment grid, and the monthly first-purchase retention triangle in UTC.
 
-Usage: python3 bench/analytics_pandas.py WAREHOUSE.db
-Prints seconds: load, rfm, retention; and a digest of the answers to compare with the CLI.
+Usage: python3 bench/analytics_pandas.py WAREHOUSE.db [ORDERS.csv]
+With ORDERS.csv (the Online Retail layout the warehouse was loaded from) it also times the
+notebook that starts from the dump: read_csv, invoices from lines (kind from the first line,
+London time to UTC, exact amounts in millionths), then the same RFM and retention.
+Prints one JSON object: seconds per step, and the segment counts and k = 1 shares to compare
+with the CLI's.
 """
 import json
 import sqlite3
@@ -45,6 +49,27 @@ def ntile5(values, ids):
     return np.where(position < big, position // (q + 1) + 1, (position - big) // max(q, 1) + rem + 1)
 
 
+def load_csv(path):
+    """Invoices of known customers from an Online Retail style dump."""
+    raw = pd.read_csv(path, dtype={"InvoiceNo": str, "StockCode": str, "Description": str, "CustomerID": str,
+                                   "Country": str, "UnitPrice": str}, keep_default_na=False)
+    prices = {text: round(float(text) * 1_000_000) for text in raw["UnitPrice"].unique()}
+    raw["amount_micros"] = raw["Quantity"].astype(np.int64) * raw["UnitPrice"].map(prices).astype(np.int64)
+    local = pd.to_datetime(raw["InvoiceDate"], format="%Y-%m-%d %H:%M:%S")
+    utc = local.dt.tz_localize("Europe/London", ambiguous=True, nonexistent="shift_forward").dt.tz_convert("UTC")
+    raw["ordered_at"] = (utc.dt.tz_convert(None) - pd.Timestamp("1970-01-01")) // pd.Timedelta(seconds=1)
+    grouped = raw.groupby("InvoiceNo", sort=False)
+    invoices = pd.DataFrame({"customer": grouped["CustomerID"].first(), "first_quantity": grouped["Quantity"].first(),
+                             "ordered_at": grouped["ordered_at"].min(), "amount_micros": grouped["amount_micros"].sum()})
+    kind = np.where(invoices.index.str.startswith("C"), "return",
+           np.where(invoices.index.str.startswith("A"), "adjustment",
+           np.where(invoices["first_quantity"] < 0, "write_off", "purchase")))
+    invoices["kind"] = kind
+    last = int(invoices["ordered_at"].max())
+    invoices = invoices[(invoices["customer"] != "") & invoices["kind"].isin(["purchase", "return"])]
+    return invoices[["customer", "ordered_at", "kind", "amount_micros"]].reset_index(drop=True), (last // 86400 + 1) * 86400
+
+
 def rfm(orders, as_of):
     before = orders[orders["ordered_at"] < as_of]
     purchases = before[before["kind"] == "purchase"]
@@ -74,26 +99,38 @@ def retention(orders, as_of):
     return counts.div(counts[0], axis=0)
 
 
-def main():
-    path = sys.argv[1]
+def run(orders, as_of):
     started = time.perf_counter()
-    orders = load(path)
-    loaded = time.perf_counter()
-    as_of = (int(orders["ordered_at"].max()) // 86400 + 1) * 86400
-    with sqlite3.connect(path) as con:  # the CLI's default: midnight after the last order of any kind
-        as_of = (con.execute("SELECT max(ordered_at) FROM orders").fetchone()[0] // 86400 + 1) * 86400
     segments = rfm(orders, as_of)
     scored = time.perf_counter()
     triangle = retention(orders, as_of)
     done = time.perf_counter()
-    print(json.dumps({
-        "rows": len(orders),
-        "load_seconds": round(loaded - started, 3),
-        "rfm_seconds": round(scored - loaded, 3),
-        "retention_seconds": round(done - scored, 3),
-        "segments": {name: int(users) for name, users in segments["users"].items()},
-        "triangle_k1": [round(float(x), 6) for x in triangle[1].fillna(0)] if 1 in triangle else [],
-    }))
+    digest = {"segments": {name: int(users) for name, users in segments["users"].items()},
+              "k1": [round(float(x), 6) for x in triangle[1].fillna(0)] if 1 in triangle else []}
+    return scored - started, done - scored, digest
+
+
+def main():
+    path = sys.argv[1]
+    result = {}
+    started = time.perf_counter()
+    orders = load(path)
+    loaded = time.perf_counter()
+    with sqlite3.connect(path) as con:  # the CLI's default: midnight after the last order of any kind
+        as_of = (con.execute("SELECT max(ordered_at) FROM orders").fetchone()[0] // 86400 + 1) * 86400
+    rfm_seconds, retention_seconds, digest = run(orders, as_of)
+    result["warehouse"] = {"rows": len(orders), "load_seconds": round(loaded - started, 3),
+                           "rfm_seconds": round(rfm_seconds, 3), "retention_seconds": round(retention_seconds, 3)}
+    result["digest"] = digest
+    if len(sys.argv) > 2:
+        started = time.perf_counter()
+        invoices, csv_as_of = load_csv(sys.argv[2])
+        loaded = time.perf_counter()
+        rfm_seconds, retention_seconds, csv_digest = run(invoices, csv_as_of)
+        result["csv"] = {"rows": len(invoices), "load_seconds": round(loaded - started, 3),
+                         "rfm_seconds": round(rfm_seconds, 3), "retention_seconds": round(retention_seconds, 3),
+                         "same_answers": csv_digest == digest}
+    print(json.dumps(result))
 
 
 if __name__ == "__main__":
