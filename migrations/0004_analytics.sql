@@ -3,12 +3,12 @@
 
 -- RFM and cohort retention read every order of every known user in (user, time) order. With
 -- kind and amount in the index those scans never touch the table (about 4x faster on 860k
--- orders). The new index has the old one's leading columns, so it replaces it.
+-- orders; it costs about 7% more import time, docs/BENCHMARKS.md). The new index has the old
+-- one's leading columns, so it replaces it.
 DROP INDEX orders_by_user;
 CREATE INDEX orders_by_user ON orders (user_id, ordered_at, kind, amount_micros);
--- Footnotes: whether amounts mix currencies (two index probes), and the adjustments and
--- write-offs left out (a partial index holding only those rare orders).
-CREATE INDEX orders_by_currency ON orders (currency);
+-- The footnote counts the adjustments and write-offs left out through a partial index that holds
+-- only those rare orders.
 CREATE INDEX orders_adjustments ON orders (kind, user_id) WHERE kind IN ('adjustment', 'write_off');
 
 -- Named segments from the R and F scores (the widely used grid). A connection can shadow it with

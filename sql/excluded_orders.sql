@@ -1,7 +1,6 @@
 -- What customer analytics leave out, for their footnotes: orders before as-of (and from :since,
 -- when given) of no known customer (guest orders, whatever their kind), and adjustments and
--- write-offs of known customers, with their net amounts; and, as a last row, the smallest and
--- largest currency code of all orders (they differ when amounts mix currencies).
+-- write-offs of known customers, with their net amounts.
 --
 -- Parameters: :as_of (default: midnight UTC after the last order), :since (optional).
 --
@@ -20,6 +19,4 @@ SELECT o.kind, count(*), coalesce(sum(o.amount_micros), 0)
 FROM orders o, params p
 WHERE o.kind IN ('adjustment', 'write_off') AND o.user_id IS NOT NULL AND o.ordered_at < p.as_of
   AND (p.since IS NULL OR o.ordered_at >= p.since)
-GROUP BY o.kind
-UNION ALL
-SELECT 'currencies', (SELECT min(currency) FROM orders), (SELECT max(currency) FROM orders);
+GROUP BY o.kind;
