@@ -22,6 +22,9 @@ public struct ResolvedScope: Sendable, Equatable {
         return values
     }
 
+    /// The zone's name as people read it ("UTC" rather than Foundation's "GMT").
+    public var timeZoneName: String { ReportingOffsets.isUTC(timeZone) ? "UTC" : timeZone.identifier }
+
     /// As-of as people read it: the date when it is a local midnight, else the UTC instant.
     public var asOfText: String { LocalText.instant(asOf, in: timeZone) }
 }

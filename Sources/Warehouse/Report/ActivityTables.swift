@@ -15,7 +15,7 @@ extension ActivityReport {
              String(period.newUsers), String(period.returningUsers), String(period.resurrectingUsers), String(period.dormantUsers),
              share(churnRate(at: index)), String(period.firstPurchases), String(period.orders), ExactDecimal.format(period.revenueMicros)]
         }
-        var notes = ["Activity: \(activityText) of known users; \(options.period.rawValue)s in \(scope.timeZone.identifier); as of \(scope.asOfText)"
+        var notes = ["Activity: \(activityText) of known users; \(options.period.rawValue)s in \(scope.timeZoneName); as of \(scope.asOfText)"
                      + "\(scope.asOfIsDefault ? " (the day after the last order)" : "")" + (scope.country.map { ", country \($0)" } ?? "") + ".",
                      "new: first activity ever; returning: also active the period before; resurrecting: back after a gap; "
                      + "dormant: active the period before, not in this one; churn = dormant / active the period before."]

@@ -79,7 +79,7 @@ public enum HTMLReport {
             </head>
             <body>
             <h1>\(SVG.escape(title))</h1>
-            <p class="meta">As of \(SVG.escape(scope.asOfText))\(scope.asOfIsDefault ? " (the day after the last order)" : "") · reporting time zone \(SVG.escape(scope.timeZone.identifier))\(scope.country.map { " · country " + SVG.escape($0) } ?? "") · generated \(generated)</p>
+            <p class="meta">As of \(SVG.escape(scope.asOfText))\(scope.asOfIsDefault ? " (the day after the last order)" : "") · reporting time zone \(SVG.escape(scope.timeZoneName))\(scope.country.map { " · country " + SVG.escape($0) } ?? "") · generated \(generated)</p>
 
             """
         html += section("RFM segments", notes: data.rfm.notes, svg: ReportCharts.segments(data.rfm), table: data.rfm.table())

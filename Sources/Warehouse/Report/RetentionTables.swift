@@ -59,7 +59,7 @@ extension RetentionTriangle {
     /// Scope, definitions and exclusions.
     public var notes: [String] {
         let cohortText = options.cohort == .firstPurchase ? "first-\(options.activity == .orders ? "purchase" : "activity")" : "recurring"
-        var lines = ["\(options.period.rawValue.capitalized) \(cohortText) cohorts (\(scope.timeZone.identifier)), "
+        var lines = ["\(options.period.rawValue.capitalized) \(cohortText) cohorts (\(scope.timeZoneName)), "
                      + "\(options.mode.rawValue) retention: \(metricText). As of \(scope.asOfText)"
                      + "\(scope.asOfIsDefault ? " (the day after the last order)" : "")"
                      + (scope.country.map { ", country \($0)" } ?? "") + "."]
@@ -75,7 +75,7 @@ extension RetentionTriangle {
     /// The triangle and curve as one JSON document.
     public func json() -> String {
         let object: [String: Any] = [
-            "as_of": UTCText.dateTime(scope.asOf) + "Z", "time_zone": scope.timeZone.identifier,
+            "as_of": UTCText.dateTime(scope.asOf) + "Z", "time_zone": scope.timeZoneName,
             "period": options.period.rawValue, "mode": options.mode.rawValue, "metric": options.metric.rawValue,
             "cohort_kind": options.cohort.rawValue, "activity": options.activity.rawValue,
             "cohorts": cohorts.map { cohort -> [String: Any] in
