@@ -37,7 +37,7 @@ import Testing
         #expect(summary.exclusions.guestOrders == 2)
         #expect(summary.exclusions.guestAmountMicros == 30_000_000)
         #expect(summary.exclusions.adjustments == 1)
-        #expect(summary.table().notes.contains { $0.hasPrefix("2 guest orders (net 30.00) are left out; 1 adjustments") })
+        #expect(summary.table().notes.contains("Left out: 2 guest orders (net 30.00), 1 adjustment."))
     }
 
     @Test func defaultAsOfIsMidnightAfterTheLastOrder() throws {

@@ -124,3 +124,20 @@ import Testing
         #expect(chart.last?.split(separator: " ").map(String.init) == triangle.curve.map { String($0.k) })
     }
 }
+
+/// What `lifecycle demo` ends with.
+@Suite struct DemoDigestTests {
+    @Test func digestPrintsTheSummaryAndTheMonthlyTriangleAndWritesTheReport() throws {
+        let fixture = try AnalyticsFixture()
+        try fixture.order("A", "2011-01-10 10:00", "10")
+        try fixture.order("A", "2011-02-10 10:00", "10")
+        try fixture.order("B", "2011-02-11 10:00", "10")
+        let path = fixture.scratch.path("demo.html")
+        let text = try fixture.warehouse.analyticsDigest(reportPath: path)
+        #expect(text.contains("RFM segments\nsegment "))
+        #expect(text.contains("Monthly retention\ncohort "))
+        #expect(text.contains("2011-01      1   100.0%  100.0%*"))  // February is not over on the 12th
+        #expect(text.contains("Left out: nothing"))
+        #expect(FileManager.default.fileExists(atPath: path))
+    }
+}

@@ -8,12 +8,17 @@ public struct Exclusions: Sendable, Equatable {
     public var adjustments = 0
     public var writeOffs = 0
 
-    /// The footnote lines.
+    /// The footnote lines: "Left out: 3,710 guest orders (net 1447682.12), 2 adjustments."
     public var notes: [String] {
-        var parts = ["\(Format.count(guestOrders)) guest orders (net \(ExactDecimal.format(guestAmountMicros))) are left out"]
-        if adjustments > 0 { parts.append("\(Format.count(adjustments)) adjustments") }
-        if writeOffs > 0 { parts.append("\(Format.count(writeOffs)) write-offs") }
-        return [parts.joined(separator: "; ") + "."]
+        guard guestOrders > 0 || adjustments > 0 || writeOffs > 0 else {
+            return ["Left out: nothing (no guest orders, adjustments or write-offs before as-of)."]
+        }
+        func count(_ value: Int, _ noun: String) -> String { "\(Format.count(value)) \(noun)\(value == 1 ? "" : "s")" }
+        var parts: [String] = []
+        if guestOrders > 0 { parts.append(count(guestOrders, "guest order") + " (net \(ExactDecimal.format(guestAmountMicros)))") }
+        if adjustments > 0 { parts.append(count(adjustments, "adjustment")) }
+        if writeOffs > 0 { parts.append(count(writeOffs, "write-off")) }
+        return ["Left out: " + parts.joined(separator: ", ") + "."]
     }
 }
 
