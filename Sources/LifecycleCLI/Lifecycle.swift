@@ -7,8 +7,9 @@ struct Lifecycle: ParsableCommand {
         commandName: "lifecycle",
         abstract: "A customer lifecycle warehouse in one SQLite file: import order dumps and event logs, and ask what they say.",
         subcommands: [
-            DemoCommand.self, FeaturesCommand.self, GenerateCommand.self, ImportCommand.self, MigrateCommand.self,
-            ModelsCommand.self, StatusCommand.self, TrainCommand.self,
+            DemoCommand.self, GenerateCommand.self, ImportCommand.self, MigrateCommand.self, StatusCommand.self,
+            RfmCommand.self, RetentionCommand.self, ActivityCommand.self, ReportCommand.self,
+            FeaturesCommand.self, TrainCommand.self, ModelsCommand.self,
         ]
     )
 }

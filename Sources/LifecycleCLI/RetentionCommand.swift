@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import Warehouse
+
+/// `lifecycle retention`: the cohort retention triangle and curve.
+struct RetentionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retention",
+        abstract: "Cohort retention: the triangle (cohort, size, k = 0, 1, 2...) and the retention curve; a heatmap on a terminal.")
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var scopeArguments: ScopeArguments
+    @OptionGroup var output: FormatOption
+
+    @Option(help: "Cohort period: day, week (ISO, from Monday) or month.")
+    var period: Period = .month
+
+    @Option(help: "classic: active in cohort+k; unbounded: active in cohort+k or later.")
+    var mode: RetentionMode = .classic
+
+    @Option(help: "users (share of the cohort), orders or revenue (relative to the cohort's period 0).")
+    var metric: RetentionMetric = .users
+
+    @Option(help: "first-purchase: one cohort per customer; recurring: every period a customer is active in.")
+    var cohort: CohortKind = .firstPurchase
+
+    @Option(help: "What counts as activity: orders (purchases) or events (views, carts...).")
+    var activity: ActivitySource = .orders
+
+    @Option(name: .customLong("event-type"), help: ArgumentHelp("With --activity events: only events of this type.", valueName: "type"))
+    var eventType: String?
+
+    @Option(name: .customLong("max-offset"), help: ArgumentHelp("Show offsets up to this one only.", valueName: "k"))
+    var maxOffset: Int?
+
+    @Flag(help: "Print only the retention curve.")
+    var curve = false
+
+    func validate() throws {
+        do {
+            try RetentionOptions(period: period, mode: mode, metric: metric, cohort: cohort, activity: activity,
+                                 eventType: eventType, maxOffset: maxOffset).validate()
+        } catch { throw ValidationError("\(error)") }
+    }
+
+    func run() throws {
+        let warehouse = try database.open()
+        let options = RetentionOptions(scope: try scopeArguments.scope(for: warehouse), period: period, mode: mode, metric: metric,
+                                       cohort: cohort, activity: activity, eventType: eventType, maxOffset: maxOffset)
+        let triangle = try warehouse.retention(options)
+        let format = output.resolved
+        if curve {
+            let table = triangle.curveTable(machine: format.isMachine)
+            print(table.rendered(as: format), terminator: "")
+            if format == .table && isTerminal(STDOUT_FILENO) { print("\n" + TerminalCharts.curve(triangle)) }
+            return
+        }
+        switch format {
+        case .json:
+            print(triangle.json(), terminator: "")
+            printNotes(triangle.notes)
+        case .csv:
+            print(triangle.longTable().rendered(as: .csv), terminator: "")
+            printNotes(triangle.notes)
+        case .markdown:
+            print(triangle.triangleTable().rendered(as: .markdown))
+            print(triangle.curveTable().rendered(as: .markdown), terminator: "")
+        case .table:
+            if isTerminal(STDOUT_FILENO) {
+                print(TerminalCharts.heatmap(triangle, colour: colourTerminal()))
+                print(TerminalCharts.curve(triangle))
+            } else {
+                print(triangle.triangleTable().rendered(as: .table))
+                print(triangle.curveTable().rendered(as: .table), terminator: "")
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import Warehouse
+
+/// `lifecycle rfm`: RFM segment summary, customer scores, snapshots and segment migration.
+struct RfmCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rfm",
+        abstract: "RFM scores and segments: the segment summary, each customer's scores, or segment migration between two dates.")
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var scopeArguments: ScopeArguments
+    @OptionGroup var output: FormatOption
+
+    @Option(help: ArgumentHelp("Fixed thresholds instead of quintiles: recency=30,90,180,365 (days), frequency=1,2,5,10 or monetary=100,500,1000,5000 (repeatable).", valueName: "measure=a,b,c,d"))
+    var bins: [String] = []
+
+    @Option(name: .customLong("segment-map"), help: ArgumentHelp("CSV file 'segment,cells' naming the segment of every RF pair (e.g. Champions,54/55), replacing the standard grid.", valueName: "file"))
+    var segmentMap: String?
+
+    @Flag(help: "List every customer with her values, scores and segment instead of the summary.")
+    var users = false
+
+    @Option(help: ArgumentHelp("With --users: only this segment's customers (e.g. 'At Risk').", valueName: "name"))
+    var segment: String?
+
+    @Flag(help: "Also save the scores as a snapshot keyed by as-of (replacing one with the same as-of).")
+    var save = false
+
+    @Option(help: ArgumentHelp("Show segment migration from this date to as-of (snapshots not saved yet are computed and saved).", valueName: "date"))
+    var compare: String?
+
+    func validate() throws {
+        if segment != nil && !users { throw ValidationError("--segment lists customers: add --users") }
+        if scopeArguments.until != nil { throw ValidationError("--until: rfm ends at --as-of; use --as-of DATE") }
+        if compare != nil && users { throw ValidationError("--compare shows the migration matrix; drop --users") }
+        var parsed = RFMBins()
+        for text in bins {
+            do { try parsed.read(text) } catch { throw ValidationError("\(error)") }
+        }
+    }
+
+    func run() throws {
+        let warehouse = try database.open()
+        let options = try rfmOptions(warehouse)
+        let format = output.resolved
+        if let compare {
+            let from = try AnalyticsScope.instant(compare, in: options.scope.timeZone ?? warehouse.reportingTimeZone(), option: "--compare")
+            render(try warehouse.rfmTransitions(from: from, options: options).table(), format)
+        } else if users {
+            render(try warehouse.rfmUsers(options, segment: segment).users.table(), format)
+        } else {
+            render(try warehouse.rfmSummary(options).table(machine: format.isMachine), format)
+        }
+        if save {
+            let snapshot = try warehouse.saveRFMSnapshot(options)
+            printError("saved RFM snapshot \(snapshot.id) as of \(LocalText.instant(snapshot.asOf, in: try warehouse.reportingTimeZone())) (\(grouped(snapshot.users)) customers)")
+        }
+    }
+
+    private func rfmOptions(_ warehouse: Warehouse) throws -> RFMOptions {
+        var parsed = RFMBins()
+        for text in bins { try parsed.read(text) }
+        var map: RFMSegmentMap?
+        if let segmentMap {
+            guard let text = try? String(contentsOfFile: segmentMap, encoding: .utf8) else {
+                throw ValidationError("--segment-map \(segmentMap): cannot read the file")
+            }
+            map = try RFMSegmentMap(csv: text, file: segmentMap)
+        }
+        return RFMOptions(scope: try scopeArguments.scope(for: warehouse), bins: parsed, segmentMap: map)
+    }
+
+    private func render(_ table: Table, _ format: OutputFormat) {
+        print(table.rendered(as: format), terminator: "")
+        if format.isMachine { printNotes(table.notes) }
+    }
+}

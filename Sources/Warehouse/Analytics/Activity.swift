@@ -1,0 +1,88 @@
+import SQLiteStore
+
+/// What counts as activity for `lifecycle activity`.
+public enum ActivityKinds: String, Sendable, CaseIterable {
+    /// Purchase orders and events.
+    case both
+    case orders
+    case events
+}
+
+/// What `lifecycle activity` is asked.
+public struct ActivityOptions: Sendable, Equatable {
+    public var scope: AnalyticsScope
+    public var period: Period
+    public var activity: ActivityKinds
+
+    public init(scope: AnalyticsScope = AnalyticsScope(), period: Period = .month, activity: ActivityKinds = .both) {
+        self.scope = scope
+        self.period = period
+        self.activity = activity
+    }
+}
+
+/// One period of activity and lifecycle.
+public struct ActivityPeriod: Sendable, Equatable {
+    public let period: Int64
+    public let label: String
+    public let start: String
+    /// Days of the period before as-of.
+    public let daysObserved: Int
+    /// Distinct active users: the DAU, WAU or MAU of the period.
+    public let activeUsers: Int
+    /// Sum over the observed days of that day's active users.
+    public let userDays: Int
+    public let newUsers: Int
+    public let returningUsers: Int
+    public let resurrectingUsers: Int
+    /// Active in the previous period and not in this one.
+    public let dormantUsers: Int
+    /// Customers whose first purchase falls in the period.
+    public let firstPurchases: Int
+    public let orders: Int
+    /// Net revenue of known customers (returns included), exact.
+    public let revenueMicros: Int64
+    /// Whether the period ended before as-of.
+    public let complete: Bool
+
+    /// Average daily active users over the observed days.
+    public var averageDailyActive: Double? { daysObserved > 0 ? Double(userDays) / Double(daysObserved) : nil }
+    /// Average DAU over the period's active users (DAU/WAU for weeks, DAU/MAU for months).
+    public var stickiness: Double? {
+        guard activeUsers > 0, let dau = averageDailyActive else { return nil }
+        return dau / Double(activeUsers)
+    }
+}
+
+/// `lifecycle activity`: the periods, with churn rates.
+public struct ActivityReport: Sendable, Equatable {
+    public let scope: ResolvedScope
+    public let options: ActivityOptions
+    public let periods: [ActivityPeriod]
+    public let exclusions: Exclusions
+
+    /// Dormant users of period `index` over the active users of the period before it.
+    public func churnRate(at index: Int) -> Double? {
+        guard index > 0, periods[index - 1].activeUsers > 0 else { return nil }
+        return Double(periods[index].dormantUsers) / Double(periods[index - 1].activeUsers)
+    }
+}
+
+extension Warehouse {
+    /// Active users, lifecycle states, first purchases and revenue per period (`sql/activity.sql`).
+    public func activity(_ options: ActivityOptions) throws -> ActivityReport {
+        let scope = try resolve(options.scope)
+        var parameters = scope.parameters
+        parameters.set(":period", options.period.rawValue)
+        parameters.set(":activity", options.activity.rawValue)
+        let periods = try NamedQuery("activity").rows(in: db, parameters).map {
+            ActivityPeriod(period: $0.int("period"), label: $0.text("period_label"), start: $0.text("period_start"),
+                           daysObserved: Int($0.int("days_observed")), activeUsers: Int($0.int("active_users")),
+                           userDays: Int($0.int("user_days")), newUsers: Int($0.int("new_users")),
+                           returningUsers: Int($0.int("returning_users")), resurrectingUsers: Int($0.int("resurrecting_users")),
+                           dormantUsers: Int($0.int("dormant_users")), firstPurchases: Int($0.int("first_purchases")),
+                           orders: Int($0.int("orders")), revenueMicros: $0.int("revenue_micros"), complete: $0.int("complete") == 1)
+        }
+        return ActivityReport(scope: scope, options: options, periods: periods, exclusions: try exclusions(scope))
+    }
+}

@@ -1,0 +1,27 @@
+/// Why an analytics question could not be answered. Messages say what failed and what to try.
+public enum AnalyticsError: Error, Equatable, CustomStringConvertible {
+    /// A query file of `sql/` is missing from this build (a packaging error).
+    case missingQuery(String)
+    /// A date or instant option could not be read.
+    case invalidDate(option: String, text: String)
+    /// An option value is out of range or inconsistent.
+    case invalidOption(option: String, reason: String)
+    /// A segment map file is unreadable or incomplete.
+    case invalidSegmentMap(file: String, reason: String)
+    /// There is nothing to analyse.
+    case noOrders
+    /// A saved snapshot was asked for and is not there.
+    case noSnapshot(asOf: String)
+
+    public var description: String {
+        switch self {
+        case .missingQuery(let name): return "the query sql/\(name).sql is not in this build"
+        case .invalidDate(let option, let text):
+            return "\(option) \(text): expected a date YYYY-MM-DD or an instant like 2011-12-10T00:00:00Z"
+        case .invalidOption(let option, let reason): return "\(option): \(reason)"
+        case .invalidSegmentMap(let file, let reason): return "segment map \(file): \(reason)"
+        case .noOrders: return "the warehouse holds no orders yet: import some with `lifecycle import orders FILE`"
+        case .noSnapshot(let asOf): return "no RFM snapshot as of \(asOf): save one with `lifecycle rfm --as-of DATE --save`"
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import SQLiteStore
+
+/// A query of `sql/`, run with named parameters. Only the parameters the query declares are
+/// bound (the others it does not use); a declared parameter without a value is bound to NULL,
+/// exactly as the sqlite3 shell does for a parameter that was never `.param set`.
+struct NamedQuery {
+    let name: String
+    let sql: String
+
+    init(_ name: String) throws {
+        guard let sql = SQLCatalog.query(name) else { throw AnalyticsError.missingQuery(name) }
+        self.name = name
+        self.sql = sql
+    }
+
+    /// Runs the query and returns every row.
+    func rows(in db: Connection, _ parameters: QueryParameters) throws -> [Row] {
+        let declared = Set(try db.cached(sql).parameterNames)
+        var values: [String: any SQLBindable] = [:]
+        for (key, value) in parameters.values where declared.contains(key) { values[key] = value }
+        return try db.query(sql, named: values)
+    }
+}
+
+/// Values for a query's `:named` parameters.
+struct QueryParameters {
+    private(set) var values: [String: SQLValue] = [:]
+
+    subscript(name: String) -> SQLValue? {
+        get { values[name] }
+        set { values[name] = newValue ?? .null }
+    }
+
+    /// Sets `:name` to text, or NULL when `value` is nil.
+    mutating func set(_ name: String, _ value: String?) { values[name] = value.map(SQLValue.text) ?? .null }
+    /// Sets `:name` to an integer, or NULL when `value` is nil.
+    mutating func set(_ name: String, _ value: Int64?) { values[name] = value.map(SQLValue.integer) ?? .null }
+    /// Sets `:name` to an instant, as the UTC text the sqlite3 shell user would type.
+    mutating func set(instant name: String, _ value: Int64?) { values[name] = value.map { .text(UTCText.dateTime($0)) } ?? .null }
+}
+
+extension Row {
+    /// Integer value of a named column (0 when NULL).
+    func int(_ name: String) -> Int64 { self[name].int64 ?? 0 }
+    /// Integer value of a named column, nil when NULL.
+    func optionalInt(_ name: String) -> Int64? { self[name].int64 }
+    /// Real value of a named column, nil when NULL.
+    func real(_ name: String) -> Double? { self[name].double }
+    /// Text value of a named column ("" when NULL).
+    func text(_ name: String) -> String { self[name].string ?? "" }
+}

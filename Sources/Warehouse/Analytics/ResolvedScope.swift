@@ -1,0 +1,69 @@
+import Foundation
+import SQLiteStore
+
+/// An `AnalyticsScope` with its defaults filled in: the instant as-of really is, and the zone.
+public struct ResolvedScope: Sendable, Equatable {
+    public let asOf: Int64
+    public let since: Int64?
+    public let until: Int64?
+    public let country: String?
+    /// The reporting time zone in force.
+    public let timeZone: TimeZone
+    /// Whether as-of was the default (the day after the last order).
+    public let asOfIsDefault: Bool
+
+    /// The parameters every query of `sql/` shares.
+    var parameters: QueryParameters {
+        var values = QueryParameters()
+        values.set(instant: ":as_of", asOf)
+        values.set(instant: ":since", since)
+        values.set(instant: ":until", until)
+        values.set(":country", country)
+        return values
+    }
+
+    /// The zone's name as people read it ("UTC" rather than Foundation's "GMT").
+    public var timeZoneName: String { ReportingOffsets.isUTC(timeZone) ? "UTC" : timeZone.identifier }
+
+    /// As-of as people read it: the date when it is a local midnight, else the UTC instant.
+    public var asOfText: String { LocalText.instant(asOf, in: timeZone) }
+}
+
+extension Warehouse {
+    /// Fills in a scope's defaults and puts its time zone in force on this connection.
+    public func resolve(_ scope: AnalyticsScope) throws -> ResolvedScope {
+        if let zone = scope.timeZone {
+            try useReportingTimeZone(zone)
+        } else {
+            try db.execute("DROP TABLE IF EXISTS temp.reporting_offsets")
+        }
+        let zone = try reportingTimeZone()
+        var asOf = scope.asOf
+        if asOf == nil {
+            guard let last = try db.scalar("SELECT max(ordered_at) FROM orders").int64 else { throw AnalyticsError.noOrders }
+            asOf = AnalyticsScope.startOfDay(AnalyticsScope.day(of: last, in: zone) + 1, in: zone)
+        }
+        let resolvedAsOf = asOf ?? 0
+        if let since = scope.since, since >= resolvedAsOf {
+            throw AnalyticsError.invalidOption(option: "--since", reason: "must be before as-of (\(LocalText.instant(resolvedAsOf, in: zone)))")
+        }
+        if let since = scope.since, let until = scope.until, until <= since {
+            throw AnalyticsError.invalidOption(option: "--until", reason: "must be after --since")
+        }
+        return ResolvedScope(asOf: resolvedAsOf, since: scope.since, until: scope.until, country: scope.country,
+                             timeZone: zone, asOfIsDefault: scope.asOf == nil)
+    }
+}
+
+/// Instants and dates as people read them in the reporting zone.
+public enum LocalText {
+    /// "2011-12-10" when `instant` is a local midnight, else "2011-12-10 09:30:00 UTC".
+    public static func instant(_ instant: Int64, in zone: TimeZone) -> String {
+        let day = AnalyticsScope.day(of: instant, in: zone)
+        if AnalyticsScope.startOfDay(day, in: zone) == instant { return UTCText.date(day: day) }
+        return UTCText.dateTime(instant) + " UTC"
+    }
+
+    /// "2011-12-10" for a day number.
+    public static func date(day: Int64) -> String { UTCText.date(day: day) }
+}

@@ -1,0 +1,111 @@
+import Foundation
+
+/// What `lifecycle report` covers.
+public struct ReportOptions: Sendable, Equatable {
+    public var scope: AnalyticsScope
+    /// Period of the cohorts and of the activity charts.
+    public var period: Period
+
+    public init(scope: AnalyticsScope = AnalyticsScope(), period: Period = .month) {
+        self.scope = scope
+        self.period = period
+    }
+}
+
+/// The results a report shows.
+public struct ReportData: Sendable, Equatable {
+    public let rfm: RFMSummary
+    public let retention: RetentionTriangle
+    public let activity: ActivityReport
+    public let generatedAt: Date
+}
+
+/// What was written.
+public struct ReportWritten: Sendable, Equatable {
+    public let bytes: Int
+    public let customers: Int
+    public let cohorts: Int
+    public let periods: Int
+}
+
+extension Warehouse {
+    /// The RFM summary, the retention triangle and the activity of the report's scope.
+    public func reportData(_ options: ReportOptions, now: Date = Date()) throws -> ReportData {
+        var rfmScope = options.scope
+        rfmScope.until = nil
+        rfmScope.since = nil
+        let rfm = try rfmSummary(RFMOptions(scope: rfmScope))
+        let retention = try retention(RetentionOptions(scope: options.scope, period: options.period))
+        let activity = try activity(ActivityOptions(scope: options.scope, period: options.period))
+        return ReportData(rfm: rfm, retention: retention, activity: activity, generatedAt: now)
+    }
+
+    /// Writes the HTML report to `path`.
+    @discardableResult
+    public func writeReport(to path: String, options: ReportOptions) throws -> ReportWritten {
+        let data = try reportData(options)
+        let html = HTMLReport.render(data, title: "Lifecycle report: \(URL(fileURLWithPath: self.path).lastPathComponent)")
+        do {
+            try html.write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            throw AnalyticsError.invalidOption(option: "--out \(path)", reason: "cannot write the file (\(error.localizedDescription))")
+        }
+        return ReportWritten(bytes: html.utf8.count, customers: data.rfm.customers, cohorts: data.retention.cohorts.count,
+                             periods: data.activity.periods.count)
+    }
+}
+
+/// One self-contained HTML page: inline CSS and SVG, no scripts, no network.
+public enum HTMLReport {
+    public static func render(_ data: ReportData, title: String) -> String {
+        let scope = data.rfm.scope
+        let generated = ISO8601DateFormatter().string(from: data.generatedAt)
+        var html = """
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <title>\(SVG.escape(title))</title>
+            <style>
+            body { font-family: Helvetica, Arial, sans-serif; margin: 24px auto; max-width: 1100px; color: #222; }
+            h1 { font-size: 22px; margin-bottom: 4px; }
+            h2 { font-size: 17px; margin-top: 36px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
+            p.meta, p.note { color: #555; font-size: 13px; }
+            table { border-collapse: collapse; font-size: 12px; margin: 8px 0; }
+            th, td { padding: 3px 8px; border-bottom: 1px solid #eee; text-align: right; }
+            th:first-child, td:first-child { text-align: left; }
+            svg { display: block; margin: 8px 0; }
+            </style>
+            </head>
+            <body>
+            <h1>\(SVG.escape(title))</h1>
+            <p class="meta">As of \(SVG.escape(scope.asOfText))\(scope.asOfIsDefault ? " (the day after the last order)" : "") · reporting time zone \(SVG.escape(scope.timeZoneName))\(scope.country.map { " · country " + SVG.escape($0) } ?? "") · generated \(generated)</p>
+
+            """
+        html += section("RFM segments", notes: data.rfm.notes, svg: ReportCharts.segments(data.rfm), table: data.rfm.table())
+        html += section("Cohort retention (\(data.retention.options.period.rawValue)ly)", notes: data.retention.notes,
+                        svg: ReportCharts.heatmap(data.retention), table: nil)
+        html += section("Retention curves", notes: ["Average share over the cohorts whose cohort+k is complete."],
+                        svg: ReportCharts.curves(data.retention), table: data.retention.curveTable())
+        let activityTable = data.activity.table()
+        html += section("Activity", notes: activityTable.notes, svg: ReportCharts.activity(data.activity), table: nil)
+        html += section("Lifecycle", notes: [], svg: ReportCharts.lifecycle(data.activity), table: activityTable)
+        html += "</body>\n</html>\n"
+        return html
+    }
+
+    private static func section(_ heading: String, notes: [String], svg: String, table: Table?) -> String {
+        var out = "<section>\n<h2>\(SVG.escape(heading))</h2>\n" + svg + "\n"
+        if let table { out += htmlTable(table) }
+        for note in notes { out += "<p class=\"note\">\(SVG.escape(note))</p>\n" }
+        return out + "</section>\n"
+    }
+
+    static func htmlTable(_ table: Table) -> String {
+        var out = "<table>\n<tr>" + table.columns.map { "<th>\(SVG.escape($0))</th>" }.joined() + "</tr>\n"
+        for row in table.rows {
+            out += "<tr>" + row.map { "<td>\(SVG.escape($0))</td>" }.joined() + "</tr>\n"
+        }
+        return out + "</table>\n"
+    }
+}

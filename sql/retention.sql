@@ -1,0 +1,181 @@
+-- Cohort retention: the triangle of cohorts by offset, in long form, with every count.
+--
+-- A cohort is the period (day, ISO week from Monday, or calendar month) of a customer's first
+-- purchase, in the reporting time zone (reporting_offsets; UTC when empty). With :cohort =
+-- 'recurring' (PostHog's "recurring"), a customer belongs to the cohort of every period she is
+-- active in. With :activity = 'events', her events (views, carts...) are the activity instead of
+-- purchase orders. Only facts before as-of are used, and never guest orders.
+--
+-- Parameters (all optional):
+--   :as_of       instant before which facts count, UTC text; default: midnight UTC after the last order
+--   :period      'day', 'week' or 'month' (default)
+--   :cohort      'first-purchase' (default) or 'recurring'
+--   :activity    'orders' (default: purchases; returns only reduce revenue) or 'events'
+--   :event_type  with 'events': only events of this type (NULL: any)
+--   :metric      'users' (default) or 'orders' / 'revenue': also fill orders and revenue_micros
+--   :since, :until   only cohorts from the period holding :since to the one holding the instant
+--                    before :until
+--   :country     only customers of this country
+--   :max_offset  only offsets up to this one
+--
+-- Rows, one per cohort and offset k = 0, 1, ... up to the last period observed before as-of:
+--   cohort (period number), cohort_start ('2011-01-01'; the Monday for weeks), cohort_label
+--   ('2011-01', '2011-W01', '2011-01-03'), k, cohort_users (the cohort's size), active_users
+--   (active in cohort+k: classic retention), reached_users (active in cohort+k or later:
+--   unbounded retention), orders and revenue_micros in cohort+k (net of returns; NULL with
+--   :metric 'users'), complete (1 when period cohort+k ended before as-of).
+--
+--   sqlite3 lifecycle.db
+--   .param set :as_of '2011-12-10'
+--   .param set :period 'month'
+--   .read sql/retention.sql
+--
+-- How: when the periods observed fit in 62 bits and the metric is users, one pass over the
+-- (user, time) index builds each customer's bit mask of active periods (no sort of the orders);
+-- customers with the same mask are then counted together. Otherwise (long daily histories,
+-- orders or revenue) customer-periods are grouped and joined: exact too, only slower.
+-- The period expression below appears several times, identically: a period number of an instant.
+WITH params AS MATERIALIZED (
+    SELECT coalesce(unixepoch(:as_of), (SELECT (max(ordered_at) / 86400 + 1) * 86400 FROM orders)) AS as_of,
+           unixepoch(:since) AS since, unixepoch(:until) AS until,
+           coalesce(:period, 'month') AS period, coalesce(:cohort, 'first-purchase') AS cohort,
+           coalesce(:activity, 'orders') AS activity, :event_type AS event_type,
+           coalesce(:metric, 'users') AS metric, :country AS country, :max_offset AS max_offset,
+           EXISTS (SELECT 1 FROM reporting_offsets) AS zoned
+),
+-- Period numbers of the instants that bound the question.
+marks AS MATERIALIZED (
+    SELECT name, CASE WHEN v IS NULL THEN NULL ELSE
+           (SELECT CASE (SELECT period FROM params) WHEN 'day' THEN d WHEN 'week' THEN (d + 3) / 7
+                   ELSE (4 * (d + 671) + 3) / 1461 * 12 + (5 * (d + 671 - 1461 * ((4 * (d + 671) + 3) / 1461) / 4) + 2) / 153 END
+            FROM (SELECT (v + CASE WHEN (SELECT zoned FROM params) THEN coalesce((SELECT z.offset_seconds FROM reporting_offsets z
+                  WHERE z.starts_at <= v ORDER BY z.starts_at DESC LIMIT 1), 0) ELSE 0 END) / 86400 AS d)) END AS n
+    FROM (SELECT 'last' AS name, as_of - 1 AS v FROM params
+          UNION ALL SELECT 'as_of', as_of FROM params
+          UNION ALL SELECT 'since', since FROM params
+          UNION ALL SELECT 'until', until - 1 FROM params
+          UNION ALL SELECT 'origin', CASE activity
+              WHEN 'events' THEN (SELECT min(occurred_at) FROM events WHERE user_id IS NOT NULL)
+              ELSE (SELECT min(ordered_at) FROM orders WHERE user_id IS NOT NULL AND kind = 'purchase') END FROM params)
+),
+bounds AS MATERIALIZED (
+    SELECT max(CASE name WHEN 'last' THEN n END) AS last_n, max(CASE name WHEN 'as_of' THEN n END) AS as_of_n,
+           max(CASE name WHEN 'since' THEN n END) AS since_n, max(CASE name WHEN 'until' THEN n END) AS until_n,
+           coalesce(max(CASE name WHEN 'origin' THEN n END), 0) AS origin_n,
+           max(CASE name WHEN 'last' THEN n END) - coalesce(max(CASE name WHEN 'origin' THEN n END), 0) <= 62
+               AND (SELECT metric FROM params) = 'users' AS fast
+    FROM marks
+),
+offsets(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM offsets WHERE k < (SELECT last_n - origin_n FROM bounds)),
+
+-- Fast path. Per customer: first and last active instant, and the mask of active periods (bit =
+-- period number - origin), from one pass over orders_by_user (or events_by_user).
+active AS (
+    SELECT o.user_id,
+           sum(DISTINCT 1 << ((SELECT CASE (SELECT period FROM params) WHEN 'day' THEN d WHEN 'week' THEN (d + 3) / 7
+                                           ELSE (4 * (d + 671) + 3) / 1461 * 12 + (5 * (d + 671 - 1461 * ((4 * (d + 671) + 3) / 1461) / 4) + 2) / 153 END
+                                    FROM (SELECT (o.ordered_at + CASE WHEN (SELECT zoned FROM params) THEN coalesce((SELECT z.offset_seconds FROM reporting_offsets z
+                                          WHERE z.starts_at <= o.ordered_at ORDER BY z.starts_at DESC LIMIT 1), 0) ELSE 0 END) / 86400 AS d)) - (SELECT origin_n FROM bounds))) AS mask
+    FROM orders o
+    WHERE (SELECT fast FROM bounds) AND (SELECT activity FROM params) = 'orders'
+      AND o.user_id IS NOT NULL AND o.kind = 'purchase' AND +o.ordered_at < (SELECT as_of FROM params)
+    GROUP BY o.user_id
+    UNION ALL
+    SELECT e.user_id,
+           sum(DISTINCT 1 << ((SELECT CASE (SELECT period FROM params) WHEN 'day' THEN d WHEN 'week' THEN (d + 3) / 7
+                                           ELSE (4 * (d + 671) + 3) / 1461 * 12 + (5 * (d + 671 - 1461 * ((4 * (d + 671) + 3) / 1461) / 4) + 2) / 153 END
+                                    FROM (SELECT (e.occurred_at + CASE WHEN (SELECT zoned FROM params) THEN coalesce((SELECT z.offset_seconds FROM reporting_offsets z
+                                          WHERE z.starts_at <= e.occurred_at ORDER BY z.starts_at DESC LIMIT 1), 0) ELSE 0 END) / 86400 AS d)) - (SELECT origin_n FROM bounds)))
+    FROM events e
+    WHERE (SELECT fast FROM bounds) AND (SELECT activity FROM params) = 'events'
+      AND e.user_id IS NOT NULL AND +e.occurred_at < (SELECT as_of FROM params)
+      AND ((SELECT event_type FROM params) IS NULL OR e.type = (SELECT event_type FROM params))
+    GROUP BY e.user_id
+),
+-- Customers per distinct mask; the first and last active period are its lowest and highest bit.
+masks AS MATERIALIZED (
+    SELECT x.mask, min(o.k) AS first_bit, max(o.k) AS last_bit, x.users
+    FROM (SELECT a.mask, count(*) AS users FROM active a
+          WHERE (SELECT country FROM params) IS NULL
+             OR (SELECT country FROM users WHERE id = a.user_id) = (SELECT country FROM params)
+          GROUP BY a.mask) x
+    JOIN offsets o ON (x.mask >> o.k) & 1
+    GROUP BY x.mask
+),
+fast_cells AS (
+    SELECT m.first_bit + b.origin_n AS c, o.k, sum(m.users) AS cohort_users,
+           sum(m.users * ((m.mask >> (m.first_bit + o.k)) & 1)) AS active_users,
+           sum(m.users * (m.last_bit >= m.first_bit + o.k)) AS reached_users,
+           NULL AS orders, NULL AS revenue
+    FROM masks m, offsets o, bounds b
+    WHERE (SELECT cohort FROM params) = 'first-purchase' AND m.first_bit + o.k <= b.last_n - b.origin_n
+    GROUP BY 1, 2
+    UNION ALL
+    SELECT s.k + b.origin_n, o.k, sum(m.users),
+           sum(m.users * ((m.mask >> (s.k + o.k)) & 1)),
+           sum(m.users * (m.last_bit >= s.k + o.k)), NULL, NULL
+    FROM masks m, offsets s, offsets o, bounds b
+    WHERE (SELECT cohort FROM params) = 'recurring' AND (m.mask >> s.k) & 1 AND s.k + o.k <= b.last_n - b.origin_n
+    GROUP BY 1, 2
+),
+
+-- General path. One row per customer and active period, then cohorts joined to their periods.
+acts AS (
+    SELECT o.user_id, o.ordered_at AS at, o.kind = 'purchase' AS purchase, o.amount_micros AS amount
+    FROM orders o
+    WHERE NOT (SELECT fast FROM bounds) AND (SELECT activity FROM params) = 'orders'
+      AND o.user_id IS NOT NULL AND o.kind IN ('purchase', 'return') AND +o.ordered_at < (SELECT as_of FROM params)
+    UNION ALL
+    SELECT e.user_id, e.occurred_at, 1, 0
+    FROM events e
+    WHERE NOT (SELECT fast FROM bounds) AND (SELECT activity FROM params) = 'events'
+      AND e.user_id IS NOT NULL AND +e.occurred_at < (SELECT as_of FROM params)
+      AND ((SELECT event_type FROM params) IS NULL OR e.type = (SELECT event_type FROM params))
+),
+pairs AS MATERIALIZED (
+    SELECT user_id, (SELECT CASE (SELECT period FROM params) WHEN 'day' THEN d WHEN 'week' THEN (d + 3) / 7
+                            ELSE (4 * (d + 671) + 3) / 1461 * 12 + (5 * (d + 671 - 1461 * ((4 * (d + 671) + 3) / 1461) / 4) + 2) / 153 END
+                     FROM (SELECT (at + CASE WHEN (SELECT zoned FROM params) THEN coalesce((SELECT z.offset_seconds FROM reporting_offsets z
+                           WHERE z.starts_at <= at ORDER BY z.starts_at DESC LIMIT 1), 0) ELSE 0 END) / 86400 AS d)) AS n,
+           sum(purchase) AS orders, sum(amount) AS revenue
+    FROM acts
+    GROUP BY 1, 2
+),
+spans AS MATERIALIZED (
+    SELECT x.user_id, min(x.n) AS first_n, max(x.n) AS last_n FROM pairs x, params p
+    WHERE x.orders > 0 AND (p.country IS NULL OR (SELECT country FROM users WHERE id = x.user_id) = p.country)
+    GROUP BY x.user_id
+),
+members AS MATERIALIZED (
+    SELECT s.user_id, s.first_n AS c, s.last_n FROM spans s, params p WHERE p.cohort = 'first-purchase'
+    UNION ALL
+    SELECT x.user_id, x.n, s.last_n FROM pairs x JOIN spans s ON s.user_id = x.user_id, params p
+    WHERE p.cohort = 'recurring' AND x.orders > 0
+),
+slow_cells AS (
+    SELECT z.c, z.k, z.cohort_users, coalesce(a.active_users, 0), coalesce(r.reached_users, 0),
+           coalesce(a.orders, 0), coalesce(a.revenue, 0)
+    FROM (SELECT s.c, o.k, s.users AS cohort_users FROM (SELECT c, count(*) AS users FROM members GROUP BY c) s, offsets o, bounds b
+          WHERE s.c + o.k <= b.last_n) z
+    LEFT JOIN (SELECT m.c, x.n - m.c AS k, sum(x.orders > 0) AS active_users, sum(x.orders) AS orders, sum(x.revenue) AS revenue
+               FROM members m JOIN pairs x ON x.user_id = m.user_id AND x.n >= m.c GROUP BY 1, 2) a ON a.c = z.c AND a.k = z.k
+    LEFT JOIN (SELECT m.c, o.k, count(*) AS reached_users FROM members m, offsets o WHERE m.last_n >= m.c + o.k GROUP BY 1, 2) r
+           ON r.c = z.c AND r.k = z.k
+),
+cells(c, k, cohort_users, active_users, reached_users, orders, revenue) AS (
+    SELECT * FROM fast_cells UNION ALL SELECT * FROM slow_cells
+)
+SELECT x.c AS cohort,
+       CASE p.period WHEN 'day' THEN date(x.c * 86400, 'unixepoch')
+                     WHEN 'week' THEN date((x.c * 7 - 3) * 86400, 'unixepoch')
+                     ELSE printf('%04d-%02d-01', (x.c + 23618) / 12, (x.c + 23618) % 12 + 1) END AS cohort_start,
+       CASE p.period WHEN 'day' THEN date(x.c * 86400, 'unixepoch')
+                     WHEN 'week' THEN strftime('%Y', x.c * 7 * 86400, 'unixepoch') || '-W'
+                                      || printf('%02d', (CAST(strftime('%j', x.c * 7 * 86400, 'unixepoch') AS INTEGER) - 1) / 7 + 1)
+                     ELSE printf('%04d-%02d', (x.c + 23618) / 12, (x.c + 23618) % 12 + 1) END AS cohort_label,
+       x.k, x.cohort_users, x.active_users, x.reached_users, x.orders, x.revenue AS revenue_micros,
+       x.c + x.k < b.as_of_n AS complete
+FROM cells x, params p, bounds b
+WHERE (b.since_n IS NULL OR x.c >= b.since_n) AND (b.until_n IS NULL OR x.c <= b.until_n)
+  AND (p.max_offset IS NULL OR x.k <= p.max_offset)
+ORDER BY x.c, x.k;

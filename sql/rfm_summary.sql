@@ -1,0 +1,199 @@
+-- RFM segment summary and the score thresholds in use.
+--
+-- Parameters (all optional; NULL takes the default):
+--   :as_of            instant before which orders count, UTC text ('2011-12-10' or
+--                     '2011-12-10 00:00:00'); default: midnight UTC after the last order
+--   :since            count only orders at or after this instant (a look-back window)
+--   :country          only customers of this country (users.country)
+--   :recency_bins     JSON array of 4 ascending day counts: up to the 1st -> R 5 ... over the 4th -> R 1
+--   :frequency_bins   JSON array of 4 ascending order counts: up to the 1st -> F 1 ... over the 4th -> F 5
+--   :monetary_bins    JSON array of 4 ascending amounts in micro-units: up to the 1st -> M 1 ... over the 4th -> M 5
+-- A customer is a known user with a purchase order before as-of. Recency: whole days from her
+-- last purchase to as-of; frequency: her purchase orders; monetary: her net revenue (purchases
+-- plus returns, which are negative). Without bins a score is NTILE(5) over the customers
+-- ordered by the value, ties broken by external id ascending (recency from the oldest purchase
+-- to the newest, so R 5 = most recent).
+--
+-- Rows: section 'segment' (one per segment present, in the map's order: name, users, shares,
+-- averages, revenue) and sections 'R', 'F', 'M' (one per score: its customers and the range of
+-- values it spans, min_value to max_value: the thresholds in use).
+--
+--   sqlite3 lifecycle.db
+--   .param set :as_of '2011-12-10'
+--   .read sql/rfm_summary.sql
+--
+-- This file and rfm_users.sql share everything up to "scored" (a test keeps them identical).
+WITH params AS MATERIALIZED (
+    SELECT coalesce(unixepoch(:as_of), (SELECT (max(ordered_at) / 86400 + 1) * 86400 FROM orders)) AS as_of,
+           unixepoch(:since) AS since,
+           :country AS country,
+           json_extract(:recency_bins, '$[0]') AS rb1, json_extract(:recency_bins, '$[1]') AS rb2,
+           json_extract(:recency_bins, '$[2]') AS rb3, json_extract(:recency_bins, '$[3]') AS rb4,
+           json_extract(:frequency_bins, '$[0]') AS fb1, json_extract(:frequency_bins, '$[1]') AS fb2,
+           json_extract(:frequency_bins, '$[2]') AS fb3, json_extract(:frequency_bins, '$[3]') AS fb4,
+           json_extract(:monetary_bins, '$[0]') AS mb1, json_extract(:monetary_bins, '$[1]') AS mb2,
+           json_extract(:monetary_bins, '$[2]') AS mb3, json_extract(:monetary_bins, '$[3]') AS mb4
+),
+-- One pass over orders_by_user (user, time, kind, amount), grouped as it streams: no sort, no
+-- table reads ("+" keeps the planner off orders_by_time).
+customers AS MATERIALIZED (
+    SELECT o.user_id, (SELECT external_id FROM users WHERE id = o.user_id) AS external_id,
+           ((SELECT as_of FROM params) - max(CASE WHEN o.kind = 'purchase' THEN o.ordered_at END)) / 86400 AS recency_days,
+           sum(o.kind = 'purchase') AS frequency,
+           sum(o.amount_micros) AS monetary_micros
+    FROM orders o
+    WHERE o.user_id IS NOT NULL AND o.kind IN ('purchase', 'return') AND +o.ordered_at < (SELECT as_of FROM params)
+      AND ((SELECT since FROM params) IS NULL OR +o.ordered_at >= (SELECT since FROM params))
+    GROUP BY o.user_id
+    HAVING sum(o.kind = 'purchase') > 0
+       AND ((SELECT country FROM params) IS NULL OR (SELECT country FROM users WHERE id = o.user_id) = (SELECT country FROM params))
+),
+-- NTILE(5) without sorting every customer three times. Over n customers the first n % 5 tiles
+-- hold one more; b1..b4 are the 0-based positions where tiles 2..5 start, and a customer's
+-- score is 1 + the number of starts at or before her position. So it is enough to know who
+-- stands at b1..b4 in (value, external id) order: a histogram of the value (a cheap GROUP BY)
+-- tells which value group holds each start and at which offset, and only those groups are
+-- sorted by external id. Money is grouped by whole currency units, then sorted by amount.
+tiles AS MATERIALIZED (
+    SELECT n, 1 * q + min(1, rem) AS b1, 2 * q + min(2, rem) AS b2, 3 * q + min(3, rem) AS b3, 4 * q + min(4, rem) AS b4
+    FROM (SELECT count(*) AS n, count(*) / 5 AS q, count(*) % 5 AS rem FROM customers)
+),
+starts AS MATERIALIZED (
+    SELECT 1 AS j, b1 AS b FROM tiles UNION ALL SELECT 2, b2 FROM tiles
+    UNION ALL SELECT 3, b3 FROM tiles UNION ALL SELECT 4, b4 FROM tiles
+),
+-- Recency runs from the oldest purchase to the newest: the key is -recency_days.
+r_groups AS MATERIALIZED (
+    SELECT g, c, sum(c) OVER (ORDER BY g ROWS UNBOUNDED PRECEDING) - c AS below
+    FROM (SELECT -recency_days AS g, count(*) AS c FROM customers WHERE (SELECT rb1 FROM params) IS NULL GROUP BY 1)
+),
+r_starts AS MATERIALIZED (
+    SELECT s.j, x.g, s.b - x.below AS offset FROM starts s JOIN r_groups x ON x.below <= s.b AND s.b < x.below + x.c
+),
+r_cuts AS MATERIALIZED (
+    SELECT max(CASE WHEN s.j = 1 THEN json_extract(a.keys, '$[' || s.offset || ']') END) AS k1,
+           max(CASE WHEN s.j = 1 THEN json_extract(a.ids, '$[' || s.offset || ']') END) AS e1,
+           max(CASE WHEN s.j = 2 THEN json_extract(a.keys, '$[' || s.offset || ']') END) AS k2,
+           max(CASE WHEN s.j = 2 THEN json_extract(a.ids, '$[' || s.offset || ']') END) AS e2,
+           max(CASE WHEN s.j = 3 THEN json_extract(a.keys, '$[' || s.offset || ']') END) AS k3,
+           max(CASE WHEN s.j = 3 THEN json_extract(a.ids, '$[' || s.offset || ']') END) AS e3,
+           max(CASE WHEN s.j = 4 THEN json_extract(a.keys, '$[' || s.offset || ']') END) AS k4,
+           max(CASE WHEN s.j = 4 THEN json_extract(a.ids, '$[' || s.offset || ']') END) AS e4
+    FROM r_starts s
+    JOIN (SELECT g, json_group_array(k) AS keys, json_group_array(e) AS ids
+          FROM (SELECT -recency_days AS g, -recency_days AS k, external_id AS e FROM customers
+                WHERE -recency_days IN (SELECT g FROM r_starts)
+                ORDER BY 1, 3 LIMIT -1)
+          GROUP BY g) a ON a.g = s.g
+),
+f_groups AS MATERIALIZED (
+    SELECT g, c, sum(c) OVER (ORDER BY g ROWS UNBOUNDED PRECEDING) - c AS below
+    FROM (SELECT frequency AS g, count(*) AS c FROM customers WHERE (SELECT fb1 FROM params) IS NULL GROUP BY 1)
+),
+f_starts AS MATERIALIZED (
+    SELECT s.j, x.g, s.b - x.below AS offset FROM starts s JOIN f_groups x ON x.below <= s.b AND s.b < x.below + x.c
+),
+f_cuts AS MATERIALIZED (
+    SELECT max(CASE WHEN s.j = 1 THEN json_extract(a.keys, '$[' || s.offset || ']') END) AS k1,
+           max(CASE WHEN s.j = 1 THEN json_extract(a.ids, '$[' || s.offset || ']') END) AS e1,
+           max(CASE WHEN s.j = 2 THEN json_extract(a.keys, '$[' || s.offset || ']') END) AS k2,
+           max(CASE WHEN s.j = 2 THEN json_extract(a.ids, '$[' || s.offset || ']') END) AS e2,
+           max(CASE WHEN s.j = 3 THEN json_extract(a.keys, '$[' || s.offset || ']') END) AS k3,
+           max(CASE WHEN s.j = 3 THEN json_extract(a.ids, '$[' || s.offset || ']') END) AS e3,
+           max(CASE WHEN s.j = 4 THEN json_extract(a.keys, '$[' || s.offset || ']') END) AS k4,
+           max(CASE WHEN s.j = 4 THEN json_extract(a.ids, '$[' || s.offset || ']') END) AS e4
+    FROM f_starts s
+    JOIN (SELECT g, json_group_array(k) AS keys, json_group_array(e) AS ids
+          FROM (SELECT frequency AS g, frequency AS k, external_id AS e FROM customers
+                WHERE frequency IN (SELECT g FROM f_starts)
+                ORDER BY 1, 3 LIMIT -1)
+          GROUP BY g) a ON a.g = s.g
+),
+m_groups AS MATERIALIZED (
+    SELECT g, c, sum(c) OVER (ORDER BY g ROWS UNBOUNDED PRECEDING) - c AS below
+    FROM (SELECT monetary_micros / 1000000 AS g, count(*) AS c FROM customers WHERE (SELECT mb1 FROM params) IS NULL GROUP BY 1)
+),
+m_starts AS MATERIALIZED (
+    SELECT s.j, x.g, s.b - x.below AS offset FROM starts s JOIN m_groups x ON x.below <= s.b AND s.b < x.below + x.c
+),
+m_cuts AS MATERIALIZED (
+    SELECT max(CASE WHEN s.j = 1 THEN json_extract(a.keys, '$[' || s.offset || ']') END) AS k1,
+           max(CASE WHEN s.j = 1 THEN json_extract(a.ids, '$[' || s.offset || ']') END) AS e1,
+           max(CASE WHEN s.j = 2 THEN json_extract(a.keys, '$[' || s.offset || ']') END) AS k2,
+           max(CASE WHEN s.j = 2 THEN json_extract(a.ids, '$[' || s.offset || ']') END) AS e2,
+           max(CASE WHEN s.j = 3 THEN json_extract(a.keys, '$[' || s.offset || ']') END) AS k3,
+           max(CASE WHEN s.j = 3 THEN json_extract(a.ids, '$[' || s.offset || ']') END) AS e3,
+           max(CASE WHEN s.j = 4 THEN json_extract(a.keys, '$[' || s.offset || ']') END) AS k4,
+           max(CASE WHEN s.j = 4 THEN json_extract(a.ids, '$[' || s.offset || ']') END) AS e4
+    FROM m_starts s
+    JOIN (SELECT g, json_group_array(k) AS keys, json_group_array(e) AS ids
+          FROM (SELECT monetary_micros / 1000000 AS g, monetary_micros AS k, external_id AS e FROM customers
+                WHERE monetary_micros / 1000000 IN (SELECT g FROM m_starts)
+                ORDER BY 1, 2, 3 LIMIT -1)
+          GROUP BY g) a ON a.g = s.g
+),
+-- Scores: against the customers at the tile starts (the external id is read only on a tie of
+-- the value), or the fixed bins given.
+scored AS MATERIALIZED (
+    SELECT c.user_id, c.external_id, c.recency_days, c.frequency, c.monetary_micros,
+           CASE WHEN (SELECT rb1 FROM params) IS NULL THEN 1
+                    + coalesce((-c.recency_days, c.external_id) >= (rc.k1, rc.e1), 0)
+                    + coalesce((-c.recency_days, c.external_id) >= (rc.k2, rc.e2), 0)
+                    + coalesce((-c.recency_days, c.external_id) >= (rc.k3, rc.e3), 0)
+                    + coalesce((-c.recency_days, c.external_id) >= (rc.k4, rc.e4), 0)
+                ELSE 5 - (c.recency_days > (SELECT rb1 FROM params)) - (c.recency_days > (SELECT rb2 FROM params))
+                       - (c.recency_days > (SELECT rb3 FROM params)) - (c.recency_days > (SELECT rb4 FROM params))
+           END AS r,
+           CASE WHEN (SELECT fb1 FROM params) IS NULL THEN 1
+                    + coalesce((c.frequency, c.external_id) >= (fc.k1, fc.e1), 0)
+                    + coalesce((c.frequency, c.external_id) >= (fc.k2, fc.e2), 0)
+                    + coalesce((c.frequency, c.external_id) >= (fc.k3, fc.e3), 0)
+                    + coalesce((c.frequency, c.external_id) >= (fc.k4, fc.e4), 0)
+                ELSE 1 + (c.frequency > (SELECT fb1 FROM params)) + (c.frequency > (SELECT fb2 FROM params))
+                       + (c.frequency > (SELECT fb3 FROM params)) + (c.frequency > (SELECT fb4 FROM params))
+           END AS f,
+           CASE WHEN (SELECT mb1 FROM params) IS NULL THEN 1
+                    + coalesce((c.monetary_micros, c.external_id) >= (mc.k1, mc.e1), 0)
+                    + coalesce((c.monetary_micros, c.external_id) >= (mc.k2, mc.e2), 0)
+                    + coalesce((c.monetary_micros, c.external_id) >= (mc.k3, mc.e3), 0)
+                    + coalesce((c.monetary_micros, c.external_id) >= (mc.k4, mc.e4), 0)
+                ELSE 1 + (c.monetary_micros > (SELECT mb1 FROM params)) + (c.monetary_micros > (SELECT mb2 FROM params))
+                       + (c.monetary_micros > (SELECT mb3 FROM params)) + (c.monetary_micros > (SELECT mb4 FROM params))
+           END AS m
+    FROM customers c, r_cuts rc, f_cuts fc, m_cuts mc
+),
+-- Customers, sums and value ranges per (R, F, M) cell: at most 125 rows for the rest.
+cells AS (
+    SELECT r, f, m, count(*) AS users,
+           sum(recency_days) AS recency_sum, sum(frequency) AS frequency_sum, sum(monetary_micros) AS monetary_sum,
+           min(recency_days) AS recency_min, max(recency_days) AS recency_max,
+           min(frequency) AS frequency_min, max(frequency) AS frequency_max,
+           min(monetary_micros) AS monetary_min, max(monetary_micros) AS monetary_max
+    FROM scored
+    GROUP BY r, f, m
+),
+-- The cells rolled up four ways in one pass (a CTE read twice would be computed twice).
+sections(section) AS (VALUES ('segment'), ('R'), ('F'), ('M')),
+rolled AS (
+    SELECT s.section,
+           CASE s.section WHEN 'segment' THEN coalesce(map.segment, 'Unmapped') WHEN 'R' THEN CAST(c.r AS TEXT)
+                          WHEN 'F' THEN CAST(c.f AS TEXT) ELSE CAST(c.m AS TEXT) END AS name,
+           CASE s.section WHEN 'segment' THEN coalesce(map.position, 999) WHEN 'R' THEN c.r WHEN 'F' THEN c.f ELSE c.m END AS position,
+           sum(c.users) AS users, sum(c.recency_sum) AS recency_sum, sum(c.frequency_sum) AS frequency_sum,
+           sum(c.monetary_sum) AS revenue,
+           min(CASE s.section WHEN 'R' THEN c.recency_min WHEN 'F' THEN c.frequency_min WHEN 'M' THEN c.monetary_min END) AS min_value,
+           max(CASE s.section WHEN 'R' THEN c.recency_max WHEN 'F' THEN c.frequency_max WHEN 'M' THEN c.monetary_max END) AS max_value
+    FROM cells c CROSS JOIN sections s LEFT JOIN rfm_segment_map map ON map.r = c.r AND map.f = c.f
+    GROUP BY 1, 3, 2
+)
+SELECT section, name, position, users,
+       1.0 * users / sum(users) OVER (PARTITION BY section) AS user_share,
+       CASE section WHEN 'segment' THEN 1.0 * recency_sum / users END AS avg_recency_days,
+       CASE section WHEN 'segment' THEN 1.0 * frequency_sum / users END AS avg_frequency,
+       CASE section WHEN 'segment' THEN CAST(round(1.0 * revenue / users) AS INTEGER) END AS avg_monetary_micros,
+       CASE section WHEN 'segment' THEN revenue END AS revenue_micros,
+       CASE WHEN section = 'segment' AND sum(revenue) OVER (PARTITION BY section) <> 0
+            THEN 1.0 * revenue / sum(revenue) OVER (PARTITION BY section) END AS revenue_share,
+       min_value, max_value
+FROM rolled
+ORDER BY section = 'segment' DESC, section DESC, position, name;

@@ -1,0 +1,161 @@
+-- RFM values, scores and segment of every customer.
+--
+-- Parameters: those of rfm_summary.sql (:as_of, :since, :country, :recency_bins,
+-- :frequency_bins, :monetary_bins), and
+--   :segment          only customers of this segment (NULL: all)
+--
+-- Rows: user_id, external_id, country, recency_days, frequency, monetary_micros, r, f, m, rfm
+-- ('545'), segment, segment_position; best scores first.
+--
+--   sqlite3 lifecycle.db
+--   .param set :as_of '2011-12-10'
+--   .param set :segment 'At Risk'
+--   .read sql/rfm_users.sql
+--
+-- This file and rfm_summary.sql share everything up to "scored" (a test keeps them identical).
+WITH params AS MATERIALIZED (
+    SELECT coalesce(unixepoch(:as_of), (SELECT (max(ordered_at) / 86400 + 1) * 86400 FROM orders)) AS as_of,
+           unixepoch(:since) AS since,
+           :country AS country,
+           json_extract(:recency_bins, '$[0]') AS rb1, json_extract(:recency_bins, '$[1]') AS rb2,
+           json_extract(:recency_bins, '$[2]') AS rb3, json_extract(:recency_bins, '$[3]') AS rb4,
+           json_extract(:frequency_bins, '$[0]') AS fb1, json_extract(:frequency_bins, '$[1]') AS fb2,
+           json_extract(:frequency_bins, '$[2]') AS fb3, json_extract(:frequency_bins, '$[3]') AS fb4,
+           json_extract(:monetary_bins, '$[0]') AS mb1, json_extract(:monetary_bins, '$[1]') AS mb2,
+           json_extract(:monetary_bins, '$[2]') AS mb3, json_extract(:monetary_bins, '$[3]') AS mb4
+),
+-- One pass over orders_by_user (user, time, kind, amount), grouped as it streams: no sort, no
+-- table reads ("+" keeps the planner off orders_by_time).
+customers AS MATERIALIZED (
+    SELECT o.user_id, (SELECT external_id FROM users WHERE id = o.user_id) AS external_id,
+           ((SELECT as_of FROM params) - max(CASE WHEN o.kind = 'purchase' THEN o.ordered_at END)) / 86400 AS recency_days,
+           sum(o.kind = 'purchase') AS frequency,
+           sum(o.amount_micros) AS monetary_micros
+    FROM orders o
+    WHERE o.user_id IS NOT NULL AND o.kind IN ('purchase', 'return') AND +o.ordered_at < (SELECT as_of FROM params)
+      AND ((SELECT since FROM params) IS NULL OR +o.ordered_at >= (SELECT since FROM params))
+    GROUP BY o.user_id
+    HAVING sum(o.kind = 'purchase') > 0
+       AND ((SELECT country FROM params) IS NULL OR (SELECT country FROM users WHERE id = o.user_id) = (SELECT country FROM params))
+),
+-- NTILE(5) without sorting every customer three times. Over n customers the first n % 5 tiles
+-- hold one more; b1..b4 are the 0-based positions where tiles 2..5 start, and a customer's
+-- score is 1 + the number of starts at or before her position. So it is enough to know who
+-- stands at b1..b4 in (value, external id) order: a histogram of the value (a cheap GROUP BY)
+-- tells which value group holds each start and at which offset, and only those groups are
+-- sorted by external id. Money is grouped by whole currency units, then sorted by amount.
+tiles AS MATERIALIZED (
+    SELECT n, 1 * q + min(1, rem) AS b1, 2 * q + min(2, rem) AS b2, 3 * q + min(3, rem) AS b3, 4 * q + min(4, rem) AS b4
+    FROM (SELECT count(*) AS n, count(*) / 5 AS q, count(*) % 5 AS rem FROM customers)
+),
+starts AS MATERIALIZED (
+    SELECT 1 AS j, b1 AS b FROM tiles UNION ALL SELECT 2, b2 FROM tiles
+    UNION ALL SELECT 3, b3 FROM tiles UNION ALL SELECT 4, b4 FROM tiles
+),
+-- Recency runs from the oldest purchase to the newest: the key is -recency_days.
+r_groups AS MATERIALIZED (
+    SELECT g, c, sum(c) OVER (ORDER BY g ROWS UNBOUNDED PRECEDING) - c AS below
+    FROM (SELECT -recency_days AS g, count(*) AS c FROM customers WHERE (SELECT rb1 FROM params) IS NULL GROUP BY 1)
+),
+r_starts AS MATERIALIZED (
+    SELECT s.j, x.g, s.b - x.below AS offset FROM starts s JOIN r_groups x ON x.below <= s.b AND s.b < x.below + x.c
+),
+r_cuts AS MATERIALIZED (
+    SELECT max(CASE WHEN s.j = 1 THEN json_extract(a.keys, '$[' || s.offset || ']') END) AS k1,
+           max(CASE WHEN s.j = 1 THEN json_extract(a.ids, '$[' || s.offset || ']') END) AS e1,
+           max(CASE WHEN s.j = 2 THEN json_extract(a.keys, '$[' || s.offset || ']') END) AS k2,
+           max(CASE WHEN s.j = 2 THEN json_extract(a.ids, '$[' || s.offset || ']') END) AS e2,
+           max(CASE WHEN s.j = 3 THEN json_extract(a.keys, '$[' || s.offset || ']') END) AS k3,
+           max(CASE WHEN s.j = 3 THEN json_extract(a.ids, '$[' || s.offset || ']') END) AS e3,
+           max(CASE WHEN s.j = 4 THEN json_extract(a.keys, '$[' || s.offset || ']') END) AS k4,
+           max(CASE WHEN s.j = 4 THEN json_extract(a.ids, '$[' || s.offset || ']') END) AS e4
+    FROM r_starts s
+    JOIN (SELECT g, json_group_array(k) AS keys, json_group_array(e) AS ids
+          FROM (SELECT -recency_days AS g, -recency_days AS k, external_id AS e FROM customers
+                WHERE -recency_days IN (SELECT g FROM r_starts)
+                ORDER BY 1, 3 LIMIT -1)
+          GROUP BY g) a ON a.g = s.g
+),
+f_groups AS MATERIALIZED (
+    SELECT g, c, sum(c) OVER (ORDER BY g ROWS UNBOUNDED PRECEDING) - c AS below
+    FROM (SELECT frequency AS g, count(*) AS c FROM customers WHERE (SELECT fb1 FROM params) IS NULL GROUP BY 1)
+),
+f_starts AS MATERIALIZED (
+    SELECT s.j, x.g, s.b - x.below AS offset FROM starts s JOIN f_groups x ON x.below <= s.b AND s.b < x.below + x.c
+),
+f_cuts AS MATERIALIZED (
+    SELECT max(CASE WHEN s.j = 1 THEN json_extract(a.keys, '$[' || s.offset || ']') END) AS k1,
+           max(CASE WHEN s.j = 1 THEN json_extract(a.ids, '$[' || s.offset || ']') END) AS e1,
+           max(CASE WHEN s.j = 2 THEN json_extract(a.keys, '$[' || s.offset || ']') END) AS k2,
+           max(CASE WHEN s.j = 2 THEN json_extract(a.ids, '$[' || s.offset || ']') END) AS e2,
+           max(CASE WHEN s.j = 3 THEN json_extract(a.keys, '$[' || s.offset || ']') END) AS k3,
+           max(CASE WHEN s.j = 3 THEN json_extract(a.ids, '$[' || s.offset || ']') END) AS e3,
+           max(CASE WHEN s.j = 4 THEN json_extract(a.keys, '$[' || s.offset || ']') END) AS k4,
+           max(CASE WHEN s.j = 4 THEN json_extract(a.ids, '$[' || s.offset || ']') END) AS e4
+    FROM f_starts s
+    JOIN (SELECT g, json_group_array(k) AS keys, json_group_array(e) AS ids
+          FROM (SELECT frequency AS g, frequency AS k, external_id AS e FROM customers
+                WHERE frequency IN (SELECT g FROM f_starts)
+                ORDER BY 1, 3 LIMIT -1)
+          GROUP BY g) a ON a.g = s.g
+),
+m_groups AS MATERIALIZED (
+    SELECT g, c, sum(c) OVER (ORDER BY g ROWS UNBOUNDED PRECEDING) - c AS below
+    FROM (SELECT monetary_micros / 1000000 AS g, count(*) AS c FROM customers WHERE (SELECT mb1 FROM params) IS NULL GROUP BY 1)
+),
+m_starts AS MATERIALIZED (
+    SELECT s.j, x.g, s.b - x.below AS offset FROM starts s JOIN m_groups x ON x.below <= s.b AND s.b < x.below + x.c
+),
+m_cuts AS MATERIALIZED (
+    SELECT max(CASE WHEN s.j = 1 THEN json_extract(a.keys, '$[' || s.offset || ']') END) AS k1,
+           max(CASE WHEN s.j = 1 THEN json_extract(a.ids, '$[' || s.offset || ']') END) AS e1,
+           max(CASE WHEN s.j = 2 THEN json_extract(a.keys, '$[' || s.offset || ']') END) AS k2,
+           max(CASE WHEN s.j = 2 THEN json_extract(a.ids, '$[' || s.offset || ']') END) AS e2,
+           max(CASE WHEN s.j = 3 THEN json_extract(a.keys, '$[' || s.offset || ']') END) AS k3,
+           max(CASE WHEN s.j = 3 THEN json_extract(a.ids, '$[' || s.offset || ']') END) AS e3,
+           max(CASE WHEN s.j = 4 THEN json_extract(a.keys, '$[' || s.offset || ']') END) AS k4,
+           max(CASE WHEN s.j = 4 THEN json_extract(a.ids, '$[' || s.offset || ']') END) AS e4
+    FROM m_starts s
+    JOIN (SELECT g, json_group_array(k) AS keys, json_group_array(e) AS ids
+          FROM (SELECT monetary_micros / 1000000 AS g, monetary_micros AS k, external_id AS e FROM customers
+                WHERE monetary_micros / 1000000 IN (SELECT g FROM m_starts)
+                ORDER BY 1, 2, 3 LIMIT -1)
+          GROUP BY g) a ON a.g = s.g
+),
+-- Scores: against the customers at the tile starts (the external id is read only on a tie of
+-- the value), or the fixed bins given.
+scored AS MATERIALIZED (
+    SELECT c.user_id, c.external_id, c.recency_days, c.frequency, c.monetary_micros,
+           CASE WHEN (SELECT rb1 FROM params) IS NULL THEN 1
+                    + coalesce((-c.recency_days, c.external_id) >= (rc.k1, rc.e1), 0)
+                    + coalesce((-c.recency_days, c.external_id) >= (rc.k2, rc.e2), 0)
+                    + coalesce((-c.recency_days, c.external_id) >= (rc.k3, rc.e3), 0)
+                    + coalesce((-c.recency_days, c.external_id) >= (rc.k4, rc.e4), 0)
+                ELSE 5 - (c.recency_days > (SELECT rb1 FROM params)) - (c.recency_days > (SELECT rb2 FROM params))
+                       - (c.recency_days > (SELECT rb3 FROM params)) - (c.recency_days > (SELECT rb4 FROM params))
+           END AS r,
+           CASE WHEN (SELECT fb1 FROM params) IS NULL THEN 1
+                    + coalesce((c.frequency, c.external_id) >= (fc.k1, fc.e1), 0)
+                    + coalesce((c.frequency, c.external_id) >= (fc.k2, fc.e2), 0)
+                    + coalesce((c.frequency, c.external_id) >= (fc.k3, fc.e3), 0)
+                    + coalesce((c.frequency, c.external_id) >= (fc.k4, fc.e4), 0)
+                ELSE 1 + (c.frequency > (SELECT fb1 FROM params)) + (c.frequency > (SELECT fb2 FROM params))
+                       + (c.frequency > (SELECT fb3 FROM params)) + (c.frequency > (SELECT fb4 FROM params))
+           END AS f,
+           CASE WHEN (SELECT mb1 FROM params) IS NULL THEN 1
+                    + coalesce((c.monetary_micros, c.external_id) >= (mc.k1, mc.e1), 0)
+                    + coalesce((c.monetary_micros, c.external_id) >= (mc.k2, mc.e2), 0)
+                    + coalesce((c.monetary_micros, c.external_id) >= (mc.k3, mc.e3), 0)
+                    + coalesce((c.monetary_micros, c.external_id) >= (mc.k4, mc.e4), 0)
+                ELSE 1 + (c.monetary_micros > (SELECT mb1 FROM params)) + (c.monetary_micros > (SELECT mb2 FROM params))
+                       + (c.monetary_micros > (SELECT mb3 FROM params)) + (c.monetary_micros > (SELECT mb4 FROM params))
+           END AS m
+    FROM customers c, r_cuts rc, f_cuts fc, m_cuts mc
+)
+SELECT s.user_id, u.external_id, u.country, s.recency_days, s.frequency, s.monetary_micros, s.r, s.f, s.m,
+       s.r || s.f || s.m AS rfm, coalesce(map.segment, 'Unmapped') AS segment, coalesce(map.position, 999) AS segment_position
+FROM scored s
+JOIN users u ON u.id = s.user_id
+LEFT JOIN rfm_segment_map map ON map.r = s.r AND map.f = s.f
+WHERE :segment IS NULL OR coalesce(map.segment, 'Unmapped') = :segment
+ORDER BY s.r DESC, s.f DESC, s.m DESC, u.external_id;
