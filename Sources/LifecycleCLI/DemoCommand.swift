@@ -53,6 +53,23 @@ struct DemoCommand: ParsableCommand {
                             numericColumns: [1, 2, 3])
         print("\n   Orders by month:")
         print(monthly.rendered(as: .table).split(separator: "\n").map { "   " + $0 }.joined(separator: "\n"))
-        print("\nTry: sqlite3 \(db) 'SELECT * FROM orders_v LIMIT 5'   or   lifecycle status --db \(db)")
+
+        print("\n5. Retention analytics (as of the day after the last order):\n")
+        print(try warehouse.analyticsDigest(reportPath: sample + "/report.html"))
+
+        print("6. Churn model (90-day horizon), trained, checked on a later holdout, stored and promoted:")
+        guard let dataEnd = try warehouse.dayAfterLastOrder() else { return }
+        let horizon: Int64 = 90 * 86_400
+        let training = try warehouse.trainChurn(ChurnTrainingOptions(asOf: (dataEnd - 2 * horizon) / 86_400 * 86_400, horizonSeconds: horizon))
+        let stored = try warehouse.storeChurn(training, promote: true)
+        print(ChurnReport.render(training, format: .table).split(separator: "\n").prefix(9).map { "   " + $0 }.joined(separator: "\n"))
+        print("   stored as \(stored.snapshot.reference)\(stored.promoted ? ", now production" : "")")
+        let scores = try warehouse.scoreChurn(stored.snapshot, asOf: dataEnd)
+        print("\n   The ten users most at risk as of \(CalendarDate.day(dataEnd)) (of \(grouped(scores.count)) scored):")
+        let risk = Table(columns: ["user", "churn probability"],
+                         rows: scores.prefix(10).map { [$0.externalID, String(format: "%.3f", $0.probability)] }, numericColumns: [1])
+        print(risk.rendered(as: .table).split(separator: "\n").map { "   " + $0 }.joined(separator: "\n"))
+
+        print("\nTry: sqlite3 \(db) 'SELECT * FROM orders_v LIMIT 5', lifecycle rfm --db \(db), lifecycle models show churn --db \(db)")
     }
 }

@@ -66,7 +66,12 @@ struct TrainChurn: ParsableCommand {
         } catch let error as ChurnTrainingError {
             throw ValidationError(error.description)
         }
+        let stored = try warehouse.storeChurn(training, promote: promote)
         print(ChurnReport.render(training, format: format))
+        var line = "stored as \(stored.snapshot.reference) (lifecycle models show \(stored.snapshot.reference))"
+        if promote { line += stored.promoted ? "; now production" : "; production unchanged" }
+        if let note = stored.promotionNote { line += " — \(note)" }
+        printError(line)
     }
 }
 

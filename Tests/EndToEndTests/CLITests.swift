@@ -77,3 +77,26 @@ import Testing
         #expect(result.stderr.contains("schema version 999, written by a newer lifecycle"))
     }
 }
+
+/// Train, promote only when better, and score through the binary.
+@Suite struct ChurnCLITests {
+    @Test func trainPromoteAndScore() throws {
+        let work = try WorkDirectory()
+        #expect(try Binary.run(["demo", "--users", "800", "--db", "w.db"], directory: work.url).status == 0)
+        // The demo stored churn@1 as production; the same training again is no better: not promoted.
+        let again = try Binary.run(["train", "churn", "--db", "w.db", "--promote", "--format", "json"], directory: work.url)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stderr.contains("stored as churn@2"))
+        #expect(again.stderr.contains("production unchanged"))
+        let metrics = try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any]
+        #expect((metrics?["model"] as? [String: Any])?["roc_auc"] is Double)
+        let score = try Binary.run(["score", "churn@2", "--db", "w.db", "--top", "3", "--format", "csv"], directory: work.url)
+        #expect(score.status == 0, "\(score.stderr)")
+        #expect(score.stdout.split(separator: "\n").count == 4)
+        let db = try Connection(path: work.path("w.db"), mode: .readOnly)
+        #expect(try db.scalar("SELECT count(DISTINCT snapshot_id) FROM predictions").int64 == 2)
+        let tooLate = try Binary.run(["train", "churn", "--db", "w.db", "--as-of", "2011-12-01"], directory: work.url)
+        #expect(tooLate.status != 0)
+        #expect(tooLate.stderr.contains("after the data"))
+    }
+}
