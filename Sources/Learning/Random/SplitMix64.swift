@@ -15,7 +15,13 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     /// Returns the next 64 pseudo-random bits.
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
+        return SplitMix64.finalize(state)
+    }
+
+    /// SplitMix64's output function: a bijective 64-bit mixer, also useful to derive seeds.
+    @inline(__always)
+    public static func finalize(_ value: UInt64) -> UInt64 {
+        var z = value
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)

@@ -1,7 +1,9 @@
+import Learning
+
 // Seedable randomness for the sample generator.
 //
 // Swift's system generator cannot be seeded, so the generator carries its own: xoshiro256**
-// (Blackman and Vigna), seeded through SampleSplitMix64. Every stream of draws (one user's profile,
+// (Blackman and Vigna), seeded through SplitMix64 (both from the Learning module). Every stream of draws (one user's profile,
 // one order's lines, one session's events...) gets its own generator, seeded by mixing the
 // configuration's seed with the stream's kind and indices. An order can therefore be rebuilt
 // later (for its return or its review) from its indices alone, and a draw added to one stream
@@ -10,25 +12,6 @@
 // The distributions only use IEEE basic operations (+ - * / and sqrt, which are correctly
 // rounded everywhere) and the `SampleMath` log/exp below, never the platform's libm, whose last
 // bits differ between systems: the same seed gives the same numbers on Linux and macOS.
-
-/// SampleSplitMix64 (Steele, Lea and Flood): seeds xoshiro and mixes stream keys.
-struct SampleSplitMix64 {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        return SampleSplitMix64.finalize(state)
-    }
-
-    /// The SampleSplitMix64 output function: a bijective 64-bit mixer.
-    @inline(__always)
-    static func finalize(_ value: UInt64) -> UInt64 {
-        var z = value
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Kinds of random streams. The raw values are part of the output's definition: changing one
 /// changes every generated file.
@@ -52,27 +35,19 @@ enum SampleStream: UInt64 {
 /// indices.
 @inline(__always)
 func sampleStreamSeed(_ seed: UInt64, _ stream: SampleStream, _ a: UInt64 = 0, _ b: UInt64 = 0) -> UInt64 {
-    var h = SampleSplitMix64.finalize(seed ^ 0x6C69_6665_6379_636C)  // "lifecycl"
-    h = SampleSplitMix64.finalize(h ^ stream.rawValue &* 0x9E37_79B9_7F4A_7C15)
-    h = SampleSplitMix64.finalize(h ^ (a &+ 0x1234_5678) &* 0xD1B5_4A32_D192_ED03)
-    h = SampleSplitMix64.finalize(h ^ (b &+ 0x8765_4321) &* 0xAEF1_7502_108E_F2D9)
+    var h = SplitMix64.finalize(seed ^ 0x6C69_6665_6379_636C)  // "lifecycl"
+    h = SplitMix64.finalize(h ^ stream.rawValue &* 0x9E37_79B9_7F4A_7C15)
+    h = SplitMix64.finalize(h ^ (a &+ 0x1234_5678) &* 0xD1B5_4A32_D192_ED03)
+    h = SplitMix64.finalize(h ^ (b &+ 0x8765_4321) &* 0xAEF1_7502_108E_F2D9)
     return h
 }
 
-/// xoshiro256** 1.0 with the distributions the generator needs.
+/// Learning's xoshiro256** with the distributions the generator needs.
 struct SampleRandom {
-    private var s0: UInt64
-    private var s1: UInt64
-    private var s2: UInt64
-    private var s3: UInt64
+    private var core: Xoshiro256StarStar
 
     init(seed: UInt64) {
-        var mixer = SampleSplitMix64(state: seed)
-        s0 = mixer.next()
-        s1 = mixer.next()
-        s2 = mixer.next()
-        s3 = mixer.next()
-        if s0 | s1 | s2 | s3 == 0 { s0 = 1 }  // the all-zero state is a fixed point
+        core = Xoshiro256StarStar(seed: seed)
     }
 
     init(_ seed: UInt64, _ stream: SampleStream, _ a: UInt64 = 0, _ b: UInt64 = 0) {
@@ -80,20 +55,7 @@ struct SampleRandom {
     }
 
     @inline(__always)
-    private static func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
-
-    @inline(__always)
-    mutating func next() -> UInt64 {
-        let result = SampleRandom.rotl(s1 &* 5, 7) &* 9
-        let t = s1 << 17
-        s2 ^= s0
-        s3 ^= s1
-        s1 ^= s2
-        s0 ^= s3
-        s2 ^= t
-        s3 = SampleRandom.rotl(s3, 45)
-        return result
-    }
+    mutating func next() -> UInt64 { core.next() }
 
     /// Uniform in [0, 1), 53 random bits.
     @inline(__always)
