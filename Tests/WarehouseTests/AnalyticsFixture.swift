@@ -70,4 +70,23 @@ final class AnalyticsFixture {
         AnalyticsScope(asOf: asOf.map(at), since: since.map(at), until: until.map(at), country: country,
                        timeZone: zone.flatMap(TimeZone.init(identifier:)))
     }
+
+    /// The small shop both the retention and the activity tests work out by hand: purchases of
+    /// A Jan 10, Jan 20, Mar 5; B Jan 31 23:30, Feb 1 00:30, Apr 2; C Feb 14, Apr 10 and a return
+    /// on Mar 1; D Feb 20 and Apr 20; and two guest orders (Jan 12, Feb 12).
+    func addFourCustomers() throws {
+        try order("A", "2011-01-10 10:00", "10")
+        try order("A", "2011-01-20 12:00", "20")
+        try order("A", "2011-03-05 09:00", "5")
+        try order("B", "2011-01-31 23:30", "40")
+        try order("B", "2011-02-01 00:30", "7")
+        try order("B", "2011-04-02 08:00", "3")
+        try order("C", "2011-02-14 10:00", "100")
+        try order("C", "2011-03-01 10:00", "-5", kind: "return")
+        try order("C", "2011-04-10 10:00", "50")
+        try order("D", "2011-02-20 10:00", "60")
+        try order("D", "2011-04-20 10:00", "60")
+        try order(nil, "2011-01-12 10:00", "11")
+        try order(nil, "2011-02-12 10:00", "12")
+    }
 }

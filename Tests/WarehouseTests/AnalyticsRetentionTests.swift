@@ -13,20 +13,8 @@ import Testing
     /// E: a return only; guests: two orders.           -> in no cohort
     private func months() throws -> AnalyticsFixture {
         let fixture = try AnalyticsFixture()
-        try fixture.order("A", "2011-01-10 10:00", "10")
-        try fixture.order("A", "2011-01-20 12:00", "20")
-        try fixture.order("A", "2011-03-05 09:00", "5")
-        try fixture.order("B", "2011-01-31 23:30", "40")
-        try fixture.order("B", "2011-02-01 00:30", "7")
-        try fixture.order("B", "2011-04-02 08:00", "3")
-        try fixture.order("C", "2011-02-14 10:00", "100")
-        try fixture.order("C", "2011-03-01 10:00", "-5", kind: "return")
-        try fixture.order("C", "2011-04-10 10:00", "50")
-        try fixture.order("D", "2011-02-20 10:00", "60")
-        try fixture.order("D", "2011-04-20 10:00", "60")
+        try fixture.addFourCustomers()
         try fixture.order("E", "2011-01-15 10:00", "-9", kind: "return")
-        try fixture.order(nil, "2011-01-12 10:00", "11")
-        try fixture.order(nil, "2011-02-12 10:00", "12")
         return fixture
     }
 
