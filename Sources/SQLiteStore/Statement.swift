@@ -85,16 +85,6 @@ public final class Statement {
         sqlite3_bind_null(handle, index)
     }
 
-    /// Binds UTF-8 bytes as text without building a `String` (the importer's hot path).
-    @inline(__always)
-    public func bind(utf8 bytes: UnsafeRawBufferPointer, at index: Int32) {
-        if let base = bytes.baseAddress {
-            sqlite3_bind_text64(handle, index, base.assumingMemoryBound(to: CChar.self), UInt64(bytes.count), transientDestructor, UInt8(SQLITE_UTF8))
-        } else {
-            sqlite3_bind_text(handle, index, "", 0, transientDestructor)
-        }
-    }
-
     /// Binds a Swift string as text.
     @inline(__always)
     public func bind(text: String, at index: Int32) {

@@ -15,10 +15,4 @@ public enum SQLCatalog {
     public static func query(_ name: String) -> String? {
         EmbeddedSQL.files["sql/\(name).sql"]
     }
-
-    /// Names of the queries in `sql/`.
-    public static var queryNames: [String] {
-        EmbeddedSQL.files.keys.filter { $0.hasPrefix("sql/") }
-            .map { String($0.dropFirst(4).dropLast(4)) }.sorted()
-    }
 }

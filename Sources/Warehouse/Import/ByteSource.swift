@@ -59,9 +59,6 @@ public final class ByteSource {
         if ownsDescriptor { close(descriptor) }
     }
 
-    /// Whether the stored bytes are gzip-compressed (known after the first read).
-    public var isGzip: Bool { inflater != nil }
-
     /// Hex SHA-256 of every stored byte read so far (complete once `read` returned 0).
     public func sha256Hex() -> String? {
         hasher.map { $0.finalize().map { String(format: "%02x", $0) }.joined() }

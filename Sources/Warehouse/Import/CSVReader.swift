@@ -33,8 +33,6 @@ public final class CSVReader {
 
     /// 1-based line of the input where the current record starts.
     public private(set) var line = 0
-    /// Number of physical lines the current record spans (more than 1 with quoted line breaks).
-    public private(set) var lineSpan = 1
     /// A malformed-quoting problem in the current record, if any (the fields are still split).
     public private(set) var malformation: String?
 
@@ -256,7 +254,6 @@ public final class CSVReader {
             if newlines == 0 { newlines = 1 }
         }
         line = nextLine
-        lineSpan = newlines
         nextLine += newlines
         return true
     }

@@ -57,17 +57,20 @@ final class OrderWriter {
             """)
     }
 
+    /// The stored order with this external id, if any (cached).
+    private func existingOrder(_ ref: String) throws -> (id: Int64, createdHere: Bool)? {
+        if let known = orders[ref] { return known }
+        selectOrder.bind(text: ref, at: 1)
+        defer { selectOrder.reset() }
+        guard try selectOrder.step() else { return nil }
+        let found = (id: selectOrder.int64(at: 0), createdHere: selectOrder.int64(at: 1) == importID)
+        remember(ref, found)
+        return found
+    }
+
     /// The order, created with the line's attributes when new (counted in `counts`).
     private func order(for line: OrderLineInput, counts: inout ImportCounts) throws -> (id: Int64, createdHere: Bool) {
-        if let known = orders[line.orderRef] { return known }
-        selectOrder.bind(text: line.orderRef, at: 1)
-        if try selectOrder.step() {
-            let found = (id: selectOrder.int64(at: 0), createdHere: selectOrder.int64(at: 1) == importID)
-            selectOrder.reset()
-            remember(line.orderRef, found)
-            return found
-        }
-        selectOrder.reset()
+        if let found = try existingOrder(line.orderRef) { return found }
         let userID = try line.customerRef.map { try entities.user($0, country: line.country) }
         try insertOrder.run([line.orderRef, userID, line.at, line.kind.rawValue, line.country, line.currency, importID])
         let created = (id: db.lastInsertRowID, createdHere: true)
@@ -139,13 +142,8 @@ final class OrderWriter {
     /// occurrence numbers of orders that existed before the import continue where that run
     /// stopped. (Orders the interrupted run created are counted from the database.)
     func replay(_ line: OrderLineInput) throws {
-        var ignored = ImportCounts()
-        selectOrder.bind(text: line.orderRef, at: 1)
-        let exists = try selectOrder.step()
-        selectOrder.reset()
-        guard exists else { return }
-        let order = try order(for: line, counts: &ignored)
-        if !order.createdHere { _ = try occurrence(of: line.lineKey, in: order) }
+        guard let order = try existingOrder(line.orderRef), !order.createdHere else { return }
+        _ = try occurrence(of: line.lineKey, in: order)
     }
 
     /// Applies the batch's per-order totals; call before committing the batch.
