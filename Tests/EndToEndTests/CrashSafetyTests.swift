@@ -100,4 +100,48 @@ import Testing
         #expect(try Self.snapshot(db, importID: 1) == expected)
         #expect(try db.scalar("PRAGMA integrity_check").string == "ok")
     }
+
+    /// A killed re-import over orders that already exist resumes with the occurrence numbers of
+    /// those orders replayed: the file holds the first dump twice, so its second half adds a
+    /// second copy of every line, and only exact occurrence counting gives the reference counts.
+    @Test func resumingOverExistingOrdersReplaysOccurrences() throws {
+        let work = try WorkDirectory()
+        let body = Self.dump().split(separator: "\n", maxSplits: 1)[1]
+        let first = work.path("first.csv"), second = work.path("second.csv")
+        try Self.dump().write(toFile: first, atomically: true, encoding: .utf8)
+        try (Self.dump() + body).write(toFile: second, atomically: true, encoding: .utf8)
+        func arguments(_ file: String, _ db: String) -> [String] {
+            ["import", "orders", file, "--format", "online-retail", "--timezone", "Europe/London", "--db", db, "--batch-size", "1000"]
+        }
+        for db in ["reference.db", "crash.db"] {
+            #expect(try Binary.run(arguments(first, db), directory: work.url).status == 0)
+        }
+        #expect(try Binary.run(arguments(second, "reference.db"), directory: work.url).status == 0)
+        let expected = try Self.snapshot(try Connection(path: work.path("reference.db"), mode: .readOnly), importID: 2)
+        #expect(expected.counts[1] == 29_970)   // the second copy of every good row is new
+        #expect(expected.counts[2] == 29_970)   // the first copy matches the stored lines
+
+        var killsThatLanded = 0
+        for threshold in [7_000, 35_000] {
+            let child = try Binary.start(arguments(second, "crash.db"), directory: work.url)
+            var reached = false
+            while child.isRunning && !reached {
+                if let db = try? Connection(path: work.path("crash.db"), mode: .readOnly),
+                   let rows = try? db.query("SELECT rows_read FROM imports WHERE id = 2"), let read = rows.first?[0].int64 {
+                    reached = read >= threshold
+                }
+                if !reached { usleep(2_000) }
+            }
+            if child.isRunning {
+                kill(child.processIdentifier, SIGKILL)
+                killsThatLanded += 1
+            }
+            child.waitUntilExit()
+        }
+        #expect(killsThatLanded >= 1, "the import finished before the kill points; make the input larger")
+        #expect(try Binary.run(arguments(second, "crash.db"), directory: work.url).status == 0)
+        let db = try Connection(path: work.path("crash.db"))
+        #expect(try db.scalar("SELECT resumed FROM imports WHERE id = 2").int64 ?? 0 >= 1)
+        #expect(try Self.snapshot(db, importID: 2) == expected)
+    }
 }
