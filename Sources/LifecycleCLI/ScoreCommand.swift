@@ -2,13 +2,14 @@ import ArgumentParser
 import Foundation
 import Warehouse
 
-/// `lifecycle score churn[@VERSION|@ALIAS] --as-of DATE`.
+/// `lifecycle score NAME[@VERSION|@ALIAS] --as-of DATE`: scores every user with a stored model
+/// and records the results; what is stored and printed depends on the model's kind.
 struct ScoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "score",
         abstract: "Score every user with a stored model and record the scores (with the snapshot that made them).")
 
-    @Argument(help: "Model reference: churn, churn@3 or churn@production (a bare name means production, else the latest).")
+    @Argument(help: "Model reference: churn, clv, segments, recommend; NAME@3 or NAME@production (a bare name means production, else the latest).")
     var model: String
 
     @OptionGroup var database: DatabaseOptions
@@ -17,23 +18,27 @@ struct ScoreCommand: ParsableCommand {
     @Option(name: .customLong("as-of"), help: "Score as of this date (YYYY-MM-DD, UTC); default: the day after the last order.")
     var asOf: DateArgument?
 
-    @Option(help: "Print only the N users most at risk (all are stored).")
+    @Option(help: "Print only the first N users (all are stored).")
     var top: Int?
 
     func run() throws {
         let warehouse = try database.open()
         let snapshot = try warehouse.snapshot(model)
-        guard snapshot.kind == "logistic_regression", snapshot.name == Warehouse.churnModelName else {
-            throw ValidationError("\(snapshot.reference) is a \(snapshot.kind) model; `score` handles churn models")
-        }
         guard let instant = try asOf?.instant ?? warehouse.dayAfterLastOrder() else {
             throw ValidationError("the warehouse has no orders: import some first")
         }
-        let scores = try warehouse.scoreChurn(snapshot, asOf: instant)
-        printError("\(grouped(scores.count)) users scored as of \(CalendarDate.day(instant)) by \(snapshot.reference); stored in predictions")
-        let shown = top.map { Array(scores.prefix($0)) } ?? scores
-        let table = Table(columns: ["user", "churn_probability"],
-                          rows: shown.map { [$0.externalID, String(format: "%.4f", $0.probability)] }, numericColumns: [1])
+        let table: Table
+        switch snapshot.kind {
+        case "logistic_regression" where snapshot.name == Warehouse.churnModelName:
+            table = try scoreChurn(snapshot, warehouse: warehouse, asOf: instant)
+        default:
+            throw ValidationError("\(snapshot.reference) is a \(snapshot.kind) model, which `score` does not handle")
+        }
         print(table.rendered(as: output.resolved), terminator: "")
+    }
+
+    /// The first `top` rows (all without `--top`).
+    func shown<Rows: Collection>(_ rows: Rows) -> [Rows.Element] {
+        top.map { Array(rows.prefix($0)) } ?? Array(rows)
     }
 }

@@ -1,0 +1,12 @@
+import Foundation
+import Warehouse
+
+extension ScoreCommand {
+    /// Churn probabilities into `predictions`, most at risk first.
+    func scoreChurn(_ snapshot: ModelSnapshot, warehouse: Warehouse, asOf: Int64) throws -> Table {
+        let scores = try warehouse.scoreChurn(snapshot, asOf: asOf)
+        printError("\(grouped(scores.count)) users scored as of \(CalendarDate.day(asOf)) by \(snapshot.reference); stored in predictions")
+        return Table(columns: ["user", "churn_probability"],
+                     rows: shown(scores).map { [$0.externalID, String(format: "%.4f", $0.probability)] }, numericColumns: [1])
+    }
+}
