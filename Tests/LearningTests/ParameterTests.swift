@@ -20,6 +20,19 @@ struct ParameterTests {
         #expect(tensors.allSatisfy { $0.shape == [] && $0.values.count == 1 })
     }
 
+    @Test("a lifetime-value model stores both halves under their usual names and round-trips exactly")
+    func lifetimeValue() throws {
+        let model = CustomerLifetimeValue(purchases: BGNBDModel(r: 0.2426, alpha: 4.4136, a: 0.7929, b: 2.4259),
+                                          spend: GammaGammaModel(p: 6.2496, q: 3.7442, gamma: 15.4435))
+        #expect(try roundTrips(model))
+        let parameters = model.encodeParameters()
+        #expect(parameters.tensors.map(\.name) == ["r", "alpha", "a", "b", "p", "q", "gamma"])
+        #expect(parameters["gamma"]?.values == [15.4435])
+        var broken = parameters
+        broken.tensors[5] = .scalar("q", -1)
+        #expect(throws: LearningError.self) { try CustomerLifetimeValue(parameters: broken) }
+    }
+
     @Test("a fitted logistic regression round-trips and predicts the same")
     func logisticRegression() throws {
         let data = simulateLogistic(rows: 400, intercept: 0.2, coefficients: [1, -0.5, 2], means: [0, 10, -2],

@@ -149,3 +149,23 @@ extension PopularityModel: ParameterEncodable {
         self.init(ranking: zip(items, scores).map { ScoredItem(item: $0, score: $1) })
     }
 }
+
+/// `bgnbd_gamma_gamma`, a lifetime-value model: the BG/NBD tensors `r`, `alpha`, `a`, `b` and the
+/// Gamma-Gamma tensors `p`, `q`, `gamma`, all [] (alpha in the purchase model's time unit).
+extension CustomerLifetimeValue: ParameterEncodable {
+    public static let parameterKind = "bgnbd_gamma_gamma"
+
+    public func encodeParameters() -> ModelParameters {
+        ModelParameters(kind: Self.parameterKind,
+                        tensors: purchases.encodeParameters().tensors + spend.encodeParameters().tensors)
+    }
+
+    public init(parameters: ModelParameters) throws(LearningError) {
+        let reader = try ParameterReader(parameters, kind: Self.parameterKind)
+        let purchases = BGNBDModel(r: try reader.positiveScalar("r"), alpha: try reader.positiveScalar("alpha"),
+                                   a: try reader.positiveScalar("a"), b: try reader.positiveScalar("b"))
+        let spend = GammaGammaModel(p: try reader.positiveScalar("p"), q: try reader.positiveScalar("q"),
+                                    gamma: try reader.positiveScalar("gamma"))
+        self.init(purchases: purchases, spend: spend)
+    }
+}

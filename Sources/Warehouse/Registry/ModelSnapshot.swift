@@ -130,4 +130,7 @@ public struct ModelDescription: Sendable, Equatable {
     public let tensors: [TensorDescription]
     /// Why the weights header could not be read, when it could not (then `tensors` is empty).
     public let weightsProblem: String?
+    /// The values of the scalar tensors, in order — the parameters of models that have names for
+    /// them (BG/NBD's r, alpha, a, b; Gamma-Gamma's p, q, gamma); empty when the blob does not verify.
+    public let scalarParameters: [JSONMember]
 }

@@ -40,6 +40,9 @@ public enum RegistryJSON {
             JSONMember("training", .object(training)),
             JSONMember("hyperparameters", snapshot.hyperparameters),
             JSONMember("metrics", snapshot.metrics),
+        ]
+        if !description.scalarParameters.isEmpty { members.append(JSONMember("parameters", .object(description.scalarParameters))) }
+        members += [
             JSONMember("weights", .object(weights)),
         ]
         return .object(members)

@@ -53,6 +53,9 @@ public enum RegistryTables {
         var parts = [TitledTable(title: "", table: Table(columns: ["field", "value"], rows: overview))]
         parts += sections(snapshot.hyperparameters, title: "Hyperparameters", empty: "none recorded")
         parts += sections(snapshot.metrics, title: "Metrics", empty: "none recorded")
+        if !description.scalarParameters.isEmpty {
+            parts += sections(.object(description.scalarParameters), title: "Parameters", empty: "")
+        }
         parts.append(TitledTable(title: "Weights", table: Table(
             columns: ["tensor", "shape", "values"],
             rows: description.tensors.map { tensor in

@@ -117,7 +117,10 @@ extension Warehouse {
         } catch {
             problem = "\(error)"
         }
-        return ModelDescription(snapshot: snapshot, resolvedVia: via, aliases: aliases, tensors: tensors, weightsProblem: problem)
+        let scalars = (try? loadParameters(snapshot))?.tensors.filter { $0.shape.isEmpty }
+            .map { JSONMember($0.name, .number($0.values[0])) } ?? []
+        return ModelDescription(snapshot: snapshot, resolvedVia: via, aliases: aliases, tensors: tensors, weightsProblem: problem,
+                                scalarParameters: scalars)
     }
 
     /// The snapshot's parameters, after checking the weights blob against its SHA-256 and

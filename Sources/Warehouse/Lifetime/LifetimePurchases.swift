@@ -1,0 +1,63 @@
+import Foundation
+import Learning
+import SQLiteStore
+
+/// Every purchase of a known customer up to a last day, as the lifetime models see it
+/// (`sql/clv_purchases.sql`): day numbers in the reporting time zone, values in currency units.
+public struct LifetimePurchases: Sendable {
+    /// The last day read (days since 1970-01-01, reporting time zone), inclusive.
+    public let lastDay: Int64
+    /// Purchases by user, then time; `Purchase.customer` is `users.id`.
+    public let purchases: [Purchase]
+
+    /// The calibration summary of every customer whose first purchase is on or before
+    /// `observationEnd` (a day number, inclusive), sorted by user id.
+    public func summaries(observationEnd: Int64, period: SummaryPeriod) -> [CustomerSummary] {
+        CustomerSummary.summaries(of: purchases, observationEnd: Int(observationEnd), period: period)
+    }
+
+    /// Repeat purchase days per customer in (`after`, `through`]: what the holdout observed.
+    public func purchaseDays(after: Int64, through: Int64) -> [Int: Int] {
+        var days: [Int: Set<Int>] = [:]
+        for purchase in purchases where purchase.day > after && purchase.day <= through {
+            days[purchase.customer, default: []].insert(purchase.day)
+        }
+        return days.mapValues(\.count)
+    }
+}
+
+extension Warehouse {
+    /// Reads the purchases of known customers on or before `lastDay` (a day number in the
+    /// reporting time zone).
+    public func lifetimePurchases(through lastDay: Int64) throws -> LifetimePurchases {
+        guard let sql = SQLCatalog.query("clv_purchases") else { throw AnalyticsError.missingQuery("clv_purchases") }
+        let statement = try db.prepare(sql)
+        try statement.bind(named: [":last_day": CalendarDate.day(lastDay * 86_400)])
+        var purchases: [Purchase] = []
+        while try statement.step() {
+            purchases.append(Purchase(customer: Int(statement.int64(at: 0)), day: Int(statement.int64(at: 1)),
+                                      value: Double(statement.int64(at: 2)) / 1_000_000))
+        }
+        return LifetimePurchases(lastDay: lastDay, purchases: purchases)
+    }
+
+    /// Every user's `external_id` (the source's customer id) by `users.id`.
+    public func customerIDs() throws -> [Int64: String] {
+        var names: [Int64: String] = [:]
+        for row in try db.query("SELECT id, external_id FROM users") {
+            if let id = row[0].int64, let name = row[1].string { names[id] = name }
+        }
+        return names
+    }
+
+    /// The day (days since 1970-01-01, reporting time zone) of the last purchase of a known
+    /// customer, nil without one.
+    public func lastPurchaseDay() throws -> Int64? {
+        guard let last = try db.scalar("SELECT max(ordered_at) FROM orders WHERE kind = 'purchase' AND user_id IS NOT NULL").int64 else {
+            return nil
+        }
+        let offset = try reportingTimeZone().secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(last)))
+        let local = last + Int64(offset)
+        return local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+    }
+}

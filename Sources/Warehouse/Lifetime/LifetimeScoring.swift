@@ -1,0 +1,75 @@
+import Foundation
+import Learning
+import SQLiteStore
+
+/// One customer's lifetime-value prediction and the summary it was made from.
+public struct LifetimeScore: Sendable, Equatable {
+    public let userID: Int64
+    public let externalID: String
+    /// x, tₓ, T (in the model's period) and m̄ at the end of observation.
+    public let summary: CustomerSummary
+    /// Over the model's horizon.
+    public let expectedPurchases: Double
+    public let probabilityAlive: Double
+    /// Gamma-Gamma E[M | x, m̄] (the population mean for customers without repeat spend).
+    public let expectedOrderValue: Double
+    /// Discounted, over the model's horizon.
+    public let lifetimeValue: Double
+}
+
+extension Warehouse {
+    /// Predicts for every customer with a purchase before `asOf` (a date's midnight: the
+    /// calibration period ends the day before, in the reporting time zone), highest lifetime
+    /// value first (ties by user id). Stores nothing.
+    public func lifetimeScores(_ stored: LifetimeModel, asOf: Int64) throws -> [LifetimeScore] {
+        let observationEnd = LifetimeCalendar.day(ofDate: asOf) - 1
+        let summaries = try lifetimePurchases(through: observationEnd).summaries(observationEnd: observationEnd, period: stored.period)
+        let external = try customerIDs()
+        let horizon = Double(stored.horizonMonths) * stored.period.periodsPerMonth
+        let model = stored.model
+        return summaries.map { summary in
+            let history = summary.purchaseHistory
+            // A repeat buyer whose repeat purchases netted nothing has no spend Gamma-Gamma can
+            // read; like a one-time buyer, the population mean stands in.
+            let spend = summary.monetaryValue > 0 ? summary.spendHistory : SpendHistory(frequency: 0, monetaryValue: 0)
+            let userID = Int64(summary.customer)
+            return LifetimeScore(
+                userID: userID, externalID: external[userID] ?? String(userID), summary: summary,
+                expectedPurchases: model.purchases.expectedPurchases(in: horizon, given: history),
+                probabilityAlive: model.purchases.probabilityAlive(given: history),
+                expectedOrderValue: model.spend.conditionalExpectedAverageValue(spend),
+                lifetimeValue: model.discountedValue(history: history, spendHistory: spend, months: stored.horizonMonths,
+                                                     monthlyDiscountRate: stored.monthlyDiscountRate,
+                                                     periodsPerMonth: stored.period.periodsPerMonth))
+        }
+        .sorted { $0.lifetimeValue > $1.lifetimeValue || ($0.lifetimeValue == $1.lifetimeValue && $0.userID < $1.userID) }
+    }
+
+    /// Scores with a stored lifetime-value snapshot and records the result in one transaction:
+    /// the lifetime value in `predictions`, everything in `clv_predictions` (replacing that
+    /// snapshot's earlier run for the same as-of).
+    public func scoreLifetimeValue(_ snapshot: ModelSnapshot, asOf: Int64) throws -> [LifetimeScore] {
+        let scores = try lifetimeScores(try lifetimeModel(snapshot), asOf: asOf)
+        try registryTransaction {
+            try savePredictions(snapshot: snapshot, asOf: asOf, scores: scores.map { (userID: $0.userID, score: $0.lifetimeValue) })
+            try db.run("DELETE FROM clv_predictions WHERE snapshot_id = ? AND as_of = ?", snapshot.id, asOf)
+            let insert = try db.cached("""
+                INSERT INTO clv_predictions (snapshot_id, user_id, as_of, frequency, recency, age, monetary_value,
+                    expected_purchases, probability_alive, expected_order_value, lifetime_value)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for score in scores {
+                let s = score.summary
+                let values: [SQLValue] = [
+                    .integer(snapshot.id), .integer(score.userID), .integer(asOf), .integer(Int64(s.frequency)),
+                    .real(s.recency), .real(s.age), .real(s.monetaryValue), .real(score.expectedPurchases),
+                    .real(score.probabilityAlive), .real(score.expectedOrderValue), .real(score.lifetimeValue),
+                ]
+                for (i, value) in values.enumerated() { try insert.bind(value, at: Int32(i + 1)) }
+                try insert.step()
+                insert.reset()
+            }
+        }
+        return scores
+    }
+}
