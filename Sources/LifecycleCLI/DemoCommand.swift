@@ -54,22 +54,35 @@ struct DemoCommand: ParsableCommand {
         print("\n   Orders by month:")
         print(monthly.rendered(as: .table).split(separator: "\n").map { "   " + $0 }.joined(separator: "\n"))
 
-        print("\n5. Retention analytics (as of the day after the last order):\n")
+        guard let dataEnd = try warehouse.dayAfterLastOrder() else { return }
+        print("\n5. Churn model (90-day horizon), trained, checked on a later holdout, stored and promoted:")
+        try printLines(churnStep(warehouse, dataEnd: dataEnd))
+
+        print("\n6. Lifetime value (BG/NBD + Gamma-Gamma, weeks), checked on the last 13 weeks, stored and promoted:")
+        try printLines(lifetimeStep(warehouse, dataEnd: dataEnd))
+
+        print("\n7. Retention analytics (as of the day after the last order), and the report:\n")
         print(try warehouse.analyticsDigest(reportPath: sample + "/report.html"))
 
-        print("6. Churn model (90-day horizon), trained, checked on a later holdout, stored and promoted:")
-        guard let dataEnd = try warehouse.dayAfterLastOrder() else { return }
+        print("Try: sqlite3 \(db) 'SELECT * FROM orders_v LIMIT 5', lifecycle rfm --db \(db), lifecycle models list --db \(db)")
+    }
+
+    /// Prints a step's lines indented under its heading.
+    func printLines(_ lines: [String]) {
+        print(lines.map { $0.isEmpty ? "" : "   " + $0 }.joined(separator: "\n"))
+    }
+
+    /// Trains, stores and promotes churn, then shows the ten users most at risk.
+    func churnStep(_ warehouse: Warehouse, dataEnd: Int64) throws -> [String] {
         let horizon: Int64 = 90 * 86_400
         let training = try warehouse.trainChurn(ChurnTrainingOptions(asOf: (dataEnd - 2 * horizon) / 86_400 * 86_400, horizonSeconds: horizon))
         let stored = try warehouse.storeChurn(training, promote: true)
-        print(ChurnReport.render(training, format: .table).split(separator: "\n").prefix(9).map { "   " + $0 }.joined(separator: "\n"))
-        print("   stored as \(stored.snapshot.reference)\(stored.promoted ? ", now production" : "")")
+        var lines = ChurnReport.render(training, format: .table).split(separator: "\n").prefix(9).map(String.init)
+        lines.append("stored as \(stored.snapshot.reference)\(stored.promoted ? ", now production" : "")")
         let scores = try warehouse.scoreChurn(stored.snapshot, asOf: dataEnd)
-        print("\n   The ten users most at risk as of \(CalendarDate.day(dataEnd)) (of \(grouped(scores.count)) scored):")
+        lines += ["", "The ten users most at risk as of \(CalendarDate.day(dataEnd)) (of \(grouped(scores.count)) scored):"]
         let risk = Table(columns: ["user", "churn probability"],
                          rows: scores.prefix(10).map { [$0.externalID, String(format: "%.3f", $0.probability)] }, numericColumns: [1])
-        print(risk.rendered(as: .table).split(separator: "\n").map { "   " + $0 }.joined(separator: "\n"))
-
-        print("\nTry: sqlite3 \(db) 'SELECT * FROM orders_v LIMIT 5', lifecycle rfm --db \(db), lifecycle models show churn --db \(db)")
+        return lines + risk.rendered(as: .table).split(separator: "\n").map(String.init)
     }
 }

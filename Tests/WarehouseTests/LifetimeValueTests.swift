@@ -133,6 +133,26 @@ import Testing
         #expect(summary.first.map { [Double($0.frequency), $0.recency, $0.age, $0.monetaryValue] } == [1, 7, 9, 40])
     }
 
+    @Test("customers who never drop out leave the unpenalised optimum at infinity: a clear error with the cure, and the cure works")
+    func degenerateDataNeedAPenalty() throws {
+        let shop = try AnalyticsFixture()
+        // Everyone buys every week on the same weekday from their first week to the end.
+        for customer in 0..<30 {
+            for week in (customer % 5)..<20 {
+                try shop.order("c\(customer)", CalendarDate.day(AnalyticsFixture.at("2011-01-03") + Int64(week) * 7 * 86_400) + " 10:00", "\(10 + customer)")
+            }
+        }
+        let end = LifetimeCalendar.day(ofDate: AnalyticsFixture.at("2011-05-22"))
+        let error = #expect(throws: LifetimeTrainingError.self) {
+            try shop.warehouse.trainLifetimeValue(LifetimeTrainingOptions(period: .week, observationEnd: end))
+        }
+        #expect(error?.description.contains("--l2 0.001") == true)
+        let fitted = try shop.warehouse.trainLifetimeValue(LifetimeTrainingOptions(period: .week, observationEnd: end, penalty: 0.001))
+        #expect(fitted.customers == 30)
+        let m = fitted.model.purchases
+        #expect([m.r, m.alpha, m.a, m.b].allSatisfy { $0.isFinite && $0 > 0 })
+    }
+
     @Test("a holdout that ends before the calibration period, or too little data, is a clear error")
     func refusals() throws {
         let shop = try AnalyticsFixture()

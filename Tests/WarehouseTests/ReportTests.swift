@@ -100,6 +100,36 @@ import Testing
         #expect(data.rfm.segments == (try fixture.warehouse.rfmSummary(RFMOptions(scope: options.scope))).segments)
     }
 
+    @Test func withALifetimeModelTheReportShowsItsDistributionTopCustomersAndPAlive() throws {
+        let fixture = try fixture()
+        let options = ReportOptions(scope: AnalyticsFixture.scope(asOf: "2011-06-15"))
+        #expect(try fixture.warehouse.reportData(options).lifetimeValue == nil)
+        let end = LifetimeCalendar.day(ofDate: AnalyticsFixture.at("2011-06-14"))
+        // These random customers buy evenly and never drop out, so the unpenalised BG/NBD
+        // optimum lies at infinity (LifetimeValueTests); a small penalty keeps it finite.
+        let training = try fixture.warehouse.trainLifetimeValue(LifetimeTrainingOptions(period: .week, observationEnd: end, penalty: 0.001))
+        _ = try fixture.warehouse.storeLifetimeValue(training, promote: true)
+
+        let path = fixture.scratch.path("report.html")
+        try fixture.warehouse.writeReport(to: path, options: options)
+        let html = try String(contentsOfFile: path, encoding: .utf8)
+        let clv = try #require(try fixture.warehouse.reportData(options).lifetimeValue)
+        #expect(clv.reference == "clv@1")
+        let expected = try fixture.warehouse.lifetimeScores(try fixture.warehouse.lifetimeModel(try fixture.warehouse.snapshot("clv")),
+                                                            asOf: AnalyticsFixture.at("2011-06-15"))
+        #expect(clv.scores == expected)
+        let svgs = try Self.svgs(in: html)
+        let distribution = try #require(svgs["clv-distribution"]).values
+        #expect(distribution.values.compactMap { Int($0) }.reduce(0, +) == expected.count)
+        let alive = try #require(svgs["clv-alive"]).values
+        #expect(alive.count == expected.count)
+        for score in expected { #expect(alive["probability_alive|\(score.externalID)"] == String(score.probabilityAlive)) }
+        // The top customers' table, highest lifetime value first.
+        let top = try #require(expected.first)
+        #expect(html.contains("<td>\(top.externalID)</td><td>\(top.summary.frequency)</td>"))
+        #expect(html.contains("Lifetime value (clv@1)"))
+    }
+
     @Test func textIsEscapedSoNamesCannotBreakTheMarkup() throws {
         let fixture = try AnalyticsFixture()
         try fixture.order("<b>&\"x'", "2011-01-05 10:00", "1")

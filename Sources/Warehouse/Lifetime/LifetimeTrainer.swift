@@ -70,7 +70,8 @@ extension Warehouse {
                                              options: BGNBDFitOptions(penalty: options.penalty))
             spendFit = try GammaGammaModel.fit(spend, options: GammaGammaFitOptions(penalty: options.penalty))
         } catch {
-            throw LifetimeTrainingError(description: "\(what): \(error)")
+            let hint = options.penalty > 0 ? "" : "; when the data do not pin the model down (no sign of customers dropping out, say) the maximum lies at infinity, and a small L2 penalty such as --l2 0.001 keeps the parameters finite"
+            throw LifetimeTrainingError(description: "\(what): \(error)\(hint)")
         }
         let holdout = options.holdoutEnd.map {
             LifetimeHoldout(model: purchaseFit.model, summaries: summaries, purchases: purchases,

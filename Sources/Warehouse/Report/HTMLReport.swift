@@ -17,6 +17,8 @@ public struct ReportData: Sendable, Equatable {
     public let rfm: RFMSummary
     public let retention: RetentionTriangle
     public let activity: ActivityReport
+    /// Present when a `clv` model has been trained.
+    public let lifetimeValue: LifetimeValueSection?
     public let generatedAt: Date
 }
 
@@ -37,7 +39,8 @@ extension Warehouse {
         let rfm = try rfmSummary(RFMOptions(scope: rfmScope))
         let retention = try retention(RetentionOptions(scope: options.scope, period: options.period))
         let activity = try activity(ActivityOptions(scope: options.scope, period: options.period))
-        return ReportData(rfm: rfm, retention: retention, activity: activity, generatedAt: now)
+        return ReportData(rfm: rfm, retention: retention, activity: activity,
+                          lifetimeValue: try lifetimeValueSection(asOf: rfm.scope.asOf), generatedAt: now)
     }
 
     /// Writes the HTML report to `path`.
@@ -90,6 +93,12 @@ public enum HTMLReport {
         let activityTable = data.activity.table()
         html += section("Activity", notes: activityTable.notes, svg: ReportCharts.activity(data.activity), table: nil)
         html += section("Lifecycle", notes: [], svg: ReportCharts.lifecycle(data.activity), table: activityTable)
+        if let clv = data.lifetimeValue {
+            let top = clv.topTable()
+            html += section("Lifetime value (\(clv.reference))", notes: top.notes, svg: LifetimeCharts.distribution(clv), table: top)
+            html += section("P(alive) and recency", notes: ["The longer since a customer's last purchase, relative to how often they bought, the less likely they are still a customer (BG/NBD)."],
+                            svg: LifetimeCharts.aliveByRecency(clv), table: nil)
+        }
         html += "</body>\n</html>\n"
         return html
     }

@@ -1,0 +1,57 @@
+import Foundation
+import Learning
+
+/// The report's lifetime-value section: every customer scored by the warehouse's `clv` model
+/// (production, else the latest) as of the report's as-of. Scores are computed, not stored.
+public struct LifetimeValueSection: Sendable, Equatable {
+    /// `clv@N` and how it was chosen.
+    public let reference: String
+    public let period: SummaryPeriod
+    public let horizonMonths: Int
+    /// Highest lifetime value first.
+    public let scores: [LifetimeScore]
+
+    /// Customers to a histogram bar: equal-width bins from 0 to the 99th percentile of lifetime
+    /// value, and one last bin for everything above it (so a few whales do not flatten the rest).
+    public func histogram(bins: Int = 12) -> [(lower: Double, upper: Double?, customers: Int)] {
+        guard !scores.isEmpty else { return [] }
+        let ascending = scores.map(\.lifetimeValue).sorted()
+        let p99 = max(ascending[Int(Double(ascending.count - 1) * 0.99)], 1e-9)
+        let width = p99 / Double(bins)
+        var counts = [Int](repeating: 0, count: bins + 1)
+        for value in ascending { counts[value > p99 ? bins : min(bins - 1, Int(max(0, value) / width))] += 1 }
+        return (0...bins).map { i in
+            i == bins ? (p99, nil, counts[i]) : (Double(i) * width, Double(i + 1) * width, counts[i])
+        }
+    }
+
+    /// Days since each customer's last purchase at the end of observation, with their P(alive).
+    public var aliveByRecency: [(days: Double, probabilityAlive: Double)] {
+        scores.map { (($0.summary.age - $0.summary.recency) * period.days, $0.probabilityAlive) }
+    }
+
+    /// The first `count` customers as a table.
+    public func topTable(_ count: Int = 10) -> Table {
+        Table(columns: ["customer", "repeat purchases", "P(alive)", "expected purchases", "expected order value", "lifetime value"],
+              rows: scores.prefix(count).map {
+                  [$0.externalID, String($0.summary.frequency), Format.fixed($0.probabilityAlive, decimals: 3),
+                   Format.fixed($0.expectedPurchases, decimals: 2), Format.fixed($0.expectedOrderValue, decimals: 2),
+                   Format.fixed($0.lifetimeValue, decimals: 2)]
+              },
+              notes: ["\(Format.count(scores.count)) customers scored by \(reference); expected purchases and lifetime value over \(horizonMonths) months, discounted."],
+              numericColumns: [1, 2, 3, 4, 5])
+    }
+}
+
+extension Warehouse {
+    /// The lifetime-value section as of `asOf`, nil when no `clv` model has been trained.
+    func lifetimeValueSection(asOf: Int64) throws -> LifetimeValueSection? {
+        guard try db.scalar("SELECT count(*) FROM model_snapshots WHERE name = ?", Self.lifetimeModelName).int64 ?? 0 > 0 else {
+            return nil
+        }
+        let snapshot = try snapshot(Self.lifetimeModelName)
+        let stored = try lifetimeModel(snapshot)
+        return LifetimeValueSection(reference: snapshot.reference, period: stored.period, horizonMonths: stored.horizonMonths,
+                                    scores: try lifetimeScores(stored, asOf: asOf))
+    }
+}
