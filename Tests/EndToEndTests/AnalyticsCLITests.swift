@@ -105,6 +105,7 @@ import Testing
                 .param set :as_of "'2011-02-13'"
                 .param set :from_as_of "'2011-01-01'"
                 .param set :to_as_of "'2011-02-13'"
+                .param set :last_day "'2011-02-12'"
                 .mode csv
                 .read \(Self.sqlFolder.appendingPathComponent(name).path)
 
@@ -126,6 +127,11 @@ import Testing
             if name == "retention.sql" {
                 // December cohort (17850, 13047), k = 1: 13047 bought in January; 17850 only returned later.
                 #expect(out.contains("513,2010-12-01,2010-12,1,2,1,1,,,1"), "\(out)")
+            }
+            if name == "clv_purchases.sql" {
+                // 13047's second purchase, 2011-01-04 (day 14978), 6 × 4.25; the return and the guest order are not purchases.
+                #expect(out.contains(",14978,25500000"), "\(out)")
+                #expect(out.split(whereSeparator: \.isNewline).count == 5, "\(out)")
             }
             if name == "rfm_summary.sql" {
                 #expect(out.hasPrefix("segment,"), "\(out)")
