@@ -93,6 +93,22 @@ import Testing
     static let sqlFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("sql")
 
+    @Test func theReportingTimeZoneIsStoredAndEveryLaterQueryUsesIt() throws {
+        let work = try imported()
+        func zone(_ arguments: [String]) throws -> String {
+            let result = try Binary.run(["reporting-timezone"] + arguments + ["--db", "w.db"], directory: work.url)
+            #expect(result.status == 0, "\(result.stderr)")
+            return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        #expect(try zone([]) == "UTC")
+        #expect(try zone(["Europe/London"]) == "Europe/London")
+        let retention = try Binary.run(["retention", "--db", "w.db", "--format", "table"], directory: work.url)
+        #expect(retention.stdout.contains("(Europe/London)"), "\(retention.stdout)")
+        #expect(try zone(["--utc"]) == "UTC")
+        let refused = try Binary.run(["reporting-timezone", "Mars/Base", "--db", "w.db"], directory: work.url)
+        #expect(refused.status != 0 && refused.stderr.contains("not a known time zone"))
+    }
+
     /// Every query file runs unchanged in the sqlite3 shell after `.param set`, and the shell's
     /// numbers are the CLI's.
     @Test(.enabled(if: sqlite3 != nil, "skipped: no sqlite3 shell (apt-get install sqlite3)"))
