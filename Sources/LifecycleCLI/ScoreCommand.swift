@@ -31,6 +31,8 @@ struct ScoreCommand: ParsableCommand {
         switch snapshot.kind {
         case "logistic_regression" where snapshot.name == Warehouse.churnModelName:
             table = try scoreChurn(snapshot, warehouse: warehouse, asOf: instant)
+        case "kmeans":
+            table = try scoreSegments(snapshot, warehouse: warehouse, asOf: instant)
         default:
             throw ValidationError("\(snapshot.reference) is a \(snapshot.kind) model, which `score` does not handle")
         }

@@ -6,6 +6,8 @@ import SQLiteStore
 public struct SegmentCustomer: Sendable, Equatable {
     /// `users.id`.
     public let userID: Int64
+    /// `users.external_id`.
+    public let externalID: String
     public let recencyDays: Int64
     public let frequency: Int64
     /// Net revenue (purchases plus returns), exact.
@@ -62,7 +64,7 @@ extension Warehouse {
         let scope = try resolve(options.scope)
         try useSegmentMap(nil)
         return try NamedQuery("rfm_users").rows(in: db, rfmParameters(scope, options)).map {
-            SegmentCustomer(userID: $0.int("user_id"), recencyDays: $0.int("recency_days"), frequency: $0.int("frequency"),
+            SegmentCustomer(userID: $0.int("user_id"), externalID: $0.text("external_id"), recencyDays: $0.int("recency_days"), frequency: $0.int("frequency"),
                             monetaryMicros: $0.int("monetary_micros"), rfmSegment: $0.text("segment"),
                             rfmSegmentPosition: Int($0.int("segment_position")))
         }.sorted { $0.userID < $1.userID }

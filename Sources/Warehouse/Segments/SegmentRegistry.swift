@@ -20,7 +20,8 @@ extension SegmentProfile {
 }
 
 extension SegmentTraining {
-    var hyperparametersJSON: JSONValue {
+    /// The hyperparameters as stored in the snapshot.
+    public var hyperparameters: JSONValue {
         .object([
             JSONMember("columns", .array(columns.names.map(JSONValue.string))),
             JSONMember("features", .array(columns.extraFeatures.map(JSONValue.string))),
@@ -32,7 +33,8 @@ extension SegmentTraining {
         ])
     }
 
-    var metricsJSON: JSONValue {
+    /// The metrics as stored in the snapshot.
+    public var metrics: JSONValue {
         .object([
             JSONMember("rows", .integer(Int64(rows))), JSONMember("inertia", .number(inertia)),
             JSONMember("silhouette", silhouette.map(JSONValue.number) ?? .null),
@@ -57,9 +59,9 @@ extension Warehouse {
         let firstOrder = try db.scalar("SELECT min(ordered_at) FROM orders").int64 ?? training.options.asOf
         let snapshot = try saveSnapshot(ModelSnapshotDraft(
             name: Self.segmentsModelName, parameters: training.model.encodeParameters(),
-            hyperparameters: training.hyperparametersJSON, trainingAsOf: training.options.asOf,
+            hyperparameters: training.hyperparameters, trainingAsOf: training.options.asOf,
             trainingWindow: min(firstOrder, training.options.asOf)...training.options.asOf,
-            trainingRows: training.rows, dataFingerprint: training.fingerprint, metrics: training.metricsJSON))
+            trainingRows: training.rows, dataFingerprint: training.fingerprint, metrics: training.metrics))
         guard promote, try currentAliases(of: Self.segmentsModelName)[ModelNaming.production] == nil else {
             return StoredSegmentModel(snapshot: snapshot, promoted: false)
         }
