@@ -89,11 +89,11 @@ extension Warehouse {
         return rows
     }
 
-    /// Throws unless every name is a column of `feature_catalogue`.
+    /// Throws unless every name is a numeric column of `feature_catalogue`.
     private func validateFeatureNames(_ names: [String]) throws {
-        let known = Set(try db.query("SELECT name FROM feature_catalogue").compactMap { $0[0].string })
+        let known = Set(try db.query("SELECT name FROM feature_catalogue WHERE unit <> 'text'").compactMap { $0[0].string })
         if let unknown = names.first(where: { !known.contains($0) }) {
-            throw SegmentError(description: "--features: '\(unknown)' is not a feature; known: \(known.sorted().joined(separator: ", "))")
+            throw SegmentError(description: "--features: '\(unknown)' is not a numeric feature; known: \(known.sorted().joined(separator: ", "))")
         }
     }
 }
