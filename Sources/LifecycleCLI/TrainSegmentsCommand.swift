@@ -10,6 +10,7 @@ struct ClusterRange: ExpressibleByArgument {
         guard parts.count == 2, let low = Int(parts[0]), let high = Int(parts[1]), low <= high else { return nil }
         range = low...high
     }
+    var defaultValueDescription: String { "\(range.lowerBound)...\(range.upperBound)" }
 }
 
 /// `lifecycle train segments`.
