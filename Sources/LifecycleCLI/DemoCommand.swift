@@ -61,7 +61,10 @@ struct DemoCommand: ParsableCommand {
         print("\n6. Lifetime value (BG/NBD + Gamma-Gamma, weeks), checked on the last 13 weeks, stored and promoted:")
         try printLines(lifetimeStep(warehouse, dataEnd: dataEnd))
 
-        print("\n7. Retention analytics (as of the day after the last order), and the report:\n")
+        print("\n7. Customer segments (k-means on log RFM, k chosen by silhouette), stored and promoted:")
+        printLines(try Self.segmentsStep(warehouse, asOf: dataEnd))
+
+        print("\n8. Retention analytics (as of the day after the last order), and the report:\n")
         print(try warehouse.analyticsDigest(reportPath: sample + "/report.html"))
 
         print("Try: sqlite3 \(db) 'SELECT * FROM orders_v LIMIT 5', lifecycle rfm --db \(db), lifecycle models list --db \(db)")

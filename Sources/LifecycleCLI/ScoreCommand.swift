@@ -33,6 +33,8 @@ struct ScoreCommand: ParsableCommand {
             table = try scoreChurn(snapshot, warehouse: warehouse, asOf: instant)
         case "bgnbd_gamma_gamma":
             table = try scoreLifetimeValue(snapshot, warehouse: warehouse, asOf: instant)
+        case "kmeans":
+            table = try scoreSegments(snapshot, warehouse: warehouse, asOf: instant)
         default:
             throw ValidationError("\(snapshot.reference) is a \(snapshot.kind) model, which `score` does not handle")
         }

@@ -16,6 +16,8 @@ import Testing
         #expect(try db.scalar("SELECT count(*) FROM imports WHERE status = 'finished'").int64 == 4)
         #expect(try db.scalar("SELECT version FROM model_aliases WHERE name = 'churn' AND alias = 'production'").int64 == 1)
         #expect(try db.scalar("SELECT count(*) FROM predictions").int64 ?? 0 > 0)
+        #expect(result.stdout.contains("7. Customer segments"))
+        #expect(try db.scalar("SELECT version FROM model_aliases WHERE name = 'segments' AND alias = 'production'").int64 == 1)
         #expect(FileManager.default.fileExists(atPath: work.path("lifecycle-sample/report.html")))
     }
 }

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import Warehouse
+
+/// `lifecycle segments`: a stored segmentation's clusters as of a date, and how they overlap the
+/// named RFM segments.
+struct SegmentsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "segments",
+        abstract: "Customer segments from a stored k-means model: size and RFM profile per cluster, and the overlap with the RFM segments.")
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: FormatOption
+
+    @Option(help: "Model reference: segments, segments@3 or segments@production (a bare name means production, else the latest).")
+    var model = Warehouse.segmentsModelName
+
+    @Option(name: .customLong("as-of"), help: "Assign customers as of this date (YYYY-MM-DD, UTC); default: the day after the last order. Nothing is stored (see `lifecycle score segments`).")
+    var asOf: DateArgument?
+
+    func run() throws {
+        let warehouse = try database.open()
+        let snapshot = try warehouse.snapshot(model)
+        guard snapshot.kind == "kmeans" else { throw ValidationError("--model \(snapshot.reference) is a \(snapshot.kind) model, not a segmentation") }
+        guard let instant = try asOf?.instant ?? warehouse.dayAfterLastOrder() else {
+            throw ValidationError("the warehouse has no orders: import some first")
+        }
+        let report: SegmentReport
+        do {
+            report = try warehouse.segmentReport(snapshot, asOf: instant)
+        } catch let error as SegmentError {
+            throw ValidationError(error.description)
+        }
+        print(SegmentsText.report(report, format: output.resolved), terminator: "")
+    }
+}
+
+/// How segment results are printed.
+enum SegmentsText {
+    /// Profiles, then the overlap matrix (table, markdown); one wide table for csv and json.
+    static func report(_ report: SegmentReport, format: OutputFormat) -> String {
+        if format.isMachine {
+            printError(SegmentTables.note(report))
+            return SegmentTables.combined(report).rendered(as: format)
+        }
+        var profiles = SegmentTables.profiles(report.profiles)
+        profiles.notes = [SegmentTables.note(report)]
+        return profiles.rendered(as: format) + "\nOverlap with the RFM segments (customers):\n"
+            + SegmentTables.overlap(report.overlap).rendered(as: format)
+    }
+
+    /// A training's silhouettes and cluster profiles, or its snapshot hyperparameters and metrics as JSON.
+    static func training(_ training: SegmentTraining, format: OutputFormat) -> String {
+        if format == .json {
+            let object: JSONValue = .object([JSONMember("hyperparameters", training.hyperparameters), JSONMember("metrics", training.metrics)])
+            return ((try? object.jsonText()) ?? "{}") + "\n"
+        }
+        var profiles = SegmentTables.profiles(training.profiles)
+        profiles.notes = ["trained as of \(CalendarDate.day(training.options.asOf)) on \(grouped(training.rows)) customers: k = \(training.clusters) (\(training.chosenBy)), inertia \(String(format: "%.1f", training.inertia)), \(training.iterations) iterations\(training.converged ? "" : ", not converged")"]
+        return SegmentTables.silhouettes(training).rendered(as: format) + "\n" + profiles.rendered(as: format)
+    }
+}

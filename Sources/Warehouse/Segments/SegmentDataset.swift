@@ -1,0 +1,99 @@
+import Learning
+import SQLiteStore
+
+/// One customer's RFM values as `sql/rfm_users.sql` defines them as of one instant, and her
+/// named RFM segment (standard segment map, quintile scores).
+public struct SegmentCustomer: Sendable, Equatable {
+    /// `users.id`.
+    public let userID: Int64
+    /// `users.external_id`.
+    public let externalID: String
+    public let recencyDays: Int64
+    public let frequency: Int64
+    /// Net revenue (purchases plus returns), exact.
+    public let monetaryMicros: Int64
+    /// The RFM segment name and its display position in the segment map.
+    public let rfmSegment: String
+    public let rfmSegmentPosition: Int
+}
+
+/// What segments are clustered on: every user with a purchase before as-of, by user id, with
+/// her RFM values on a log scale and any extra `user_features` columns.
+public struct SegmentDataset: Sendable {
+    public let asOf: Int64
+    public let customers: [SegmentCustomer]
+    public let columns: SegmentColumns
+    /// One row per customer, `columns.names` in order.
+    public let features: FeatureMatrix
+
+    /// SHA-256 of the rows (user id, then every value's bits) in order.
+    public var fingerprint: String {
+        var fingerprint = DataFingerprint()
+        for (row, customer) in customers.enumerated() {
+            fingerprint.add(customer.userID)
+            fingerprint.add(features.row(row))
+        }
+        return fingerprint.hex()
+    }
+}
+
+extension Warehouse {
+    /// The segment dataset as of `asOf`: RFM values from `sql/rfm_users.sql` (default bins and
+    /// segment map), and the `columns.extraFeatures` from `user_features` (built for that as-of
+    /// when it never was).
+    public func segmentDataset(asOf: Int64, columns: SegmentColumns) throws -> SegmentDataset {
+        let customers = try rfmCustomers(asOf: asOf)
+        let extra = try extraFeatureValues(asOf: asOf, names: columns.extraFeatures)
+        var values: [Double] = []
+        values.reserveCapacity(customers.count * columns.names.count)
+        for customer in customers {
+            values += SegmentColumns.rfmValues(customer)
+            if columns.extraFeatures.isEmpty { continue }
+            guard let more = extra[customer.userID] else {
+                throw SegmentError(description: "user id \(customer.userID) has no user_features row as of \(CalendarDate.day(asOf)); rebuild with `lifecycle features build --as-of \(CalendarDate.day(asOf))`")
+            }
+            values += more
+        }
+        return SegmentDataset(asOf: asOf, customers: customers, columns: columns,
+                              features: FeatureMatrix(rows: customers.count, columns: columns.names.count, values: values))
+    }
+
+    /// Every customer of `sql/rfm_users.sql` as of `asOf`, by user id.
+    func rfmCustomers(asOf: Int64) throws -> [SegmentCustomer] {
+        let options = RFMOptions(scope: AnalyticsScope(asOf: asOf))
+        let scope = try resolve(options.scope)
+        try useSegmentMap(nil)
+        return try NamedQuery("rfm_users").rows(in: db, rfmParameters(scope, options)).map {
+            SegmentCustomer(userID: $0.int("user_id"), externalID: $0.text("external_id"), recencyDays: $0.int("recency_days"), frequency: $0.int("frequency"),
+                            monetaryMicros: $0.int("monetary_micros"), rfmSegment: $0.text("segment"),
+                            rfmSegmentPosition: Int($0.int("segment_position")))
+        }.sorted { $0.userID < $1.userID }
+    }
+
+    /// The named `user_features` columns as of `asOf`, transformed, per user id.
+    private func extraFeatureValues(asOf: Int64, names: [String]) throws -> [Int64: [Double]] {
+        guard !names.isEmpty else { return [:] }
+        try validateFeatureNames(names)
+        if try db.scalar("SELECT count(*) FROM feature_builds WHERE as_of = ?", asOf).int64 == 0 {
+            try buildFeatures(asOf: asOf)
+        }
+        let selected = names.map { "f.\"\($0)\"" }.joined(separator: ", ")
+        let statement = try db.prepare("SELECT f.user_id, \(selected) FROM user_features f WHERE f.as_of = ?")
+        statement.bind(int64: asOf, at: 1)
+        var rows: [Int64: [Double]] = [:]
+        while try statement.step() {
+            rows[statement.int64(at: 0)] = names.indices.map { index in
+                SegmentColumns.extraValue(statement.isNull(at: index + 1) ? nil : statement.double(at: index + 1), name: names[index])
+            }
+        }
+        return rows
+    }
+
+    /// Throws unless every name is a numeric column of `feature_catalogue`.
+    private func validateFeatureNames(_ names: [String]) throws {
+        let known = Set(try db.query("SELECT name FROM feature_catalogue WHERE unit <> 'text'").compactMap { $0[0].string })
+        if let unknown = names.first(where: { !known.contains($0) }) {
+            throw SegmentError(description: "--features: '\(unknown)' is not a numeric feature; known: \(known.sorted().joined(separator: ", "))")
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import Learning
+
+/// One customer's cluster and distance to its centroid (Euclidean, standardised space).
+public struct SegmentAssignment: Sendable, Equatable {
+    public let userID: Int64
+    public let cluster: Int
+    public let distance: Double
+}
+
+/// A model's assignment of every customer as of one instant, with their RFM values.
+public struct SegmentScoring: Sendable {
+    public let dataset: SegmentDataset
+    /// The model's number of clusters.
+    public let clusters: Int
+    /// In dataset order (by user id).
+    public let assignments: [SegmentAssignment]
+}
+
+extension KMeansModel {
+    /// The nearest centroid of every row and the Euclidean distance to it in the clustering space.
+    func assignWithDistances(_ data: FeatureMatrix) -> [(cluster: Int, distance: Double)] {
+        let points = standardizer?.transform(data) ?? data
+        return zip(0..<points.rows, assign(data)).map { row, cluster in
+            let point = points.row(row), centre = centroids.row(cluster)
+            let squared = zip(point, centre).reduce(0.0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+            return (cluster, squared.squareRoot())
+        }
+    }
+}
+
+extension Warehouse {
+    /// Assigns every customer with a purchase before `asOf` to a cluster of `snapshot`, without
+    /// storing anything.
+    public func assignSegments(_ snapshot: ModelSnapshot, asOf: Int64) throws -> SegmentScoring {
+        let (model, columns) = try segmentModel(snapshot)
+        let data = try segmentDataset(asOf: asOf, columns: columns)
+        let assignments = zip(data.customers, model.assignWithDistances(data.features)).map {
+            SegmentAssignment(userID: $0.0.userID, cluster: $0.1.cluster, distance: $0.1.distance)
+        }
+        return SegmentScoring(dataset: data, clusters: model.clusterCount, assignments: assignments)
+    }
+
+    /// Assigns every customer as of `asOf` and records the assignments in
+    /// `segment_assignments` under `snapshot` (replacing an earlier run for the same as-of).
+    public func scoreSegments(_ snapshot: ModelSnapshot, asOf: Int64) throws -> SegmentScoring {
+        let scoring = try assignSegments(snapshot, asOf: asOf)
+        try saveSegmentAssignments(snapshot: snapshot, asOf: asOf, scoring.assignments)
+        return scoring
+    }
+
+    /// Stores one row per user for `snapshot` as of `asOf`, replacing that snapshot's earlier
+    /// rows for the same as-of, in one transaction. Returns the number stored.
+    @discardableResult
+    public func saveSegmentAssignments(snapshot: ModelSnapshot, asOf: Int64, _ assignments: [SegmentAssignment]) throws -> Int {
+        try registryTransaction {
+            try db.run("DELETE FROM segment_assignments WHERE snapshot_id = ? AND as_of = ?", snapshot.id, asOf)
+            let insert = try db.cached("INSERT INTO segment_assignments (snapshot_id, user_id, as_of, cluster, distance) VALUES (?, ?, ?, ?, ?)")
+            for assignment in assignments {
+                guard assignment.distance.isFinite else {
+                    throw RegistryError.invalidPredictions(snapshot.reference, "the distance of user id \(assignment.userID) is \(assignment.distance)")
+                }
+                defer { insert.reset() }
+                insert.bind(int64: snapshot.id, at: 1)
+                insert.bind(int64: assignment.userID, at: 2)
+                insert.bind(int64: asOf, at: 3)
+                insert.bind(int64: Int64(assignment.cluster), at: 4)
+                try insert.bind(.real(assignment.distance), at: 5)
+                try insert.step()
+            }
+            return assignments.count
+        }
+    }
+}
