@@ -70,6 +70,9 @@ struct DemoCommand: ParsableCommand {
                          rows: scores.prefix(10).map { [$0.externalID, String(format: "%.3f", $0.probability)] }, numericColumns: [1])
         print(risk.rendered(as: .table).split(separator: "\n").map { "   " + $0 }.joined(separator: "\n"))
 
-        print("\nTry: sqlite3 \(db) 'SELECT * FROM orders_v LIMIT 5', lifecycle rfm --db \(db), lifecycle models show churn --db \(db)")
+        print("\n7. Recommendations (item-to-item over who bought what), checked against popularity:")
+        print(try Self.recommendationsStep(warehouse, asOf: dataEnd).map { "   " + $0 }.joined(separator: "\n"))
+
+        print("\nTry: sqlite3 \(db) 'SELECT * FROM orders_v LIMIT 5', lifecycle rfm --db \(db), lifecycle models show churn --db \(db), lifecycle recommend USER --db \(db)")
     }
 }

@@ -9,7 +9,7 @@ struct Lifecycle: ParsableCommand {
         subcommands: [
             DemoCommand.self, GenerateCommand.self, ImportCommand.self, MigrateCommand.self, StatusCommand.self,
             RfmCommand.self, RetentionCommand.self, ActivityCommand.self, ReportCommand.self,
-            FeaturesCommand.self, TrainCommand.self, ModelsCommand.self, ScoreCommand.self,
+            FeaturesCommand.self, TrainCommand.self, ModelsCommand.self, ScoreCommand.self, RecommendCommand.self,
         ]
     )
 }

@@ -49,3 +49,31 @@ extension Warehouse {
         }
     }
 }
+
+/// A stored recommendation as people read it.
+public struct StoredRecommendation: Sendable, Equatable {
+    /// The user's source id.
+    public let customer: String
+    public let rank: Int
+    public let product: ProductLabel
+    public let score: Double
+}
+
+extension Warehouse {
+    /// The rows `snapshot` stored as of `asOf` for its first `users` users by user id (all
+    /// without a limit), by user then rank.
+    public func storedRecommendations(snapshot: ModelSnapshot, asOf: Int64, users: Int? = nil) throws -> [StoredRecommendation] {
+        try db.query("""
+            WITH chosen AS (SELECT DISTINCT user_id FROM recommendations WHERE snapshot_id = :snapshot AND as_of = :as_of
+                            ORDER BY user_id LIMIT :users)
+            SELECT u.external_id, r.rank, p.id, p.external_id, coalesce(p.name, ''), r.score
+            FROM recommendations r JOIN chosen c ON c.user_id = r.user_id JOIN users u ON u.id = r.user_id
+            JOIN products p ON p.id = r.product_id
+            WHERE r.snapshot_id = :snapshot AND r.as_of = :as_of ORDER BY r.user_id, r.rank
+            """, named: [":snapshot": snapshot.id, ":as_of": asOf, ":users": Int64(users ?? -1)]).map {
+            StoredRecommendation(customer: $0[0].string ?? "", rank: Int($0[1].int64 ?? 0),
+                                 product: ProductLabel(id: $0[2].int64 ?? 0, stockCode: $0[3].string ?? "", description: $0[4].string ?? ""),
+                                 score: $0[5].double ?? 0)
+        }
+    }
+}
