@@ -70,7 +70,7 @@ enum RecommendationReport {
                 "popularity": ["hit_rate": b.hitRate, "recall": b.recall, "users": b.users],
                 "hit_rate_gain": training.hitRateGain, "recall_gain": training.recallGain, "count": n,
                 "as_of": CalendarDate.day(training.options.asOf), "evaluation_cut": CalendarDate.day(training.options.evaluationCut),
-                "training_users": training.trainingUsers,
+                "training_users": training.trainingUsers, "fit_seconds": training.fitSeconds,
             ]
             if let relative = training.hitRateRelativeGain { object["hit_rate_relative_gain"] = relative }
             if let relative = training.recallRelativeGain { object["recall_relative_gain"] = relative }
@@ -88,7 +88,7 @@ enum RecommendationReport {
         let o = training.options
         return [
             "evaluated on \(grouped(training.holdout.users)) users who bought before \(CalendarDate.day(o.evaluationCut)) and something new in the \(o.holdoutSeconds / 86_400) days after",
-            "stored model: \(grouped(training.trainingUsers)) users, \(grouped(training.trainingPairs)) user-product pairs before \(CalendarDate.day(o.asOf)), \(grouped(training.model.neighbours.count)) products with up to \(o.neighbourCount) neighbours",
+            "stored model: \(grouped(training.trainingUsers)) users, \(grouped(training.trainingPairs)) user-product pairs before \(CalendarDate.day(o.asOf)), \(grouped(training.model.neighbours.count)) products with up to \(o.neighbourCount) neighbours, computed in \(String(format: "%.3f", training.fitSeconds)) s",
         ]
     }
 

@@ -32,6 +32,8 @@ public struct RecommendationTraining: Sendable {
     public let options: RecommendationTrainingOptions
     /// Fitted on every purchase before `options.asOf`: the model that is stored.
     public let model: ItemSimilarityModel
+    /// Wall-clock seconds the final neighbour computation took (not stored: it varies by run).
+    public let fitSeconds: Double
     /// Users in the final fit (the snapshot's training rows).
     public let trainingUsers: Int
     /// Distinct (user, product) pairs in the final fit.
@@ -78,10 +80,14 @@ extension Warehouse {
                                                 minimumCoPurchases: options.minimumCoPurchases)
         let popularity = PopularityModel.fit(purchases: before.byUser)
         let all = try purchaseSets(before: options.asOf)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let model = ItemSimilarityModel.fit(purchases: all.byUser, neighbourCount: options.neighbourCount,
+                                            minimumCoPurchases: options.minimumCoPurchases)
+        let elapsed = clock.now - start
         return RecommendationTraining(
-            options: options,
-            model: ItemSimilarityModel.fit(purchases: all.byUser, neighbourCount: options.neighbourCount,
-                                           minimumCoPurchases: options.minimumCoPurchases),
+            options: options, model: model,
+            fitSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
             trainingUsers: all.users, trainingPairs: all.pairs, fingerprint: all.fingerprint,
             firstPurchase: try firstPurchase(before: options.asOf),
             holdout: RecommendationEvaluation.evaluate(candidate, training: before.byUser, heldOut: heldOut, count: options.count),
