@@ -40,7 +40,7 @@ struct RecommendCommand: ParsableCommand {
         if answer.isPopularityFallback {
             printError("user \(user) bought nothing before \(CalendarDate.day(instant)), so item-to-item has nothing to go on: showing the \(answer.items.count) products most customers bought instead (popularity fallback; score = buyers)")
         } else {
-            printError("user \(user): \(answer.purchasedProducts) products bought before \(CalendarDate.day(instant)); \(snapshot.reference), score = sum of cosine similarities")
+            printError("user \(user): \(answer.purchasedProducts) product\(answer.purchasedProducts == 1 ? "" : "s") bought before \(CalendarDate.day(instant)); \(snapshot.reference), score = sum of cosine similarities")
         }
         print(Self.table(answer).rendered(as: output.resolved), terminator: "")
     }
