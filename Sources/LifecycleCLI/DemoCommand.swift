@@ -64,10 +64,13 @@ struct DemoCommand: ParsableCommand {
         print("\n7. Customer segments (k-means on log RFM, k chosen by silhouette), stored and promoted:")
         printLines(try Self.segmentsStep(warehouse, asOf: dataEnd))
 
-        print("\n8. Retention analytics (as of the day after the last order), and the report:\n")
+        print("\n8. Recommendations (item-to-item over who bought what), checked against popularity:")
+        printLines(try Self.recommendationsStep(warehouse, asOf: dataEnd))
+
+        print("\n9. Retention analytics (as of the day after the last order), and the report:\n")
         print(try warehouse.analyticsDigest(reportPath: sample + "/report.html"))
 
-        print("Try: sqlite3 \(db) 'SELECT * FROM orders_v LIMIT 5', lifecycle rfm --db \(db), lifecycle models list --db \(db)")
+        print("Try: sqlite3 \(db) 'SELECT * FROM orders_v LIMIT 5', lifecycle rfm --db \(db), lifecycle models list --db \(db), lifecycle recommend USER --db \(db)")
     }
 
     /// Prints a step's lines indented under its heading.

@@ -9,7 +9,7 @@ struct ScoreCommand: ParsableCommand {
         commandName: "score",
         abstract: "Score every user with a stored model and record the scores (with the snapshot that made them).")
 
-    @Argument(help: "Model reference: churn, clv, segments, recommend; NAME@3 or NAME@production (a bare name means production, else the latest).")
+    @Argument(help: "Model reference: churn, clv, segments, recommendations; NAME@3 or NAME@production (a bare name means production, else the latest).")
     var model: String
 
     @OptionGroup var database: DatabaseOptions
@@ -35,6 +35,8 @@ struct ScoreCommand: ParsableCommand {
             table = try scoreLifetimeValue(snapshot, warehouse: warehouse, asOf: instant)
         case "kmeans":
             table = try scoreSegments(snapshot, warehouse: warehouse, asOf: instant)
+        case "item_similarity":
+            table = try scoreRecommendations(snapshot, warehouse: warehouse, asOf: instant)
         default:
             throw ValidationError("\(snapshot.reference) is a \(snapshot.kind) model, which `score` does not handle")
         }

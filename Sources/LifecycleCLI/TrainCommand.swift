@@ -2,12 +2,12 @@ import ArgumentParser
 import Foundation
 import Warehouse
 
-/// `lifecycle train churn|clv|segments`.
+/// `lifecycle train churn|clv|segments|recommendations`.
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train a model, evaluate it on a later holdout, and store it as a new version.",
-        subcommands: [TrainChurn.self, TrainClv.self, TrainSegments.self])
+        subcommands: [TrainChurn.self, TrainClv.self, TrainSegments.self, TrainRecommendations.self])
 }
 
 /// A duration like `90d`, `12w` or `24h`.

@@ -11,6 +11,7 @@ import Testing
         #expect(result.stdout.contains("RFM segments"))
         #expect(result.stdout.contains("Monthly retention"))
         #expect(result.stdout.contains("The ten users most at risk"))
+        #expect(result.stdout.contains("hit rate@10") && result.stdout.contains("vs popularity"))
         let db = try Connection(path: work.path("lifecycle.db"), mode: .readOnly)
         #expect(try db.scalar("SELECT count(*) FROM users").int64 == 600)
         #expect(try db.scalar("SELECT count(*) FROM imports WHERE status = 'finished'").int64 == 4)
@@ -18,6 +19,8 @@ import Testing
         #expect(try db.scalar("SELECT count(*) FROM predictions").int64 ?? 0 > 0)
         #expect(result.stdout.contains("7. Customer segments"))
         #expect(try db.scalar("SELECT version FROM model_aliases WHERE name = 'segments' AND alias = 'production'").int64 == 1)
+        #expect(try db.scalar("SELECT version FROM model_aliases WHERE name = 'recommendations' AND alias = 'production'").int64 == 1)
+        #expect(try db.scalar("SELECT count(*) FROM recommendations").int64 ?? 0 > 0)
         #expect(FileManager.default.fileExists(atPath: work.path("lifecycle-sample/report.html")))
     }
 }

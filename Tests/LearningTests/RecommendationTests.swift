@@ -95,4 +95,16 @@ struct RecommendationTests {
         #expect(first == second)
         #expect(first.recommend(for: [1, 2, 3], count: 10) == second.recommend(for: [3, 2, 1], count: 10))
     }
+
+    @Test("the bounded heap keeps exactly what a full sort's first K are, ties by item id")
+    func heapSelectionMatchesSorting() {
+        var rng = Xoshiro256StarStar(seed: 7)
+        for k in [1, 3, 10, 60] {
+            // Few distinct similarities, so many ties must be broken by item id.
+            let candidates = (0..<200).map { _ in ItemNeighbour(item: rng.nextIndex(below: 1_000), similarity: Double(rng.nextIndex(below: 8)) / 8) }
+            var heap = TopNeighbours(capacity: k)
+            for candidate in candidates { heap.offer(candidate) }
+            #expect(heap.sorted() == Array(candidates.sorted(by: TopNeighbours.isBetter).prefix(k)))
+        }
+    }
 }

@@ -27,7 +27,7 @@ enum LifetimeCharts {
         return svg.render()
     }
 
-    /// P(alive) against days since the last purchase, one dot per customer (at most 2,000,
+    /// P(alive) against days since the last purchase, one dot per customer (at most 1,000,
     /// evenly spread over the customers ordered by lifetime value).
     static func aliveByRecency(_ section: LifetimeValueSection) -> String {
         let width = 820.0, height = 300.0, left = 64.0, right = 20.0, top = 20.0, bottom = 44.0
@@ -41,7 +41,7 @@ enum LifetimeCharts {
             svg.text(Format.fixed(tick, decimals: 1), x: left - 6, y: top + plotHeight * (1 - tick) + 4, anchor: "end", size: 10)
         }
         svg.text(Format.count(Int(longest)), x: left + plotWidth, y: top + plotHeight + 14, anchor: "end", size: 10)
-        let step = max(1, points.count / 2000)
+        let step = max(1, (points.count + 999) / 1000)
         for index in stride(from: 0, to: points.count, by: step) {
             let point = points[index]
             let customer = section.scores[index].externalID

@@ -1,0 +1,101 @@
+import ArgumentParser
+import Foundation
+import Warehouse
+
+/// `lifecycle train recommendations`.
+struct TrainRecommendations: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "recommendations",
+        abstract: "Item-to-item cosine similarity over who bought what; evaluated against popularity on the products users bought for the first time in the last --holdout before --as-of.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(name: .customLong("as-of"), help: "Purchases before this date (YYYY-MM-DD, UTC) train the stored model. Default: the day after the last order.")
+    var asOf: DateArgument?
+
+    @Option(help: "Evaluation window before --as-of: fit on what came before it, check the new products bought in it (e.g. 90d, 12w).")
+    var holdout = Horizon(argument: "90d")!
+
+    @Option(help: "Neighbours (K) kept per product.")
+    var neighbours = 50
+
+    @Option(name: .customLong("min-co-purchases"), help: "Ignore product pairs bought together by fewer users.")
+    var minCoPurchases = 1
+
+    @Option(help: "N of hit rate@N and recall@N, and the list length `score` uses.")
+    var count = 10
+
+    @Flag(help: "Point the production alias at the new version when its holdout hit rate beats the one stored with the current production version.")
+    var promote = false
+
+    @Option(help: "Output format for the metrics: table or json.")
+    var format: OutputFormat = .table
+
+    func validate() throws {
+        if neighbours < 1 { throw ValidationError("--neighbours must be at least 1") }
+        if minCoPurchases < 1 { throw ValidationError("--min-co-purchases must be at least 1") }
+        if count < 1 { throw ValidationError("--count must be at least 1") }
+    }
+
+    func run() throws {
+        let warehouse = try database.open()
+        guard let instant = try asOf?.instant ?? warehouse.dayAfterLastOrder() else {
+            throw ValidationError("the warehouse has no orders: import some first")
+        }
+        let options = RecommendationTrainingOptions(asOf: instant, holdoutSeconds: holdout.seconds, neighbourCount: neighbours,
+                                                    minimumCoPurchases: minCoPurchases, count: count)
+        let training: RecommendationTraining
+        do {
+            training = try warehouse.trainRecommendations(options)
+        } catch let error as RecommendationTrainingError {
+            throw ValidationError(error.description)
+        }
+        let stored = try warehouse.storeRecommendations(training, promote: promote)
+        print(RecommendationReport.render(training, format: format), terminator: "")
+        var line = "stored as \(stored.snapshot.reference) (lifecycle models show \(stored.snapshot.reference))"
+        if promote { line += stored.promoted ? "; now production" : "; production unchanged" }
+        if let note = stored.promotionNote { line += " — \(note)" }
+        printError(line)
+    }
+}
+
+/// Item-to-item beside popularity on the holdout.
+enum RecommendationReport {
+    static func render(_ training: RecommendationTraining, format: OutputFormat) -> String {
+        let n = training.options.count
+        let m = training.holdout, b = training.baseline
+        if format == .json {
+            var object: [String: Any] = [
+                "item_similarity": ["hit_rate": m.hitRate, "recall": m.recall, "users": m.users],
+                "popularity": ["hit_rate": b.hitRate, "recall": b.recall, "users": b.users],
+                "hit_rate_gain": training.hitRateGain, "recall_gain": training.recallGain, "count": n,
+                "as_of": CalendarDate.day(training.options.asOf), "evaluation_cut": CalendarDate.day(training.options.evaluationCut),
+                "training_users": training.trainingUsers, "fit_seconds": training.fitSeconds,
+            ]
+            if let relative = training.hitRateRelativeGain { object["hit_rate_relative_gain"] = relative }
+            if let relative = training.recallRelativeGain { object["recall_relative_gain"] = relative }
+            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()
+            return String(decoding: data, as: UTF8.self) + "\n"
+        }
+        return Table(columns: ["metric", "item-to-item", "popularity", "difference"],
+                     rows: [["hit rate@\(n)", number(m.hitRate), number(b.hitRate), gain(training.hitRateGain, training.hitRateRelativeGain)],
+                            ["recall@\(n)", number(m.recall), number(b.recall), gain(training.recallGain, training.recallRelativeGain)]],
+                     notes: notes(training), numericColumns: [1, 2, 3]).rendered(as: format)
+    }
+
+    /// The lines under the table: what was evaluated and what was stored.
+    static func notes(_ training: RecommendationTraining) -> [String] {
+        let o = training.options
+        return [
+            "evaluated on \(grouped(training.holdout.users)) users who bought before \(CalendarDate.day(o.evaluationCut)) and something new in the \(o.holdoutSeconds / 86_400) days after",
+            "stored model: \(grouped(training.trainingUsers)) users, \(grouped(training.trainingPairs)) user-product pairs before \(CalendarDate.day(o.asOf)), \(grouped(training.model.neighbours.count)) products with up to \(o.neighbourCount) neighbours, computed in \(String(format: "%.3f", training.fitSeconds)) s",
+        ]
+    }
+
+    static func number(_ value: Double) -> String { String(format: "%.4f", value) }
+
+    /// `+0.0512 (+38.2%)`.
+    static func gain(_ absolute: Double, _ relative: Double?) -> String {
+        String(format: "%+.4f", absolute) + (relative.map { String(format: " (%+.1f%%)", $0 * 100) } ?? "")
+    }
+}
