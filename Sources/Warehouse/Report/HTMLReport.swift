@@ -96,7 +96,7 @@ public enum HTMLReport {
         if let clv = data.lifetimeValue {
             let top = clv.topTable()
             html += section("Lifetime value (\(clv.reference))", notes: top.notes, svg: LifetimeCharts.distribution(clv), table: top)
-            html += section("P(alive) and recency", notes: ["The longer since a customer's last purchase, relative to how often they bought, the less likely they are still a customer (BG/NBD)."],
+            html += section("P(alive) and recency", notes: ["The longer since a customer's last purchase, relative to how often they bought, the less likely they are still a customer (BG/NBD). Customers with one purchase so far have P(alive) = 1: in BG/NBD a customer can only drop out right after a repeat purchase."],
                             svg: LifetimeCharts.aliveByRecency(clv), table: nil)
         }
         html += "</body>\n</html>\n"

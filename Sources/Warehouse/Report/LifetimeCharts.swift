@@ -45,12 +45,17 @@ enum LifetimeCharts {
         for index in stride(from: 0, to: points.count, by: step) {
             let point = points[index]
             let customer = section.scores[index].externalID
+            let oneTime = section.scores[index].summary.frequency == 0
             svg.circle(x: left + plotWidth * point.days / longest, y: top + plotHeight * (1 - point.probabilityAlive), r: 2,
-                       fill: ReportColours.series[0],
+                       fill: oneTime ? ReportColours.series[7] : ReportColours.series[0],
                        datum: .init(series: "probability_alive", key: customer, value: String(point.probabilityAlive),
                                     tooltip: "\(customer): \(Format.count(Int(point.days))) days since the last purchase, P(alive) \(Format.fixed(point.probabilityAlive, decimals: 3))"))
         }
         svg.text("days since the last purchase", x: left + plotWidth / 2, y: height - 8, anchor: "middle", size: 11)
+        svg.circle(x: left + plotWidth - 250, y: 10, r: 4, fill: ReportColours.series[0])
+        svg.text("repeat buyers", x: left + plotWidth - 242, y: 14)
+        svg.circle(x: left + plotWidth - 140, y: 10, r: 4, fill: ReportColours.series[7])
+        svg.text("one purchase so far", x: left + plotWidth - 132, y: 14)
         return svg.render()
     }
 }
