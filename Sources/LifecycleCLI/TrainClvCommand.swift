@@ -62,10 +62,7 @@ struct TrainClv: ParsableCommand {
         } else {
             print(LifetimeReport.render(training), terminator: "")
         }
-        var line = "stored as \(stored.snapshot.reference) (lifecycle models show \(stored.snapshot.reference))"
-        if promote { line += stored.promoted ? "; now production" : "; production unchanged" }
-        if let note = stored.promotionNote { line += " — \(note)" }
-        printError(line)
+        reportStored(stored.snapshot, promote: promote, promoted: stored.promoted, note: stored.promotionNote)
     }
 }
 

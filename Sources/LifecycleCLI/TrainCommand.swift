@@ -10,6 +10,16 @@ struct TrainCommand: ParsableCommand {
         subcommands: [TrainChurn.self, TrainClv.self, TrainSegments.self, TrainRecommendations.self])
 }
 
+/// Says on standard error where a training was stored and, with `--promote`, whether
+/// `production` moved and why.
+func reportStored(_ snapshot: ModelSnapshot, promote: Bool, promoted: Bool, note: String?,
+                  lookWith command: String = "lifecycle models show") {
+    var line = "stored as \(snapshot.reference) (\(command) \(snapshot.reference))"
+    if promote { line += promoted ? "; now production" : "; production unchanged" }
+    if let note { line += " — \(note)" }
+    printError(line)
+}
+
 /// A duration like `90d`, `12w` or `24h`.
 struct Horizon: ExpressibleByArgument {
     let seconds: Int64
@@ -68,10 +78,7 @@ struct TrainChurn: ParsableCommand {
         }
         let stored = try warehouse.storeChurn(training, promote: promote)
         print(ChurnReport.render(training, format: format))
-        var line = "stored as \(stored.snapshot.reference) (lifecycle models show \(stored.snapshot.reference))"
-        if promote { line += stored.promoted ? "; now production" : "; production unchanged" }
-        if let note = stored.promotionNote { line += " — \(note)" }
-        printError(line)
+        reportStored(stored.snapshot, promote: promote, promoted: stored.promoted, note: stored.promotionNote)
     }
 }
 

@@ -52,10 +52,7 @@ struct TrainRecommendations: ParsableCommand {
         }
         let stored = try warehouse.storeRecommendations(training, promote: promote)
         print(RecommendationReport.render(training, format: format), terminator: "")
-        var line = "stored as \(stored.snapshot.reference) (lifecycle models show \(stored.snapshot.reference))"
-        if promote { line += stored.promoted ? "; now production" : "; production unchanged" }
-        if let note = stored.promotionNote { line += " — \(note)" }
-        printError(line)
+        reportStored(stored.snapshot, promote: promote, promoted: stored.promoted, note: stored.promotionNote)
     }
 }
 

@@ -67,8 +67,7 @@ struct TrainSegments: ParsableCommand {
         }
         let stored = try warehouse.storeSegments(training, promote: promote)
         print(SegmentsText.training(training, format: format), terminator: "")
-        var line = "stored as \(stored.snapshot.reference) (lifecycle segments --model \(stored.snapshot.reference))"
-        if promote { line += stored.promoted ? "; now production" : "; production unchanged (it already points at a segmentation)" }
-        printError(line)
+        reportStored(stored.snapshot, promote: promote, promoted: stored.promoted,
+                     note: promote && !stored.promoted ? "it already points at a segmentation" : nil, lookWith: "lifecycle segments --model")
     }
 }
