@@ -30,7 +30,6 @@ struct ReportingZoneCommand: ParsableCommand {
         } else if let zone {
             try warehouse.setReportingTimeZone(TimeZone(identifier: zone))
         }
-        let current = try warehouse.reportingTimeZone()
-        print(current.secondsFromGMT() == 0 && current.nextDaylightSavingTimeTransition == nil ? "UTC" : current.identifier)
+        print(try warehouse.reportingTimeZoneName())
     }
 }

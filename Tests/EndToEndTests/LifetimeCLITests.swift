@@ -39,6 +39,7 @@ import Testing
         }
         #expect(object["kind"] as? String == "bgnbd_gamma_gamma")
         #expect((object["hyperparameters"] as? [String: Any])?["observation_end"] as? String == "1997-09-30")
+        #expect((object["hyperparameters"] as? [String: Any])?["reporting_time_zone"] as? String == "UTC")
 
         let score = try run(["score", "clv", "--as-of", "1997-10-01", "--top", "3", "--format", "csv"], in: work)
         #expect(score.stdout.split(separator: "\n").count == 4)

@@ -12,6 +12,13 @@ extension Warehouse {
         return name.flatMap(TimeZone.init(identifier:)) ?? utcZone
     }
 
+    /// The reporting time zone's name: its IANA identifier, or `UTC` for any zone that is UTC all
+    /// the time.
+    public func reportingTimeZoneName() throws -> String {
+        let zone = try reportingTimeZone()
+        return ReportingOffsets.isUTC(zone) ? "UTC" : zone.identifier
+    }
+
     /// Stores `zone` as the warehouse's reporting time zone (`nil` or UTC: back to UTC).
     public func setReportingTimeZone(_ zone: TimeZone?) throws {
         try db.transaction {

@@ -36,7 +36,7 @@ extension Warehouse {
                 JSONMember("horizon_months", .integer(Int64(options.horizonMonths))),
                 JSONMember("monthly_discount_rate", .number(options.monthlyDiscountRate)),
                 JSONMember("l2_penalty", .number(options.penalty)),
-                JSONMember("reporting_time_zone", .string(try reportingTimeZone().identifier)),
+                JSONMember("reporting_time_zone", .string(try reportingTimeZoneName())),
             ]),
             trainingAsOf: asOf, trainingWindow: min(try instantAfter(day: training.firstPurchaseDay - 1), asOf)...asOf,
             trainingRows: training.customers, dataFingerprint: training.fingerprint,
