@@ -181,6 +181,17 @@ let featureEvents = """
         #expect(rows == (try queried(warehouse, asOf: asOf)))
     }
 
+    @Test func pairsAreSortedInPlace() {
+        var generator = SystemRandomNumberGenerator()
+        for count in [0, 1, 2, 300, 5_000] {
+            var pairs = (0..<count).map { _ in Int64.random(in: 0...(Int64(1) << 50), using: &generator) }
+            if count == 300 { pairs = pairs.map { $0 % 7 } }   // few distinct values
+            let sorted = pairs.sorted()
+            FeatureScan.sortInPlace(&pairs)
+            #expect(pairs == sorted)
+        }
+    }
+
     @Test func generatedShopMatchesTheQueryAtSeveralAsOfs() throws {
         let scratch = try Scratch()
         let warehouse = try sampleWarehouse(scratch, users: 1_000)

@@ -61,8 +61,9 @@ struct FeatureScan {
         }
     }
 
-    /// Distinct products per user over the lines of her purchase orders: one scan of the
-    /// lines in table order, then (user, product) pairs sorted and counted once each.
+    /// Distinct products per user over the lines of her purchase orders: one scan of the lines in
+    /// table order collects (user, product) pairs, which are then sorted in place and counted once
+    /// each.
     private mutating func countDistinctProducts() throws {
         let statement = try db.prepare("SELECT order_id, product_id FROM order_lines WHERE product_id IS NOT NULL")
         var pairs: [Int64] = []
@@ -73,12 +74,38 @@ struct FeatureScan {
             guard order < purchaseUser.count, purchaseUser[order] >= 0 else { continue }
             pairs.append(Int64(purchaseUser[order]) << 32 | statement.int64(at: 1))
         }
-        pairs.sort()
+        Self.sortInPlace(&pairs)
         var previous: Int64 = -1
         for pair in pairs where pair != previous {
             tallies[Int(pair >> 32)].distinctProducts += 1
             previous = pair
         }
+    }
+
+    /// Sorts non-negative `pairs` without a buffer of their size (`Array.sort` takes one of half
+    /// the array: 110 MB more peak memory with a million users): an in-place partition on the top
+    /// 8 bits of the largest value's width into at most 256 runs (a counting sort's cycle
+    /// permutation: each swap puts one value in its run), then each small run sorted on its own.
+    static func sortInPlace(_ pairs: inout [Int64]) {
+        guard let largest = pairs.max(), largest > 0 else { return }
+        let shift = max(0, Int64.bitWidth - largest.leadingZeroBitCount - 8)
+        let bucket = { (value: Int64) in Int(value >> shift) }
+        var starts = [Int](repeating: 0, count: 257)
+        for value in pairs { starts[bucket(value) + 1] += 1 }
+        for index in 1...256 { starts[index] += starts[index - 1] }
+        var next = starts
+        for run in 0..<256 {
+            while next[run] < starts[run + 1] {
+                let owner = bucket(pairs[next[run]])
+                if owner == run {
+                    next[run] += 1
+                } else {
+                    pairs.swapAt(next[run], next[owner])
+                    next[owner] += 1
+                }
+            }
+        }
+        for run in 0..<256 where starts[run + 1] - starts[run] > 1 { pairs[starts[run]..<starts[run + 1]].sort() }
     }
 
     /// Events of customers in table order; review values are then added in (user, time, id)
