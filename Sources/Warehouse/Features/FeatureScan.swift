@@ -7,7 +7,8 @@ import SQLiteStore
 /// The query joins 5M order lines to their orders by user and groups events by user; SQLite does
 /// that with random lookups or sorts of millions of rows (docs/BENCHMARKS.md). Here orders are read
 /// in the covering index's (user, time) order, and order lines and events in table order, each once.
-/// Only facts strictly before `asOf` are read.
+/// Only facts strictly before `asOf` count: orders and events are filtered on time, and lines
+/// count only when their order is a purchase before `asOf`.
 struct FeatureScan {
     let db: Connection
     let asOf: Int64
@@ -19,7 +20,7 @@ struct FeatureScan {
     init(db: Connection, asOf: Int64) throws {
         let maxUser = try Self.largestID(in: "users", db: db)
         let maxOrder = try Self.largestID(in: "orders", db: db)
-        _ = try Self.largestID(in: "products", db: db)
+        _ = try Self.largestID(in: "products", db: db)   // product ids fill the low half of the pairs
         self.db = db
         self.asOf = asOf
         tallies = Array(repeating: UserFeatureTally(), count: Int(maxUser) + 1)
