@@ -1,6 +1,10 @@
 -- Point-in-time features of every user with a purchase before :as_of (Unix seconds UTC), from
 -- facts strictly before :as_of only. Columns as in the feature_catalogue table.
 -- sqlite3: .param set :as_of 1306886400   then   .read sql/user_features.sql
+-- This query is the definition. `lifecycle features build` computes the same values in one pass
+-- over each table (Sources/Warehouse/Features/FeatureScan.swift: this query sorts or looks up
+-- millions of rows, docs/BENCHMARKS.md); FeatureScanConformanceTests holds the two equal, reals
+-- bit for bit. Change both together.
 WITH purchases AS (
     SELECT id, user_id, ordered_at, amount_micros
     FROM orders

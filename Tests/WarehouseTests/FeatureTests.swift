@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteStore
 import Testing
 @testable import Warehouse
 
@@ -131,5 +132,74 @@ let featureEvents = """
         #expect(CalendarDate.advance(CalendarDate.instant("2011-01-31")!, by: .month, count: 2) == CalendarDate.instant("2011-03-31"))
         #expect(CalendarDate.advance(CalendarDate.instant("2011-11-30")!, by: .month, count: 3) == CalendarDate.instant("2012-02-29"))
         #expect(CalendarDate.instant("June") == nil)
+    }
+}
+
+/// The feature build computes `sql/user_features.sql` by streaming over the tables; these tests
+/// hold it to the query's exact values (reals bit for bit), on cases the hand-computed shop
+/// above does not reach and on a generated shop.
+@Suite struct FeatureScanConformanceTests {
+    /// The rows the build stored for `asOf`, without the as_of column, in user order.
+    func built(_ warehouse: Warehouse, asOf: Int64) throws -> [[SQLValue]] {
+        try warehouse.buildFeatures(asOf: asOf)
+        return try warehouse.db.query("SELECT * FROM user_features WHERE as_of = ? ORDER BY user_id", asOf).map { Array($0.values.dropFirst()) }
+    }
+
+    /// The rows `sql/user_features.sql` gives for `asOf`, run as the sqlite3 shell would.
+    func queried(_ warehouse: Warehouse, asOf: Int64) throws -> [[SQLValue]] {
+        let query = try #require(SQLCatalog.query("user_features"))
+        return try warehouse.db.query(query, named: [":as_of": asOf]).map(\.values)
+    }
+
+    @Test func linesWithoutProductsEventsWithoutPurchasesAndValuelessReviews() throws {
+        let scratch = try Scratch()
+        let warehouse = try scratch.warehouse()
+        // u3 buys with an amount and no product (as CDNOW rows do); u4 has events but never buys;
+        // u5 buys once and reviews: once without a value, then 0.3, 0.2, 0.1 stored newest first,
+        // whose float sum depends on the order (the query's avg adds them oldest first).
+        _ = try warehouse.importFile(try scratch.file("orders.csv", """
+            order_id,ordered_at,customer_id,amount
+            1,2011-01-03T10:00:00Z,u3,12.00
+            2,2011-01-05T10:00:00Z,u3,8.00
+            3,2011-01-05T10:00:00Z,u5,3.00
+
+            """), options: ImportOptions(kind: .orders, format: .csv, currency: "USD"))
+        _ = try warehouse.importFile(try scratch.file("events.csv", """
+            event_id,user_id,occurred_at,type,product_id,value,properties
+            e1,u4,2011-01-04T08:00:00Z,view,P1,,
+            e2,u5,2011-01-06T08:00:00Z,review,P1,,
+            e3,u5,2011-01-08T08:00:00Z,review,P1,0.3,
+            e4,u5,2011-01-07T08:00:00Z,review,P1,0.2,
+            e5,u5,2011-01-06T09:00:00Z,review,P1,0.1,
+            e6,u5,2011-01-06T09:00:00Z,signup,,,
+
+            """), options: ImportOptions(kind: .events, format: .csv))
+        let asOf = CalendarDate.instant("2011-01-10")!
+        let rows = try built(warehouse, asOf: asOf)
+        #expect(rows.count == 2)   // u3 and u5; u4 never bought
+        #expect(rows.last?[22] == .real((0.1 + 0.2 + 0.3) / 3))   // avg_review_score
+        #expect(rows == (try queried(warehouse, asOf: asOf)))
+    }
+
+    @Test func pairsAreSortedInPlace() {
+        var generator = SystemRandomNumberGenerator()
+        for count in [0, 1, 2, 300, 5_000] {
+            var pairs = (0..<count).map { _ in Int64.random(in: 0...(Int64(1) << 50), using: &generator) }
+            if count == 300 { pairs = pairs.map { $0 % 7 } }   // few distinct values
+            let sorted = pairs.sorted()
+            FeatureScan.sortInPlace(&pairs)
+            #expect(pairs == sorted)
+        }
+    }
+
+    @Test func generatedShopMatchesTheQueryAtSeveralAsOfs() throws {
+        let scratch = try Scratch()
+        let warehouse = try sampleWarehouse(scratch, users: 1_000)
+        for day in ["2010-12-15", "2011-06-01", "2011-12-24"] {
+            let asOf = try #require(CalendarDate.instant(day))
+            let rows = try built(warehouse, asOf: asOf)
+            #expect(!rows.isEmpty)
+            #expect(rows == (try queried(warehouse, asOf: asOf)), "as of \(day)")
+        }
     }
 }
