@@ -23,11 +23,15 @@ final class OrderWriter {
     private let countOccurrence: Statement
     private let insertLine: Statement
     private let updateOrder: Statement
+    private var references: BatchReferenceCheck
 
-    init(db: Connection, importID: Int64, entities: EntityResolver) throws {
+    /// Expects SQLite's foreign-key enforcement to be off (the importer turns it off for orders
+    /// imports): the writer checks its batches' references itself, in `flush()`.
+    init(db: Connection, importID: Int64, entities: EntityResolver, file: String) throws {
         self.db = db
         self.importID = importID
         self.entities = entities
+        references = try BatchReferenceCheck(db: db, file: file)
         // For orders that existed before this import: occurrences of each (order, line content)
         // in this file. A temp table keeps memory flat however large the file.
         try db.execute("""
@@ -146,11 +150,12 @@ final class OrderWriter {
         _ = try occurrence(of: line.lineKey, in: order)
     }
 
-    /// Applies the batch's per-order totals; call before committing the batch.
+    /// Applies the batch's per-order totals and checks its references; call before committing the batch.
     func flush() throws {
         for (order, delta) in deltas {
             try updateOrder.run([delta.amount, delta.lines, delta.items, delta.earliest, order])
         }
         deltas.removeAll(keepingCapacity: true)
+        try references.verify()
     }
 }
