@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SQLiteStore
 @testable import Warehouse
 
 /// A hand-made Online Retail file: 11 data rows, 2 of them bad.
@@ -105,6 +106,46 @@ A563185,B,Adjust bad debt,1,2011-08-12 14:50:00,11062.06,,United Kingdom
         #expect(again.counts.duplicate == 5)
     }
 
+    /// New orders are written once their run of lines ends, and lines are written before their
+    /// order within a batch: whatever the batch size, an invoice split over batches or over the
+    /// file gets the same totals, and every reference holds once committed.
+    @Test func invoicesSplitAcrossBatchesAndTheFileGetTheSameTotals() throws {
+        let scratch = try Scratch()
+        let header = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
+        let rows = [
+            "100001,111,A,1,2011-01-03 10:00:00,1.50,12345,UK",
+            "100001,222,B,2,2011-01-03 10:00:00,2.00,12345,UK",
+            "100001,222,B,2,2011-01-03 10:00:00,2.00,12345,UK",
+            "100002,333,C,1,2011-01-04 10:00:00,9.99,,UK",
+            "100001,444,D,3,2011-01-02 09:00:00,0.10,12345,UK",  // the invoice again, with an earlier line
+            "100003,111,A,1,2011-01-05 10:00:00,1.50,777,FR",
+            "100002,333,C,1,2011-01-04 10:00:00,9.99,,UK",
+        ]
+        let file = try scratch.file("split.csv", header + rows.joined(separator: "\n") + "\n")
+        var stored: [[[SQLValue]]] = []
+        for batchSize in [1, 2, 3, 50_000] {
+            let warehouse = try Warehouse(path: scratch.path("batch-\(batchSize).db"))
+            let summary = try warehouse.importFile(file, options: orderOptions(.onlineRetail, batchSize: batchSize))
+            #expect(summary.counts.loaded == 7)
+            #expect(summary.counts.ordersCreated == 3)
+            #expect(try warehouse.count("PRAGMA foreign_keys") == 1)
+            #expect(try warehouse.db.query("PRAGMA foreign_key_check").isEmpty)
+            stored.append(try warehouse.db.query("""
+                SELECT id, external_id, user_id, ordered_at, amount_micros, line_count, item_count FROM orders ORDER BY id
+                """).map(\.values))
+            let again = try warehouse.importFile(file, options: orderOptions(.onlineRetail, batchSize: batchSize))
+            #expect(again.counts.duplicate == 7)
+        }
+        #expect(stored.allSatisfy { $0 == stored[0] })
+        let first = stored[0][0]
+        #expect(first[1] == .text("100001"))
+        #expect(first[4] == .integer(9_800_000))   // 1.50 + 2 × (2 × 2.00) + 3 × 0.10
+        #expect(first[5] == .integer(4))
+        #expect(first[6] == .integer(8))
+        #expect(try Warehouse(path: scratch.path("batch-1.db")).db.scalar(
+            "SELECT ordered_at_utc FROM orders_v WHERE order_ref = '100001'").string == "2011-01-02T09:00:00Z")
+    }
+
     @Test func onlineRetailIIAndKaggleLayoutsAreRead() throws {
         let scratch = try Scratch()
         let two = try scratch.file("orii.csv", """
@@ -137,6 +178,8 @@ A563185,B,Adjust bad debt,1,2011-08-12 14:50:00,11062.06,,United Kingdom
         let error = #expect(throws: ImportError.self) { try warehouse.importFile(file, options: orderOptions(.onlineRetail)) }
         #expect(error?.description.hasPrefix("\(file):1: the header has no description column") == true)
         #expect(try warehouse.db.scalar("SELECT status FROM imports").string == "failed")
+        // The import turned foreign-key enforcement off for itself; a failed one turns it back on too.
+        #expect(try warehouse.count("PRAGMA foreign_keys") == 1)
     }
 
     @Test func strictStopsAtTheFirstRejectedRow() throws {
