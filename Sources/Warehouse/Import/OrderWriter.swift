@@ -30,6 +30,7 @@ final class OrderWriter {
     private let countStored: Statement
     private let countOccurrence: Statement
     private let insertLine: Statement
+    private let newLines: NewLineInserter
     private let updateOrder: Statement
     private var references: BatchReferenceCheck
 
@@ -40,6 +41,7 @@ final class OrderWriter {
         self.importID = importID
         self.entities = entities
         references = try BatchReferenceCheck(db: db, file: file)
+        newLines = try NewLineInserter(db: db)
         // For orders that existed before this import: occurrences of each (order, line content)
         // in this file. A temp table keeps memory flat however large the file.
         try db.execute("""
@@ -60,9 +62,7 @@ final class OrderWriter {
             ON CONFLICT (order_id, line_key) DO UPDATE SET seen = seen + 1 RETURNING seen
             """)
         insertLine = try db.prepare("""
-            INSERT INTO order_lines (order_id, product_id, line_key, occurrence, quantity, unit_price_micros,
-                                     amount_micros, description, line_at, source_line, import_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO order_lines (\(StoredLine.columns)) VALUES \(StoredLine.placeholders)
             ON CONFLICT (order_id, line_key, occurrence) DO NOTHING
             """)
         updateOrder = try db.prepare("""
@@ -148,6 +148,7 @@ final class OrderWriter {
         if order.createdHere {
             // Every stored line of an order this import created came from earlier rows of this file.
             runOrder = -1
+            try newLines.flush()
             countStored.bind(int64: order.id, at: 1)
             countStored.bind(int64: key, at: 2)
             defer { countStored.reset() }
@@ -168,25 +169,18 @@ final class OrderWriter {
         let key = line.lineKey
         let seen = try occurrence(of: key, in: order)
         let productID = try line.productRef.map { try entities.product($0, name: line.productName, isMerchandise: line.isMerchandise) }
-        let insert = insertLine
-        insert.bind(int64: order.id, at: 1)
-        if let productID { insert.bind(int64: productID, at: 2) } else { insert.bindNull(at: 2) }
-        insert.bind(int64: key, at: 3)
-        insert.bind(int64: seen, at: 4)
-        insert.bind(int64: line.quantity, at: 5)
-        if let price = line.unitPriceMicros { insert.bind(int64: price, at: 6) } else { insert.bindNull(at: 6) }
-        insert.bind(int64: line.amountMicros, at: 7)
-        if let description = line.description { insert.bind(text: description, at: 8) } else { insert.bindNull(at: 8) }
-        insert.bind(int64: line.at, at: 9)
-        insert.bind(int64: Int64(sourceLine), at: 10)
-        insert.bind(int64: importID, at: 11)
-        try insert.step()
-        insert.reset()
-        guard db.changes == 1 else { return false }
+        let stored = StoredLine(orderID: order.id, productID: productID, key: key, occurrence: seen, quantity: line.quantity,
+                                unitPriceMicros: line.unitPriceMicros, amountMicros: line.amountMicros, description: line.description,
+                                at: line.at, sourceLine: Int64(sourceLine), importID: importID)
         if pending?.id == order.id {
+            try newLines.append(stored)
             pending!.add(line)
             return true
         }
+        stored.bind(to: insertLine, from: 1)
+        try insertLine.step()
+        insertLine.reset()
+        guard db.changes == 1 else { return false }
         let old = deltas[order.id] ?? (0, 0, 0, line.at)
         deltas[order.id] = (old.amount + line.amountMicros, old.lines + 1, old.items + line.quantity, min(old.earliest, line.at))
         return true
@@ -204,6 +198,7 @@ final class OrderWriter {
     /// call before committing the batch.
     func flush() throws {
         try finishPending()
+        try newLines.flush()
         nextOrderID = nil
         for (order, delta) in deltas {
             try updateOrder.run([delta.amount, delta.lines, delta.items, delta.earliest, order])
