@@ -146,6 +146,39 @@ A563185,B,Adjust bad debt,1,2011-08-12 14:50:00,11062.06,,United Kingdom
             "SELECT ordered_at_utc FROM orders_v WHERE order_ref = '100001'").string == "2011-01-02T09:00:00Z")
     }
 
+    /// With foreign keys off, the per-batch check is what refuses a line whose order or product
+    /// is missing, an order above the batch's start left out (a gap), or another import's id.
+    @Test func batchReferenceCheckRefusesMissingRows() throws {
+        let scratch = try Scratch()
+        let warehouse = try scratch.warehouse()
+        let db = warehouse.db
+        try db.execute("""
+            PRAGMA foreign_keys = OFF;
+            INSERT INTO imports (id, kind, format, file_name, status, started_at) VALUES (1, 'orders', 'csv', 'f', 'running', 0);
+            INSERT INTO products (id, external_id, import_id) VALUES (1, 'P', 1);
+            INSERT INTO orders (id, external_id, ordered_at, kind, currency, import_id) VALUES (1, 'O1', 0, 'purchase', 'GBP', 1);
+            """)
+        let line = "INSERT INTO order_lines (order_id, product_id, line_key, occurrence, quantity, amount_micros, line_at, source_line, import_id)"
+        let broken = [
+            "\(line) VALUES (1, 1, 1, 1, 1, 0, 0, 2, 1)": false,   // every reference holds
+            "\(line) VALUES (2, 1, 2, 1, 1, 0, 0, 2, 1)": true,    // order 2 does not exist
+            "\(line) VALUES (1, 7, 3, 1, 1, 0, 0, 2, 1)": true,    // product 7 does not exist
+            "\(line) VALUES (1, 1, 4, 1, 1, 0, 0, 2, 9)": true,    // another import's id
+            "INSERT INTO orders (id, external_id, ordered_at, kind, currency, import_id) VALUES (3, 'O3', 0, 'purchase', 'GBP', 1)": true,  // id 2 skipped
+        ]
+        for (sql, refused) in broken {
+            var check = try BatchReferenceCheck(db: db, importID: 1, file: "f")
+            try db.execute("SAVEPOINT probe")
+            try db.execute(sql)
+            if refused {
+                #expect(throws: ImportError.self, "\(sql)") { try check.verify() }
+            } else {
+                try check.verify()
+            }
+            try db.execute("ROLLBACK TO probe; RELEASE probe")
+        }
+    }
+
     @Test func onlineRetailIIAndKaggleLayoutsAreRead() throws {
         let scratch = try Scratch()
         let two = try scratch.file("orii.csv", """

@@ -40,7 +40,7 @@ final class OrderWriter {
         self.db = db
         self.importID = importID
         self.entities = entities
-        references = try BatchReferenceCheck(db: db, file: file)
+        references = try BatchReferenceCheck(db: db, importID: importID, file: file)
         newLines = try NewLineInserter(db: db)
         // For orders that existed before this import: occurrences of each (order, line content)
         // in this file. A temp table keeps memory flat however large the file.
