@@ -123,6 +123,8 @@ public final class Importer {
         let decoding = DecodingThread<Row>(reader: reader, source: context.source, text: text,
                                            startsOnRecord: handler.startsOnRecord, decode: handler.decode)
         defer { decoding.stopAndWait() }
+        let checkpointer = try BackgroundCheckpointer(writer: db)
+        defer { checkpointer?.stop() }
         var index = 0
         var inBatch = 0
         try db.execute("BEGIN IMMEDIATE")
@@ -151,6 +153,7 @@ public final class Importer {
                 inBatch += 1
                 if inBatch >= context.options.batchSize {
                     try commit(handler, ledger: ledger, counts: counts)
+                    checkpointer?.committed()
                     try db.execute("BEGIN IMMEDIATE")
                     inBatch = 0
                 }
