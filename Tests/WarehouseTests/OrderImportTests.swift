@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SQLiteStore
 @testable import Warehouse
 
 /// A hand-made Online Retail file: 11 data rows, 2 of them bad.
@@ -105,6 +106,81 @@ A563185,B,Adjust bad debt,1,2011-08-12 14:50:00,11062.06,,United Kingdom
         #expect(again.counts.duplicate == 5)
     }
 
+    /// New orders are written once their run of lines ends, and lines are written before their
+    /// order within a batch: whatever the batch size, an invoice split over batches or over the
+    /// file gets the same totals, and every reference holds once committed.
+    @Test func invoicesSplitAcrossBatchesAndTheFileGetTheSameTotals() throws {
+        let scratch = try Scratch()
+        let header = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
+        let rows = [
+            "100001,111,A,1,2011-01-03 10:00:00,1.50,12345,UK",
+            "100001,222,B,2,2011-01-03 10:00:00,2.00,12345,UK",
+            "100001,222,B,2,2011-01-03 10:00:00,2.00,12345,UK",
+            "100002,333,C,1,2011-01-04 10:00:00,9.99,,UK",
+            "100001,444,D,3,2011-01-02 09:00:00,0.10,12345,UK",  // the invoice again, with an earlier line
+            "100003,111,A,1,2011-01-05 10:00:00,1.50,777,FR",
+            "100002,333,C,1,2011-01-04 10:00:00,9.99,,UK",
+        ]
+        let file = try scratch.file("split.csv", header + rows.joined(separator: "\n") + "\n")
+        var stored: [[[SQLValue]]] = []
+        for batchSize in [1, 2, 3, 50_000] {
+            let warehouse = try Warehouse(path: scratch.path("batch-\(batchSize).db"))
+            let summary = try warehouse.importFile(file, options: orderOptions(.onlineRetail, batchSize: batchSize))
+            #expect(summary.counts.loaded == 7)
+            #expect(summary.counts.ordersCreated == 3)
+            #expect(try warehouse.count("PRAGMA foreign_keys") == 1)
+            #expect(try warehouse.db.query("PRAGMA foreign_key_check").isEmpty)
+            // The background checkpointer hands automatic checkpoints back.
+            #expect(try warehouse.count("PRAGMA wal_autocheckpoint") == 1000)
+            stored.append(try warehouse.db.query("""
+                SELECT id, external_id, user_id, ordered_at, amount_micros, line_count, item_count FROM orders ORDER BY id
+                """).map(\.values))
+            let again = try warehouse.importFile(file, options: orderOptions(.onlineRetail, batchSize: batchSize))
+            #expect(again.counts.duplicate == 7)
+        }
+        #expect(stored.allSatisfy { $0 == stored[0] })
+        let first = stored[0][0]
+        #expect(first[1] == .text("100001"))
+        #expect(first[4] == .integer(9_800_000))   // 1.50 + 2 × (2 × 2.00) + 3 × 0.10
+        #expect(first[5] == .integer(4))
+        #expect(first[6] == .integer(8))
+        #expect(try Warehouse(path: scratch.path("batch-1.db")).db.scalar(
+            "SELECT ordered_at_utc FROM orders_v WHERE order_ref = '100001'").string == "2011-01-02T09:00:00Z")
+    }
+
+    /// With foreign keys off, the per-batch check is what refuses a line whose order or product
+    /// is missing, an order above the batch's start left out (a gap), or another import's id.
+    @Test func batchReferenceCheckRefusesMissingRows() throws {
+        let scratch = try Scratch()
+        let warehouse = try scratch.warehouse()
+        let db = warehouse.db
+        try db.execute("""
+            PRAGMA foreign_keys = OFF;
+            INSERT INTO imports (id, kind, format, file_name, status, started_at) VALUES (1, 'orders', 'csv', 'f', 'running', 0);
+            INSERT INTO products (id, external_id, import_id) VALUES (1, 'P', 1);
+            INSERT INTO orders (id, external_id, ordered_at, kind, currency, import_id) VALUES (1, 'O1', 0, 'purchase', 'GBP', 1);
+            """)
+        let line = "INSERT INTO order_lines (order_id, product_id, line_key, occurrence, quantity, amount_micros, line_at, source_line, import_id)"
+        let broken = [
+            "\(line) VALUES (1, 1, 1, 1, 1, 0, 0, 2, 1)": false,   // every reference holds
+            "\(line) VALUES (2, 1, 2, 1, 1, 0, 0, 2, 1)": true,    // order 2 does not exist
+            "\(line) VALUES (1, 7, 3, 1, 1, 0, 0, 2, 1)": true,    // product 7 does not exist
+            "\(line) VALUES (1, 1, 4, 1, 1, 0, 0, 2, 9)": true,    // another import's id
+            "INSERT INTO orders (id, external_id, ordered_at, kind, currency, import_id) VALUES (3, 'O3', 0, 'purchase', 'GBP', 1)": true,  // id 2 skipped
+        ]
+        for (sql, refused) in broken {
+            var check = try BatchReferenceCheck(db: db, importID: 1, file: "f")
+            try db.execute("SAVEPOINT probe")
+            try db.execute(sql)
+            if refused {
+                #expect(throws: ImportError.self, "\(sql)") { try check.verify() }
+            } else {
+                try check.verify()
+            }
+            try db.execute("ROLLBACK TO probe; RELEASE probe")
+        }
+    }
+
     @Test func onlineRetailIIAndKaggleLayoutsAreRead() throws {
         let scratch = try Scratch()
         let two = try scratch.file("orii.csv", """
@@ -137,6 +213,8 @@ A563185,B,Adjust bad debt,1,2011-08-12 14:50:00,11062.06,,United Kingdom
         let error = #expect(throws: ImportError.self) { try warehouse.importFile(file, options: orderOptions(.onlineRetail)) }
         #expect(error?.description.hasPrefix("\(file):1: the header has no description column") == true)
         #expect(try warehouse.db.scalar("SELECT status FROM imports").string == "failed")
+        // The import turned foreign-key enforcement off for itself; a failed one turns it back on too.
+        #expect(try warehouse.count("PRAGMA foreign_keys") == 1)
     }
 
     @Test func strictStopsAtTheFirstRejectedRow() throws {

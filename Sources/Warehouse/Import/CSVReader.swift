@@ -67,8 +67,18 @@ public final class CSVReader {
 
     /// Field `index` decoded as UTF-8, or nil when its bytes are not valid UTF-8.
     public func utf8String(at index: Int) -> String? {
-        let bytes = field(index)
-        return String(validating: bytes, as: UTF8.self)
+        Self.utf8(field(index))
+    }
+
+    /// Bytes decoded as UTF-8, or nil when they are not valid UTF-8. ASCII (most fields) takes a
+    /// fast path: the generic validating initialiser looks up type metadata on every call.
+    static func utf8(_ bytes: UnsafeRawBufferPointer) -> String? {
+        var ascii = true
+        for byte in bytes where byte >= 0x80 {
+            ascii = false
+            break
+        }
+        return ascii ? String(decoding: bytes, as: UTF8.self) : String(validating: bytes, as: UTF8.self)
     }
 
     /// Field `index` decoded as ISO-8859-1 (every byte is a character; never fails).

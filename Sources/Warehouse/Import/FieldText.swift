@@ -18,9 +18,9 @@ struct FieldText {
         while let first = bytes.first, first == 0x20 || first == 0x09 { bytes = UnsafeRawBufferPointer(rebasing: bytes.dropFirst()) }
         while let last = bytes.last, last == 0x20 || last == 0x09 { bytes = UnsafeRawBufferPointer(rebasing: bytes.dropLast()) }
         switch encoding {
-        case .utf8: return String(validating: bytes, as: UTF8.self)
+        case .utf8: return CSVReader.utf8(bytes)
         case .latin1: return CSVReader.latin1(bytes)
-        case .auto: return String(validating: bytes, as: UTF8.self) ?? CSVReader.latin1(bytes)
+        case .auto: return CSVReader.utf8(bytes) ?? CSVReader.latin1(bytes)
         }
     }
 

@@ -64,6 +64,12 @@ public final class Importer {
         let zone = options.timeZone.map(ZoneConverter.init)
         let context = RunContext(path: path, options: options, ledger: ledger, source: source, totalBytes: digest?.size, started: started)
         let counts: ImportCounts
+        if options.kind == .orders {
+            // OrderWriter checks each batch's references itself (BatchReferenceCheck). The pragma
+            // is a no-op inside a transaction, so it is restored here, after any rollback below.
+            try db.execute("PRAGMA foreign_keys = OFF")
+        }
+        defer { try? db.execute("PRAGMA foreign_keys = ON") }
         do {
             let entities = try EntityResolver(db: db, importID: ledger.id)
             switch options.kind {
@@ -117,6 +123,8 @@ public final class Importer {
         let decoding = DecodingThread<Row>(reader: reader, source: context.source, text: text,
                                            startsOnRecord: handler.startsOnRecord, decode: handler.decode)
         defer { decoding.stopAndWait() }
+        let checkpointer = try BackgroundCheckpointer(writer: db)
+        defer { checkpointer?.stop() }
         var index = 0
         var inBatch = 0
         try db.execute("BEGIN IMMEDIATE")
@@ -145,6 +153,7 @@ public final class Importer {
                 inBatch += 1
                 if inBatch >= context.options.batchSize {
                     try commit(handler, ledger: ledger, counts: counts)
+                    checkpointer?.committed()
                     try db.execute("BEGIN IMMEDIATE")
                     inBatch = 0
                 }
@@ -188,7 +197,7 @@ public final class Importer {
             decoder = CSVOrderDecoder(file: path, zone: zone, dateOrder: options.dateOrder, currency: options.currency, map: options.columnMap)
         }
         let startsOnRecord = try decoder.readHeader(reader, text: text)
-        let writer = try OrderWriter(db: db, importID: ledger.id, entities: entities)
+        let writer = try OrderWriter(db: db, importID: ledger.id, entities: entities, file: path)
         let fixed = decoder
         return RowHandler(startsOnRecord: startsOnRecord, decode: { fixed.decode($0, text: $1) },
                           write: { line, sourceLine, counts in try writer.write(line, sourceLine: sourceLine, counts: &counts) },

@@ -6,22 +6,39 @@ public enum OrderKind: String, Sendable {
 
 /// One order line as a format decoder reads it, normalised: UTC instant, exact micro-units.
 struct OrderLineInput {
-    var orderRef: String
-    var customerRef: String?
-    var at: Int64
-    var kind: OrderKind
-    var productRef: String?
-    var productName: String?
-    var isMerchandise: Bool
-    var description: String?
-    var quantity: Int64
-    var unitPriceMicros: Int64?
-    var amountMicros: Int64
-    var country: String?
-    var currency: String
+    let orderRef: String
+    let customerRef: String?
+    let at: Int64
+    let kind: OrderKind
+    let productRef: String?
+    let productName: String?
+    let isMerchandise: Bool
+    let description: String?
+    let quantity: Int64
+    let unitPriceMicros: Int64?
+    let amountMicros: Int64
+    let country: String?
+    let currency: String
+    /// A stable key of the line's content, so the same line in another dump (in any order) is
+    /// recognised. Computed here, on the decoding thread, to keep it off the writer's thread.
+    let lineKey: Int64
 
-    /// A stable key of the line's content, so the same line in another dump (in any order) is recognised.
-    var lineKey: Int64 {
+    init(orderRef: String, customerRef: String?, at: Int64, kind: OrderKind, productRef: String?, productName: String?,
+         isMerchandise: Bool, description: String?, quantity: Int64, unitPriceMicros: Int64?, amountMicros: Int64,
+         country: String?, currency: String) {
+        self.orderRef = orderRef
+        self.customerRef = customerRef
+        self.at = at
+        self.kind = kind
+        self.productRef = productRef
+        self.productName = productName
+        self.isMerchandise = isMerchandise
+        self.description = description
+        self.quantity = quantity
+        self.unitPriceMicros = unitPriceMicros
+        self.amountMicros = amountMicros
+        self.country = country
+        self.currency = currency
         var hash = StableHash()
         hash.add(productRef)
         hash.add(description)
@@ -29,7 +46,7 @@ struct OrderLineInput {
         hash.add(unitPriceMicros)
         hash.add(amountMicros)
         hash.add(at)
-        return hash.value
+        lineKey = hash.value
     }
 }
 

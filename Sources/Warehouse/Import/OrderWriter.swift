@@ -12,22 +12,36 @@ final class OrderWriter {
     private var orders: [String: (id: Int64, createdHere: Bool)] = [:]
     /// Per order touched in the current batch: amount, lines, items, earliest time of the lines loaded.
     private var deltas: [Int64: (amount: Int64, lines: Int64, items: Int64, earliest: Int64)] = [:]
+    /// The order this import created and is reading right now. Its row is inserted once, with
+    /// its totals, when its run of lines ends (another order begins, or the batch commits),
+    /// instead of being inserted empty and updated; its lines are written before it, which the
+    /// batch's reference check allows because they commit together.
+    private var pending: PendingOrder?
+    /// The id the next new order gets (SQLite's own choice, max + 1, read once per batch).
+    private var nextOrderID: Int64?
     /// Occurrence counts of the order this import created and is reading right now (the common
     /// case: an invoice's lines stand together), so no database lookup is needed for them.
     private var runOrder: Int64 = -1
     private var runCounts: [Int64: Int64] = [:]
 
     private let selectOrder: Statement
+    private let maxOrderID: Statement
     private let insertOrder: Statement
     private let countStored: Statement
     private let countOccurrence: Statement
     private let insertLine: Statement
+    private let newLines: NewLineInserter
     private let updateOrder: Statement
+    private var references: BatchReferenceCheck
 
-    init(db: Connection, importID: Int64, entities: EntityResolver) throws {
+    /// Expects SQLite's foreign-key enforcement to be off (the importer turns it off for orders
+    /// imports): the writer checks its batches' references itself, in `flush()`.
+    init(db: Connection, importID: Int64, entities: EntityResolver, file: String) throws {
         self.db = db
         self.importID = importID
         self.entities = entities
+        references = try BatchReferenceCheck(db: db, importID: importID, file: file)
+        newLines = try NewLineInserter(db: db)
         // For orders that existed before this import: occurrences of each (order, line content)
         // in this file. A temp table keeps memory flat however large the file.
         try db.execute("""
@@ -37,8 +51,10 @@ final class OrderWriter {
             DELETE FROM temp.import_line_occurrences;
             """)
         selectOrder = try db.prepare("SELECT id, import_id FROM orders WHERE external_id = ?")
+        maxOrderID = try db.prepare("SELECT coalesce(max(id), 0) FROM orders")
         insertOrder = try db.prepare("""
-            INSERT INTO orders (external_id, user_id, ordered_at, kind, country, currency, import_id) VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO orders (id, external_id, user_id, ordered_at, kind, country, currency, amount_micros,
+                                line_count, item_count, import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         countStored = try db.prepare("SELECT count(*) FROM order_lines WHERE order_id = ? AND line_key = ?")
         countOccurrence = try db.prepare("""
@@ -46,9 +62,7 @@ final class OrderWriter {
             ON CONFLICT (order_id, line_key) DO UPDATE SET seen = seen + 1 RETURNING seen
             """)
         insertLine = try db.prepare("""
-            INSERT INTO order_lines (order_id, product_id, line_key, occurrence, quantity, unit_price_micros,
-                                     amount_micros, description, line_at, source_line, import_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO order_lines (\(StoredLine.columns)) VALUES \(StoredLine.placeholders)
             ON CONFLICT (order_id, line_key, occurrence) DO NOTHING
             """)
         updateOrder = try db.prepare("""
@@ -68,19 +82,55 @@ final class OrderWriter {
         return found
     }
 
-    /// The order, created with the line's attributes when new (counted in `counts`).
+    /// The order, begun with the line's attributes when new (counted in `counts`).
     private func order(for line: OrderLineInput, counts: inout ImportCounts) throws -> (id: Int64, createdHere: Bool) {
+        if let pending, pending.ref == line.orderRef { return (pending.id, true) }
+        try finishPending()
         if let found = try existingOrder(line.orderRef) { return found }
         let userID = try line.customerRef.map { try entities.user($0, country: line.country) }
-        try insertOrder.run([line.orderRef, userID, line.at, line.kind.rawValue, line.country, line.currency, importID])
-        let created = (id: db.lastInsertRowID, createdHere: true)
+        let id = try newOrderID()
+        pending = PendingOrder(ref: line.orderRef, id: id, userID: userID, kind: line.kind, country: line.country,
+                               currency: line.currency, earliest: line.at)
+        let created = (id: id, createdHere: true)
         remember(line.orderRef, created)
-        runOrder = created.id
+        runOrder = id
         runCounts.removeAll(keepingCapacity: true)
         counts.ordersCreated += 1
         if userID == nil { counts.guestOrders += 1 }
         if line.kind == .return { counts.returnOrders += 1 }
         return created
+    }
+
+    /// The id for a new order: the one SQLite would give it, counted on from the largest id the
+    /// batch began with (the batch's transaction holds the write lock).
+    private func newOrderID() throws -> Int64 {
+        if nextOrderID == nil {
+            defer { maxOrderID.reset() }
+            _ = try maxOrderID.step()
+            nextOrderID = maxOrderID.int64(at: 0) + 1
+        }
+        defer { nextOrderID! += 1 }
+        return nextOrderID!
+    }
+
+    /// Inserts the pending order with its totals.
+    private func finishPending() throws {
+        guard let order = pending else { return }
+        pending = nil
+        let insert = insertOrder
+        defer { insert.reset() }
+        insert.bind(int64: order.id, at: 1)
+        insert.bind(text: order.ref, at: 2)
+        if let user = order.userID { insert.bind(int64: user, at: 3) } else { insert.bindNull(at: 3) }
+        insert.bind(int64: order.earliest, at: 4)
+        insert.bind(text: order.kind.rawValue, at: 5)
+        if let country = order.country { insert.bind(text: country, at: 6) } else { insert.bindNull(at: 6) }
+        insert.bind(text: order.currency, at: 7)
+        insert.bind(int64: order.amount, at: 8)
+        insert.bind(int64: order.lines, at: 9)
+        insert.bind(int64: order.items, at: 10)
+        insert.bind(int64: importID, at: 11)
+        try insert.step()
     }
 
     private func remember(_ ref: String, _ order: (id: Int64, createdHere: Bool)) {
@@ -98,6 +148,7 @@ final class OrderWriter {
         if order.createdHere {
             // Every stored line of an order this import created came from earlier rows of this file.
             runOrder = -1
+            try newLines.flush()
             countStored.bind(int64: order.id, at: 1)
             countStored.bind(int64: key, at: 2)
             defer { countStored.reset() }
@@ -118,20 +169,17 @@ final class OrderWriter {
         let key = line.lineKey
         let seen = try occurrence(of: key, in: order)
         let productID = try line.productRef.map { try entities.product($0, name: line.productName, isMerchandise: line.isMerchandise) }
-        let insert = insertLine
-        insert.bind(int64: order.id, at: 1)
-        if let productID { insert.bind(int64: productID, at: 2) } else { insert.bindNull(at: 2) }
-        insert.bind(int64: key, at: 3)
-        insert.bind(int64: seen, at: 4)
-        insert.bind(int64: line.quantity, at: 5)
-        if let price = line.unitPriceMicros { insert.bind(int64: price, at: 6) } else { insert.bindNull(at: 6) }
-        insert.bind(int64: line.amountMicros, at: 7)
-        if let description = line.description { insert.bind(text: description, at: 8) } else { insert.bindNull(at: 8) }
-        insert.bind(int64: line.at, at: 9)
-        insert.bind(int64: Int64(sourceLine), at: 10)
-        insert.bind(int64: importID, at: 11)
-        try insert.step()
-        insert.reset()
+        let stored = StoredLine(orderID: order.id, productID: productID, key: key, occurrence: seen, quantity: line.quantity,
+                                unitPriceMicros: line.unitPriceMicros, amountMicros: line.amountMicros, description: line.description,
+                                at: line.at, sourceLine: Int64(sourceLine), importID: importID)
+        if pending?.id == order.id {
+            try newLines.append(stored)
+            pending!.add(line)
+            return true
+        }
+        stored.bind(to: insertLine, from: 1)
+        try insertLine.step()
+        insertLine.reset()
         guard db.changes == 1 else { return false }
         let old = deltas[order.id] ?? (0, 0, 0, line.at)
         deltas[order.id] = (old.amount + line.amountMicros, old.lines + 1, old.items + line.quantity, min(old.earliest, line.at))
@@ -146,11 +194,37 @@ final class OrderWriter {
         _ = try occurrence(of: line.lineKey, in: order)
     }
 
-    /// Applies the batch's per-order totals; call before committing the batch.
+    /// Writes the pending order, applies the batch's per-order totals and checks its references;
+    /// call before committing the batch.
     func flush() throws {
+        try finishPending()
+        try newLines.flush()
+        nextOrderID = nil
         for (order, delta) in deltas {
             try updateOrder.run([delta.amount, delta.lines, delta.items, delta.earliest, order])
         }
         deltas.removeAll(keepingCapacity: true)
+        try references.verify()
+    }
+}
+
+/// A new order whose row is not written yet, with the totals of its lines loaded so far.
+private struct PendingOrder {
+    let ref: String
+    let id: Int64
+    let userID: Int64?
+    let kind: OrderKind
+    let country: String?
+    let currency: String
+    var amount: Int64 = 0
+    var lines: Int64 = 0
+    var items: Int64 = 0
+    var earliest: Int64
+
+    mutating func add(_ line: OrderLineInput) {
+        amount += line.amountMicros
+        lines += 1
+        items += line.quantity
+        earliest = min(earliest, line.at)
     }
 }
