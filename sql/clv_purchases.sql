@@ -7,8 +7,8 @@
 -- Parameters:
 --   :last_day   the last day that counts, 'YYYY-MM-DD' in the reporting time zone (inclusive)
 --
--- Rows: user_id, day (days since 1970-01-01 in the reporting time zone), amount_micros; by
--- user, then time.
+-- Rows: user_id, day (days since 1970-01-01 in the reporting time zone), amount_micros; ordered
+-- by user (one customer's purchases are consecutive; within a customer in no set order).
 --
 --   sqlite3 lifecycle.db
 --   .param set :last_day '1997-09-30'
@@ -23,8 +23,8 @@ purchases AS (
            o.amount_micros
     FROM orders o
     WHERE o.user_id IS NOT NULL AND o.kind = 'purchase'
-    ORDER BY o.user_id, o.ordered_at
 )
 SELECT user_id, (local_seconds - ((local_seconds % 86400) + 86400) % 86400) / 86400 AS day, amount_micros
 FROM purchases
-WHERE (local_seconds - ((local_seconds % 86400) + 86400) % 86400) / 86400 <= (SELECT last_day FROM params);
+WHERE (local_seconds - ((local_seconds % 86400) + 86400) % 86400) / 86400 <= (SELECT last_day FROM params)
+ORDER BY user_id;

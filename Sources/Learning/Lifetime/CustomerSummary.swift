@@ -101,27 +101,45 @@ public struct CustomerSummary: Sendable, Equatable {
     public static func summaries(
         of purchases: some Sequence<Purchase>, observationEnd: Int, period: SummaryPeriod
     ) -> [CustomerSummary] {
-        var dayValues: [Int: [Int: Double]] = [:]
-        for purchase in purchases where purchase.day <= observationEnd {
-            dayValues[purchase.customer, default: [:]][purchase.day, default: 0] += purchase.value
+        var byCustomer: [Int: [Purchase]] = [:]
+        for purchase in purchases { byCustomer[purchase.customer, default: []].append(purchase) }
+        return byCustomer.keys.sorted().compactMap { customer in
+            summary(of: byCustomer[customer] ?? [], observationEnd: observationEnd, period: period)
         }
-        let length = period.days
-        return dayValues.keys.sorted().compactMap { customer -> CustomerSummary? in
-            guard let days = dayValues[customer], let first = days.keys.min(), let last = days.keys.max() else {
-                return nil
+    }
+
+    /// The summary of one customer's purchases (all with the same `customer`, in any order), as
+    /// ``summaries(of:observationEnd:period:)`` defines it; nil when none is on or before
+    /// `observationEnd`.
+    public static func summary(
+        of purchases: some Collection<Purchase>, observationEnd: Int, period: SummaryPeriod
+    ) -> CustomerSummary? {
+        // (day, value) in day order, then same-day purchases summed: sorting first makes the sums
+        // independent of the input order.
+        let counted = purchases.filter { $0.day <= observationEnd }.sorted {
+            $0.day < $1.day || ($0.day == $1.day && $0.value < $1.value)
+        }
+        guard let customer = counted.first?.customer, let first = counted.first?.day, let last = counted.last?.day else {
+            return nil
+        }
+        var repeatDays = 0
+        var repeatValue = 0.0
+        var dayValue = 0.0
+        var day = first
+        for purchase in counted {
+            if purchase.day != day {
+                if day != first { repeatValue += dayValue }
+                repeatDays += 1
+                day = purchase.day
+                dayValue = 0
             }
-            let repeatDays = days.count - 1
-            var repeatValue = 0.0
-            // Sum in day order so the result does not depend on dictionary iteration order.
-            for day in days.keys.sorted() where day != first { repeatValue += days[day] ?? 0 }
-            return CustomerSummary(
-                customer: customer,
-                firstPurchaseDay: first,
-                frequency: repeatDays,
-                recency: Double(last - first) / length,
-                age: Double(observationEnd - first) / length,
-                monetaryValue: repeatDays > 0 ? repeatValue / Double(repeatDays) : 0
-            )
+            dayValue += purchase.value
         }
+        if day != first { repeatValue += dayValue }
+        let length = period.days
+        return CustomerSummary(
+            customer: customer, firstPurchaseDay: first, frequency: repeatDays,
+            recency: Double(last - first) / length, age: Double(observationEnd - first) / length,
+            monetaryValue: repeatDays > 0 ? repeatValue / Double(repeatDays) : 0)
     }
 }

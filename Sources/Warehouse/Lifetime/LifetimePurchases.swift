@@ -7,22 +7,38 @@ import SQLiteStore
 public struct LifetimePurchases: Sendable {
     /// The last day read (days since 1970-01-01, reporting time zone), inclusive.
     public let lastDay: Int64
-    /// Purchases by user, then time; `Purchase.customer` is `users.id`.
+    /// Purchases grouped by user (ascending), then by time; `Purchase.customer` is `users.id`.
     public let purchases: [Purchase]
 
     /// The calibration summary of every customer whose first purchase is on or before
     /// `observationEnd` (a day number, inclusive), sorted by user id.
     public func summaries(observationEnd: Int64, period: SummaryPeriod) -> [CustomerSummary] {
-        CustomerSummary.summaries(of: purchases, observationEnd: Int(observationEnd), period: period)
+        customerRuns().compactMap {
+            CustomerSummary.summary(of: purchases[$0], observationEnd: Int(observationEnd), period: period)
+        }
     }
 
     /// Repeat purchase days per customer in (`after`, `through`]: what the holdout observed.
     public func purchaseDays(after: Int64, through: Int64) -> [Int: Int] {
-        var days: [Int: Set<Int>] = [:]
-        for purchase in purchases where purchase.day > after && purchase.day <= through {
-            days[purchase.customer, default: []].insert(purchase.day)
+        var counts: [Int: Int] = [:]
+        for run in customerRuns() {
+            let days = Set(purchases[run].lazy.filter { $0.day > after && $0.day <= through }.map(\.day))
+            if !days.isEmpty { counts[purchases[run.lowerBound].customer] = days.count }
         }
-        return days.mapValues(\.count)
+        return counts
+    }
+
+    /// The index ranges of each customer's purchases: the rows come grouped by user, so one
+    /// customer's purchases are one run and no per-customer dictionary is needed.
+    private func customerRuns() -> [Range<Int>] {
+        var runs: [Range<Int>] = []
+        var start = 0
+        for index in purchases.indices.dropFirst() where purchases[index].customer != purchases[index - 1].customer {
+            runs.append(start..<index)
+            start = index
+        }
+        if !purchases.isEmpty { runs.append(start..<purchases.count) }
+        return runs
     }
 }
 
