@@ -32,4 +32,19 @@ struct CustomerSummaryTests {
         #expect(summaries[1].recency == 28 && summaries[1].age == 36)
         #expect(summaries[2].age == 0 && summaries[2].frequency == 0)
     }
+
+    @Test("the summary does not depend on the order of the purchases, and one customer's equals theirs in the whole")
+    func orderIndependent() {
+        // Values whose float sum depends on the order they are added in.
+        let sameDay = [0.1, 0.2, 0.3, 1e16, -1e16].map { Purchase(customer: 5, day: 3, value: $0) }
+            + [Purchase(customer: 5, day: 0, value: 1)]
+        let forward = CustomerSummary.summaries(of: sameDay, observationEnd: 10, period: .day)
+        let backward = CustomerSummary.summaries(of: sameDay.reversed(), observationEnd: 10, period: .day)
+        #expect(forward == backward)
+        #expect(forward.first?.monetaryValue.bitPattern == backward.first?.monetaryValue.bitPattern)
+        let seven = purchases.filter { $0.customer == 7 }
+        #expect(CustomerSummary.summary(of: seven.reversed(), observationEnd: 35, period: .week)
+                == CustomerSummary.summaries(of: purchases, observationEnd: 35, period: .week).last)
+        #expect(CustomerSummary.summary(of: [Purchase(customer: 9, day: 36, value: 1)], observationEnd: 35, period: .week) == nil)
+    }
 }
