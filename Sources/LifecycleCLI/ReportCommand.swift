@@ -6,7 +6,7 @@ import Warehouse
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Write one self-contained HTML report (inline SVG, no network): RFM segments, cohort heatmap, retention curves, activity and lifecycle.")
+        abstract: "Write one self-contained HTML report (inline SVG, no network): RFM segments, cohort heatmap, retention curves, activity and lifecycle, and lifetime value once a clv model is trained.")
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var scopeArguments: ScopeArguments
