@@ -2,8 +2,8 @@ import Foundation
 import Warehouse
 
 extension DemoCommand {
-    /// Trains segments as of `asOf` (k by silhouette over 2...8), stores and promotes them, and
-    /// returns the demo's lines: the chosen k and one line per cluster.
+    /// Trains segments as of `asOf` (k by silhouette over 2...8), stores and promotes them, stores
+    /// every customer's cluster, and returns the demo's lines: the chosen k and one line per cluster.
     static func segmentsStep(_ warehouse: Warehouse, asOf: Int64) throws -> [String] {
         let training = try warehouse.trainSegments(SegmentTrainingOptions(asOf: asOf))
         let stored = try warehouse.storeSegments(training, promote: true)
@@ -14,6 +14,8 @@ extension DemoCommand {
                                 profile.cluster, grouped(profile.users), profile.share * 100, profile.meanRecencyDays,
                                 profile.meanFrequency, profile.meanMonetary, (profile.revenueShare ?? 0) * 100))
         }
+        let scoring = try warehouse.scoreSegments(stored.snapshot, asOf: asOf)
+        lines.append("every customer's cluster stored: \(grouped(scoring.assignments.count)) rows in segment_assignments")
         return lines
     }
 }

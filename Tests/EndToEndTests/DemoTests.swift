@@ -21,6 +21,9 @@ import Testing
         #expect(try db.scalar("SELECT version FROM model_aliases WHERE name = 'segments' AND alias = 'production'").int64 == 1)
         #expect(try db.scalar("SELECT version FROM model_aliases WHERE name = 'recommendations' AND alias = 'production'").int64 == 1)
         #expect(try db.scalar("SELECT count(*) FROM recommendations").int64 ?? 0 > 0)
+        #expect(try db.scalar("SELECT count(*) FROM segment_assignments").int64 ?? 0 > 0)
+        #expect(try db.scalar("SELECT count(*) FROM clv_predictions").int64 ?? 0 > 0)
+        #expect(try db.scalar("SELECT version FROM model_aliases WHERE name = 'clv' AND alias = 'production'").int64 == 1)
         #expect(FileManager.default.fileExists(atPath: work.path("lifecycle-sample/report.html")))
     }
 }
