@@ -113,7 +113,7 @@ import Testing
         let unknownUser = try #require(throws: RegistryError.self) {
             try warehouse.savePredictions(snapshot: v1, asOf: 100, scores: [(userID: 1, score: 0.5), (userID: 99, score: 0.5)])
         }
-        #expect(unknownUser.description.contains("user id 99 is not in users"))
+        #expect(unknownUser.description.contains("user id 99 names a row that is not in users"))
         let twice = try #require(throws: RegistryError.self) {
             try warehouse.savePredictions(snapshot: v1, asOf: 100, scores: [(userID: 1, score: 0.5), (userID: 1, score: 0.6)])
         }

@@ -52,23 +52,19 @@ extension Warehouse {
         let scores = try lifetimeScores(try lifetimeModel(snapshot), asOf: asOf)
         try registryTransaction {
             try savePredictions(snapshot: snapshot, asOf: asOf, scores: scores.map { (userID: $0.userID, score: $0.lifetimeValue) })
-            try db.run("DELETE FROM clv_predictions WHERE snapshot_id = ? AND as_of = ?", snapshot.id, asOf)
-            let insert = try db.cached("""
-                INSERT INTO clv_predictions (snapshot_id, user_id, as_of, frequency, recency, age, monetary_value,
-                    expected_purchases, probability_alive, expected_order_value, lifetime_value)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            for score in scores {
-                let s = score.summary
-                let values: [SQLValue] = [
-                    .integer(snapshot.id), .integer(score.userID), .integer(asOf), .integer(Int64(s.frequency)),
-                    .real(s.recency), .real(s.age), .real(s.monetaryValue), .real(score.expectedPurchases),
-                    .real(score.probabilityAlive), .real(score.expectedOrderValue), .real(score.lifetimeValue),
-                ]
-                for (i, value) in values.enumerated() { try insert.bind(value, at: Int32(i + 1)) }
-                try insert.step()
-                insert.reset()
-            }
+            try replaceScoringRun(
+                "clv_predictions",
+                columns: ["frequency", "recency", "age", "monetary_value", "expected_purchases", "probability_alive",
+                          "expected_order_value", "lifetime_value"],
+                snapshot: snapshot, asOf: asOf,
+                rows: scores.lazy.map { score in
+                    let s = score.summary
+                    return ScoringRow(userID: score.userID, values: [
+                        .integer(Int64(s.frequency)), .real(s.recency), .real(s.age), .real(s.monetaryValue),
+                        .real(score.expectedPurchases), .real(score.probabilityAlive), .real(score.expectedOrderValue),
+                        .real(score.lifetimeValue),
+                    ])
+                })
         }
         return scores
     }

@@ -37,16 +37,11 @@ extension Warehouse {
 
     /// Replaces the rows `snapshot` made as of `asOf` with `rows`, in one transaction.
     func saveRecommendations(snapshot: ModelSnapshot, asOf: Int64, rows: [UserRecommendation]) throws {
-        try registryTransaction {
-            try db.run("DELETE FROM recommendations WHERE snapshot_id = ? AND as_of = ?", snapshot.id, asOf)
-            let insert = try db.cached("INSERT INTO recommendations (snapshot_id, user_id, as_of, rank, product_id, score) VALUES (?, ?, ?, ?, ?, ?)")
-            for row in rows {
-                guard row.score.isFinite else {
-                    throw RegistryError.invalidPredictions(snapshot.reference, "the score of product id \(row.productID) for user id \(row.userID) is \(row.score)")
-                }
-                try insert.run([snapshot.id, row.userID, asOf, Int64(row.rank), row.productID, row.score])
-            }
-        }
+        try replaceScoringRun("recommendations", columns: ["rank", "product_id", "score"], snapshot: snapshot, asOf: asOf,
+                              rows: rows.lazy.map {
+                                  ScoringRow(userID: $0.userID, values: [.integer(Int64($0.rank)), .integer($0.productID), .real($0.score)])
+                              },
+                              references: "users or products")
     }
 }
 

@@ -17,30 +17,8 @@ extension Warehouse {
     @discardableResult
     public func savePredictions<Scores: Sequence>(snapshot: ModelSnapshot, asOf: Int64, scores: Scores) throws -> Int
     where Scores.Element == (userID: Int64, score: Double) {
-        try registryTransaction {
-            try db.run("DELETE FROM predictions WHERE snapshot_id = ? AND as_of = ?", snapshot.id, asOf)
-            let insert = try db.cached("INSERT INTO predictions (snapshot_id, as_of, user_id, score) VALUES (?, ?, ?, ?)")
-            var count = 0
-            for (userID, score) in scores {
-                guard score.isFinite else {
-                    throw RegistryError.invalidPredictions(snapshot.reference, "the score of user id \(userID) is \(score)")
-                }
-                insert.bind(int64: snapshot.id, at: 1)
-                insert.bind(int64: asOf, at: 2)
-                insert.bind(int64: userID, at: 3)
-                try insert.bind(.real(score), at: 4)
-                do {
-                    try insert.step()
-                } catch let error as SQLiteError where error.primaryCode == 19 {
-                    insert.reset()
-                    let why = error.code == 787 ? "user id \(userID) is not in users" : "user id \(userID) is scored twice"
-                    throw RegistryError.invalidPredictions(snapshot.reference, why)
-                }
-                insert.reset()
-                count += 1
-            }
-            return count
-        }
+        try replaceScoringRun("predictions", columns: ["score"], snapshot: snapshot, asOf: asOf,
+                              rows: scores.lazy.map { ScoringRow(userID: $0.userID, values: [.real($0.score)]) })
     }
 
     /// The scores `snapshot` made as of `asOf`, highest first (ties by user id); `limit` keeps

@@ -52,22 +52,9 @@ extension Warehouse {
     /// rows for the same as-of, in one transaction. Returns the number stored.
     @discardableResult
     public func saveSegmentAssignments(snapshot: ModelSnapshot, asOf: Int64, _ assignments: [SegmentAssignment]) throws -> Int {
-        try registryTransaction {
-            try db.run("DELETE FROM segment_assignments WHERE snapshot_id = ? AND as_of = ?", snapshot.id, asOf)
-            let insert = try db.cached("INSERT INTO segment_assignments (snapshot_id, user_id, as_of, cluster, distance) VALUES (?, ?, ?, ?, ?)")
-            for assignment in assignments {
-                guard assignment.distance.isFinite else {
-                    throw RegistryError.invalidPredictions(snapshot.reference, "the distance of user id \(assignment.userID) is \(assignment.distance)")
-                }
-                defer { insert.reset() }
-                insert.bind(int64: snapshot.id, at: 1)
-                insert.bind(int64: assignment.userID, at: 2)
-                insert.bind(int64: asOf, at: 3)
-                insert.bind(int64: Int64(assignment.cluster), at: 4)
-                try insert.bind(.real(assignment.distance), at: 5)
-                try insert.step()
-            }
-            return assignments.count
-        }
+        try replaceScoringRun("segment_assignments", columns: ["cluster", "distance"], snapshot: snapshot, asOf: asOf,
+                              rows: assignments.lazy.map {
+                                  ScoringRow(userID: $0.userID, values: [.integer(Int64($0.cluster)), .real($0.distance)])
+                              })
     }
 }

@@ -1,0 +1,48 @@
+import SQLiteStore
+
+/// One row of a scoring run: the user it is about and the values of the table's other columns.
+struct ScoringRow {
+    let userID: Int64
+    /// Values of the run's columns after `snapshot_id`, `as_of` and `user_id`, in their order.
+    let values: [SQLValue]
+}
+
+extension Warehouse {
+    /// Replaces what `snapshot` stored in `table` as of `asOf` with `rows`, in one transaction
+    /// (a savepoint inside the caller's), so a run is never half replaced: `predictions`,
+    /// `clv_predictions`, `segment_assignments` and `recommendations` all keep their runs this
+    /// way. Every REAL must be finite; a row the table refuses is an error naming its user, and
+    /// the earlier run stays. Returns the number of rows stored.
+    @discardableResult
+    func replaceScoringRun(_ table: String, columns: [String], snapshot: ModelSnapshot, asOf: Int64,
+                           rows: some Sequence<ScoringRow>, references: String = "users") throws -> Int {
+        try registryTransaction {
+            try db.run("DELETE FROM \(table) WHERE snapshot_id = ? AND as_of = ?", snapshot.id, asOf)
+            let names = ["snapshot_id", "as_of", "user_id"] + columns
+            let insert = try db.cached("INSERT INTO \(table) (\(names.joined(separator: ", "))) VALUES (\(names.map { _ in "?" }.joined(separator: ", ")))")
+            var count = 0
+            for row in rows {
+                precondition(row.values.count == columns.count, "\(table): \(row.values.count) values for \(columns.count) columns")
+                for (column, value) in zip(columns, row.values) {
+                    if case .real(let number) = value, !number.isFinite {
+                        throw RegistryError.invalidPredictions(snapshot.reference, "the \(column) of user id \(row.userID) is \(number)")
+                    }
+                }
+                defer { insert.reset() }
+                insert.bind(int64: snapshot.id, at: 1)
+                insert.bind(int64: asOf, at: 2)
+                insert.bind(int64: row.userID, at: 3)
+                for (index, value) in row.values.enumerated() { try insert.bind(value, at: Int32(index + 4)) }
+                do {
+                    try insert.step()
+                } catch let error as SQLiteError where error.primaryCode == 19 {
+                    let why = error.code == 787 ? "user id \(row.userID) names a row that is not in \(references)"
+                                                : "user id \(row.userID) is scored twice"
+                    throw RegistryError.invalidPredictions(snapshot.reference, why)
+                }
+                count += 1
+            }
+            return count
+        }
+    }
+}
