@@ -28,7 +28,7 @@ struct TrainClv: ParsableCommand {
     @Option(name: .customLong("discount"), help: "Monthly discount rate of the lifetime value (0.01 = 1% a month).")
     var discount = 0.01
 
-    @Option(name: .customLong("l2"), help: "L2 penalty on the parameters (0: plain maximum likelihood, as in the papers).")
+    @Option(name: .customLong("l2"), help: "L2 penalty on both models' parameters (0: plain maximum likelihood, as in the papers). Keep it small (0.001): it also shrinks the spend model, whose gamma is in currency units.")
     var l2 = 0.0
 
     @Flag(help: "Point the production alias at the new version when there is none yet, or when its holdout error is lower than production's.")

@@ -101,6 +101,38 @@ import Testing
         #expect(try warehouse.count("SELECT count(*) FROM clv_predictions") == 2357)
     }
 
+    @Test("--promote moves production only to a model with a lower holdout error on the same customers and weeks",
+          .enabled(if: cdnowSample != nil, "skipped: ../shared/data/cdnow is not present"))
+    func promotion() throws {
+        let scratch = try Scratch()
+        let (warehouse, training) = try Self.cdnow(scratch)
+        #expect(try warehouse.storeLifetimeValue(training, promote: true).promoted)
+        // A penalty pulls the parameters away from the maximum: a worse holdout.
+        let penalised = try warehouse.trainLifetimeValue(LifetimeTrainingOptions(
+            period: .week, observationEnd: Self.calibrationEnd, holdoutEnd: Self.holdoutEnd, penalty: 0.001))
+        let second = try warehouse.storeLifetimeValue(penalised, promote: true)
+        #expect(!second.promoted)
+        #expect(second.promotionNote?.contains("production v1") == true)
+        #expect(try warehouse.currentAliases(of: "clv")["production"] == 1)
+        // v1's error, recomputed for the comparison, is the one its own training stored.
+        let v1Error = try #require(training.holdout?.meanAbsoluteError)
+        #expect(second.promotionNote?.contains(String(format: "production v1 %.4f", v1Error)) == true)
+        #expect(try #require(penalised.holdout?.meanAbsoluteError) > v1Error)
+    }
+
+    @Test("a spend model without a finite mean (q ≤ 1) is refused with the reason, not stored",
+          .enabled(if: cdnowSample != nil, "skipped: ../shared/data/cdnow is not present"))
+    func infiniteMeanSpend() throws {
+        let scratch = try Scratch()
+        let (warehouse, _) = try Self.cdnow(scratch)
+        // On CDNOW a penalty of 0.01 shrinks γ (about 15 dollars) so far that q drops below 1.
+        let error = #expect(throws: LifetimeTrainingError.self) {
+            try warehouse.trainLifetimeValue(LifetimeTrainingOptions(
+                period: .week, observationEnd: Self.calibrationEnd, holdoutEnd: Self.holdoutEnd, penalty: 0.01))
+        }
+        #expect(error?.description.contains("≤ 1") == true && error?.description.contains("smaller --l2") == true)
+    }
+
     @Test("same-day purchases are one transaction, and 'same day' is the reporting time zone's")
     func reportingZoneDays() throws {
         let shop = try AnalyticsFixture()

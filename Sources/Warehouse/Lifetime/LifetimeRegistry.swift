@@ -52,7 +52,7 @@ extension Warehouse {
                                        promotionNote: "no holdout to compare with production v\(current): train with --holdout-end")
         }
         let incumbent = try lifetimeModel(try self.snapshot("\(Self.lifetimeModelName)@\(current)"))
-        let purchases = try lifetimePurchases(through: holdoutEnd)
+        let purchases = training.purchases
         let incumbentError = LifetimeHoldout(
             model: incumbent.model.purchases, summaries: purchases.summaries(observationEnd: options.observationEnd, period: incumbent.period),
             purchases: purchases, observationEnd: options.observationEnd, holdoutEnd: holdoutEnd, period: incumbent.period).meanAbsoluteError

@@ -41,6 +41,8 @@ public struct LifetimeTraining: Sendable {
     public let firstPurchaseDay: Int64
     public let fingerprint: String
     public let holdout: LifetimeHoldout?
+    /// The purchases read, through the holdout: promotion checks production on them too.
+    let purchases: LifetimePurchases
 }
 
 /// Why a lifetime-value model could not be trained.
@@ -73,6 +75,12 @@ extension Warehouse {
             let hint = options.penalty > 0 ? "" : "; when the data do not pin the model down (no sign of customers dropping out, say) the maximum lies at infinity, and a small L2 penalty such as --l2 0.001 keeps the parameters finite"
             throw LifetimeTrainingError(description: "\(what): \(error)\(hint)")
         }
+        // pγ/(q − 1) is the mean spend of a customer without repeat purchases: with q ≤ 1 it is
+        // infinite and no lifetime value can be given.
+        guard spendFit.model.q > 1 else {
+            throw LifetimeTrainingError(description: String(format: "%@: the Gamma-Gamma fit gave q = %.4f ≤ 1, so the expected spend per order is infinite and lifetime value is undefined%@", what, spendFit.model.q,
+                options.penalty > 0 ? "; the L2 penalty also shrinks the spend model's parameters (γ is in currency units): use a smaller --l2" : ""))
+        }
         let holdout = options.holdoutEnd.map {
             LifetimeHoldout(model: purchaseFit.model, summaries: summaries, purchases: purchases,
                             observationEnd: options.observationEnd, holdoutEnd: $0, period: options.period)
@@ -81,7 +89,7 @@ extension Warehouse {
             model: CustomerLifetimeValue(purchases: purchaseFit.model, spend: spendFit.model), options: options,
             purchaseFit: purchaseFit, spendFit: spendFit, customers: summaries.count, spendCustomers: spend.count,
             firstPurchaseDay: Int64(summaries.map(\.firstPurchaseDay).min() ?? 0),
-            fingerprint: LifetimeHistories.fingerprint(summaries), holdout: holdout)
+            fingerprint: LifetimeHistories.fingerprint(summaries), holdout: holdout, purchases: purchases)
     }
 }
 
