@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Learning
 import SQLiteStore
@@ -19,15 +18,13 @@ public struct ChurnDataset: Sendable {
 
     /// SHA-256 of the rows (user id, feature bits, label) in order: the training data's fingerprint.
     public var fingerprint: String {
-        var hasher = SHA256()
+        var fingerprint = DataFingerprint()
         for row in 0..<features.rows {
-            withUnsafeBytes(of: userIDs[row].littleEndian) { hasher.update(bufferPointer: $0) }
-            for column in 0..<features.columns {
-                withUnsafeBytes(of: features[row, column].bitPattern.littleEndian) { hasher.update(bufferPointer: $0) }
-            }
-            if let churned { hasher.update(data: [churned[row] ? 1 : 0]) }
+            fingerprint.add(userIDs[row])
+            for column in 0..<features.columns { fingerprint.add(features[row, column]) }
+            if let churned { fingerprint.add(Int64(churned[row] ? 1 : 0)) }
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return fingerprint.hex()
     }
 }
 

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Learning
 
@@ -120,14 +119,13 @@ struct LifetimeHistories {
 
     /// SHA-256 of the summaries in order (user id, x, and the bits of tₓ, T and m̄).
     static func fingerprint(_ summaries: [CustomerSummary]) -> String {
-        var hasher = SHA256()
+        var fingerprint = DataFingerprint()
         for summary in summaries {
-            for word in [UInt64(bitPattern: Int64(summary.customer)), UInt64(summary.frequency), summary.recency.bitPattern,
-                         summary.age.bitPattern, summary.monetaryValue.bitPattern] {
-                withUnsafeBytes(of: word.littleEndian) { hasher.update(bufferPointer: $0) }
-            }
+            fingerprint.add(Int64(summary.customer))
+            fingerprint.add(Int64(summary.frequency))
+            fingerprint.add([summary.recency, summary.age, summary.monetaryValue])
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return fingerprint.hex()
     }
 }
 
