@@ -41,3 +41,14 @@ public final class Warehouse {
         }
     }
 }
+
+extension Warehouse {
+    /// Every user's `external_id` (the source's customer id) by `users.id`.
+    public func customerIDs() throws -> [Int64: String] {
+        var names: [Int64: String] = [:]
+        for row in try db.query("SELECT id, external_id FROM users") {
+            if let id = row[0].int64, let name = row[1].string { names[id] = name }
+        }
+        return names
+    }
+}

@@ -13,10 +13,7 @@ extension Warehouse {
     public func scoreChurn(model: LogisticRegressionModel, vector: ChurnFeatureVector, asOf: Int64) throws -> [ChurnScore] {
         let data = try churnDataset(asOf: asOf, horizonSeconds: nil, vector: vector)
         let probabilities = model.predictProbabilities(data.features)
-        var external: [Int64: String] = [:]
-        for row in try db.query("SELECT u.id, u.external_id FROM users u JOIN user_features f ON f.user_id = u.id WHERE f.as_of = ?", asOf) {
-            if let id = row[0].int64, let name = row[1].string { external[id] = name }
-        }
+        let external = try customerIDs()
         return zip(data.userIDs, probabilities)
             .map { ChurnScore(userID: $0.0, externalID: external[$0.0] ?? String($0.0), probability: $0.1) }
             .sorted { $0.probability > $1.probability || ($0.probability == $1.probability && $0.userID < $1.userID) }

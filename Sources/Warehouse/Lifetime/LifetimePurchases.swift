@@ -57,15 +57,6 @@ extension Warehouse {
         return LifetimePurchases(lastDay: lastDay, purchases: purchases)
     }
 
-    /// Every user's `external_id` (the source's customer id) by `users.id`.
-    public func customerIDs() throws -> [Int64: String] {
-        var names: [Int64: String] = [:]
-        for row in try db.query("SELECT id, external_id FROM users") {
-            if let id = row[0].int64, let name = row[1].string { names[id] = name }
-        }
-        return names
-    }
-
     /// The day (days since 1970-01-01, reporting time zone) of the last purchase of a known
     /// customer, nil without one.
     public func lastPurchaseDay() throws -> Int64? {
