@@ -42,8 +42,10 @@ customers AS MATERIALIZED (
 -- hold one more; b1..b4 are the 0-based positions where tiles 2..5 start, and a customer's
 -- score is 1 + the number of starts at or before her position. So it is enough to know who
 -- stands at b1..b4 in (value, external id) order: a histogram of the value (a cheap GROUP BY)
--- tells which value group holds each start and at which offset, and only those groups are
--- sorted by external id. Money is grouped by whole currency units, then sorted by amount.
+-- tells which value group holds each start and at which offset, and the customer there is
+-- picked from that group alone with ORDER BY value, external id LIMIT 1 OFFSET offset (a
+-- defined order; the order json_group_array collects in is not, and changes when the sorter
+-- spills to worker threads). Money is grouped by whole currency units, ordered by amount.
 tiles AS MATERIALIZED (
     SELECT n, 1 * q + min(1, rem) AS b1, 2 * q + min(2, rem) AS b2, 3 * q + min(3, rem) AS b3, 4 * q + min(4, rem) AS b4
     FROM (SELECT count(*) AS n, count(*) / 5 AS q, count(*) % 5 AS rem FROM customers)
@@ -61,20 +63,22 @@ r_starts AS MATERIALIZED (
     SELECT s.j, x.g, s.b - x.below AS offset FROM starts s JOIN r_groups x ON x.below <= s.b AND s.b < x.below + x.c
 ),
 r_cuts AS MATERIALIZED (
-    SELECT max(CASE WHEN s.j = 1 THEN json_extract(a.keys, '$[' || s.offset || ']') END) AS k1,
-           max(CASE WHEN s.j = 1 THEN json_extract(a.ids, '$[' || s.offset || ']') END) AS e1,
-           max(CASE WHEN s.j = 2 THEN json_extract(a.keys, '$[' || s.offset || ']') END) AS k2,
-           max(CASE WHEN s.j = 2 THEN json_extract(a.ids, '$[' || s.offset || ']') END) AS e2,
-           max(CASE WHEN s.j = 3 THEN json_extract(a.keys, '$[' || s.offset || ']') END) AS k3,
-           max(CASE WHEN s.j = 3 THEN json_extract(a.ids, '$[' || s.offset || ']') END) AS e3,
-           max(CASE WHEN s.j = 4 THEN json_extract(a.keys, '$[' || s.offset || ']') END) AS k4,
-           max(CASE WHEN s.j = 4 THEN json_extract(a.ids, '$[' || s.offset || ']') END) AS e4
-    FROM r_starts s
-    JOIN (SELECT g, json_group_array(k) AS keys, json_group_array(e) AS ids
-          FROM (SELECT -recency_days AS g, -recency_days AS k, external_id AS e FROM customers
-                WHERE -recency_days IN (SELECT g FROM r_starts)
-                ORDER BY 1, 3 LIMIT -1)
-          GROUP BY g) a ON a.g = s.g
+    SELECT max(CASE WHEN j = 1 THEN k END) AS k1, max(CASE WHEN j = 1 THEN e END) AS e1,
+           max(CASE WHEN j = 2 THEN k END) AS k2, max(CASE WHEN j = 2 THEN e END) AS e2,
+           max(CASE WHEN j = 3 THEN k END) AS k3, max(CASE WHEN j = 3 THEN e END) AS e3,
+           max(CASE WHEN j = 4 THEN k END) AS k4, max(CASE WHEN j = 4 THEN e END) AS e4
+    FROM (SELECT 1 AS j, k, e FROM (SELECT -recency_days AS k, external_id AS e FROM customers
+                                WHERE -recency_days = (SELECT g FROM r_starts WHERE j = 1)
+                                ORDER BY 1, 2 LIMIT 1 OFFSET coalesce((SELECT offset FROM r_starts WHERE j = 1), 0))
+          UNION ALL SELECT 2 AS j, k, e FROM (SELECT -recency_days AS k, external_id AS e FROM customers
+                                WHERE -recency_days = (SELECT g FROM r_starts WHERE j = 2)
+                                ORDER BY 1, 2 LIMIT 1 OFFSET coalesce((SELECT offset FROM r_starts WHERE j = 2), 0))
+          UNION ALL SELECT 3 AS j, k, e FROM (SELECT -recency_days AS k, external_id AS e FROM customers
+                                WHERE -recency_days = (SELECT g FROM r_starts WHERE j = 3)
+                                ORDER BY 1, 2 LIMIT 1 OFFSET coalesce((SELECT offset FROM r_starts WHERE j = 3), 0))
+          UNION ALL SELECT 4 AS j, k, e FROM (SELECT -recency_days AS k, external_id AS e FROM customers
+                                WHERE -recency_days = (SELECT g FROM r_starts WHERE j = 4)
+                                ORDER BY 1, 2 LIMIT 1 OFFSET coalesce((SELECT offset FROM r_starts WHERE j = 4), 0)))
 ),
 f_groups AS MATERIALIZED (
     SELECT g, c, sum(c) OVER (ORDER BY g ROWS UNBOUNDED PRECEDING) - c AS below
@@ -84,20 +88,22 @@ f_starts AS MATERIALIZED (
     SELECT s.j, x.g, s.b - x.below AS offset FROM starts s JOIN f_groups x ON x.below <= s.b AND s.b < x.below + x.c
 ),
 f_cuts AS MATERIALIZED (
-    SELECT max(CASE WHEN s.j = 1 THEN json_extract(a.keys, '$[' || s.offset || ']') END) AS k1,
-           max(CASE WHEN s.j = 1 THEN json_extract(a.ids, '$[' || s.offset || ']') END) AS e1,
-           max(CASE WHEN s.j = 2 THEN json_extract(a.keys, '$[' || s.offset || ']') END) AS k2,
-           max(CASE WHEN s.j = 2 THEN json_extract(a.ids, '$[' || s.offset || ']') END) AS e2,
-           max(CASE WHEN s.j = 3 THEN json_extract(a.keys, '$[' || s.offset || ']') END) AS k3,
-           max(CASE WHEN s.j = 3 THEN json_extract(a.ids, '$[' || s.offset || ']') END) AS e3,
-           max(CASE WHEN s.j = 4 THEN json_extract(a.keys, '$[' || s.offset || ']') END) AS k4,
-           max(CASE WHEN s.j = 4 THEN json_extract(a.ids, '$[' || s.offset || ']') END) AS e4
-    FROM f_starts s
-    JOIN (SELECT g, json_group_array(k) AS keys, json_group_array(e) AS ids
-          FROM (SELECT frequency AS g, frequency AS k, external_id AS e FROM customers
-                WHERE frequency IN (SELECT g FROM f_starts)
-                ORDER BY 1, 3 LIMIT -1)
-          GROUP BY g) a ON a.g = s.g
+    SELECT max(CASE WHEN j = 1 THEN k END) AS k1, max(CASE WHEN j = 1 THEN e END) AS e1,
+           max(CASE WHEN j = 2 THEN k END) AS k2, max(CASE WHEN j = 2 THEN e END) AS e2,
+           max(CASE WHEN j = 3 THEN k END) AS k3, max(CASE WHEN j = 3 THEN e END) AS e3,
+           max(CASE WHEN j = 4 THEN k END) AS k4, max(CASE WHEN j = 4 THEN e END) AS e4
+    FROM (SELECT 1 AS j, k, e FROM (SELECT frequency AS k, external_id AS e FROM customers
+                                WHERE frequency = (SELECT g FROM f_starts WHERE j = 1)
+                                ORDER BY 1, 2 LIMIT 1 OFFSET coalesce((SELECT offset FROM f_starts WHERE j = 1), 0))
+          UNION ALL SELECT 2 AS j, k, e FROM (SELECT frequency AS k, external_id AS e FROM customers
+                                WHERE frequency = (SELECT g FROM f_starts WHERE j = 2)
+                                ORDER BY 1, 2 LIMIT 1 OFFSET coalesce((SELECT offset FROM f_starts WHERE j = 2), 0))
+          UNION ALL SELECT 3 AS j, k, e FROM (SELECT frequency AS k, external_id AS e FROM customers
+                                WHERE frequency = (SELECT g FROM f_starts WHERE j = 3)
+                                ORDER BY 1, 2 LIMIT 1 OFFSET coalesce((SELECT offset FROM f_starts WHERE j = 3), 0))
+          UNION ALL SELECT 4 AS j, k, e FROM (SELECT frequency AS k, external_id AS e FROM customers
+                                WHERE frequency = (SELECT g FROM f_starts WHERE j = 4)
+                                ORDER BY 1, 2 LIMIT 1 OFFSET coalesce((SELECT offset FROM f_starts WHERE j = 4), 0)))
 ),
 m_groups AS MATERIALIZED (
     SELECT g, c, sum(c) OVER (ORDER BY g ROWS UNBOUNDED PRECEDING) - c AS below
@@ -107,46 +113,46 @@ m_starts AS MATERIALIZED (
     SELECT s.j, x.g, s.b - x.below AS offset FROM starts s JOIN m_groups x ON x.below <= s.b AND s.b < x.below + x.c
 ),
 m_cuts AS MATERIALIZED (
-    SELECT max(CASE WHEN s.j = 1 THEN json_extract(a.keys, '$[' || s.offset || ']') END) AS k1,
-           max(CASE WHEN s.j = 1 THEN json_extract(a.ids, '$[' || s.offset || ']') END) AS e1,
-           max(CASE WHEN s.j = 2 THEN json_extract(a.keys, '$[' || s.offset || ']') END) AS k2,
-           max(CASE WHEN s.j = 2 THEN json_extract(a.ids, '$[' || s.offset || ']') END) AS e2,
-           max(CASE WHEN s.j = 3 THEN json_extract(a.keys, '$[' || s.offset || ']') END) AS k3,
-           max(CASE WHEN s.j = 3 THEN json_extract(a.ids, '$[' || s.offset || ']') END) AS e3,
-           max(CASE WHEN s.j = 4 THEN json_extract(a.keys, '$[' || s.offset || ']') END) AS k4,
-           max(CASE WHEN s.j = 4 THEN json_extract(a.ids, '$[' || s.offset || ']') END) AS e4
-    FROM m_starts s
-    JOIN (SELECT g, json_group_array(k) AS keys, json_group_array(e) AS ids
-          FROM (SELECT monetary_micros / 1000000 AS g, monetary_micros AS k, external_id AS e FROM customers
-                WHERE monetary_micros / 1000000 IN (SELECT g FROM m_starts)
-                ORDER BY 1, 2, 3 LIMIT -1)
-          GROUP BY g) a ON a.g = s.g
+    SELECT max(CASE WHEN j = 1 THEN k END) AS k1, max(CASE WHEN j = 1 THEN e END) AS e1,
+           max(CASE WHEN j = 2 THEN k END) AS k2, max(CASE WHEN j = 2 THEN e END) AS e2,
+           max(CASE WHEN j = 3 THEN k END) AS k3, max(CASE WHEN j = 3 THEN e END) AS e3,
+           max(CASE WHEN j = 4 THEN k END) AS k4, max(CASE WHEN j = 4 THEN e END) AS e4
+    FROM (SELECT 1 AS j, k, e FROM (SELECT monetary_micros AS k, external_id AS e FROM customers
+                                WHERE monetary_micros / 1000000 = (SELECT g FROM m_starts WHERE j = 1)
+                                ORDER BY 1, 2 LIMIT 1 OFFSET coalesce((SELECT offset FROM m_starts WHERE j = 1), 0))
+          UNION ALL SELECT 2 AS j, k, e FROM (SELECT monetary_micros AS k, external_id AS e FROM customers
+                                WHERE monetary_micros / 1000000 = (SELECT g FROM m_starts WHERE j = 2)
+                                ORDER BY 1, 2 LIMIT 1 OFFSET coalesce((SELECT offset FROM m_starts WHERE j = 2), 0))
+          UNION ALL SELECT 3 AS j, k, e FROM (SELECT monetary_micros AS k, external_id AS e FROM customers
+                                WHERE monetary_micros / 1000000 = (SELECT g FROM m_starts WHERE j = 3)
+                                ORDER BY 1, 2 LIMIT 1 OFFSET coalesce((SELECT offset FROM m_starts WHERE j = 3), 0))
+          UNION ALL SELECT 4 AS j, k, e FROM (SELECT monetary_micros AS k, external_id AS e FROM customers
+                                WHERE monetary_micros / 1000000 = (SELECT g FROM m_starts WHERE j = 4)
+                                ORDER BY 1, 2 LIMIT 1 OFFSET coalesce((SELECT offset FROM m_starts WHERE j = 4), 0)))
 ),
--- Scores: against the customers at the tile starts (the external id is read only on a tie of
--- the value), or the fixed bins given.
+-- Scores: against the customers at the tile starts, highest first (the external id is read only
+-- on a tie of the value; a start that does not exist is NULL and never matches), or the fixed
+-- bins given.
 scored AS MATERIALIZED (
     SELECT c.user_id, c.external_id, c.recency_days, c.frequency, c.monetary_micros,
-           CASE WHEN (SELECT rb1 FROM params) IS NULL THEN 1
-                    + coalesce((-c.recency_days, c.external_id) >= (rc.k1, rc.e1), 0)
-                    + coalesce((-c.recency_days, c.external_id) >= (rc.k2, rc.e2), 0)
-                    + coalesce((-c.recency_days, c.external_id) >= (rc.k3, rc.e3), 0)
-                    + coalesce((-c.recency_days, c.external_id) >= (rc.k4, rc.e4), 0)
+           CASE WHEN (SELECT rb1 FROM params) IS NULL THEN CASE WHEN (-c.recency_days, c.external_id) >= (rc.k4, rc.e4) THEN 5
+                         WHEN (-c.recency_days, c.external_id) >= (rc.k3, rc.e3) THEN 4
+                         WHEN (-c.recency_days, c.external_id) >= (rc.k2, rc.e2) THEN 3
+                         WHEN (-c.recency_days, c.external_id) >= (rc.k1, rc.e1) THEN 2 ELSE 1 END
                 ELSE 5 - (c.recency_days > (SELECT rb1 FROM params)) - (c.recency_days > (SELECT rb2 FROM params))
                        - (c.recency_days > (SELECT rb3 FROM params)) - (c.recency_days > (SELECT rb4 FROM params))
            END AS r,
-           CASE WHEN (SELECT fb1 FROM params) IS NULL THEN 1
-                    + coalesce((c.frequency, c.external_id) >= (fc.k1, fc.e1), 0)
-                    + coalesce((c.frequency, c.external_id) >= (fc.k2, fc.e2), 0)
-                    + coalesce((c.frequency, c.external_id) >= (fc.k3, fc.e3), 0)
-                    + coalesce((c.frequency, c.external_id) >= (fc.k4, fc.e4), 0)
+           CASE WHEN (SELECT fb1 FROM params) IS NULL THEN CASE WHEN (c.frequency, c.external_id) >= (fc.k4, fc.e4) THEN 5
+                         WHEN (c.frequency, c.external_id) >= (fc.k3, fc.e3) THEN 4
+                         WHEN (c.frequency, c.external_id) >= (fc.k2, fc.e2) THEN 3
+                         WHEN (c.frequency, c.external_id) >= (fc.k1, fc.e1) THEN 2 ELSE 1 END
                 ELSE 1 + (c.frequency > (SELECT fb1 FROM params)) + (c.frequency > (SELECT fb2 FROM params))
                        + (c.frequency > (SELECT fb3 FROM params)) + (c.frequency > (SELECT fb4 FROM params))
            END AS f,
-           CASE WHEN (SELECT mb1 FROM params) IS NULL THEN 1
-                    + coalesce((c.monetary_micros, c.external_id) >= (mc.k1, mc.e1), 0)
-                    + coalesce((c.monetary_micros, c.external_id) >= (mc.k2, mc.e2), 0)
-                    + coalesce((c.monetary_micros, c.external_id) >= (mc.k3, mc.e3), 0)
-                    + coalesce((c.monetary_micros, c.external_id) >= (mc.k4, mc.e4), 0)
+           CASE WHEN (SELECT mb1 FROM params) IS NULL THEN CASE WHEN (c.monetary_micros, c.external_id) >= (mc.k4, mc.e4) THEN 5
+                         WHEN (c.monetary_micros, c.external_id) >= (mc.k3, mc.e3) THEN 4
+                         WHEN (c.monetary_micros, c.external_id) >= (mc.k2, mc.e2) THEN 3
+                         WHEN (c.monetary_micros, c.external_id) >= (mc.k1, mc.e1) THEN 2 ELSE 1 END
                 ELSE 1 + (c.monetary_micros > (SELECT mb1 FROM params)) + (c.monetary_micros > (SELECT mb2 FROM params))
                        + (c.monetary_micros > (SELECT mb3 FROM params)) + (c.monetary_micros > (SELECT mb4 FROM params))
            END AS m
