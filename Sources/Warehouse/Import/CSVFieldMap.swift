@@ -32,3 +32,26 @@ struct CSVFieldMap {
 
     subscript(name: String) -> Int? { columns[name] }
 }
+
+/// One record's mapped fields read as text, for the csv format's decoders.
+struct MappedFields {
+    private let columns: CSVFieldMap
+    private let text: FieldText
+    /// A field read so far is not valid text in the file's encoding.
+    private(set) var undecodable = false
+
+    init(_ columns: CSVFieldMap, _ text: FieldText) {
+        self.columns = columns
+        self.text = text
+    }
+
+    /// The mapped field's text; nil when unmapped or blank (or undecodable, which is flagged).
+    mutating func string(_ field: String) -> String? {
+        guard let index = columns[field] else { return nil }
+        guard let value = text.trimmed(index) else {
+            undecodable = true
+            return nil
+        }
+        return value.isEmpty ? nil : value
+    }
+}

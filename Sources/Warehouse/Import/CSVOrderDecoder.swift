@@ -47,18 +47,9 @@ struct CSVOrderDecoder: OrderRowDecoder {
     func decode(_ reader: CSVReader, text: FieldText) -> Result<OrderLineInput, RowRejection> {
         guard let columns else { preconditionFailure("readHeader runs first") }
         guard reader.fieldCount == columns.width else {
-            return .failure(RowRejection(reason: "expected \(columns.width) fields, found \(reader.fieldCount)"))
+            return .failure(.fieldCount(expected: columns.width, found: reader.fieldCount))
         }
-        var undecodable = false
-        /// The mapped field's text; nil when unmapped or blank (or undecodable, which is flagged).
-        func string(_ field: String) -> String? {
-            guard let index = columns[field] else { return nil }
-            guard let value = text.trimmed(index) else {
-                undecodable = true
-                return nil
-            }
-            return value.isEmpty ? nil : value
-        }
+        var fields = MappedFields(columns, text)
         guard let orderIndex = columns["order_id"], let orderRef = text.trimmed(orderIndex), !orderRef.isEmpty else {
             return .failure(RowRejection(reason: "order_id is empty or not valid text"))
         }
@@ -83,9 +74,10 @@ struct CSVOrderDecoder: OrderRowDecoder {
         } else {
             return .failure(RowRejection(reason: "neither unit_price nor amount is given"))
         }
-        let customer = string("customer_id"), product = string("product_id"), name = string("product_name")
-        let currencyText = string("currency"), country = string("country"), kindText = string("kind")
-        if undecodable { return .failure(RowRejection(reason: "a field is not valid UTF-8 (try --encoding latin-1 or auto)")) }
+        let customer = fields.string("customer_id"), product = fields.string("product_id")
+        let name = fields.string("product_name"), currencyText = fields.string("currency")
+        let country = fields.string("country"), kindText = fields.string("kind")
+        if fields.undecodable { return .failure(.undecodable) }
         guard let rowCurrency = currencyText ?? currency else {
             return .failure(RowRejection(reason: "currency is empty and no --currency was given"))
         }

@@ -41,21 +41,12 @@ struct CSVEventDecoder {
 
     func decode(_ reader: CSVReader, text: FieldText) -> Result<EventInput, RowRejection> {
         guard reader.fieldCount == columns.width else {
-            return .failure(RowRejection(reason: "expected \(columns.width) fields, found \(reader.fieldCount)"))
+            return .failure(.fieldCount(expected: columns.width, found: reader.fieldCount))
         }
-        var undecodable = false
-        /// The mapped field's text; nil when unmapped or blank (or undecodable, which is flagged).
-        func string(_ field: String) -> String? {
-            guard let index = columns[field] else { return nil }
-            guard let value = text.trimmed(index) else {
-                undecodable = true
-                return nil
-            }
-            return value.isEmpty ? nil : value
-        }
-        let eventID = string("event_id"), user = string("user_id"), typeText = string("type")
-        let productRef = string("product_id"), propertiesText = string("properties")
-        if undecodable { return .failure(RowRejection(reason: "a field is not valid UTF-8 (try --encoding latin-1 or auto)")) }
+        var fields = MappedFields(columns, text)
+        let eventID = fields.string("event_id"), user = fields.string("user_id"), typeText = fields.string("type")
+        let productRef = fields.string("product_id"), propertiesText = fields.string("properties")
+        if fields.undecodable { return .failure(.undecodable) }
         guard let type = typeText else { return .failure(RowRejection(reason: "type is empty")) }
         let at: Int64
         switch FieldParse.instant(reader, columns["occurred_at"]!, "occurred_at", zone: zone, dateOrder: dateOrder) {

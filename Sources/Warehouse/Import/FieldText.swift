@@ -33,4 +33,12 @@ struct FieldText {
 /// A row the importer refuses, with the reason that goes to `import_rejects`.
 struct RowRejection: Error {
     let reason: String
+
+    /// A field's bytes are not valid text in the file's encoding.
+    static let undecodable = RowRejection(reason: "a field is not valid UTF-8 (try --encoding latin-1 or auto)")
+
+    /// The record does not have the header's number of fields.
+    static func fieldCount(expected: Int, found: Int) -> RowRejection {
+        RowRejection(reason: "expected \(expected) fields, found \(found)")
+    }
 }

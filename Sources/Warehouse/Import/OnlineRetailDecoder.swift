@@ -41,7 +41,7 @@ struct OnlineRetailDecoder: OrderRowDecoder {
 
     func decode(_ reader: CSVReader, text: FieldText) -> Result<OrderLineInput, RowRejection> {
         guard reader.fieldCount == width else {
-            return .failure(RowRejection(reason: "expected \(width) fields, found \(reader.fieldCount)"))
+            return .failure(.fieldCount(expected: width, found: reader.fieldCount))
         }
         guard let invoiceText = text.trimmed(invoice), !invoiceText.isEmpty else {
             return .failure(RowRejection(reason: "invoice number is empty"))
@@ -51,7 +51,7 @@ struct OnlineRetailDecoder: OrderRowDecoder {
         }
         guard let descriptionText = text.raw(description), let countryText = text.trimmed(country),
               let customerText = text.trimmed(customer) else {
-            return .failure(RowRejection(reason: "a field is not valid UTF-8 (try --encoding latin-1 or auto)"))
+            return .failure(.undecodable)
         }
         let quantityValue: Int64, priceValue: Int64, at: Int64, amount: Int64
         switch FieldParse.integer(reader, quantity, "quantity") { case .success(let v): quantityValue = v; case .failure(let e): return .failure(e) }

@@ -28,10 +28,10 @@ struct CSVUserDecoder {
 
     func decode(_ reader: CSVReader, text: FieldText) -> Result<UserInput, RowRejection> {
         guard reader.fieldCount == columns.width else {
-            return .failure(RowRejection(reason: "expected \(columns.width) fields, found \(reader.fieldCount)"))
+            return .failure(.fieldCount(expected: columns.width, found: reader.fieldCount))
         }
         guard let id = text.trimmed(columns["user_id"]!), let country = columns["country"].map({ text.trimmed($0) }) else {
-            return .failure(RowRejection(reason: "a field is not valid UTF-8 (try --encoding latin-1 or auto)"))
+            return .failure(.undecodable)
         }
         guard let externalID = FieldParse.customerRef(id) else { return .failure(RowRejection(reason: "user_id is empty")) }
         var signedUp: Int64?
