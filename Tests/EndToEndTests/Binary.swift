@@ -34,12 +34,13 @@ enum Binary {
         return process
     }
 
-    /// Runs the binary to completion and captures its output.
-    static func run(_ arguments: [String], directory: URL, stdin: Data? = nil) throws -> Result {
+    /// Runs the binary to completion and captures its output; `environment` adds variables.
+    static func run(_ arguments: [String], directory: URL, stdin: Data? = nil, environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
         process.currentDirectoryURL = directory
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

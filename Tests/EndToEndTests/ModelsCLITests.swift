@@ -27,30 +27,9 @@ import Warehouse
         }
     }
 
-    /// Runs the binary with extra environment variables.
+    /// Runs the binary on the test's warehouse `w.db`, with extra environment variables.
     static func run(_ arguments: [String], in work: WorkDirectory, environment: [String: String] = [:]) throws -> Binary.Result {
-        let process = Process()
-        process.executableURL = Binary.url
-        process.arguments = arguments + ["--db", "w.db"]
-        process.currentDirectoryURL = work.url
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let group = DispatchGroup()
-        nonisolated(unsafe) var errData = Data()
-        group.enter()
-        DispatchQueue.global().async {
-            errData = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return Binary.Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                             stderr: String(decoding: errData, as: UTF8.self))
+        try Binary.run(arguments + ["--db", "w.db"], directory: work.url, environment: environment)
     }
 
     static func json(_ result: Binary.Result) throws -> JSONValue {
