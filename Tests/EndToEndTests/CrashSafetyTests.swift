@@ -39,7 +39,11 @@ import Testing
         let tables = try db.query("""
             SELECT (SELECT count(*) FROM orders), (SELECT count(*) FROM order_lines), (SELECT count(*) FROM users),
                    (SELECT count(*) FROM products), (SELECT count(*) FROM import_rejects),
-                   (SELECT sum(amount_micros) FROM orders), (SELECT sum(line_count) FROM orders)
+                   (SELECT sum(amount_micros) FROM orders), (SELECT sum(line_count) FROM orders),
+                   (SELECT count(*) FROM customer_totals), (SELECT sum(net_micros) FROM customer_totals),
+                   (SELECT sum(purchase_orders * 1000 + return_orders) FROM customer_totals),
+                   (SELECT sum(last_purchase_at - first_purchase_at) FROM customer_totals),
+                   (SELECT through_order_id = (SELECT max(id) FROM orders) FROM customer_totals_state)
             """)[0].values.compactMap(\.int64)
         return Snapshot(counts: counts, tables: tables)
     }
@@ -108,6 +112,8 @@ import Testing
             #expect(try db.scalar("SELECT count(*) FROM import_rejects WHERE import_id = 1").int64 == ledger[4].int64)
             #expect(try db.scalar("SELECT sum(line_count) FROM orders").int64 ?? 0 == loaded)
             if ledger[0].string == "finished" { #expect(ledger[1].int64 == 30_000) }
+            // The customer totals never claim orders they do not count: at most up to the orders.
+            #expect(try db.scalar("SELECT coalesce(max(through_order_id), 0) <= (SELECT coalesce(max(id), 0) FROM orders) FROM customer_totals_state").int64 == 1)
             #expect((ledger[1].int64 ?? 0) % 1_000 == 0, "a kill leaves whole batches only")
         }
         #expect(killsThatLanded >= 3, "the import finished before most kill points; make the input larger")

@@ -143,6 +143,8 @@ public final class Importer {
                     counts.rejected += 1
                     try ledger.reject(line: record.line, reason: rejection.reason, raw: record.raw)
                     if context.options.strict {
+                        try handler.flush()
+                        try refreshTotals(context.options)
                         try commit(handler, ledger: ledger, counts: counts)
                         let error = ImportError(file: context.path, line: record.line,
                                                 reason: rejection.reason + " (--strict stops at the first rejected row)")
@@ -163,6 +165,7 @@ public final class Importer {
                                        elapsed: Self.seconds(since: context.started)))
         }
         try handler.flush()
+        try refreshTotals(context.options)
         try ledger.checkpoint(counts)
         try ledger.finish(sha256: context.source.sha256Hex(), size: context.source.storedBytesRead)
         try db.execute("COMMIT")
@@ -178,6 +181,11 @@ public final class Importer {
         try handler.flush()
         try ledger.checkpoint(counts)
         try db.execute("COMMIT")
+    }
+
+    /// After an orders import's last rows, in the same transaction: `customer_totals` caught up.
+    private func refreshTotals(_ options: ImportOptions) throws {
+        if options.kind == .orders { try CustomerTotals.refresh(db) }
     }
 
     private static func seconds(since start: UInt64) -> Double {
