@@ -171,8 +171,17 @@ import Testing
         try expectScoresEqualNtile(fixture, asOf: "2011-03-02", customers: 100_000)  // after the last order
     }
 
-    /// Compares every customer's R, F and M with ntile(5) over (value, external id).
+    /// Compares every customer's R, F and M with ntile(5) over (value, external id), as grouped
+    /// from the orders (the fixture writes them with SQL, past the totals' mark) and as read from
+    /// `customer_totals` once they are brought up to date.
     private func expectScoresEqualNtile(_ fixture: AnalyticsFixture, asOf: String, customers: Int? = nil) throws {
+        try expectScoresEqualNtile(fixture, asOf: asOf, customers: customers, fromTotals: false)
+        try CustomerTotals.refresh(fixture.warehouse.db)
+        try expectScoresEqualNtile(fixture, asOf: asOf, customers: customers, fromTotals: true)
+    }
+
+    private func expectScoresEqualNtile(_ fixture: AnalyticsFixture, asOf: String, customers: Int?, fromTotals: Bool) throws {
+        #expect(try CustomerTotalsTests.current(fixture.warehouse.db) == fromTotals)
         let found = try users(fixture, RFMOptions(scope: AnalyticsFixture.scope(asOf: asOf)))
         let reference = try fixture.warehouse.db.query("""
             WITH c AS (
@@ -191,7 +200,7 @@ import Testing
             if [user.r, user.f, user.m] != want { mismatches.append("\(id): \([user.r, user.f, user.m]) ≠ \(want)") }
         }
         let mismatched = mismatches.count
-        #expect(mismatched == 0, "for example \(mismatches.prefix(3))")
+        #expect(mismatched == 0, "\(fromTotals ? "from the totals" : "from the orders"): for example \(mismatches.prefix(3))")
     }
 
     @Test func theSegmentGridIsTheStandardOne() throws {
@@ -292,11 +301,18 @@ import Testing
         let users = try #require(SQLCatalog.query("rfm_users"))
         func common(_ text: String) throws -> Substring {
             let start = try #require(text.range(of: "WITH params AS MATERIALIZED"))
-            let scored = try #require(text.range(of: "scored AS MATERIALIZED ("))
-            let end = try #require(text.range(of: "\n)", range: scored.upperBound..<text.endIndex))
-            return text[start.lowerBound..<end.upperBound]
+            let end = try #require(text.range(of: "-- Scores: against"))
+            return text[start.lowerBound..<end.lowerBound]
         }
         #expect(try common(summary) == common(users))
+        // The summary folds the three scores into one cell number; each is the users' expression.
+        func words(_ text: some StringProtocol) -> String { text.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+        let scored = try #require(users.range(of: "scored AS MATERIALIZED ("))
+        for (name, alias) in [("r", " AS r,"), ("f", " AS f,"), ("m", " AS m\n")] {
+            let from = try #require(users.range(of: "CASE WHEN (SELECT \(name)b1 FROM bins)", range: scored.upperBound..<users.endIndex))
+            let to = try #require(users.range(of: alias, range: from.upperBound..<users.endIndex))
+            #expect(words(summary).contains(words(users[from.lowerBound..<to.lowerBound])), "score \(name)")
+        }
     }
 }
 
