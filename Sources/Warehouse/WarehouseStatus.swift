@@ -22,7 +22,7 @@ public struct WarehouseStatus: Sendable {
 
 extension Warehouse {
     /// Tables whose row counts `status` reports, in this order.
-    public static let countedTables = ["users", "products", "orders", "order_lines", "events", "imports", "import_rejects", "user_features", "model_snapshots", "predictions", "clv_predictions", "segment_assignments", "recommendations"]
+    public static let countedTables = ["users", "products", "orders", "order_lines", "events", "imports", "import_rejects", "customer_totals", "user_features", "model_snapshots", "predictions", "clv_predictions", "segment_assignments", "recommendations"]
 
     /// Schema version, row counts and the most recent imports.
     public func status(recent: Int = 5) throws -> WarehouseStatus {
