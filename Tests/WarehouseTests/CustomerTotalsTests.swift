@@ -165,6 +165,22 @@ import Testing
         #expect(try monetary("12001") == 11_000_000)
     }
 
+    /// With the totals current, RFM at the default as-of takes the customers from them (a value
+    /// changed in the totals behind the import's back shows), and with a look-back window from
+    /// the orders.
+    @Test func rfmReadsTheTotalsOnlyWhenTheyCanAnswer() throws {
+        let scratch = try Scratch()
+        let warehouse = try scratch.warehouse()
+        _ = try warehouse.importFile(try scratch.file("jan.csv", Self.january), options: orderOptions(.onlineRetail))
+        try warehouse.db.execute("UPDATE customer_totals SET net_micros = 99000000 WHERE user_id = (SELECT id FROM users WHERE external_id = '12002')")
+        func monetary(_ scope: AnalyticsScope) throws -> Int64? {
+            try warehouse.rfmUsers(RFMOptions(scope: scope)).users.first { $0.externalID == "12002" }?.monetaryMicros
+        }
+        #expect(try monetary(AnalyticsScope()) == 99_000_000)
+        #expect(try monetary(AnalyticsFixture.scope(since: "2011-01-01")) == 5_000_000)
+        #expect(try monetary(AnalyticsFixture.scope(asOf: "2011-01-07")) == 5_000_000)
+    }
+
     /// RFM with the totals current and with them stale: the same summary and the same users, for
     /// the whole shop, one country and fixed bins (read from the totals), and for an earlier
     /// as-of and a look-back window (which the totals cannot answer, so both group the orders).
