@@ -19,11 +19,13 @@ extension Warehouse {
         return ReportingOffsets.isUTC(zone) ? "UTC" : zone.identifier
     }
 
-    /// Stores `zone` as the warehouse's reporting time zone (`nil` or UTC: back to UTC).
+    /// Stores `zone` as the warehouse's reporting time zone (`nil` or UTC: back to UTC), and
+    /// takes the customers' purchase months kept with the totals again in it.
     public func setReportingTimeZone(_ zone: TimeZone?) throws {
         try db.transaction {
             try db.execute("DELETE FROM main.reporting_offsets")
             try insertOffsets(for: zone, into: "main")
+            try CustomerTotals.refresh(db)
         }
     }
 

@@ -1,51 +1,65 @@
 import SQLiteStore
 
-/// Keeps `customer_totals` (migration 0007) in step with the orders. The orders import calls it
-/// in the transaction that finishes the import, so the orders and the totals commit together; a
-/// killed import leaves the totals behind the orders, which the queries notice (the largest
-/// order id or the number of orders differs from the state row) and answer from the orders
-/// until a run finishes.
+/// Keeps `customer_totals` (migration 0007), each customer's purchase months and the whole
+/// shop's RFM tile starts (migration 0008) in step with the orders. The orders import calls it
+/// in the transaction that finishes the import, so the orders and what is kept from them commit
+/// together; a killed import leaves them behind the orders, which the queries notice (the
+/// largest order id or the number of orders differs from the state row) and answer from the
+/// orders until a run finishes.
 enum CustomerTotals {
     /// Brings the totals up to every order. While the orders they count are unchanged (the state
-    /// row is there, and the orders up to its id are still as many), only the customers of the
-    /// newer orders are recomputed, unless those are over a quarter of all orders (recomputing
-    /// customers one by one costs about three times as much per order as one grouping pass:
-    /// 0.63 s against 0.23 s for 860,000 orders); otherwise (a merge or a hand edit changed a
-    /// counted order, or an order was inserted below the mark) all are rebuilt.
+    /// row is there, and the orders up to its id are still as many) and the purchase months
+    /// keep their origin and zone, only the customers of the newer orders are recomputed, unless
+    /// those are over a quarter of all orders (recomputing customers one by one costs about
+    /// three times as much per order as one grouping pass: 0.63 s against 0.23 s for 860,000
+    /// orders); otherwise (a merge or a hand edit changed a counted order, an order was inserted
+    /// below the mark, an earlier first purchase or another reporting zone moved the months) all
+    /// are rebuilt. The tile starts are taken again whenever anything changed.
     static func refresh(_ db: Connection) throws {
         let last = try db.scalar("SELECT max(id) FROM orders").int64
         let total = try db.scalar("SELECT count(*) FROM orders").int64 ?? 0
-        let state = try db.query("SELECT through_order_id, orders_counted FROM customer_totals_state").first
+        let state = try db.query("""
+            SELECT through_order_id, orders_counted, purchase_months_origin, purchase_months_zone FROM customer_totals_state
+            """).first
         let through = state?["through_order_id"].int64 ?? 0
         let newer = try db.scalar("SELECT count(*) FROM orders WHERE id > ?", through).int64 ?? 0
         let unchanged = state.map { $0["orders_counted"].int64 == total - newer } ?? false
-        if unchanged && newer == 0 { return }
-        if unchanged && newer * 4 <= total {
+        let months = try PurchaseMonths.current(db)
+        let monthsKept = state.map { $0["purchase_months_origin"].int64 == months.origin && $0["purchase_months_zone"].string == months.zone } ?? false
+        if unchanged && monthsKept && newer == 0 { return }
+        if unchanged && monthsKept && newer * 4 <= total {
             let customers = "o.user_id IN (SELECT user_id FROM orders WHERE id > ?1 AND user_id IS NOT NULL)"
             try db.run("DELETE FROM customer_totals AS o WHERE \(customers)", through)
-            try db.run(insert(where: customers), through)
+            try db.run(insert(where: customers, months: months), through)
         } else {
             try db.run("DELETE FROM customer_totals")
-            try db.run(insert(where: "o.user_id IS NOT NULL"))
+            try db.run(insert(where: "o.user_id IS NOT NULL", months: months))
         }
         try db.run("""
-            INSERT INTO customer_totals_state (id, through_order_id, orders_counted, refreshed_at) VALUES (1, ?, ?, unixepoch())
+            INSERT INTO customer_totals_state (id, through_order_id, orders_counted, refreshed_at, purchase_months_origin, purchase_months_zone)
+            VALUES (1, ?, ?, unixepoch(), ?, ?)
             ON CONFLICT (id) DO UPDATE SET through_order_id = excluded.through_order_id,
-                orders_counted = excluded.orders_counted, refreshed_at = excluded.refreshed_at
-            """, last, total)
+                orders_counted = excluded.orders_counted, refreshed_at = excluded.refreshed_at,
+                purchase_months_origin = excluded.purchase_months_origin, purchase_months_zone = excluded.purchase_months_zone
+            """, last, total, months.origin, months.zone)
+        try RFMTileStarts.refresh(db, zone: months.zone)
     }
 
-    /// The totals of the customers `filter` selects, grouped over `orders_by_user`.
-    private static func insert(where filter: String) -> String {
+    /// The totals and purchase months of the customers `filter` selects, grouped over
+    /// `orders_by_user` (the month of each order computed as it streams, no sort).
+    private static func insert(where filter: String, months: PurchaseMonths) -> String {
         """
-        INSERT INTO customer_totals (user_id, first_purchase_at, last_purchase_at, purchase_orders, return_orders, net_micros)
-        SELECT o.user_id, min(CASE WHEN o.kind = 'purchase' THEN o.ordered_at END),
-               max(CASE WHEN o.kind = 'purchase' THEN o.ordered_at END),
-               sum(o.kind = 'purchase'), sum(o.kind = 'return'), sum(o.amount_micros)
-        FROM orders o
-        WHERE \(filter) AND o.kind IN ('purchase', 'return')
-        GROUP BY o.user_id
-        HAVING sum(o.kind = 'purchase') > 0
+        INSERT INTO customer_totals (user_id, first_purchase_at, last_purchase_at, purchase_orders, return_orders, net_micros, purchase_months)
+        SELECT user_id, min(CASE WHEN purchase THEN ordered_at END), max(CASE WHEN purchase THEN ordered_at END),
+               sum(purchase), sum(kind = 'return'), sum(amount_micros),
+               CASE WHEN max(CASE WHEN purchase THEN month END) - \(months.originSQL) <= \(PurchaseMonths.bits)
+                    THEN sum(DISTINCT CASE WHEN purchase THEN 1 << (month - \(months.originSQL)) END) END
+        FROM (SELECT o.user_id, o.ordered_at, o.kind, o.kind = 'purchase' AS purchase, o.amount_micros,
+                     \(months.monthSQL(of: "o.ordered_at")) AS month
+              FROM orders o
+              WHERE \(filter) AND o.kind IN ('purchase', 'return'))
+        GROUP BY user_id
+        HAVING sum(purchase) > 0
         """
     }
 }
