@@ -26,7 +26,7 @@ import Testing
         for (customer, month) in purchases {
             let bit = month - origin
             let mask = months[customer] ?? 0
-            months[customer] = bit > 62 ? nil : mask.map { $0 | (Int64(1) << Int64(bit)) }
+            months[customer] = .some(bit > 62 ? nil : mask.map { $0 | (Int64(1) << Int64(bit)) })
         }
         return months
     }
@@ -47,20 +47,30 @@ import Testing
 
         """
 
+    /// Five years on: 12006 buys in the 63rd month after January 2011 (the last a mask holds),
+    /// 12007 in the 64th (too late: no mask).
+    static let fiveYearsOn = CustomerTotalsTests.header + """
+        536401,22115,TEA COSY,1,2016-03-31 23:30:00,3.00,12006,United Kingdom
+        536402,22116,EGG CUP,1,2016-04-01 12:00:00,2.00,12007,United Kingdom
+
+        """
+
     @Test func everyRefreshKeepsThePurchaseMonthsOfTheReportingZone() throws {
         let scratch = try Scratch()
         let warehouse = try scratch.warehouse()
         let db = warehouse.db
         let newYork = try #require(TimeZone(identifier: "America/New_York"))
         // One import rebuilding all, one adding customers incrementally, one merging into a
-        // counted order (a rebuild), one with a customer near a month's end.
+        // counted order (a rebuild), one with a customer near a month's end, one at the masks' end.
         for (name, text) in [("jan.csv", CustomerTotalsTests.january), ("feb.csv", CustomerTotalsTests.february),
-                             ("mar.csv", CustomerTotalsTests.march), ("edge.csv", Self.marchEdge)] {
+                             ("mar.csv", CustomerTotalsTests.march), ("edge.csv", Self.marchEdge), ("later.csv", Self.fiveYearsOn)] {
             _ = try warehouse.importFile(try scratch.file(name, text), options: orderOptions(.onlineRetail))
             #expect(try Self.keptMonths(db) == Self.expectedMonths(db, zone: utcZone), "after \(name)")
         }
         #expect(try Self.keptMonths(db)["12001"] == 0b11)   // January and February
         #expect(try Self.keptMonths(db)["12005"] == 0b1100)
+        #expect(try Self.keptMonths(db)["12006"] == Int64(1) << 62)   // 2016-03-31 22:30 UTC: March
+        #expect(try Self.keptMonths(db)["12007"] == .some(nil))
 
         // A new reporting zone takes the months again in it, in the same transaction.
         try warehouse.setReportingTimeZone(newYork)
@@ -117,6 +127,12 @@ import Testing
         #expect(try februaryOfJanuary(RetentionOptions(scope: AnalyticsFixture.scope(zone: "Europe/Paris"))) == 1)
         #expect(try februaryOfJanuary(RetentionOptions(scope: AnalyticsFixture.scope(asOf: "2012-06-01"))) == 2)
         #expect(try februaryOfJanuary(RetentionOptions(scope: AnalyticsFixture.scope(asOf: "2011-02-03"))) == 1)
+        #expect(try warehouse.retention(RetentionOptions(period: .week)) == weeks)
+        // Even with the origin set to the first week's number, weeks are not read from months.
+        try warehouse.db.execute("""
+            UPDATE customer_totals_state SET purchase_months_origin =
+                (SELECT (min(ordered_at) / 86400 + 3) / 7 FROM orders WHERE kind = 'purchase' AND user_id IS NOT NULL)
+            """)
         #expect(try warehouse.retention(RetentionOptions(period: .week)) == weeks)
         try warehouse.db.execute("UPDATE orders SET amount_micros = amount_micros WHERE external_id = '536002'")
         #expect(try februaryOfJanuary(RetentionOptions()) == 1)

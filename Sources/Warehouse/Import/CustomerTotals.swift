@@ -46,20 +46,19 @@ enum CustomerTotals {
     }
 
     /// The totals and purchase months of the customers `filter` selects, grouped over
-    /// `orders_by_user` (the month of each order computed as it streams, no sort).
+    /// `orders_by_user` as it streams (no sort).
     private static func insert(where filter: String, months: PurchaseMonths) -> String {
         """
         INSERT INTO customer_totals (user_id, first_purchase_at, last_purchase_at, purchase_orders, return_orders, net_micros, purchase_months)
-        SELECT user_id, min(CASE WHEN purchase THEN ordered_at END), max(CASE WHEN purchase THEN ordered_at END),
-               sum(purchase), sum(kind = 'return'), sum(amount_micros),
-               CASE WHEN max(CASE WHEN purchase THEN month END) - \(months.originSQL) <= \(PurchaseMonths.bits)
-                    THEN sum(DISTINCT CASE WHEN purchase THEN 1 << (month - \(months.originSQL)) END) END
-        FROM (SELECT o.user_id, o.ordered_at, o.kind, o.kind = 'purchase' AS purchase, o.amount_micros,
-                     \(months.monthSQL(of: "o.ordered_at")) AS month
-              FROM orders o
-              WHERE \(filter) AND o.kind IN ('purchase', 'return'))
-        GROUP BY user_id
-        HAVING sum(purchase) > 0
+        SELECT o.user_id, min(CASE WHEN o.kind = 'purchase' THEN o.ordered_at END),
+               max(CASE WHEN o.kind = 'purchase' THEN o.ordered_at END),
+               sum(o.kind = 'purchase'), sum(o.kind = 'return'), sum(o.amount_micros),
+               CASE WHEN max(CASE WHEN o.kind = 'purchase' THEN o.ordered_at END) < \(months.endSQL)
+                    THEN sum(DISTINCT CASE WHEN o.kind = 'purchase' THEN 1 << (\(months.monthSQL(of: "o.ordered_at")) - \(months.originSQL)) END) END
+        FROM orders o
+        WHERE \(filter) AND o.kind IN ('purchase', 'return')
+        GROUP BY o.user_id
+        HAVING sum(o.kind = 'purchase') > 0
         """
     }
 }
