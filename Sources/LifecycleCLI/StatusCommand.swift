@@ -36,7 +36,20 @@ struct StatusCommand: ParsableCommand {
         }
         print("\(status.path): schema version \(status.schemaVersion) (this build knows \(status.knownVersion))\n")
         print(counts.rendered(as: format))
+        print(Self.describe(status.kept) + "\n")
         if !imports.rows.isEmpty { print("Recent imports:\n" + imports.rendered(as: format), terminator: "") }
+    }
+}
+
+extension StatusCommand {
+    /// One line on what the import keeps for RFM and retention, and whether they read it.
+    static func describe(_ kept: WarehouseStatus.KeptAnswers) -> String {
+        guard kept.current else {
+            return "Customer totals: stale or absent; RFM and retention read the orders until the next orders import."
+        }
+        let months = kept.purchaseMonthsZone.map { "purchase months in \($0)" } ?? "no purchase months"
+        let tiles = kept.tileStartsAsOf.map { "RFM tile starts as of \(StatusJSON.iso($0))" } ?? "no RFM tile starts"
+        return "Customer totals: current, with \(months) and \(tiles)."
     }
 }
 
@@ -52,6 +65,10 @@ enum StatusJSON {
         let object: [String: Any] = [
             "path": status.path, "schema_version": status.schemaVersion, "known_version": status.knownVersion,
             "tables": tables,
+            "customer_totals": [
+                "current": status.kept.current, "purchase_months_zone": status.kept.purchaseMonthsZone as Any,
+                "rfm_tile_starts_as_of": status.kept.tileStartsAsOf.map(iso) as Any,
+            ] as [String: Any],
             "recent_imports": status.recentImports.map {
                 ["id": $0.id, "kind": $0.kind, "format": $0.format, "file": $0.file, "status": $0.status,
                  "started_at": iso($0.startedAt), "read": $0.read, "loaded": $0.loaded,

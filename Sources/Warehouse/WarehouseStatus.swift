@@ -13,10 +13,22 @@ public struct WarehouseStatus: Sendable {
         public let read: Int, loaded: Int, duplicate: Int, rejected: Int
     }
 
+    /// What the orders import keeps for RFM and retention (migrations 0007 and 0008).
+    public struct KeptAnswers: Sendable, Equatable {
+        /// Whether `customer_totals` count every order there is; when not, RFM and retention
+        /// read the orders until the next orders import rebuilds them.
+        public let current: Bool
+        /// The reporting zone the purchase months were taken in ("UTC"); nil when not filled in.
+        public let purchaseMonthsZone: String?
+        /// The as-of the RFM tile starts of these totals were taken at; nil when there are none.
+        public let tileStartsAsOf: Int64?
+    }
+
     public let path: String
     public let schemaVersion: Int
     public let knownVersion: Int
     public let tableCounts: [(table: String, rows: Int)]
+    public let kept: KeptAnswers
     public let recentImports: [RecentImport]
 }
 
@@ -42,6 +54,20 @@ extension Warehouse {
                                          duplicate: Int($0[8].int64 ?? 0), rejected: Int($0[9].int64 ?? 0))
         }
         return WarehouseStatus(path: path, schemaVersion: version, knownVersion: try SQLCatalog.migrator().latestVersion,
-                               tableCounts: counts, recentImports: imports)
+                               tableCounts: counts, kept: try keptAnswers(), recentImports: imports)
+    }
+
+    /// Whether the totals are current, and what is kept with them; the same tests the queries make.
+    func keptAnswers() throws -> WarehouseStatus.KeptAnswers {
+        let row = try db.query("""
+            SELECT coalesce(s.through_order_id IS (SELECT max(id) FROM orders) AND s.orders_counted = (SELECT count(*) FROM orders), 0) AS current,
+                   CASE WHEN s.purchase_months_origin IS NOT NULL THEN coalesce(s.purchase_months_zone, 'UTC') END AS zone,
+                   (SELECT min(k.as_of) FROM rfm_tile_starts k
+                    WHERE k.through_order_id IS s.through_order_id AND k.orders_counted = s.orders_counted) AS tiles
+            FROM (SELECT 1) LEFT JOIN customer_totals_state s
+            """)[0]
+        let current = row.int("current") == 1
+        return WarehouseStatus.KeptAnswers(current: current, purchaseMonthsZone: current ? row["zone"].string : nil,
+                                           tileStartsAsOf: current ? row.optionalInt("tiles") : nil)
     }
 }

@@ -54,6 +54,7 @@ import Testing
         let status = try Binary.run(["status", "--format", "json"], directory: work.url)
         let object = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
         #expect((object?["tables"] as? [String: Int])?["order_lines"] == 2)
+        #expect((object?["customer_totals"] as? [String: Any])?["current"] as? Bool == true)
         #expect((object?["recent_imports"] as? [[String: Any]])?.first?["status"] as? String == "finished")
     }
 

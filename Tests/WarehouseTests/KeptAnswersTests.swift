@@ -191,6 +191,22 @@ import Testing
         #expect(try fScores(AnalyticsFixture.scope(asOf: "2012-03-01")) == [1, 2, 3, 4, 5])
     }
 
+    /// `lifecycle status` tells whether the totals are current and what is kept with them.
+    @Test func statusSaysWhetherTheTotalsAreCurrentAndWhatIsKept() throws {
+        let scratch = try Scratch()
+        let warehouse = try scratch.warehouse()
+        // No orders: the totals count all of them, and there is nothing else to keep.
+        #expect(try warehouse.status().kept == .init(current: true, purchaseMonthsZone: nil, tileStartsAsOf: nil))
+        _ = try warehouse.importFile(try scratch.file("jan.csv", CustomerTotalsTests.january), options: orderOptions(.onlineRetail))
+        #expect(try warehouse.status().kept == .init(current: true, purchaseMonthsZone: "UTC",
+                                                     tileStartsAsOf: AnalyticsFixture.at("2011-01-21")))
+        try warehouse.setReportingTimeZone(TimeZone(identifier: "America/New_York"))
+        #expect(try warehouse.status().kept == .init(current: true, purchaseMonthsZone: "America/New_York",
+                                                     tileStartsAsOf: AnalyticsFixture.at("2011-01-21 05:00")))
+        try warehouse.db.execute("UPDATE orders SET kind = kind WHERE external_id = '536002'")
+        #expect(try warehouse.status().kept == .init(current: false, purchaseMonthsZone: nil, tileStartsAsOf: nil))
+    }
+
     /// A warehouse migrated to 0008 has neither months nor tile starts until its next refresh,
     /// which fills both although no order changed.
     @Test func theNextRefreshFillsWhatAMigratedWarehouseLacks() throws {
