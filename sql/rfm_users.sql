@@ -84,6 +84,8 @@ customers AS MATERIALIZED (
 -- picked from that group alone with ORDER BY value, external id LIMIT 1 OFFSET offset (a
 -- defined order; the order json_group_array collects in is not, and changes when the sorter
 -- spills to worker threads). Money is grouped by whole currency units, ordered by amount.
+-- With the starts kept (source.kept) nothing is counted or picked: the histograms' WHERE is
+-- false and each pick's LIMIT is 0, which SQLite checks before it scans the customers.
 tiles AS MATERIALIZED (
     SELECT n, 1 * q + min(1, rem) AS b1, 2 * q + min(2, rem) AS b2, 3 * q + min(3, rem) AS b3, 4 * q + min(4, rem) AS b4
     FROM (SELECT count(*) AS n, count(*) / 5 AS q, count(*) % 5 AS rem FROM customers)

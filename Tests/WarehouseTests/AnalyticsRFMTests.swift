@@ -301,7 +301,7 @@ import Testing
         let users = try #require(SQLCatalog.query("rfm_users"))
         func common(_ text: String) throws -> Substring {
             let start = try #require(text.range(of: "WITH params AS MATERIALIZED"))
-            let end = try #require(text.range(of: "-- Scores: against"))
+            let end = try #require(text.range(of: RFMTileStarts.scoresMarker))
             return text[start.lowerBound..<end.lowerBound]
         }
         #expect(try common(summary) == common(users))
