@@ -149,7 +149,8 @@ A563185,B,Adjust bad debt,1,2011-08-12 14:50:00,11062.06,,United Kingdom
     }
 
     /// With foreign keys off, the per-batch check is what refuses a line whose order or product
-    /// is missing, an order above the batch's start left out (a gap), or another import's id.
+    /// is missing, an order above the batch's start left out (a gap), or another import's id;
+    /// products are checked by range when their ids are dense and looked up when they are not.
     @Test func batchReferenceCheckRefusesMissingRows() throws {
         let scratch = try Scratch()
         let warehouse = try scratch.warehouse()
@@ -161,10 +162,19 @@ A563185,B,Adjust bad debt,1,2011-08-12 14:50:00,11062.06,,United Kingdom
             INSERT INTO orders (id, external_id, ordered_at, kind, currency, import_id) VALUES (1, 'O1', 0, 'purchase', 'GBP', 1);
             """)
         let line = "INSERT INTO order_lines (order_id, product_id, line_key, occurrence, quantity, amount_micros, line_at, source_line, import_id)"
+        let product = "INSERT INTO products (id, external_id, import_id) VALUES "
         let broken = [
             "\(line) VALUES (1, 1, 1, 1, 1, 0, 0, 2, 1)": false,   // every reference holds
             "\(line) VALUES (2, 1, 2, 1, 1, 0, 0, 2, 1)": true,    // order 2 does not exist
             "\(line) VALUES (1, 7, 3, 1, 1, 0, 0, 2, 1)": true,    // product 7 does not exist
+            // Products' ids dense (1, 2): compared with the range, not looked up.
+            "\(product)(2, 'Q', 1); \(line) VALUES (1, 2, 5, 1, 1, 0, 0, 2, 1)": false,
+            "\(product)(2, 'Q', 1); \(line) VALUES (1, 3, 5, 1, 1, 0, 0, 2, 1)": true,
+            // With a gap (1, 3) each line's product is looked up.
+            "\(product)(3, 'Q', 1); \(line) VALUES (1, 3, 5, 1, 1, 0, 0, 2, 1)": false,
+            "\(product)(3, 'Q', 1); \(line) VALUES (1, 2, 5, 1, 1, 0, 0, 2, 1)": true,
+            // Ids 0 and 2: as many as the largest id, yet 1 is missing.
+            "DELETE FROM products WHERE id = 1; \(product)(0, 'Z', 1), (2, 'Q', 1); \(line) VALUES (1, 1, 5, 1, 1, 0, 0, 2, 1)": true,
             "\(line) VALUES (1, 1, 4, 1, 1, 0, 0, 2, 9)": true,    // another import's id
             "INSERT INTO orders (id, external_id, ordered_at, kind, currency, import_id) VALUES (3, 'O3', 0, 'purchase', 'GBP', 1)": true,  // id 2 skipped
         ]
