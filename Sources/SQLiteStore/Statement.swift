@@ -3,6 +3,9 @@ import CSQLite
 /// SQLite's "copy the bytes now" destructor for bound text and blobs.
 let transientDestructor = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
+/// A valid address for binding zero bytes of text (a NULL pointer would bind SQL NULL).
+private var emptyText: UnsafeRawPointer { UnsafeRawPointer(("" as StaticString).utf8Start) }
+
 /// A prepared statement. Bind parameters (1-based or by `:name`), then `step()` through rows
 /// and read columns (0-based). Statements from `Connection.cached(_:)` are reset and cleared
 /// before they are handed out again.
@@ -66,7 +69,7 @@ public final class Statement {
         case .null: rc = sqlite3_bind_null(handle, index)
         case .integer(let v): rc = sqlite3_bind_int64(handle, index, v)
         case .real(let v): rc = sqlite3_bind_double(handle, index, v)
-        case .text(let v): rc = sqlite3_bind_text(handle, index, v, -1, transientDestructor)
+        case .text(let v): rc = bindText(v, at: index)
         case .blob(let v):
             rc = v.withUnsafeBytes { sqlite3_bind_blob64(handle, index, $0.baseAddress, UInt64($0.count), transientDestructor) }
         }
@@ -85,10 +88,23 @@ public final class Statement {
         sqlite3_bind_null(handle, index)
     }
 
-    /// Binds a Swift string as text.
+    /// Binds a Swift string as text, all of its UTF-8 bytes (a NUL inside is kept).
     @inline(__always)
     public func bind(text: String, at index: Int32) {
-        sqlite3_bind_text(handle, index, text, -1, transientDestructor)
+        _ = bindText(text, at: index)
+    }
+
+    /// Hands SQLite the string's own UTF-8 bytes with their length. Passing the String where a C
+    /// string is expected made Swift build a NUL-terminated copy on the heap for every short
+    /// (inline) string, and let SQLite stop at the first NUL. An empty buffer may have no address,
+    /// which SQLite would read as NULL, so "" gets a real one.
+    @inline(__always)
+    private func bindText(_ text: String, at index: Int32) -> Int32 {
+        var text = text
+        return text.withUTF8 { bytes in
+            sqlite3_bind_text64(handle, index, bytes.baseAddress.map(UnsafeRawPointer.init) ?? emptyText, UInt64(bytes.count),
+                                transientDestructor, UInt8(SQLITE_UTF8))
+        }
     }
 
     // MARK: Stepping

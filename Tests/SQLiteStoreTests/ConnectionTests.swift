@@ -39,6 +39,27 @@ import Testing
         #expect(throws: SQLiteError.self) { try db.query("SELECT :a", named: [":missing": 1]) }
     }
 
+    /// Text is bound with its byte length: empty text stays text (not NULL), short inline
+    /// strings, long ones and non-ASCII ones round-trip, and a NUL inside is kept.
+    @Test func bindsTextWithItsLength() throws {
+        let file = try TemporaryDatabase()
+        let db = try file.open()
+        let texts = ["", "GBP", "a\u{0}b", "WHITE HANGING HEART T-LIGHT HOLDER ", "£10 Grüße 日本", String(repeating: "x\u{0}", count: 40)]
+        let statement = try db.prepare("SELECT ?, length(CAST(? AS BLOB)), typeof(?), ?")
+        for text in texts {
+            statement.bind(text: text, at: 1)
+            statement.bind(text: text, at: 2)
+            statement.bind(text: text, at: 3)
+            try statement.bind(.text(text), at: 4)
+            #expect(try statement.step())
+            #expect(statement.text(at: 0) == text)
+            #expect(statement.int64(at: 1) == Int64(text.utf8.count))
+            #expect(statement.text(at: 2) == "text")
+            #expect(statement.text(at: 3) == text)
+            statement.reset()
+        }
+    }
+
     @Test func statementCacheReusesPreparedStatements() throws {
         let file = try TemporaryDatabase()
         let db = try file.open()
