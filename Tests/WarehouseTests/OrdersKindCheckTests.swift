@@ -45,6 +45,26 @@ import Testing
         #expect(try warehouse.count("SELECT count(*) FROM temp.sqlite_schema WHERE name LIKE 'migration_%'") == 0)
     }
 
+    /// A warehouse whose orders definition is not the text 0009 expects (here the same rule,
+    /// spaced otherwise) is refused: the migration fails and leaves the database at 0008.
+    @Test func anUnexpectedDefinitionFailsTheMigrationAndChangesNothing() throws {
+        let scratch = try Scratch()
+        let path = scratch.path("edited.db")
+        let edited = "CHECK (kind IN ('purchase','return','adjustment','write_off'))"
+        do {
+            let db = try Connection(path: path)
+            try Migrator(migrations: SQLCatalog.migrator().migrations.filter { $0.version <= 8 }).migrate(db)
+            try db.execute("PRAGMA writable_schema = ON")
+            try db.run("UPDATE sqlite_schema SET sql = replace(sql, ?, ?) WHERE name = 'orders'", Self.oldCheck, edited)
+            try db.execute("PRAGMA writable_schema = RESET")
+        }
+        #expect(throws: SQLiteError.self) { try Warehouse(path: path) }
+        let db = try Connection(path: path)
+        #expect(try db.scalar("PRAGMA user_version").int64 == 8)
+        #expect(try db.scalar("SELECT sql FROM sqlite_schema WHERE name = 'orders'").string?.contains(edited) == true)
+        #expect(try db.scalar("PRAGMA integrity_check").string == "ok")
+    }
+
     /// The rewritten CHECK accepts exactly the four kinds, on the connection that migrated and on
     /// a new one.
     @Test func theRuleIsUnchanged() throws {
