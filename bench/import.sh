@@ -4,7 +4,8 @@
 # with the sqlite3 shell's bare `.import` of the same file into a plain table, in the same run.
 # A third row is SQLite's own floor for the import's output: the sqlite3 shell copying the rows the
 # import stored (imports, users, products, orders, order_lines; nothing to parse or check) into a
-# new, empty warehouse with the same schema, in one transaction, with the importer's settings.
+# new, empty warehouse with the same schema, in one transaction, with the importer's settings;
+# a fourth times reading those rows back (a scan of every column), which the copy includes.
 # Prints seconds, rows/s and peak RSS for each. Usage: bench/import.sh [WORKDIR]
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,10 +24,10 @@ measure() {  # label rows command...  -> one table row
     out=$(tail -1 "$work/time.txt")
     local seconds=${out% *} kb=${out#* }
     awk -v l="$label" -v r="$rows" -v s="$seconds" -v k="$kb" \
-        'BEGIN { printf "%-40s %10d %8.2f %12.0f %10.1f\n", l, r, s, r / s, k / 1024 }'
+        'BEGIN { printf "%-44s %10d %8.2f %12.0f %10.1f\n", l, r, s, r / s, k / 1024 }'
 }
 
-printf "%-40s %10s %8s %12s %10s\n" "run" "lines" "seconds" "rows/s" "peak MB"
+printf "%-44s %10s %8s %12s %10s\n" "run" "lines" "seconds" "rows/s" "peak MB"
 for users in 36000 180000; do
     dir="$work/users-$users"
     if [ ! -f "$dir/orders.csv" ]; then "$bin" generate --users "$users" --seed 42 --out "$dir" >/dev/null 2>&1; fi
@@ -46,6 +47,16 @@ for users in 36000 180000; do
             "INSERT INTO products SELECT * FROM src.products ORDER BY id" \
             "INSERT INTO orders SELECT * FROM src.orders ORDER BY id" \
             "INSERT INTO order_lines SELECT * FROM src.order_lines ORDER BY id" "COMMIT"
+    # What reading those rows back costs, which the copy's time includes: a scan of every column.
+    measure "sqlite3 scan of stored rows ($users users)" "$lines" \
+        sqlite3 "$dir/bench.db" "PRAGMA cache_size = -65536" \
+            "SELECT total(id + length(external_id) + coalesce(length(country), 0) + coalesce(signed_up_at, 0) + import_id) FROM users" \
+            "SELECT total(id + length(external_id) + coalesce(length(name), 0) + is_merchandise + import_id) FROM products" \
+            "SELECT total(id + length(external_id) + coalesce(user_id, 0) + ordered_at + length(kind) + coalesce(length(country), 0)
+                          + length(currency) + amount_micros + line_count + item_count + import_id) FROM orders" \
+            "SELECT total(id + order_id + coalesce(product_id, 0) + (line_key >> 20) + occurrence + quantity
+                          + coalesce(unit_price_micros, 0) + amount_micros + coalesce(length(description), 0) + line_at
+                          + source_line + import_id) FROM order_lines"
     copied=$(sqlite3 "$dir/floor.db" "SELECT count(*) FROM order_lines")
     stored=$(sqlite3 "$dir/bench.db" "SELECT count(*) FROM order_lines")
     [ "$copied" = "$stored" ] || { echo "bench: the copy holds $copied lines, the import $stored" >&2; exit 1; }
