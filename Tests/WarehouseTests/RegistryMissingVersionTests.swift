@@ -79,7 +79,7 @@ import Testing
         }
     }
 
-    @Test("models list marks an alias whose version is missing")
+    @Test("models list, and models list NAME, mark an alias whose version is missing")
     func listMarksIt() throws {
         let scratch = try Scratch()
         let warehouse = try Self.withDeletedVersion(scratch)
@@ -90,6 +90,9 @@ import Testing
         #expect(table.rows.first?[4] == "candidate=3 production=1 (MISSING)")
         #expect(table.notes == ["alias production of churn names version 1, which is missing: run `lifecycle models verify`."])
         #expect(element(RegistryJSON.models(models), 0)?["aliases_naming_missing_versions"] == ["production"])
+        let versions = RegistryTables.versions(try warehouse.snapshots(named: "churn"), aliases: try warehouse.currentAliases(of: "churn"))
+        #expect(versions.rows.map { $0[0] } == ["2", "3"])
+        #expect(versions.notes == ["alias production of churn names version 1, which is missing: run `lifecycle models verify`."])
     }
 
     @Test("an intact registry has no registry problems")

@@ -27,14 +27,21 @@ public enum RegistryTables {
                      numericColumns: [2])
     }
 
-    /// `models list NAME`: one row per version.
+    /// `models list NAME`: one row per version; aliases naming a version that is not there are
+    /// listed below the table.
     public static func versions(_ snapshots: [ModelSnapshot], aliases: [String: Int]) -> Table {
-        Table(columns: ["version", "created (UTC)", "training as of", "rows", "code", "weights sha256", "aliases"],
+        let present = Set(snapshots.map(\.version))
+        let name = snapshots.first?.name ?? ""
+        let missing = aliases.filter { !present.contains($0.value) }.sorted { $0.key < $1.key }.map {
+            "alias \($0.key) of \(name) names version \($0.value), which is missing: run `lifecycle models verify`."
+        }
+        return Table(columns: ["version", "created (UTC)", "training as of", "rows", "code", "weights sha256", "aliases"],
               rows: snapshots.map { snapshot in
                   [String(snapshot.version), RegistryClock.iso(snapshot.createdAt), RegistryClock.iso(snapshot.trainingAsOf),
                    String(snapshot.trainingRows), snapshot.codeVersion, String(snapshot.weightsSHA256.prefix(12)),
                    aliases.filter { $0.value == snapshot.version }.keys.sorted().joined(separator: " ")]
               },
+              notes: missing,
               numericColumns: [0, 3])
     }
 
