@@ -30,5 +30,9 @@ struct ModelsShow: ParsableCommand {
         case .csv: print(RegistryTables.snapshotLong(description).rendered(as: .csv), terminator: "")
         case let format: printTables(RegistryTables.snapshot(description), as: format)
         }
+        if let problem = description.verification.problem {
+            printError("error: \(description.snapshot.reference) fails verification, so the values shown cannot be trusted: \(problem)")
+            throw ExitCode(1)
+        }
     }
 }

@@ -5,22 +5,29 @@ import Warehouse
 struct ModelsVerify: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check every snapshot's weights (checksum, layout, model validity); exit 1 when any fails.")
+        abstract: "Check every snapshot (record and weights checksums, layout, model validity) and the aliases; exit 1 when any fails.")
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: FormatOption
 
     func run() throws {
-        let results = try database.openExisting().verifySnapshots()
+        let report = try database.openExisting().verifyRegistry()
         if output.resolved == .json {
-            try printJSON(RegistryJSON.verification(results))
+            try printJSON(RegistryJSON.verification(report))
         } else {
-            print(RegistryTables.verification(results).rendered(as: output.resolved), terminator: "")
+            print(RegistryTables.verification(report).rendered(as: output.resolved), terminator: "")
         }
-        let failed = results.filter { !$0.ok }
-        guard failed.isEmpty else {
-            printError("error: \(failed.count) of \(results.count) snapshots failed verification: "
-                       + failed.map(\.snapshot.reference).joined(separator: ", "))
+        guard report.ok else {
+            let failed = report.snapshots.filter { !$0.ok }
+            var parts: [String] = []
+            if !failed.isEmpty {
+                parts.append("\(failed.count) of \(report.snapshots.count) snapshots failed verification: "
+                             + failed.map(\.snapshot.reference).joined(separator: ", "))
+            }
+            if !report.problems.isEmpty {
+                parts.append("\(report.problems.count) registry problem(s): " + report.problems.map(\.message).joined(separator: "; "))
+            }
+            printError("error: " + parts.joined(separator: "; "))
             throw ExitCode(1)
         }
     }

@@ -42,9 +42,11 @@ import Warehouse
         try Self.seed(work)
         let list = try Self.json(try Self.run(["models", "list", "--format", "json"], in: work))
         #expect(list == [["model": "churn", "kind": "logistic_regression", "versions": 2,
-                          "latest_created_at": list.arrayElement(0)?["latest_created_at"] ?? nil, "aliases": [:]],
+                          "latest_created_at": list.arrayElement(0)?["latest_created_at"] ?? nil, "aliases": [:],
+                          "aliases_naming_missing_versions": []],
                          ["model": "clv", "kind": "logistic_regression", "versions": 1,
-                          "latest_created_at": list.arrayElement(1)?["latest_created_at"] ?? nil, "aliases": [:]]])
+                          "latest_created_at": list.arrayElement(1)?["latest_created_at"] ?? nil, "aliases": [:],
+                          "aliases_naming_missing_versions": []]])
         let versions = try Self.run(["models", "list", "churn", "--format", "csv"], in: work)
         #expect(versions.stdout.split(separator: "\n").count == 3)
 
@@ -133,6 +135,59 @@ import Warehouse
         #expect(parameters["coefficients"]?.values == [Self.marker, -1.5])
     }
 
+    @Test("a metric forged in SQL (trigger dropped) fails verify and show, and scoring refuses the snapshot")
+    func forgedMetricIsFound() throws {
+        let work = try WorkDirectory()
+        try Self.seed(work)
+        do {
+            let db = try Connection(path: work.path("w.db"))
+            try db.execute("""
+                DROP TRIGGER model_snapshots_no_update;
+                UPDATE model_snapshots SET metrics = '{"auc": 0.99999}' WHERE name = 'churn' AND version = 1;
+                """)
+        }
+        let verify = try Self.run(["models", "verify", "--format", "table"], in: work)
+        #expect(verify.status == 1)
+        #expect(verify.stdout.contains("FAILED: the record of churn@1 fails its checksum"), "\(verify.stdout)")
+        #expect(verify.stderr.contains("1 of 3 snapshots failed verification: churn@1"))
+
+        let show = try Self.run(["models", "show", "churn@1", "--format", "json"], in: work)
+        #expect(show.status == 1)
+        let shown = try JSONValue.parse(show.stdout)
+        #expect(shown["metrics"]?["auc"] == 0.99999 && shown["verification"]?["ok"] == false)
+        #expect(show.stderr.contains("churn@1 fails verification, so the values shown cannot be trusted"))
+
+        let score = try Self.run(["score", "churn@1", "--as-of", "2011-06-01"], in: work)
+        #expect(score.status != 0)
+        #expect(score.stderr.contains("the record of churn@1 fails its checksum"), "\(score.stderr)")
+    }
+
+    @Test("a snapshot deleted with the sqlite3 shell: verify reports the alias naming it, list marks it, score names the alias and the missing version")
+    func deletedVersionBehindAnAlias() throws {
+        let work = try WorkDirectory()
+        try Self.seed(work)
+        #expect(try Self.run(["models", "promote", "churn", "1"], in: work).status == 0)
+        do {
+            let db = try Connection(path: work.path("w.db"))
+            try db.execute("""
+                PRAGMA foreign_keys = OFF;
+                DROP TRIGGER model_snapshots_no_delete;
+                DELETE FROM model_snapshots WHERE name = 'churn' AND version = 1;
+                """)
+        }
+        let verify = try Self.run(["models", "verify", "--format", "table"], in: work)
+        #expect(verify.status == 1)
+        #expect(verify.stdout.contains("FAILED: alias production of churn names version 1, which is missing (version 2 exists)"), "\(verify.stdout)")
+        #expect(verify.stdout.contains("MISSING: version 1 of churn is missing"))
+
+        let list = try Self.run(["models", "list", "--format", "table"], in: work)
+        #expect(list.status == 0 && list.stdout.contains("production=1 (MISSING)"), "\(list.stdout)")
+
+        let score = try Self.run(["score", "churn@production", "--as-of", "2011-06-01"], in: work)
+        #expect(score.status != 0)
+        #expect(score.stderr.contains("alias production of churn names version 1, which is missing (version 2 exists)"), "\(score.stderr)")
+    }
+
     @Test func verifyFindsACorruptedSnapshotAndLoadingRefusesIt() throws {
         let work = try WorkDirectory()
         try Self.seed(work)
@@ -159,8 +214,10 @@ import Warehouse
         #expect(export.stderr.contains("the weights of churn@1 fail their checksum"))
         #expect(export.stderr.contains("lifecycle models verify"))
         #expect(!FileManager.default.fileExists(atPath: work.path("x.safetensors")))
-        // Describing it still works: only loading the weights is refused.
-        #expect(try Self.run(["models", "show", "churn@1"], in: work).status == 0)
+        // Describing it still prints what is stored, marked as failed, and exits 1.
+        let show = try Self.run(["models", "show", "churn@1", "--format", "table"], in: work)
+        #expect(show.status == 1 && show.stdout.contains("FAILED: the weights of churn@1 fail their checksum"), "\(show.stdout)")
+        #expect(show.stderr.contains("churn@1 fails verification, so the values shown cannot be trusted"))
     }
 
     @Test func unknownModelsVersionsAndAliasesExitNonZero() throws {

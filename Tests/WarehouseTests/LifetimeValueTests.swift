@@ -7,6 +7,7 @@ import Testing
 /// CDNOW estimates, the holdout check, the snapshot and the stored scores.
 @Suite struct LifetimeValueTests {
     static let cdnowSample = SharedData.path("cdnow/CDNOW_sample.txt")
+    static let cdnowMaster = SharedData.path("cdnow/CDNOW_master.txt")
     static let calibrationEnd = LifetimeCalendar.day(ofDate: CalendarDate.instant("1997-09-30")!)
     static let holdoutEnd = LifetimeCalendar.day(ofDate: CalendarDate.instant("1998-06-30")!)
 
@@ -131,6 +132,48 @@ import Testing
                 period: .week, observationEnd: Self.calibrationEnd, holdoutEnd: Self.holdoutEnd, penalty: 0.01))
         }
         #expect(error?.description.contains("≤ 1") == true && error?.description.contains("smaller --l2") == true)
+    }
+
+    @Test("a repeat buyer whose repeat purchases were worth 0.00 gets the model's E[M | x, m̄], not the population mean; x = 0 gets the population mean")
+    func zeroRepeatSpend() throws {
+        let shop = try AnalyticsFixture()
+        try shop.order("c1", "2011-06-01 10:00", "15.96")
+        try shop.order("c1", "2011-06-05 10:00", "0.00")
+        try shop.order("c2", "2011-06-02 10:00", "30")
+        let spend = GammaGammaModel(p: 6.25, q: 3.74, gamma: 15.44)
+        let model = CustomerLifetimeValue(purchases: BGNBDModel(r: 0.243, alpha: 4.414, a: 0.793, b: 2.426), spend: spend)
+        let stored = LifetimeModel(model: model, period: .day, horizonMonths: 12, monthlyDiscountRate: 0.01)
+        let scores = try shop.warehouse.lifetimeScores(stored, asOf: AnalyticsFixture.at("2011-06-10"))
+        let repeatBuyer = try #require(scores.first { $0.externalID == "c1" })
+        let oneTime = try #require(scores.first { $0.externalID == "c2" })
+        #expect(repeatBuyer.summary.frequency == 1 && repeatBuyer.summary.monetaryValue == 0)
+        // p(γ + 1 · 0)/(p + q − 1) = 6.25 · 15.44 / 8.99, against the population mean 6.25 · 15.44 / 2.74.
+        #expect(repeatBuyer.expectedOrderValue == 6.25 * 15.44 / (6.25 + 3.74 - 1))
+        #expect(repeatBuyer.lifetimeValue == model.discountedValue(
+            history: repeatBuyer.summary.purchaseHistory, spendHistory: SpendHistory(frequency: 1, monetaryValue: 0),
+            months: 12, monthlyDiscountRate: 0.01, periodsPerMonth: SummaryPeriod.day.periodsPerMonth))
+        #expect(oneTime.summary.frequency == 0 && oneTime.expectedOrderValue == spend.expectedAverageValue)
+    }
+
+    @Test("CDNOW master customer 10244 (repeat purchase of 0.00): E[spend] 13.38 and CLV 2.35 with the parameters the tool fits, as lifetimes gives",
+          .enabled(if: cdnowMaster != nil, "skipped: ../shared/data/cdnow is not present"))
+    func cdnowMasterZeroRepeatSpend() throws {
+        let scratch = try Scratch()
+        let warehouse = try scratch.warehouse()
+        _ = try warehouse.importFile(Self.cdnowMaster!, options: orderOptions(.cdnow, zone: utc))
+        // `lifecycle train clv` with its defaults: calibration to the last purchase day, weeks, 12 months, 1%.
+        let lastDay = LifetimeCalendar.day(ofDate: CalendarDate.instant("1998-06-30")!)
+        let training = try warehouse.trainLifetimeValue(LifetimeTrainingOptions(period: .week, observationEnd: lastDay))
+        let stored = try warehouse.storeLifetimeValue(training, promote: false)
+        let scores = try warehouse.scoreLifetimeValue(stored.snapshot, asOf: CalendarDate.instant("1998-07-01")!)
+        let customer = try #require(scores.first { Int($0.externalID) == 10244 })
+        #expect(customer.summary.frequency == 1 && customer.summary.monetaryValue == 0)
+        let spend = training.model.spend
+        #expect(printed(spend.expectedAverageValue, 2) == 36.09)
+        // The figures the issue quotes from lifetimes, printed to two decimals.
+        #expect(printed(customer.expectedOrderValue, 2) == 13.38)
+        #expect(printed(customer.lifetimeValue, 2) == 2.35)
+        #expect(customer.expectedOrderValue == spend.p * spend.gamma / (spend.p + spend.q - 1))
     }
 
     @Test("same-day purchases are one transaction, and 'same day' is the reporting time zone's")

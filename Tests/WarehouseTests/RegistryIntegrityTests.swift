@@ -11,8 +11,8 @@ import Testing
 /// file. `flippedByteOnDiskIsAChecksumError` does exactly that: it closes the warehouse (so the
 /// WAL is checkpointed into the file), finds a known float64 of the weights in the database file
 /// and flips one bit. `aMalformedBlobWithAMatchingChecksumIsACorruptionError` needs a blob that is
-/// wrong yet carries a matching checksum, which only a writer that bypasses the registry can make;
-/// it drops the trigger in its own temporary database to play that writer.
+/// wrong yet carries matching checksums (weights and record), which only a writer that bypasses
+/// the registry can make; it drops the trigger in its own temporary database to play that writer.
 @Suite struct RegistryIntegrityTests {
     static let marker = 1234.5678
 
@@ -51,6 +51,8 @@ import Testing
         let truncated = Array(blob.dropLast(8))
         try warehouse.db.execute("DROP TRIGGER model_snapshots_no_update")
         try warehouse.db.run("UPDATE model_snapshots SET weights = ?, weights_sha256 = ?", SQLValue.blob(truncated), WeightsFile.sha256(truncated))
+        // Such a writer also recomputes the record checksum, which covers the weights' checksum.
+        try warehouse.db.run("UPDATE model_snapshots SET record_sha256 = ?", try SnapshotRecord.sha256(of: try warehouse.snapshot("churn@1")))
         let stale = try warehouse.snapshot("churn@1")
         let error = try #require(throws: RegistryError.self) { try warehouse.loadParameters(stale) }
         #expect(error.description.contains("the weights of churn@1 cannot be read"))

@@ -53,8 +53,8 @@ import Testing
         // Raw inserts cannot skip or repeat a version, or change the kind.
         let insert = """
             INSERT INTO model_snapshots (name, kind, version, created_at, code_version, training_as_of, training_rows,
-                data_fingerprint, weights, weights_sha256, weights_format)
-            VALUES ('churn', ?, ?, 0, 'x', 0, 0, printf('%064d', 0), x'00', printf('%064d', 0), 'lifecycle-weights-1')
+                data_fingerprint, weights, weights_sha256, weights_format, record_sha256)
+            VALUES ('churn', ?, ?, 0, 'x', 0, 0, printf('%064d', 0), x'00', printf('%064d', 0), 'lifecycle-weights-1', printf('%064d', 0))
             """
         for (kind, version, why) in [("logistic_regression", 1, "next version"), ("logistic_regression", 3, "next version"),
                                       ("kmeans", 2, "same kind")] {

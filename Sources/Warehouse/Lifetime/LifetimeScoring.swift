@@ -11,7 +11,7 @@ public struct LifetimeScore: Sendable, Equatable {
     /// Over the model's horizon.
     public let expectedPurchases: Double
     public let probabilityAlive: Double
-    /// Gamma-Gamma E[M | x, m̄] (the population mean for customers without repeat spend).
+    /// Gamma-Gamma E[M | x, m̄] (the population mean for customers without repeat purchases).
     public let expectedOrderValue: Double
     /// Discounted, over the model's horizon.
     public let lifetimeValue: Double
@@ -29,9 +29,10 @@ extension Warehouse {
         let model = stored.model
         return summaries.map { summary in
             let history = summary.purchaseHistory
-            // A repeat buyer whose repeat purchases netted nothing has no spend Gamma-Gamma can
-            // read; like a one-time buyer, the population mean stands in.
-            let spend = summary.monetaryValue > 0 ? summary.spendHistory : SpendHistory(frequency: 0, monetaryValue: 0)
+            // The model's own E[M | x, m̄] for everyone, repeat buyers whose repeat purchases were
+            // worth 0.00 included (the fit leaves them out only because its likelihood needs
+            // log m̄); it is the population mean for x = 0 alone (docs/LEARNING.md).
+            let spend = summary.spendHistory
             let userID = Int64(summary.customer)
             return LifetimeScore(
                 userID: userID, externalID: external[userID] ?? String(userID), summary: summary,

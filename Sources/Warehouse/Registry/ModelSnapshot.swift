@@ -71,6 +71,9 @@ public struct ModelSnapshot: Sendable, Equatable {
     public let weightsFormat: String
     /// Size of the weights blob in bytes.
     public let weightsBytes: Int
+    /// SHA-256 (hex) of the canonical text of every defining field (``SnapshotRecord``); nil for
+    /// a snapshot saved before record checksums existed, whose weights alone can be checked.
+    public let recordSHA256: String?
 
     /// `name@version`, e.g. `churn@3`.
     public var reference: String { "\(name)@\(version)" }
@@ -96,6 +99,16 @@ public struct ModelAlias: Sendable, Equatable {
     public let alias: String
     /// The version it points at.
     public let version: Int
+    /// Whether that version is missing from the registry (its snapshot was deleted behind the
+    /// registry's back): the alias cannot be resolved.
+    public let versionMissing: Bool
+
+    /// An alias pointing at `version`.
+    public init(alias: String, version: Int, versionMissing: Bool = false) {
+        self.alias = alias
+        self.version = version
+        self.versionMissing = versionMissing
+    }
 }
 
 /// One recorded move of an alias.
@@ -133,4 +146,7 @@ public struct ModelDescription: Sendable, Equatable {
     /// The values of the scalar tensors, in order — the parameters of models that have names for
     /// them (BG/NBD's r, alpha, a, b; Gamma-Gamma's p, q, gamma); empty when the blob does not verify.
     public let scalarParameters: [JSONMember]
+    /// Whether the snapshot passes ``Warehouse/verify(_:)`` (record checksum, weights checksum,
+    /// layout, model validity), and if not why: a failed snapshot's values cannot be trusted.
+    public let verification: SnapshotVerification
 }

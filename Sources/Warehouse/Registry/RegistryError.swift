@@ -23,8 +23,17 @@ public enum RegistryError: Error, Sendable, Equatable, CustomStringConvertible {
     case instantNeedsAlias(String)
     /// A new snapshot's kind differs from the model's earlier versions.
     case kindMismatch(String, existing: String, new: String)
+    /// The model has no such version although later ones exist: its snapshot is missing
+    /// (model, version, the versions there are).
+    case missingVersion(String, version: Int, existing: [Int])
+    /// The alias points at a version whose snapshot is missing (model, alias, version, the versions there are).
+    case aliasNamesMissingVersion(String, alias: String, version: Int, existing: [Int])
     /// The stored weights do not match their checksum (reference, stored, computed).
     case checksumMismatch(String, stored: String, computed: String)
+    /// The snapshot's defining fields do not match its record checksum (reference, stored, computed).
+    case recordChecksumMismatch(String, stored: String, computed: String)
+    /// A snapshot saved after record checksums began has none: it was removed (reference).
+    case recordChecksumMissing(String)
     /// The stored weights cannot be read (reference, why).
     case corruptWeights(String, String)
     /// The parameters cannot be written as weights (model name, why).
@@ -66,6 +75,14 @@ public enum RegistryError: Error, Sendable, Equatable, CustomStringConvertible {
             return "--at picks the version an alias pointed at then; '\(reference)' names a fixed version: use NAME or NAME@ALIAS"
         case .kindMismatch(let name, let existing, let new):
             return "model '\(name)' holds \(existing) snapshots; a \(new) snapshot needs another model name"
+        case .missingVersion(let name, let version, let existing):
+            return "model '\(name)' has no version \(version): its snapshot is missing (\(VersionList.exist(existing))); run `lifecycle models verify`"
+        case .aliasNamesMissingVersion(let name, let alias, let version, let existing):
+            return "alias \(alias) of \(name) names version \(version), which is missing (\(VersionList.exist(existing))); run `lifecycle models verify`, then point it at a version with `lifecycle models promote \(name) VERSION --alias \(alias)`"
+        case .recordChecksumMismatch(let reference, let stored, let computed):
+            return "the record of \(reference) fails its checksum (stored record sha256 \(stored.prefix(16))…, computed \(computed.prefix(16))…): a field that defines the version (kind, hyperparameters, metrics, training as-of, window or rows, data fingerprint, weights checksum or format, creation time, code version) changed after it was saved. Do not use this snapshot: run `lifecycle models verify` to check every snapshot, then retrain it or restore the database from a backup"
+        case .recordChecksumMissing(let reference):
+            return "\(reference) has no record checksum although it was saved after record checksums began: it was removed, so its fields cannot be trusted. Do not use this snapshot: run `lifecycle models verify`, then retrain it or restore the database from a backup"
         case .checksumMismatch(let reference, let stored, let computed):
             return "the weights of \(reference) fail their checksum (stored sha256 \(stored.prefix(16))…, computed \(computed.prefix(16))…): the blob changed after it was saved. Do not use this snapshot: run `lifecycle models verify` to check every snapshot, then retrain it or restore the database from a backup"
         case .corruptWeights(let reference, let why):
@@ -82,6 +99,32 @@ public enum RegistryError: Error, Sendable, Equatable, CustomStringConvertible {
             return "cannot store predictions of \(reference): \(why)"
         case .cannotWrite(let path, let why):
             return "cannot write \(path): \(why)"
+        }
+    }
+}
+
+/// Version numbers for messages: runs of consecutive versions as `1...3`, the rest by commas.
+enum VersionList {
+    /// `1...3`, `1, 3...5`, `2`; empty for none.
+    static func text(_ versions: [Int]) -> String {
+        var runs: [String] = []
+        var index = 0
+        let sorted = versions.sorted()
+        while index < sorted.count {
+            var end = index
+            while end + 1 < sorted.count, sorted[end + 1] == sorted[end] + 1 { end += 1 }
+            runs.append(end == index ? String(sorted[index]) : "\(sorted[index])...\(sorted[end])")
+            index = end + 1
+        }
+        return runs.joined(separator: ", ")
+    }
+
+    /// `versions 2...3 exist`, `version 2 exists`, `no version exists`.
+    static func exist(_ versions: [Int]) -> String {
+        switch versions.count {
+        case 0: return "no version exists"
+        case 1: return "version \(versions[0]) exists"
+        default: return "versions \(text(versions)) exist"
         }
     }
 }

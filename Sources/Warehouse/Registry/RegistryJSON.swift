@@ -36,12 +36,14 @@ public enum RegistryJSON {
             JSONMember("created_at", .string(RegistryClock.iso(snapshot.createdAt))),
             JSONMember("created_at_unix", .integer(snapshot.createdAt)),
             JSONMember("code_version", .string(snapshot.codeVersion)),
+            JSONMember("record_sha256", snapshot.recordSHA256.map { .string($0) } ?? .null),
             JSONMember("aliases", .array(description.aliases.map { .string($0) })),
             JSONMember("training", .object(training)),
             JSONMember("hyperparameters", snapshot.hyperparameters),
             JSONMember("metrics", snapshot.metrics),
         ]
         if !description.scalarParameters.isEmpty { members.append(JSONMember("parameters", .object(description.scalarParameters))) }
+        members.insert(JSONMember("verification", verification(description.verification)), at: 3)
         members += [
             JSONMember("weights", .object(weights)),
         ]
@@ -53,7 +55,8 @@ public enum RegistryJSON {
         .array(models.map { model in
             ["model": .string(model.name), "kind": .string(model.kind), "versions": .integer(Int64(model.versions)),
              "latest_created_at": .string(RegistryClock.iso(model.latestCreatedAt)),
-             "aliases": .object(model.aliases.map { JSONMember($0.alias, .integer(Int64($0.version))) })]
+             "aliases": .object(model.aliases.map { JSONMember($0.alias, .integer(Int64($0.version))) }),
+             "aliases_naming_missing_versions": .array(model.aliases.filter(\.versionMissing).map { .string($0.alias) })]
         })
     }
 
@@ -101,13 +104,23 @@ public enum RegistryJSON {
         ]
     }
 
-    /// The result of `models verify`.
-    public static func verification(_ results: [SnapshotVerification]) -> JSONValue {
-        .array(results.map { result in
-            ["model": .string(result.snapshot.name), "version": .integer(Int64(result.snapshot.version)),
+    /// The result of `models verify`: one element per snapshot (`check` = `snapshot`), then one per
+    /// registry problem (`check` = `missing_version`, `alias` or `alias_history`, always `ok` false).
+    public static func verification(_ report: RegistryVerification) -> JSONValue {
+        .array(report.snapshots.map { result in
+            ["check": "snapshot", "model": .string(result.snapshot.name), "version": .integer(Int64(result.snapshot.version)),
              "kind": .string(result.snapshot.kind), "weights_sha256": .string(result.snapshot.weightsSHA256),
-             "ok": .bool(result.ok), "problem": result.problem.map { .string($0) } ?? .null]
+             "ok": .bool(result.ok), "record_checked": .bool(result.recordChecked),
+             "problem": result.problem.map { .string($0) } ?? .null]
+        } + report.problems.map { problem in
+            ["check": .string(problem.check.rawValue), "model": .string(problem.model), "version": .integer(Int64(problem.version)),
+             "alias": problem.alias.map { .string($0) } ?? .null, "ok": false, "problem": .string(problem.message)]
         })
+    }
+
+    /// One snapshot's verification, as `models show` reports it.
+    static func verification(_ result: SnapshotVerification) -> JSONValue {
+        ["ok": .bool(result.ok), "record_checked": .bool(result.recordChecked), "problem": result.problem.map { .string($0) } ?? .null]
     }
 
     /// Stored predictions.

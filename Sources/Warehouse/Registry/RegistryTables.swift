@@ -11,25 +11,37 @@ public struct TitledTable: Sendable, Equatable {
 /// Registry results as tables for `--format table|csv|markdown`. Numbers show six significant
 /// digits here (JSON output keeps every digit).
 public enum RegistryTables {
-    /// `models list`: one row per model.
+    /// `models list`: one row per model; an alias naming a missing version is marked and explained below.
     public static func models(_ models: [ModelSummary]) -> Table {
-        Table(columns: ["model", "kind", "versions", "latest created (UTC)", "aliases"],
-              rows: models.map { model in
-                  [model.name, model.kind, String(model.versions), RegistryClock.iso(model.latestCreatedAt),
-                   model.aliases.map { "\($0.alias)=\($0.version)" }.joined(separator: " ")]
-              },
-              notes: models.isEmpty ? ["No models yet: training stores the first version (e.g. `lifecycle train churn`)."] : [],
-              numericColumns: [2])
+        let missing = models.flatMap { model in
+            model.aliases.filter(\.versionMissing).map {
+                "alias \($0.alias) of \(model.name) names version \($0.version), which is missing: run `lifecycle models verify`."
+            }
+        }
+        return Table(columns: ["model", "kind", "versions", "latest created (UTC)", "aliases"],
+                     rows: models.map { model in
+                         [model.name, model.kind, String(model.versions), RegistryClock.iso(model.latestCreatedAt),
+                          model.aliases.map { "\($0.alias)=\($0.version)" + ($0.versionMissing ? " (MISSING)" : "") }.joined(separator: " ")]
+                     },
+                     notes: models.isEmpty ? ["No models yet: training stores the first version (e.g. `lifecycle train churn`)."] : missing,
+                     numericColumns: [2])
     }
 
-    /// `models list NAME`: one row per version.
+    /// `models list NAME`: one row per version; aliases naming a version that is not there are
+    /// listed below the table.
     public static func versions(_ snapshots: [ModelSnapshot], aliases: [String: Int]) -> Table {
-        Table(columns: ["version", "created (UTC)", "training as of", "rows", "code", "weights sha256", "aliases"],
+        let present = Set(snapshots.map(\.version))
+        let name = snapshots.first?.name ?? ""
+        let missing = aliases.filter { !present.contains($0.value) }.sorted { $0.key < $1.key }.map {
+            "alias \($0.key) of \(name) names version \($0.value), which is missing: run `lifecycle models verify`."
+        }
+        return Table(columns: ["version", "created (UTC)", "training as of", "rows", "code", "weights sha256", "aliases"],
               rows: snapshots.map { snapshot in
                   [String(snapshot.version), RegistryClock.iso(snapshot.createdAt), RegistryClock.iso(snapshot.trainingAsOf),
                    String(snapshot.trainingRows), snapshot.codeVersion, String(snapshot.weightsSHA256.prefix(12)),
                    aliases.filter { $0.value == snapshot.version }.keys.sorted().joined(separator: " ")]
               },
+              notes: missing,
               numericColumns: [0, 3])
     }
 
@@ -48,8 +60,10 @@ public enum RegistryTables {
             ["data fingerprint", snapshot.dataFingerprint],
             ["weights", "\(snapshot.weightsFormat), \(snapshot.weightsBytes) bytes"],
             ["weights sha256", snapshot.weightsSHA256],
+            ["record sha256", snapshot.recordSHA256 ?? "- (saved before record checksums)"],
         ]
         if let problem = description.weightsProblem { overview.append(["weights problem", problem]) }
+        overview.insert(["verification", verificationText(description.verification)], at: 1)
         var parts = [TitledTable(title: "", table: Table(columns: ["field", "value"], rows: overview))]
         parts += sections(snapshot.hyperparameters, title: "Hyperparameters", empty: "none recorded")
         parts += sections(snapshot.metrics, title: "Metrics", empty: "none recorded")
@@ -121,16 +135,27 @@ public enum RegistryTables {
               notes: moves.isEmpty ? ["No alias has been set yet."] : [])
     }
 
-    /// `models verify`: one row per snapshot.
-    public static func verification(_ results: [SnapshotVerification]) -> Table {
+    /// `models verify`: one row per snapshot, then one per registry problem (missing versions,
+    /// aliases naming them).
+    public static func verification(_ report: RegistryVerification) -> Table {
+        let results = report.snapshots
         let failed = results.filter { !$0.ok }.count
-        return Table(columns: ["model", "version", "kind", "weights sha256", "status"],
-                     rows: results.map { result in
-                         [result.snapshot.name, String(result.snapshot.version), result.snapshot.kind,
-                          String(result.snapshot.weightsSHA256.prefix(12)), result.problem.map { "FAILED: " + $0 } ?? "ok"]
-                     },
-                     notes: ["\(results.count - failed) of \(results.count) snapshots verified" + (failed > 0 ? ", \(failed) failed" : "")],
+        let problems = report.problems.count
+        var rows = results.map { result in
+            [result.snapshot.name, String(result.snapshot.version), result.snapshot.kind,
+             String(result.snapshot.weightsSHA256.prefix(12)), verificationText(result)]
+        }
+        rows += report.problems.map { [$0.model, String($0.version), "-", "-", ($0.check == .missingVersion ? "MISSING: " : "FAILED: ") + $0.message] }
+        return Table(columns: ["model", "version", "kind", "weights sha256", "status"], rows: rows,
+                     notes: ["\(results.count - failed) of \(results.count) snapshots verified" + (failed > 0 ? ", \(failed) failed" : "")
+                             + (problems > 0 ? "; \(problems) registry problem\(problems == 1 ? "" : "s")" : "")],
                      numericColumns: [1])
+    }
+
+    /// `ok`, `ok (weights only: ...)` for a snapshot without a record checksum, or `FAILED: why`.
+    static func verificationText(_ result: SnapshotVerification) -> String {
+        if let problem = result.problem { return "FAILED: " + problem + " The values shown for it cannot be trusted." }
+        return result.recordChecked ? "ok" : "ok (weights only: saved before record checksums, its other fields cannot be checked)"
     }
 
     /// Stored predictions.

@@ -23,6 +23,8 @@ extension Warehouse {
         return try registryTransaction { () throws -> AliasMove? in
             let latest = try latestVersion(of: name)
             guard (1...latest).contains(version) else { throw RegistryError.unknownVersion(name, version: version, latest: latest) }
+            let existing = try existingVersions(of: name)
+            guard existing.contains(version) else { throw RegistryError.missingVersion(name, version: version, existing: existing) }
             let current = try currentAliases(of: name)[alias]
             guard current != version else { return nil }
             return try recordMove(name: name, alias: alias, from: current, to: version, reason: reason, by: user, at: instant)

@@ -11,12 +11,13 @@ public struct SnapshotExport: Sendable, Equatable {
 }
 
 extension Warehouse {
-    /// Writes the snapshot's weights, after verifying their checksum and layout, to `path`
+    /// Writes the snapshot's weights, after verifying its record checksum and the weights' checksum and layout, to `path`
     /// (conventionally `NAME-VERSION.safetensors`) and its metadata (name, version, kind,
     /// training, hyperparameters, metrics, aliases, tensor list, sha256) to `path + ".json"`.
     /// numpy reads the weights file alone (docs/FORMATS.md, "Model weights").
     @discardableResult
     public func exportSnapshot(_ snapshot: ModelSnapshot, to path: String) throws -> SnapshotExport {
+        try checkRecord(of: snapshot)
         guard let row = try db.query("SELECT weights, weights_format, weights_sha256 FROM model_snapshots WHERE id = ?", snapshot.id).first else {
             throw RegistryError.unknownVersion(snapshot.name, version: snapshot.version, latest: 0)
         }

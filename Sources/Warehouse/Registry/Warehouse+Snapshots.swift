@@ -6,12 +6,13 @@ extension Warehouse {
     static let snapshotColumns = """
         id, name, kind, version, created_at, code_version, hyperparameters, training_as_of,
         training_window_start, training_window_end, training_rows, data_fingerprint, metrics,
-        weights_sha256, weights_format, length(weights)
+        weights_sha256, weights_format, length(weights), record_sha256
         """
 
     /// Saves `draft` as the next version of its model name (1 for a new name), in one
     /// transaction, and returns the stored snapshot. The weights are written in the safetensors
-    /// layout with their SHA-256; `createdAt` defaults to now.
+    /// layout with their SHA-256, the defining fields with their record checksum
+    /// (``SnapshotRecord``); `createdAt` defaults to now.
     public func saveSnapshot(_ draft: ModelSnapshotDraft, createdAt: Int64 = RegistryClock.now()) throws -> ModelSnapshot {
         let name = draft.name
         if let problem = ModelNaming.problem(withModelName: name) { throw RegistryError.invalidDraft(name, problem) }
@@ -40,6 +41,13 @@ extension Warehouse {
             throw RegistryError.unencodableWeights(name, error.message)
         }
         let sha = WeightsFile.sha256(weights)
+        // The record is computed from the JSON as it will be read back, so loading recomputes it exactly.
+        let storedHyperparameters: JSONValue, storedMetrics: JSONValue
+        do {
+            (storedHyperparameters, storedMetrics) = (try JSONValue.parse(hyperparameters), try JSONValue.parse(metrics))
+        } catch {
+            throw RegistryError.invalidDraft(name, "its JSON does not read back: \(error)")
+        }
 
         let id: Int64 = try registryTransaction {
             if let existing = try db.scalar("SELECT kind FROM model_snapshots WHERE name = ? LIMIT 1", name).string,
@@ -47,14 +55,25 @@ extension Warehouse {
                 throw RegistryError.kindMismatch(name, existing: existing, new: draft.kind)
             }
             let version = (try db.scalar("SELECT max(version) FROM model_snapshots WHERE name = ?", name).int64 ?? 0) + 1
+            let record = ModelSnapshot(
+                id: 0, name: name, kind: draft.kind, version: Int(version), createdAt: createdAt, codeVersion: LifecycleVersion.current,
+                hyperparameters: storedHyperparameters, trainingAsOf: draft.trainingAsOf, trainingWindow: draft.trainingWindow,
+                trainingRows: draft.trainingRows, dataFingerprint: fingerprint, metrics: storedMetrics, weightsSHA256: sha,
+                weightsFormat: WeightsFile.format, weightsBytes: weights.count, recordSHA256: nil)
+            let recordSHA256: String
+            do {
+                recordSHA256 = try SnapshotRecord.sha256(of: record)
+            } catch {
+                throw RegistryError.invalidDraft(name, "its record cannot be written: \(error)")
+            }
             try db.run("""
                 INSERT INTO model_snapshots (name, kind, version, created_at, code_version, hyperparameters,
                     training_as_of, training_window_start, training_window_end, training_rows, data_fingerprint,
-                    metrics, weights, weights_sha256, weights_format)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    metrics, weights, weights_sha256, weights_format, record_sha256)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, name, draft.kind, version, createdAt, LifecycleVersion.current, hyperparameters,
                 draft.trainingAsOf, draft.trainingWindow?.lowerBound, draft.trainingWindow?.upperBound,
-                draft.trainingRows, fingerprint, metrics, SQLValue.blob(weights), sha, WeightsFile.format)
+                draft.trainingRows, fingerprint, metrics, SQLValue.blob(weights), sha, WeightsFile.format, recordSHA256)
             return db.lastInsertRowID
         }
         return try snapshot(id: id)
@@ -87,11 +106,17 @@ extension Warehouse {
         return try rows.map(snapshot(from:))
     }
 
-    /// Every model name with its kind, version count and aliases, by name.
+    /// Every model name with its kind, version count and aliases, by name; an alias whose version
+    /// is missing is marked (``ModelAlias/versionMissing``).
     public func listModels() throws -> [ModelSummary] {
         var aliases: [String: [ModelAlias]] = [:]
-        for row in try db.query("SELECT name, alias, version FROM model_aliases ORDER BY name, alias") {
-            aliases[row[0].string ?? "", default: []].append(ModelAlias(alias: row[1].string ?? "", version: Int(row[2].int64 ?? 0)))
+        for row in try db.query("""
+            SELECT a.name, a.alias, a.version, s.id IS NULL FROM model_aliases a
+            LEFT JOIN model_snapshots s ON s.name = a.name AND s.version = a.version
+            ORDER BY a.name, a.alias
+            """) {
+            aliases[row[0].string ?? "", default: []].append(
+                ModelAlias(alias: row[1].string ?? "", version: Int(row[2].int64 ?? 0), versionMissing: row[3].int64 == 1))
         }
         return try db.query("""
             SELECT name, kind, version, created_at FROM model_snapshots s
@@ -104,8 +129,9 @@ extension Warehouse {
         }
     }
 
-    /// A snapshot with the aliases that point at it and its tensors' names and shapes (read from
-    /// the weights header only; ``verifySnapshots()`` checks the whole blob).
+    /// A snapshot with the aliases that point at it, its tensors' names and shapes (read from the
+    /// weights header), and the result of verifying it (record and weights checksums, layout,
+    /// model validity), so a changed value is never shown as if it were fine.
     public func describe(_ reference: ModelReference, at instant: Int64? = nil) throws -> ModelDescription {
         let (snapshot, via) = try resolve(reference, at: instant)
         let aliases = try db.query("SELECT alias FROM model_aliases WHERE name = ? AND version = ? ORDER BY alias",
@@ -120,12 +146,14 @@ extension Warehouse {
         let scalars = (try? loadParameters(snapshot))?.tensors.filter { $0.shape.isEmpty }
             .map { JSONMember($0.name, .number($0.values[0])) } ?? []
         return ModelDescription(snapshot: snapshot, resolvedVia: via, aliases: aliases, tensors: tensors, weightsProblem: problem,
-                                scalarParameters: scalars)
+                                scalarParameters: scalars, verification: try verify(snapshot))
     }
 
-    /// The snapshot's parameters, after checking the weights blob against its SHA-256 and
-    /// decoding it. A mismatch or a malformed blob is an error naming `name@version`.
+    /// The snapshot's parameters, after checking its defining fields against the record checksum
+    /// (``SnapshotRecord``) and the weights blob against its SHA-256, and decoding it. A mismatch
+    /// or a malformed blob is an error naming `name@version` and the check that failed.
     public func loadParameters(_ snapshot: ModelSnapshot) throws -> ModelParameters {
+        try checkRecord(of: snapshot)
         guard let row = try db.query("SELECT weights, weights_format, weights_sha256 FROM model_snapshots WHERE id = ?", snapshot.id).first else {
             throw RegistryError.unknownVersion(snapshot.name, version: snapshot.version, latest: 0)
         }
@@ -148,6 +176,37 @@ extension Warehouse {
     }
 
     // MARK: Internals
+
+    /// Checks `snapshot`'s fields against the record checksum stored for its id; a snapshot saved
+    /// before record checksums (id below `model_snapshot_record_checks.first_checked_id`) passes
+    /// with its weights left to be checked alone.
+    func checkRecord(of snapshot: ModelSnapshot) throws {
+        guard let row = try db.query("""
+            SELECT record_sha256, id >= (SELECT first_checked_id FROM model_snapshot_record_checks)
+            FROM model_snapshots WHERE id = ?
+            """, snapshot.id).first else {
+            throw RegistryError.missingVersion(snapshot.name, version: snapshot.version, existing: try existingVersions(of: snapshot.name))
+        }
+        guard let stored = row[0].string else {
+            // No row in model_snapshot_record_checks (it was emptied) counts as "must be checked".
+            if row[1].int64 != 0 { throw RegistryError.recordChecksumMissing(snapshot.reference) }
+            return
+        }
+        let computed: String
+        do {
+            computed = try SnapshotRecord.sha256(of: snapshot)
+        } catch {
+            throw RegistryError.corruptSnapshot(snapshot.reference, "its record cannot be serialised: \(error)")
+        }
+        guard computed == stored else {
+            throw RegistryError.recordChecksumMismatch(snapshot.reference, stored: stored, computed: computed)
+        }
+    }
+
+    /// The versions of a model that exist, ascending.
+    func existingVersions(of name: String) throws -> [Int] {
+        try db.query("SELECT version FROM model_snapshots WHERE name = ? ORDER BY version", name).compactMap { $0[0].int64.map { Int($0) } }
+    }
 
     /// Verifies and decodes a weights blob: format, checksum, layout, kind.
     static func checkedParameters(blob: [UInt8], format: String, sha256: String, kind: String, reference: String) throws -> ModelParameters {
@@ -213,7 +272,11 @@ extension Warehouse {
             }
         }
         guard let row = try db.query("SELECT \(Self.snapshotColumns) FROM model_snapshots WHERE name = ? AND version = ?", name, version).first else {
-            throw RegistryError.unknownVersion(name, version: version, latest: Int(latest))
+            let existing = try existingVersions(of: name)
+            if let via, via != "latest" {
+                throw RegistryError.aliasNamesMissingVersion(name, alias: via, version: version, existing: existing)
+            }
+            throw RegistryError.missingVersion(name, version: version, existing: existing)
         }
         return (try snapshot(from: row), via)
     }
@@ -264,6 +327,6 @@ extension Warehouse {
             createdAt: row[4].int64 ?? 0, codeVersion: row[5].string ?? "", hyperparameters: try json(row[6], "hyperparameters"),
             trainingAsOf: row[7].int64 ?? 0, trainingWindow: window, trainingRows: Int(row[10].int64 ?? 0),
             dataFingerprint: row[11].string ?? "", metrics: try json(row[12], "metrics"), weightsSHA256: row[13].string ?? "",
-            weightsFormat: row[14].string ?? "", weightsBytes: Int(row[15].int64 ?? 0))
+            weightsFormat: row[14].string ?? "", weightsBytes: Int(row[15].int64 ?? 0), recordSHA256: row[16].string)
     }
 }
