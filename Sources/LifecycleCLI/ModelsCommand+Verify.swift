@@ -11,7 +11,7 @@ struct ModelsVerify: ParsableCommand {
     @OptionGroup var output: FormatOption
 
     func run() throws {
-        let results = try database.openExisting().verifySnapshots()
+        let results = try database.openForReading().verifySnapshots()
         if output.resolved == .json {
             try printJSON(RegistryJSON.verification(results))
         } else {
