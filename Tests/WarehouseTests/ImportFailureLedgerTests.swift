@@ -31,6 +31,12 @@ import SQLiteStore
         #expect(row.count == 1)
         #expect(row.first?[0].string == "failed")
         #expect(row.first?[1].string?.contains("full") == true)
+        // Again while the database is still full: that run fails too, and no row is left running.
+        #expect(throws: (any Error).self) {
+            try warehouse.importFile(second, options: orderOptions(.csv, zone: nil, batchSize: 1_000))
+        }
+        #expect(try warehouse.count("SELECT count(*) FROM imports WHERE status = 'running'") == 0)
+        #expect(try warehouse.count("SELECT count(*) FROM imports WHERE status = 'failed' AND error LIKE '%full%'") == 2)
     }
 
     @Test("status shows a running import whose process is gone as interrupted")

@@ -69,6 +69,19 @@ import SQLiteStore
         #expect(throws: SQLiteError.self) { try reader.db.execute("CREATE TABLE scratch (x)") }
     }
 
+    @Test("a reader neither waits for the writer lock nor for a write transaction: it reads the last commit")
+    func readersDoNotWait() throws {
+        let scratch = try Scratch()
+        let path = scratch.path("shop.db")
+        let writer = try Warehouse.openForWriting(path: path, command: "lifecycle import orders big.csv")
+        try writer.db.execute("BEGIN IMMEDIATE")
+        try writer.db.run("INSERT INTO imports (kind, format, file_name, status, started_at) VALUES ('users', 'csv', 'u.csv', 'running', 0)")
+        let reader = try Warehouse.openForReading(path: path)
+        #expect(try reader.status().tableCounts.first { $0.table == "imports" }?.rows == 0)
+        try writer.db.execute("COMMIT")
+        #expect(try reader.status().tableCounts.first { $0.table == "imports" }?.rows == 1)
+    }
+
     /// What a waiting writer was told, handed between threads.
     private final class Waiting: @unchecked Sendable {
         let lock = NSLock()
