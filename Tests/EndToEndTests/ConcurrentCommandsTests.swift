@@ -88,6 +88,7 @@ import SQLiteStore
             entry.process.waitUntilExit()
             let message = (try? String(contentsOf: entry.stderr, encoding: .utf8)) ?? ""
             #expect(entry.process.terminationStatus == 0, "\(entry.command.joined(separator: " ")) started together: \(message)")
+            #expect(!message.contains("waiting for"), "a writer announces its wait only on a terminal: \(message)")
         }
     }
 
