@@ -19,7 +19,7 @@ struct ActivityCommand: ParsableCommand {
     var activity: ActivityKinds = .both
 
     func run() throws {
-        let warehouse = try database.open()
+        let warehouse = try database.openForReading()
         let report = try warehouse.activity(ActivityOptions(scope: try scopeArguments.scope(for: warehouse), period: period, activity: activity))
         let format = output.resolved
         let table = report.table(machine: format.isMachine)

@@ -26,7 +26,7 @@ struct ClvSummary: ParsableCommand {
     var observationEnd: DateArgument?
 
     func run() throws {
-        let warehouse = try database.openExisting()
+        let warehouse = try database.openForReading()
         guard let lastDay = try warehouse.lastPurchaseDay() else { throw ValidationError("the warehouse has no purchases: import some first") }
         let end = observationEnd.map { LifetimeCalendar.day(ofDate: $0.instant) } ?? lastDay
         let summaries = try warehouse.lifetimePurchases(through: end).summaries(observationEnd: end, period: period)

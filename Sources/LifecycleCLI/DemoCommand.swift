@@ -27,7 +27,7 @@ struct DemoCommand: ParsableCommand {
         print(GeneratedSampleText.describe(generated).split(separator: "\n").map { "   " + $0 }.joined(separator: "\n"))
 
         print("\n2. Importing into \(db)")
-        let warehouse = try Warehouse(path: db)
+        let warehouse = try Warehouse.openForWriting(path: db, command: DatabaseOptions.commandLine)
         let imports: [(String, ImportOptions)] = [
             (generated.usersFile.path, ImportOptions(kind: .users, format: .csv)),
             (generated.ordersFile.path, ImportOptions(kind: .orders, format: .onlineRetail, timeZone: TimeZone(identifier: "Europe/London"))),

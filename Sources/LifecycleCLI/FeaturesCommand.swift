@@ -50,7 +50,7 @@ struct FeaturesBuild: ParsableCommand {
     }
 
     func run() throws {
-        let warehouse = try database.open()
+        let warehouse = try database.openForWriting()
         if let from, let to, let every {
             let terminal = isTerminal(STDERR_FILENO)
             let builds = try warehouse.buildFeatures(from: from.instant, to: to.instant, every: every) { build, done, total in

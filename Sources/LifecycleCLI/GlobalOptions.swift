@@ -12,13 +12,53 @@ struct DatabaseOptions: ParsableArguments {
         db ?? ProcessInfo.processInfo.environment["LIFECYCLE_DB"] ?? "lifecycle.db"
     }
 
-    /// Opens the warehouse, migrating it to this build's schema.
-    func open() throws -> Warehouse {
+    /// Opens the warehouse for a command that writes (imports, training, scoring, saves): waits
+    /// its turn behind any other writer of the same file, saying so on a terminal, then creates the
+    /// file when missing and migrates it. Call it before computing anything, so a command never
+    /// shows results and then fails to store them. `creating: false` refuses a missing path (for
+    /// commands that change what must already be there); `migrating: false` only checks the schema.
+    func openForWriting(creating: Bool = true, migrating: Bool = true) throws -> Warehouse {
         do {
-            return try Warehouse(path: path)
+            return try Warehouse.openForWriting(path: path, command: Self.commandLine, creating: creating, migrating: migrating,
+                                                waiting: announceWait)
+        } catch let error as WarehouseOpenError {
+            throw ValidationError(error.description)
         } catch {
             throw ValidationError("cannot open \(path): \(error)")
         }
+    }
+
+    /// Opens an existing warehouse for a command that only reads: no waiting, no change to the
+    /// file; a missing path or a file that is not a warehouse is refused with what to do.
+    func openForReading() throws -> Warehouse {
+        do {
+            return try Warehouse.openForReading(path: path)
+        } catch let error as WarehouseOpenError {
+            throw ValidationError(error.description)
+        } catch {
+            throw ValidationError("cannot open \(path): \(error)")
+        }
+    }
+
+    /// Opens for writing when `writes`, else for reading: for commands whose options decide.
+    func open(writing writes: Bool) throws -> Warehouse {
+        writes ? try openForWriting() : try openForReading()
+    }
+
+    /// This process's command line as a user typed it, recorded in the writer lock.
+    static var commandLine: String {
+        (["lifecycle"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+    }
+
+    /// Tells a user at a terminal what the command waits for; silent in pipes and scripts.
+    private func announceWait(_ holder: WriterLock.Holder?) {
+        guard isTerminal(STDERR_FILENO) else { return }
+        guard let holder else {
+            printError("waiting for another lifecycle command that writes to \(path) to finish…")
+            return
+        }
+        let running = max(0, Int64(Date().timeIntervalSince1970) - holder.startedAt)
+        printError("waiting for \(holder.command) (pid \(holder.pid), running \(running) s) to finish…")
     }
 }
 

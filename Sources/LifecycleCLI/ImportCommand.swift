@@ -96,7 +96,7 @@ struct ImportArguments: ParsableArguments {
     }
 
     func run(kind: ImportKind) throws {
-        let warehouse = try database.open()
+        let warehouse = try database.openForWriting()
         var map: [String: String] = [:]
         for mapping in mappings {
             let parts = mapping.split(separator: "=", maxSplits: 1).map(String.init)

@@ -8,12 +8,7 @@ struct MigrateCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        let warehouse: Warehouse
-        do {
-            warehouse = try Warehouse(path: database.path, migrate: false)
-        } catch {
-            throw ValidationError("cannot migrate \(database.path): \(error)")
-        }
+        let warehouse = try database.openForWriting(migrating: false)
         let applied = try warehouse.migrate()
         let version = try warehouse.status().schemaVersion
         if applied.isEmpty {

@@ -46,7 +46,7 @@ struct ModelsPromote: ParsableCommand {
     @OptionGroup var options: AliasMoveOptions
 
     func run() throws {
-        let move = try options.database.openExisting().promote(name: name, version: version, alias: alias, reason: options.reason)
+        let move = try options.database.openForWriting(creating: false).promote(name: name, version: version, alias: alias, reason: options.reason)
         try options.report(move, model: name, alias: alias, version: version)
     }
 }
@@ -66,7 +66,7 @@ struct ModelsRollback: ParsableCommand {
     @OptionGroup var options: AliasMoveOptions
 
     func run() throws {
-        let move = try options.database.openExisting().rollback(name: name, alias: alias, reason: options.reason)
+        let move = try options.database.openForWriting(creating: false).rollback(name: name, alias: alias, reason: options.reason)
         try options.report(move, model: name, alias: alias, version: move.toVersion)
     }
 }
@@ -85,7 +85,7 @@ struct ModelsUnalias: ParsableCommand {
     @OptionGroup var options: AliasMoveOptions
 
     func run() throws {
-        let move = try options.database.openExisting().removeAlias(name: name, alias: alias, reason: options.reason)
+        let move = try options.database.openForWriting(creating: false).removeAlias(name: name, alias: alias, reason: options.reason)
         try options.report(move, model: name, alias: alias, version: nil)
     }
 }
@@ -105,7 +105,7 @@ struct ModelsHistory: ParsableCommand {
     @OptionGroup var output: FormatOption
 
     func run() throws {
-        let warehouse = try database.openExisting()
+        let warehouse = try database.openForReading()
         _ = try warehouse.snapshots(named: name)
         let moves = try warehouse.aliasHistory(name: name, alias: alias)
         if output.resolved == .json { return try printJSON(.array(moves.map(RegistryJSON.move))) }

@@ -20,7 +20,7 @@ struct ModelsDiff: ParsableCommand {
     @OptionGroup var output: FormatOption
 
     func run() throws {
-        let warehouse = try database.openExisting()
+        let warehouse = try database.openForReading()
         let diff = try warehouse.diff(try warehouse.snapshot(try parseReference(a)), try warehouse.snapshot(try parseReference(b)))
         switch output.resolved {
         case .json: try printJSON(RegistryJSON.diff(diff, all: all))

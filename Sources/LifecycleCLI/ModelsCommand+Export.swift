@@ -17,7 +17,7 @@ struct ModelsExport: ParsableCommand {
     @OptionGroup var output: FormatOption
 
     func run() throws {
-        let warehouse = try database.openExisting()
+        let warehouse = try database.openForReading()
         let snapshot = try warehouse.snapshot(try parseReference(reference))
         let export = try warehouse.exportSnapshot(snapshot, to: out)
         if output.resolved == .json {

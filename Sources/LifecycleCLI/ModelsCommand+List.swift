@@ -13,7 +13,7 @@ struct ModelsList: ParsableCommand {
     @OptionGroup var output: FormatOption
 
     func run() throws {
-        let warehouse = try database.openExisting()
+        let warehouse = try database.openForReading()
         let format = output.resolved
         if let name {
             let versions = try warehouse.snapshots(named: name)

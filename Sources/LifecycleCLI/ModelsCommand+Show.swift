@@ -24,7 +24,7 @@ struct ModelsShow: ParsableCommand {
 
     func run() throws {
         let reference = try parseReference(reference)
-        let description = try database.openExisting().describe(reference, at: at.flatMap(RegistryClock.instant))
+        let description = try database.openForReading().describe(reference, at: at.flatMap(RegistryClock.instant))
         switch output.resolved {
         case .json: try printJSON(RegistryJSON.snapshot(description))
         case .csv: print(RegistryTables.snapshotLong(description).rendered(as: .csv), terminator: "")

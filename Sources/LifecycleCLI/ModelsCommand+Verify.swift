@@ -11,7 +11,7 @@ struct ModelsVerify: ParsableCommand {
     @OptionGroup var output: FormatOption
 
     func run() throws {
-        let report = try database.openExisting().verifyRegistry()
+        let report = try database.openForReading().verifyRegistry()
         if output.resolved == .json {
             try printJSON(RegistryJSON.verification(report))
         } else {

@@ -19,16 +19,6 @@ struct ModelsCommand: ParsableCommand {
     )
 }
 
-extension DatabaseOptions {
-    /// Opens an existing warehouse; a missing file is an error rather than a new empty warehouse.
-    func openExisting() throws -> Warehouse {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw ModelsFailure("no warehouse at \(path): pass --db, set LIFECYCLE_DB, or import data and train a model first")
-        }
-        return try open()
-    }
-}
-
 /// Parses a model reference argument, naming the problem when it does not parse (exit status 1,
 /// like every registry error, rather than a usage error).
 func parseReference(_ text: String) throws -> ModelReference {

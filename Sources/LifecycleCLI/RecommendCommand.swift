@@ -28,7 +28,7 @@ struct RecommendCommand: ParsableCommand {
     }
 
     func run() throws {
-        let warehouse = try database.open()
+        let warehouse = try database.openForReading()
         let snapshot = try warehouse.snapshot(model)
         guard snapshot.kind == "item_similarity" else {
             throw ValidationError("\(snapshot.reference) is a \(snapshot.kind) model; --model needs an item_similarity model (lifecycle train recommendations)")

@@ -18,7 +18,7 @@ struct ReportCommand: ParsableCommand {
     var period: Period = .month
 
     func run() throws {
-        let warehouse = try database.open()
+        let warehouse = try database.openForReading()
         let report = try warehouse.writeReport(to: out, options: ReportOptions(scope: try scopeArguments.scope(for: warehouse), period: period))
         printError("wrote \(out) (\(grouped(report.bytes)) bytes): \(grouped(report.customers)) customers, \(report.cohorts) cohorts, \(report.periods) periods")
     }

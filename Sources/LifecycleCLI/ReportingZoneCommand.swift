@@ -24,7 +24,7 @@ struct ReportingZoneCommand: ParsableCommand {
     }
 
     func run() throws {
-        let warehouse = try database.open()
+        let warehouse = try database.open(writing: utc || zone != nil)
         if utc {
             try warehouse.setReportingTimeZone(nil)
         } else if let zone {

@@ -44,7 +44,7 @@ struct RetentionCommand: ParsableCommand {
     }
 
     func run() throws {
-        let warehouse = try database.open()
+        let warehouse = try database.openForReading()
         let options = RetentionOptions(scope: try scopeArguments.scope(for: warehouse), period: period, mode: mode, metric: metric,
                                        cohort: cohort, activity: activity, eventType: eventType, maxOffset: maxOffset)
         let triangle = try warehouse.retention(options)

@@ -41,7 +41,7 @@ struct RfmCommand: ParsableCommand {
     }
 
     func run() throws {
-        let warehouse = try database.open()
+        let warehouse = try database.open(writing: save || compare != nil)
         let options = try rfmOptions(warehouse)
         let format = output.resolved
         if let compare {

@@ -22,7 +22,7 @@ struct ScoreCommand: ParsableCommand {
     var top: Int?
 
     func run() throws {
-        let warehouse = try database.open()
+        let warehouse = try database.openForWriting()
         let snapshot = try warehouse.snapshot(model)
         guard let instant = try asOf?.instant ?? warehouse.dayAfterLastOrder() else {
             throw ValidationError("the warehouse has no orders: import some first")

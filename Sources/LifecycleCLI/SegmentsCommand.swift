@@ -19,7 +19,7 @@ struct SegmentsCommand: ParsableCommand {
     var asOf: DateArgument?
 
     func run() throws {
-        let warehouse = try database.open()
+        let warehouse = try database.openForReading()
         let snapshot = try warehouse.snapshot(model)
         guard snapshot.kind == "kmeans" else { throw ValidationError("--model \(snapshot.reference) is a \(snapshot.kind) model, not a segmentation") }
         guard let instant = try asOf?.instant ?? warehouse.dayAfterLastOrder() else {

@@ -13,10 +13,7 @@ struct StatusCommand: ParsableCommand {
     var recent = 5
 
     func run() throws {
-        guard FileManager.default.fileExists(atPath: database.path) else {
-            throw ValidationError("no warehouse at \(database.path): run `lifecycle migrate` or `lifecycle import` first, or pass --db")
-        }
-        let status = try database.open().status(recent: recent)
+        let status = try database.openForReading().status(recent: recent)
         let format = output.resolved
         if format == .json {
             print(StatusJSON.render(status))

@@ -44,7 +44,7 @@ struct TrainClv: ParsableCommand {
     }
 
     func run() throws {
-        let warehouse = try database.open()
+        let warehouse = try database.openForWriting()
         guard let lastDay = try warehouse.lastPurchaseDay() else { throw ValidationError("the warehouse has no purchases: import some first") }
         let end = observationEnd.map { LifetimeCalendar.day(ofDate: $0.instant) } ?? lastDay
         let holdout = holdoutEnd.map { LifetimeCalendar.day(ofDate: $0.instant) } ?? (lastDay > end ? lastDay : nil)

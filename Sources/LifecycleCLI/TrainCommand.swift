@@ -66,7 +66,7 @@ struct TrainChurn: ParsableCommand {
     }
 
     func run() throws {
-        let warehouse = try database.open()
+        let warehouse = try database.openForWriting()
         guard let dataEnd = try warehouse.dayAfterLastOrder() else { throw ValidationError("the warehouse has no orders: import some first") }
         let trainingAsOf = asOf?.instant ?? (dataEnd - 2 * horizon.seconds) / 86_400 * 86_400
         let options = ChurnTrainingOptions(asOf: trainingAsOf, horizonSeconds: horizon.seconds, evaluationAsOf: evaluateAsOf?.instant, l2Penalty: l2)

@@ -38,7 +38,7 @@ struct TrainRecommendations: ParsableCommand {
     }
 
     func run() throws {
-        let warehouse = try database.open()
+        let warehouse = try database.openForWriting()
         guard let instant = try asOf?.instant ?? warehouse.dayAfterLastOrder() else {
             throw ValidationError("the warehouse has no orders: import some first")
         }

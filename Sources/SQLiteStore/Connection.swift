@@ -17,6 +17,10 @@ public final class Connection {
         case readWrite
         /// Read only.
         case readOnly
+        /// Read only, telling SQLite that nobody changes the file while it is open (the URI
+        /// parameter `immutable=1`): no locks and no `-shm` file, so a WAL database opens in a
+        /// directory where those cannot be created. Right only when nobody can write the file.
+        case readOnlyImmutable
     }
 
     /// Process-wide SQLite settings, applied once before the first connection opens: multi-thread
@@ -33,8 +37,10 @@ public final class Connection {
         case .readWriteCreate: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
         case .readWrite: flags |= SQLITE_OPEN_READWRITE
         case .readOnly: flags |= SQLITE_OPEN_READONLY
+        case .readOnlyImmutable: flags |= SQLITE_OPEN_READONLY | SQLITE_OPEN_URI
         }
-        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        let filename = mode == .readOnlyImmutable ? Self.immutableURI(path) : path
+        let rc = sqlite3_open_v2(filename, &db, flags, nil)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(rc))
             if let db { sqlite3_close_v2(db) }
@@ -44,10 +50,25 @@ public final class Connection {
         self.path = path
         sqlite3_extended_result_codes(db, 1)
         sqlite3_busy_timeout(db, busyTimeout)
-        if mode != .readOnly && path != ":memory:" {
+        if (mode == .readWrite || mode == .readWriteCreate) && path != ":memory:" {
             try execute("PRAGMA journal_mode = WAL")
         }
         try execute("PRAGMA foreign_keys = ON")
+    }
+
+    /// `file:PATH?immutable=1`, with the bytes a URI path cannot hold written as %HH.
+    static func immutableURI(_ path: String) -> String {
+        var uri = "file:"
+        for byte in path.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "/"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
+                uri.append(Character(UnicodeScalar(byte)))
+            default:
+                uri += String(format: "%%%02X", byte)
+            }
+        }
+        return uri + "?immutable=1"
     }
 
     deinit {

@@ -8,6 +8,9 @@ public struct WarehouseStatus: Sendable {
         public let kind: String
         public let format: String
         public let file: String
+        /// `running`, `finished` or `failed` as stored, or `interrupted`: stored as `running` by a
+        /// process that no longer exists (killed, or unable to record its failure, e.g. on a full
+        /// disk). Re-running the same import resumes it.
         public let status: String
         public let startedAt: Int64
         public let read: Int, loaded: Int, duplicate: Int, rejected: Int
@@ -45,16 +48,24 @@ extension Warehouse {
             counts.append((table, Int(try db.scalar("SELECT count(*) FROM \(table)").int64 ?? 0)))
         }
         let imports = try db.query("""
-            SELECT id, kind, format, file_name, status, started_at, rows_read, rows_loaded, rows_duplicate, rows_rejected
+            SELECT id, kind, format, file_name, status, started_at, rows_read, rows_loaded, rows_duplicate, rows_rejected, pid
             FROM imports ORDER BY id DESC LIMIT ?
             """, recent).map {
-            WarehouseStatus.RecentImport(id: $0[0].int64 ?? 0, kind: $0[1].string ?? "", format: $0[2].string ?? "",
-                                         file: $0[3].string ?? "", status: $0[4].string ?? "", startedAt: $0[5].int64 ?? 0,
+            let stored = $0[4].string ?? ""
+            let status = stored == "running" && !Self.processExists($0[10].int64) ? "interrupted" : stored
+            return WarehouseStatus.RecentImport(id: $0[0].int64 ?? 0, kind: $0[1].string ?? "", format: $0[2].string ?? "",
+                                         file: $0[3].string ?? "", status: status, startedAt: $0[5].int64 ?? 0,
                                          read: Int($0[6].int64 ?? 0), loaded: Int($0[7].int64 ?? 0),
                                          duplicate: Int($0[8].int64 ?? 0), rejected: Int($0[9].int64 ?? 0))
         }
         return WarehouseStatus(path: path, schemaVersion: version, knownVersion: try SQLCatalog.migrator().latestVersion,
                                tableCounts: counts, kept: try keptAnswers(), recentImports: imports)
+    }
+
+    /// Whether a process with this id exists (one of another user counts: signalling it is refused, not unknown).
+    static func processExists(_ pid: Int64?) -> Bool {
+        guard let pid, pid > 0, pid <= Int64(Int32.max) else { return false }
+        return kill(pid_t(pid), 0) == 0 || errno == EPERM
     }
 
     /// Whether the totals are current, and what is kept with them; the same tests the queries make.

@@ -72,6 +72,19 @@ struct ImportLedger {
             """, Int64(Date().timeIntervalSince1970), sha256, size, id)
     }
 
+    /// After an error: rolls back what the failed batch left open and marks the import failed,
+    /// trying once more in a fresh transaction (statements of the failed batch released) when the
+    /// first attempt fails. When even that cannot write (a disk still full), the row stays
+    /// `running` under this process's id, and `status` shows it as interrupted once the process
+    /// has ended.
+    func recordFailure(_ message: String) {
+        for attempt in 0..<2 {
+            if db.isInTransaction { try? db.execute("ROLLBACK") }
+            if attempt > 0 { db.clearStatementCache() }
+            if (try? fail(message)) != nil { return }
+        }
+    }
+
     /// Marks the import failed with a message, in its own transaction.
     func fail(_ message: String) throws {
         try db.transaction(.immediate) {

@@ -64,13 +64,13 @@ public final class Importer {
         let zone = options.timeZone.map(ZoneConverter.init)
         let context = RunContext(path: path, options: options, ledger: ledger, source: source, totalBytes: digest?.size, started: started)
         let counts: ImportCounts
-        if options.kind == .orders {
-            // OrderWriter checks each batch's references itself (BatchReferenceCheck). The pragma
-            // is a no-op inside a transaction, so it is restored here, after any rollback below.
-            try db.execute("PRAGMA foreign_keys = OFF")
-        }
+        // The pragma is a no-op inside a transaction, so it is restored here, after any rollback below.
         defer { try? db.execute("PRAGMA foreign_keys = ON") }
         do {
+            if options.kind == .orders {
+                // OrderWriter checks each batch's references itself (BatchReferenceCheck).
+                try db.execute("PRAGMA foreign_keys = OFF")
+            }
             let entities = try EntityResolver(db: db, importID: ledger.id)
             switch options.kind {
             case .orders:
@@ -96,9 +96,8 @@ public final class Importer {
         } catch let stop as StrictStop {
             throw stop.error
         } catch {
-            if db.isInTransaction { try? db.execute("ROLLBACK") }
             let message = (error as? ImportError)?.description ?? "\(path): \(error)"
-            try? ledger.fail(message)
+            ledger.recordFailure(message)
             throw error
         }
         return ImportSummary(importID: ledger.id, file: path, kind: options.kind, format: options.format, counts: counts,
