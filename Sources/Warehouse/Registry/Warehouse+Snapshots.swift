@@ -11,7 +11,9 @@ extension Warehouse {
 
     /// Saves `draft` as the next version of its model name (1 for a new name), in one
     /// transaction, and returns the stored snapshot. The weights are written in the safetensors
-    /// layout with their SHA-256; `createdAt` defaults to now.
+    /// layout with their SHA-256; `createdAt` defaults to now. The snapshot records the newest
+    /// import its training could see (`trained_through_import`), so undoing that import or an
+    /// earlier one is refused while the snapshot depends on it.
     public func saveSnapshot(_ draft: ModelSnapshotDraft, createdAt: Int64 = RegistryClock.now()) throws -> ModelSnapshot {
         let name = draft.name
         if let problem = ModelNaming.problem(withModelName: name) { throw RegistryError.invalidDraft(name, problem) }
@@ -50,8 +52,8 @@ extension Warehouse {
             try db.run("""
                 INSERT INTO model_snapshots (name, kind, version, created_at, code_version, hyperparameters,
                     training_as_of, training_window_start, training_window_end, training_rows, data_fingerprint,
-                    metrics, weights, weights_sha256, weights_format)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    metrics, weights, weights_sha256, weights_format, trained_through_import)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(id), 0) FROM imports))
                 """, name, draft.kind, version, createdAt, LifecycleVersion.current, hyperparameters,
                 draft.trainingAsOf, draft.trainingWindow?.lowerBound, draft.trainingWindow?.upperBound,
                 draft.trainingRows, fingerprint, metrics, SQLValue.blob(weights), sha, WeightsFile.format)
