@@ -45,7 +45,7 @@ extension Warehouse {
             counts.append((table, Int(try db.scalar("SELECT count(*) FROM \(table)").int64 ?? 0)))
         }
         let imports = try db.query("""
-            SELECT id, kind, format, file_name, status, started_at, rows_read, rows_loaded, rows_duplicate, rows_rejected
+            SELECT id, kind, format, file_name, CASE WHEN undone_at IS NOT NULL THEN 'undone' ELSE status END, started_at, rows_read, rows_loaded, rows_duplicate, rows_rejected
             FROM imports ORDER BY id DESC LIMIT ?
             """, recent).map {
             WarehouseStatus.RecentImport(id: $0[0].int64 ?? 0, kind: $0[1].string ?? "", format: $0[2].string ?? "",

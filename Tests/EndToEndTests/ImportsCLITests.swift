@@ -41,6 +41,9 @@ import Testing
         let undo = try Binary.run(["imports", "undo", "1", "--db", "w.db"], directory: work.url)
         #expect(undo.stdout == "import 1 (orders, orders.csv): removed 2 orders, 2 order lines (restoring 0 earlier orders), 0 events, 2 users, 2 products\n")
         let csv = try Binary.run(["imports", "list", "--db", "w.db", "--format", "csv"], directory: work.url)
+        let status = try Binary.run(["status", "--db", "w.db", "--format", "json"], directory: work.url)
+        let recent = (try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])?["recent_imports"] as? [[String: Any]]
+        #expect(recent?.first?["status"] as? String == "undone")
         #expect(csv.stdout.hasPrefix("id,kind,format,file,status,read,loaded,duplicates,rejected,orders_created,started_at,finished_at,undone_at,options\n1,orders,online-retail,orders.csv,undone,2,2,0,0,2,"))
 
         // Undone, the file imports with the other options.

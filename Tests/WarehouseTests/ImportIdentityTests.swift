@@ -158,3 +158,23 @@ struct WarehouseTally: Equatable {
         #expect(try WarehouseTally(warehouse) == tally)
     }
 }
+
+@Suite struct ImportIdentityMigrationTests {
+    @Test("the identity migration marks existing imports' lines as keyed by instant, new imports as written, and leaves old snapshots without lineage")
+    func existingImportsKeepInstantKeys() throws {
+        let scratch = try Scratch()
+        let path = scratch.path("old.db")
+        let all = try SQLCatalog.migrator().migrations
+        let ours = try #require(all.first { $0.name == "import_identity_and_undo" }).version
+        do {
+            let db = try Connection(path: path)
+            try Migrator(migrations: all.filter { $0.version < ours }).migrate(db)
+            try db.execute("INSERT INTO imports (id, kind, format, file_name, status, started_at) VALUES (1, 'orders', 'csv', 'f', 'finished', 0)")
+        }
+        let warehouse = try Warehouse(path: path)
+        #expect(try warehouse.db.scalar("SELECT line_keys FROM imports WHERE id = 1").string == "instant")
+        let summary = try warehouse.importFile(try scratch.file("or.csv", identityFixture), options: orderOptions(.onlineRetail))
+        #expect(try warehouse.db.scalar("SELECT line_keys FROM imports WHERE id = ?", summary.importID).string == "as_written")
+        #expect(try warehouse.db.scalar("SELECT undone_at_utc FROM imports_v WHERE id = 1") == .null)
+    }
+}

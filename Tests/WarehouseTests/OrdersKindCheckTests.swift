@@ -35,7 +35,7 @@ import Testing
         }
         let warehouse = try Warehouse(path: path)
         let db = warehouse.db
-        #expect(try db.scalar("PRAGMA user_version").int64 == 9)
+        #expect(try db.scalar("PRAGMA user_version").int64 == Int64(try SQLCatalog.migrator().latestVersion))
         let after = try #require(db.scalar("SELECT sql FROM sqlite_schema WHERE name = 'orders'").string)
         #expect(after == before.replacingOccurrences(of: Self.oldCheck, with: Self.newCheck))
         #expect(try db.scalar("PRAGMA integrity_check").string == "ok")
