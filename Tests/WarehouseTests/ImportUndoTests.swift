@@ -85,6 +85,21 @@ func warehouseDump(_ warehouse: Warehouse) throws -> [String] {
         #expect(try warehouse.undoImport(second.importID).lines == 3)
     }
 
+    @Test("scores made for users the import added refuse its undo, naming the table")
+    func undoIsRefusedByScoresOfItsUsers() throws {
+        let scratch = try Scratch()
+        let warehouse = try scratch.warehouse()
+        _ = try warehouse.importFile(try scratch.file("a.csv", identityFixture), options: orderOptions(.onlineRetail))
+        let snapshot = try warehouse.saveSnapshot(try RegistryFixtures.draft("churn"))
+        let second = try warehouse.importFile(try scratch.file("b.csv", laterDumpFixture), options: orderOptions(.onlineRetail))
+        try warehouse.db.run("""
+            INSERT INTO predictions (snapshot_id, user_id, as_of, score)
+            SELECT ?, id, 0, 0.5 FROM users WHERE external_id = '99999'
+            """, snapshot.id)
+        let refusal = #expect(throws: UndoRefusal.self) { try warehouse.undoImport(second.importID) }
+        #expect(refusal?.description.contains("model outputs name users or products it added: predictions (1 users)") == true)
+    }
+
     @Test("a snapshot saved before lineage was recorded refuses the undo of imports begun before it")
     func snapshotsWithoutLineageFallBackToTheirTime() throws {
         let scratch = try Scratch()

@@ -72,6 +72,7 @@ private struct ImportUndo {
         }
         try refuseLaterModels(started: started)
         try refuseLaterResults(started: started)
+        try refuseScoredEntities()
         if kind == "orders" { try refuseLaterLines() }
         if kind == "users" { try refuseUserChanges(loaded: ledger[5].int64 ?? 0) }
 
@@ -124,6 +125,23 @@ private struct ImportUndo {
         if !snapshots.isEmpty {
             throw refusal("RFM snapshots saved after it read its rows (as of \(snapshots.joined(separator: ", ")))")
         }
+    }
+
+    /// Scores, CLV predictions, segment assignments or recommendations made for the users or
+    /// products this import added were computed from its rows (scoring runs carry no time, so
+    /// scores of users that existed before cannot be told apart and are not checked).
+    private func refuseScoredEntities() throws {
+        let outputs = ["predictions", "clv_predictions", "segment_assignments", "recommendations"]
+        var found: [String] = []
+        for table in outputs {
+            let users = try db.scalar("SELECT count(*) FROM users WHERE import_id = ? AND id IN (SELECT user_id FROM \(table))", id).int64 ?? 0
+            if users > 0 { found.append("\(table) (\(users) users)") }
+        }
+        let products = try db.scalar("SELECT count(*) FROM products WHERE import_id = ? AND id IN (SELECT product_id FROM recommendations)", id).int64 ?? 0
+        if products > 0 { found.append("recommendations (\(products) products)") }
+        guard !found.isEmpty else { return }
+        throw refusal("model outputs name users or products it added: \(found.joined(separator: ", ")); "
+                      + "they were computed from its rows (delete those scoring runs first)")
     }
 
     /// Later imports that added lines to orders this import created: those lines would lose their order.
