@@ -107,8 +107,8 @@ final class OrderWriter {
     private func conflict(_ line: OrderLineInput, with order: KnownOrder) -> RowRejection? {
         guard let earlier = order.earlier else { return nil }
         if line.currency != earlier.currency {
-            return RowRejection(reason: "order \(Self.shown(line.orderRef)) is stored in \(earlier.currency) by import \(earlier.importID); "
-                                + "this row is in \(line.currency) (--currency or the currency column): undo import \(earlier.importID) or import with its options")
+            return RowRejection(reason: "order \(Self.shown(line.orderRef)) is stored in \(Self.cut(earlier.currency)) by import \(earlier.importID); "
+                                + "this row is in \(Self.cut(line.currency)) (--currency or the currency column): undo import \(earlier.importID) or import with its options")
         }
         if line.convertedWithZone, let stored = earlier.zone, stored != zone {
             return RowRejection(reason: "order \(Self.shown(line.orderRef)) was stored by import \(earlier.importID) with --timezone \(stored); "
@@ -118,9 +118,12 @@ final class OrderWriter {
         return nil
     }
 
-    /// An order reference for a message, cut to 80 characters.
-    private static func shown(_ ref: String) -> String {
-        ref.count <= 80 ? "'\(ref)'" : "'\(ref.prefix(80))…'"
+    /// An order reference for a message, quoted and cut to 80 characters.
+    private static func shown(_ ref: String) -> String { "'" + cut(ref) + "'" }
+
+    /// Source text for a message, cut to 80 characters so a reason never quotes much input.
+    private static func cut(_ text: String) -> String {
+        text.count <= 80 ? text : text.prefix(80) + "…"
     }
 
     /// The order, begun with the line's attributes when new (counted in `counts`).
