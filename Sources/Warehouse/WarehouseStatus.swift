@@ -48,7 +48,8 @@ extension Warehouse {
             counts.append((table, Int(try db.scalar("SELECT count(*) FROM \(table)").int64 ?? 0)))
         }
         let imports = try db.query("""
-            SELECT id, kind, format, file_name, status, started_at, rows_read, rows_loaded, rows_duplicate, rows_rejected, pid
+            SELECT id, kind, format, file_name, CASE WHEN undone_at IS NOT NULL THEN 'undone' ELSE status END, started_at,
+                rows_read, rows_loaded, rows_duplicate, rows_rejected, pid
             FROM imports ORDER BY id DESC LIMIT ?
             """, recent).map {
             let stored = $0[4].string ?? ""

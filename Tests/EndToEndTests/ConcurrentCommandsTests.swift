@@ -150,9 +150,12 @@ struct SampleFiles {
 struct WarehouseDump {
     let tables: [String: [String]]
 
-    /// Columns that record when or by which process something ran, not what it holds.
+    /// Columns that record when or by which process something ran, not what it holds: wall-clock
+    /// times, the record checksum of a snapshot (it covers `created_at`), and a snapshot's lineage
+    /// (`trained_through_import`: the newest import when it was saved, which depends on the turn
+    /// the lock gave it, not on its content).
     static let wallClock: Set<String> = ["applied_at", "started_at", "finished_at", "pid", "built_at", "created_at",
-                                         "moved_at", "refreshed_at", "seconds"]
+                                         "moved_at", "refreshed_at", "seconds", "record_sha256", "trained_through_import"]
     /// How a row of a referenced table is named without its id.
     static let naturalKey: [String: String] = [
         "users": "external_id", "products": "external_id", "orders": "external_id", "imports": "file_name",

@@ -39,15 +39,15 @@ struct CDNOWDecoder: OrderRowDecoder {
         guard let customer = text.trimmed(0), let dateText = text.trimmed(dateColumn) else {
             return .failure(RowRejection(reason: "a field is not valid UTF-8"))
         }
-        let cds: Int64, value: Int64, at: Int64
+        let cds: Int64, value: Int64, at: LineTime
         switch FieldParse.integer(reader, dateColumn + 1, "number of CDs") { case .success(let v): cds = v; case .failure(let e): return .failure(e) }
         switch FieldParse.decimal(reader, dateColumn + 2, "dollar value") { case .success(let v): value = v; case .failure(let e): return .failure(e) }
-        switch FieldParse.instant(reader, dateColumn, "date", zone: zone, dateOrder: .monthFirst) { case .success(let v): at = v; case .failure(let e): return .failure(e) }
+        switch FieldParse.lineTime(reader, dateColumn, "date", zone: zone, dateOrder: .monthFirst) { case .success(let v): at = v; case .failure(let e): return .failure(e) }
         let dayKey = customer + ":" + dateText
         let position = (positions.seen[dayKey] ?? 0) + 1
         positions.seen[dayKey] = position
         return .success(OrderLineInput(
-            orderRef: "\(customer):\(dateText):\(position)", customerRef: customer, at: at,
+            orderRef: "\(customer):\(dateText):\(position)", customerRef: customer, time: at,
             kind: value < 0 ? .return : .purchase, productRef: nil, productName: nil, isMerchandise: true,
             description: nil, quantity: cds, unitPriceMicros: nil, amountMicros: value, country: nil, currency: currency))
     }

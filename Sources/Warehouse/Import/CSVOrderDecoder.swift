@@ -53,8 +53,8 @@ struct CSVOrderDecoder: OrderRowDecoder {
         guard let orderIndex = columns["order_id"], let orderRef = text.trimmed(orderIndex), !orderRef.isEmpty else {
             return .failure(RowRejection(reason: "order_id is empty or not valid text"))
         }
-        let at: Int64
-        switch FieldParse.instant(reader, columns["ordered_at"]!, "ordered_at", zone: zone, dateOrder: dateOrder) {
+        let at: LineTime
+        switch FieldParse.lineTime(reader, columns["ordered_at"]!, "ordered_at", zone: zone, dateOrder: dateOrder) {
         case .success(let v): at = v
         case .failure(let e): return .failure(e)
         }
@@ -91,7 +91,7 @@ struct CSVOrderDecoder: OrderRowDecoder {
         case let other?: return .failure(RowRejection(reason: "kind '\(other)' is not purchase, return, adjustment or write_off"))
         }
         return .success(OrderLineInput(
-            orderRef: orderRef, customerRef: customer.flatMap(FieldParse.customerRef), at: at, kind: kind,
+            orderRef: orderRef, customerRef: customer.flatMap(FieldParse.customerRef), time: at, kind: kind,
             productRef: product, productName: name, isMerchandise: true, description: name, quantity: quantity,
             unitPriceMicros: unitPrice, amountMicros: amount, country: country, currency: rowCurrency.uppercased()))
     }

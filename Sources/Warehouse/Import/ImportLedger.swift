@@ -19,6 +19,7 @@ struct ImportLedger {
         let pid = Int64(getpid())
         return try db.transaction(.immediate) {
             if let sha256 {
+                try refuseOtherOptions(db: db, kind: kind, format: format, fileName: fileName, sha256: sha256, options: options)
                 let rows = try db.query("""
                     SELECT id, pid, rows_read, rows_loaded, rows_duplicate, rows_rejected, orders_created, guest_orders, return_orders
                     FROM imports WHERE sha256 = ? AND kind = ? AND format = ? AND options = ? AND status = 'running'
@@ -48,6 +49,24 @@ struct ImportLedger {
                 """, kind.rawValue, format.rawValue, fileName, size, sha256, options, pid, now)
             return ImportLedger(db: db, id: db.lastInsertRowID, alreadyDone: 0, startCounts: ImportCounts(), resumed: false)
         }
+    }
+
+    /// Refuses to import a file whose rows an earlier import (not undone) already loaded with other
+    /// conversion options: the same records would be read as other instants or currencies.
+    private static func refuseOtherOptions(db: Connection, kind: ImportKind, format: ImportFormat, fileName: String,
+                                           sha256: String, options: String) throws {
+        let earlier = try db.query("""
+            SELECT id, format, options FROM imports
+            WHERE sha256 = ? AND kind = ? AND undone_at IS NULL AND rows_loaded > 0 AND (format <> ? OR options <> ?)
+            ORDER BY id DESC LIMIT 1
+            """, sha256, kind.rawValue, format.rawValue, options).first
+        guard let earlier, let id = earlier[0].int64 else { return }
+        let differences = OptionDifferences.between(earlierID: id, earlierFormat: earlier[1].string ?? "", earlierOptions: earlier[2].string ?? "{}",
+                                                    format: format.rawValue, options: options)
+        guard !differences.isEmpty else { return }
+        throw ImportError(file: fileName, line: nil, reason: "this file was already imported by import \(id) with other options ("
+                          + differences.joined(separator: "; ") + "): its records would become other rows. "
+                          + "Import it with the options of import \(id), or undo that import first (lifecycle imports undo \(id))")
     }
 
     /// Stores a rejected row.

@@ -43,7 +43,8 @@ public final class Importer {
         var startsOnRecord: Bool
         /// Runs on the decoding thread: must not touch the database.
         var decode: (CSVReader, FieldText) -> Result<Row, RowRejection>
-        /// Loads a row; true when new, false when already stored.
+        /// Loads a row; true when new, false when already stored. Throws a `RowRejection`, having
+        /// written nothing of the row, when the row conflicts with what is stored.
         var write: (Row, _ line: Int, inout ImportCounts) throws -> Bool
         /// Re-counts a row an interrupted run already committed (resuming).
         var replay: (Row) throws -> Void = { _ in }
@@ -135,10 +136,18 @@ public final class Importer {
                     continue
                 }
                 counts.read += 1
+                var rejected: RowRejection?
                 switch record.outcome {
                 case .success(let row):
-                    if try handler.write(row, record.line, &counts) { counts.loaded += 1 } else { counts.duplicate += 1 }
+                    do {
+                        if try handler.write(row, record.line, &counts) { counts.loaded += 1 } else { counts.duplicate += 1 }
+                    } catch let rejection as RowRejection {
+                        rejected = rejection
+                    }
                 case .failure(let rejection):
+                    rejected = rejection
+                }
+                if let rejection = rejected {
                     counts.rejected += 1
                     try ledger.reject(line: record.line, reason: rejection.reason, raw: record.raw)
                     if context.options.strict {
@@ -204,7 +213,7 @@ public final class Importer {
             decoder = CSVOrderDecoder(file: path, zone: zone, dateOrder: options.dateOrder, currency: options.currency, map: options.columnMap)
         }
         let startsOnRecord = try decoder.readHeader(reader, text: text)
-        let writer = try OrderWriter(db: db, importID: ledger.id, entities: entities, file: path)
+        let writer = try OrderWriter(db: db, importID: ledger.id, entities: entities, file: path, zone: options.timeZone?.identifier)
         let fixed = decoder
         return RowHandler(startsOnRecord: startsOnRecord, decode: { fixed.decode($0, text: $1) },
                           write: { line, sourceLine, counts in try writer.write(line, sourceLine: sourceLine, counts: &counts) },

@@ -53,10 +53,10 @@ struct OnlineRetailDecoder: OrderRowDecoder {
               let customerText = text.trimmed(customer) else {
             return .failure(.undecodable)
         }
-        let quantityValue: Int64, priceValue: Int64, at: Int64, amount: Int64
+        let quantityValue: Int64, priceValue: Int64, at: LineTime, amount: Int64
         switch FieldParse.integer(reader, quantity, "quantity") { case .success(let v): quantityValue = v; case .failure(let e): return .failure(e) }
         switch FieldParse.decimal(reader, price, "unit price") { case .success(let v): priceValue = v; case .failure(let e): return .failure(e) }
-        switch FieldParse.instant(reader, date, "invoice date", zone: zone, dateOrder: dateOrder) { case .success(let v): at = v; case .failure(let e): return .failure(e) }
+        switch FieldParse.lineTime(reader, date, "invoice date", zone: zone, dateOrder: dateOrder) { case .success(let v): at = v; case .failure(let e): return .failure(e) }
         switch FieldParse.amount(quantity: quantityValue, unitPrice: priceValue) { case .success(let v): amount = v; case .failure(let e): return .failure(e) }
 
         let kind: OrderKind
@@ -66,7 +66,7 @@ struct OnlineRetailDecoder: OrderRowDecoder {
         default: kind = quantityValue < 0 ? .writeOff : .purchase
         }
         return .success(OrderLineInput(
-            orderRef: invoiceText, customerRef: FieldParse.customerRef(customerText), at: at, kind: kind,
+            orderRef: invoiceText, customerRef: FieldParse.customerRef(customerText), time: at, kind: kind,
             productRef: code, productName: descriptionText.isEmpty ? nil : descriptionText,
             isMerchandise: Self.isMerchandise(code), description: descriptionText.isEmpty ? nil : descriptionText,
             quantity: quantityValue, unitPriceMicros: priceValue, amountMicros: amount,

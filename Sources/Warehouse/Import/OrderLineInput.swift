@@ -4,11 +4,24 @@ public enum OrderKind: String, Sendable {
     case writeOff = "write_off"
 }
 
+/// When a line happened: the UTC instant its time converts to, and the time as the source wrote it.
+struct LineTime {
+    /// Unix seconds UTC, after any --timezone conversion.
+    let instant: Int64
+    /// The source's own reading: its civil fields counted as if they were UTC when it wrote no
+    /// offset, else the instant it names. Independent of every import option.
+    let asWritten: Int64
+    /// The source wrote an offset (`Z`, `+01:00`), so no --timezone took part in `instant`.
+    let hadOffset: Bool
+}
+
 /// One order line as a format decoder reads it, normalised: UTC instant, exact micro-units.
 struct OrderLineInput {
     let orderRef: String
     let customerRef: String?
     let at: Int64
+    /// The time was a wall-clock time converted with the import's --timezone.
+    let convertedWithZone: Bool
     let kind: OrderKind
     let productRef: String?
     let productName: String?
@@ -19,16 +32,19 @@ struct OrderLineInput {
     let amountMicros: Int64
     let country: String?
     let currency: String
-    /// A stable key of the line's content, so the same line in another dump (in any order) is
-    /// recognised. Computed here, on the decoding thread, to keep it off the writer's thread.
+    /// A stable key of the line's content as the source wrote it, so the same line in another
+    /// dump (in any order, any layout, imported with any options) is recognised. It hashes the
+    /// time as written, never the converted instant (docs/FORMATS.md, "Identity"). Computed here,
+    /// on the decoding thread, to keep it off the writer's thread.
     let lineKey: Int64
 
-    init(orderRef: String, customerRef: String?, at: Int64, kind: OrderKind, productRef: String?, productName: String?,
+    init(orderRef: String, customerRef: String?, time: LineTime, kind: OrderKind, productRef: String?, productName: String?,
          isMerchandise: Bool, description: String?, quantity: Int64, unitPriceMicros: Int64?, amountMicros: Int64,
          country: String?, currency: String) {
         self.orderRef = orderRef
         self.customerRef = customerRef
-        self.at = at
+        at = time.instant
+        convertedWithZone = !time.hadOffset
         self.kind = kind
         self.productRef = productRef
         self.productName = productName
@@ -39,14 +55,31 @@ struct OrderLineInput {
         self.amountMicros = amountMicros
         self.country = country
         self.currency = currency
+        var hash = Self.contentHash(productRef, description, quantity, unitPriceMicros, amountMicros)
+        hash.add(time.asWritten)
+        hash.add(time.hadOffset ? 1 : 0)
+        lineKey = hash.value
+    }
+
+    /// The key imports before migration 0011 gave the line: its content and the converted UTC
+    /// instant. Orders those imports created keep it (`imports.line_keys = 'instant'`), because
+    /// the time as written was not stored and their keys cannot be recomputed.
+    var instantLineKey: Int64 {
+        var hash = Self.contentHash(productRef, description, quantity, unitPriceMicros, amountMicros)
+        hash.add(at)
+        return hash.value
+    }
+
+    /// The hash of a line's content but its time.
+    private static func contentHash(_ productRef: String?, _ description: String?, _ quantity: Int64,
+                                    _ unitPriceMicros: Int64?, _ amountMicros: Int64) -> StableHash {
         var hash = StableHash()
         hash.add(productRef)
         hash.add(description)
         hash.add(quantity)
         hash.add(unitPriceMicros)
         hash.add(amountMicros)
-        hash.add(at)
-        lineKey = hash.value
+        return hash
     }
 }
 
@@ -68,6 +101,18 @@ enum FieldParse {
         ExactDecimal.integer(reader.field(index)).mapError { _ in RowRejection(reason: "\(name) \(quoted(reader, index)) is not a whole number") }
     }
 
+    /// Reads an order line's timestamp: the converted instant and the time as written.
+    static func lineTime(_ reader: CSVReader, _ index: Int, _ name: String, zone: ZoneConverter?, dateOrder: DateOrder) -> Result<LineTime, RowRejection> {
+        guard let parsed = TimestampParser.parse(reader.field(index), dateOrder: dateOrder) else {
+            return .failure(RowRejection(reason: "\(name) \(quoted(reader, index)) is not a date and time this importer reads"))
+        }
+        switch parsed {
+        case .instant(let seconds): return .success(LineTime(instant: seconds, asWritten: seconds, hadOffset: true))
+        case .civil(let civil):
+            return convert(civil, reader, index, name, zone: zone).map { LineTime(instant: $0, asWritten: civil.secondsIfUTC, hadOffset: false) }
+        }
+    }
+
     /// Reads a timestamp; wall-clock times are converted with `zone`.
     static func instant(_ reader: CSVReader, _ index: Int, _ name: String, zone: ZoneConverter?, dateOrder: DateOrder) -> Result<Int64, RowRejection> {
         guard let parsed = TimestampParser.parse(reader.field(index), dateOrder: dateOrder) else {
@@ -75,13 +120,17 @@ enum FieldParse {
         }
         switch parsed {
         case .instant(let seconds): return .success(seconds)
-        case .civil(let civil):
-            guard let zone else {
-                return .failure(RowRejection(reason: "\(name) \(quoted(reader, index)) has no time zone offset; pass --timezone"))
-            }
-            do { return .success(try zone.instant(of: civil)) } catch {
-                return .failure(RowRejection(reason: "\(name) \(quoted(reader, index)) does not exist in \(zone.zone.identifier) (skipped by a daylight-saving change)"))
-            }
+        case .civil(let civil): return convert(civil, reader, index, name, zone: zone)
+        }
+    }
+
+    /// The instant of a wall-clock time in `zone`, or why it has none.
+    private static func convert(_ civil: CivilTime, _ reader: CSVReader, _ index: Int, _ name: String, zone: ZoneConverter?) -> Result<Int64, RowRejection> {
+        guard let zone else {
+            return .failure(RowRejection(reason: "\(name) \(quoted(reader, index)) has no time zone offset; pass --timezone"))
+        }
+        do { return .success(try zone.instant(of: civil)) } catch {
+            return .failure(RowRejection(reason: "\(name) \(quoted(reader, index)) does not exist in \(zone.zone.identifier) (skipped by a daylight-saving change)"))
         }
     }
 

@@ -3,13 +3,19 @@ import SQLiteStore
 /// Writes decoded order lines: finds or creates the order, its user and product, numbers
 /// identical lines within an order (occurrence 1, 2, ...), and inserts each line once by its
 /// natural key (order, line content, occurrence), so a line seen again in any dump, in any
-/// order, is a duplicate.
+/// order, is a duplicate. A row of an order an earlier import created with other conversion
+/// options (another currency, wall-clock times read in another zone) is rejected instead, since
+/// it would give the same record another amount's currency or another instant.
 final class OrderWriter {
     private let db: Connection
     private let importID: Int64
     private let entities: EntityResolver
-    /// Order ids by external id, and whether this import created the order.
-    private var orders: [String: (id: Int64, createdHere: Bool)] = [:]
+    /// The zone this import reads wall-clock times in (--timezone).
+    private let zone: String?
+    /// This import keys its lines the pre-0011 way (it is a resumed run begun before migration 0011).
+    private let keysByInstant: Bool
+    /// Orders by external id.
+    private var orders: [String: KnownOrder] = [:]
     /// Per order touched in the current batch: amount, lines, items, earliest time of the lines loaded.
     private var deltas: [Int64: (amount: Int64, lines: Int64, items: Int64, earliest: Int64)] = [:]
     /// The order this import created and is reading right now. Its row is inserted once, with
@@ -36,10 +42,12 @@ final class OrderWriter {
 
     /// Expects SQLite's foreign-key enforcement to be off (the importer turns it off for orders
     /// imports): the writer checks its batches' references itself, in `flush()`.
-    init(db: Connection, importID: Int64, entities: EntityResolver, file: String) throws {
+    init(db: Connection, importID: Int64, entities: EntityResolver, file: String, zone: String?) throws {
         self.db = db
         self.importID = importID
         self.entities = entities
+        self.zone = zone
+        keysByInstant = try db.scalar("SELECT line_keys = 'instant' FROM imports WHERE id = ?", importID).int64 == 1
         references = try BatchReferenceCheck(db: db, importID: importID, file: file)
         newLines = try NewLineInserter(db: db)
         // For orders that existed before this import: occurrences of each (order, line content)
@@ -50,7 +58,10 @@ final class OrderWriter {
                 PRIMARY KEY (order_id, line_key)) WITHOUT ROWID;
             DELETE FROM temp.import_line_occurrences;
             """)
-        selectOrder = try db.prepare("SELECT id, import_id FROM orders WHERE external_id = ?")
+        selectOrder = try db.prepare("""
+            SELECT o.id, o.import_id, o.currency, coalesce(i.line_keys, 'instant') = 'instant', json_extract(i.options, '$.timezone')
+            FROM orders o LEFT JOIN imports i ON i.id = o.import_id WHERE o.external_id = ?
+            """)
         maxOrderID = try db.prepare("SELECT coalesce(max(id), 0) FROM orders")
         insertOrder = try db.prepare("""
             INSERT INTO orders (id, external_id, user_id, ordered_at, kind, country, currency, amount_micros,
@@ -72,26 +83,59 @@ final class OrderWriter {
     }
 
     /// The stored order with this external id, if any (cached).
-    private func existingOrder(_ ref: String) throws -> (id: Int64, createdHere: Bool)? {
+    private func existingOrder(_ ref: String) throws -> KnownOrder? {
         if let known = orders[ref] { return known }
         selectOrder.bind(text: ref, at: 1)
         defer { selectOrder.reset() }
         guard try selectOrder.step() else { return nil }
-        let found = (id: selectOrder.int64(at: 0), createdHere: selectOrder.int64(at: 1) == importID)
+        let creator = selectOrder.int64(at: 1)
+        let found: KnownOrder
+        if creator == importID {
+            found = KnownOrder(id: selectOrder.int64(at: 0), createdHere: true, keyedByInstant: keysByInstant, earlier: nil)
+        } else {
+            let earlier = EarlierOrder(importID: creator, currency: selectOrder.text(at: 2),
+                                       zone: selectOrder.isNull(at: 4) ? nil : selectOrder.text(at: 4))
+            found = KnownOrder(id: selectOrder.int64(at: 0), createdHere: false, keyedByInstant: selectOrder.int64(at: 3) == 1, earlier: earlier)
+        }
         remember(ref, found)
         return found
     }
 
+    /// Why a row cannot join an order an earlier import created: its currency differs, or its
+    /// wall-clock time was read in another zone than that import's (the same record would get
+    /// another instant). Nil when it can.
+    private func conflict(_ line: OrderLineInput, with order: KnownOrder) -> RowRejection? {
+        guard let earlier = order.earlier else { return nil }
+        if line.currency != earlier.currency {
+            return RowRejection(reason: "order \(Self.shown(line.orderRef)) is stored in \(Self.cut(earlier.currency)) by import \(earlier.importID); "
+                                + "this row is in \(Self.cut(line.currency)) (--currency or the currency column): undo import \(earlier.importID) or import with its options")
+        }
+        if line.convertedWithZone, let stored = earlier.zone, stored != zone {
+            return RowRejection(reason: "order \(Self.shown(line.orderRef)) was stored by import \(earlier.importID) with --timezone \(stored); "
+                                + "this import reads its time in \(zone ?? "no zone"), which would give it another instant: "
+                                + "undo import \(earlier.importID) or import with --timezone \(stored)")
+        }
+        return nil
+    }
+
+    /// An order reference for a message, quoted and cut to 80 characters.
+    private static func shown(_ ref: String) -> String { "'" + cut(ref) + "'" }
+
+    /// Source text for a message, cut to 80 characters so a reason never quotes much input.
+    private static func cut(_ text: String) -> String {
+        text.count <= 80 ? text : text.prefix(80) + "…"
+    }
+
     /// The order, begun with the line's attributes when new (counted in `counts`).
-    private func order(for line: OrderLineInput, counts: inout ImportCounts) throws -> (id: Int64, createdHere: Bool) {
-        if let pending, pending.ref == line.orderRef { return (pending.id, true) }
+    private func order(for line: OrderLineInput, counts: inout ImportCounts) throws -> KnownOrder {
+        if let pending, pending.ref == line.orderRef { return KnownOrder(id: pending.id, createdHere: true, keyedByInstant: keysByInstant, earlier: nil) }
         try finishPending()
         if let found = try existingOrder(line.orderRef) { return found }
         let userID = try line.customerRef.map { try entities.user($0, country: line.country) }
         let id = try newOrderID()
         pending = PendingOrder(ref: line.orderRef, id: id, userID: userID, kind: line.kind, country: line.country,
                                currency: line.currency, earliest: line.at)
-        let created = (id: id, createdHere: true)
+        let created = KnownOrder(id: id, createdHere: true, keyedByInstant: keysByInstant, earlier: nil)
         remember(line.orderRef, created)
         runOrder = id
         runCounts.removeAll(keepingCapacity: true)
@@ -133,13 +177,13 @@ final class OrderWriter {
         try insert.step()
     }
 
-    private func remember(_ ref: String, _ order: (id: Int64, createdHere: Bool)) {
+    private func remember(_ ref: String, _ order: KnownOrder) {
         if orders.count >= 200_000 { orders.removeAll(keepingCapacity: true) }
         orders[ref] = order
     }
 
     /// The occurrence number of this line's content within its order, counting this one.
-    private func occurrence(of key: Int64, in order: (id: Int64, createdHere: Bool)) throws -> Int64 {
+    private func occurrence(of key: Int64, in order: KnownOrder) throws -> Int64 {
         if order.id == runOrder {
             let seen = (runCounts[key] ?? 0) + 1
             runCounts[key] = seen
@@ -163,10 +207,13 @@ final class OrderWriter {
         return countOccurrence.int64(at: 0)
     }
 
-    /// Loads one line. Returns true when it was new, false when it was already stored.
+    /// Loads one line. Returns true when it was new, false when it was already stored; throws a
+    /// `RowRejection` (before writing anything of the row) when it conflicts with an order an
+    /// earlier import stored.
     func write(_ line: OrderLineInput, sourceLine: Int, counts: inout ImportCounts) throws -> Bool {
         let order = try order(for: line, counts: &counts)
-        let key = line.lineKey
+        if let rejection = conflict(line, with: order) { throw rejection }
+        let key = order.keyedByInstant ? line.instantLineKey : line.lineKey
         let seen = try occurrence(of: key, in: order)
         let productID = try line.productRef.map { try entities.product($0, name: line.productName, isMerchandise: line.isMerchandise) }
         let stored = StoredLine(orderID: order.id, productID: productID, key: key, occurrence: seen, quantity: line.quantity,
@@ -190,8 +237,8 @@ final class OrderWriter {
     /// occurrence numbers of orders that existed before the import continue where that run
     /// stopped. (Orders the interrupted run created are counted from the database.)
     func replay(_ line: OrderLineInput) throws {
-        guard let order = try existingOrder(line.orderRef), !order.createdHere else { return }
-        _ = try occurrence(of: line.lineKey, in: order)
+        guard let order = try existingOrder(line.orderRef), !order.createdHere, conflict(line, with: order) == nil else { return }
+        _ = try occurrence(of: order.keyedByInstant ? line.instantLineKey : line.lineKey, in: order)
     }
 
     /// Writes the pending order, applies the batch's per-order totals and checks its references;
@@ -206,6 +253,24 @@ final class OrderWriter {
         deltas.removeAll(keepingCapacity: true)
         try references.verify()
     }
+}
+
+/// An order the writer has met: its id, whether this import created it, how its lines are keyed
+/// (the scheme of the import that created it, `imports.line_keys`), and for an order an earlier
+/// import created, what that import stored it with.
+private struct KnownOrder {
+    let id: Int64
+    let createdHere: Bool
+    let keyedByInstant: Bool
+    let earlier: EarlierOrder?
+}
+
+/// What an earlier import stored an order with.
+private struct EarlierOrder {
+    let importID: Int64
+    let currency: String
+    /// The --timezone that import read wall-clock times in; nil when it had none.
+    let zone: String?
 }
 
 /// A new order whose row is not written yet, with the totals of its lines loaded so far.

@@ -74,6 +74,9 @@ public struct ModelSnapshot: Sendable, Equatable {
     /// SHA-256 (hex) of the canonical text of every defining field (``SnapshotRecord``); nil for
     /// a snapshot saved before record checksums existed, whose weights alone can be checked.
     public let recordSHA256: String?
+    /// The newest import whose rows the training could see (the largest `imports.id` when the
+    /// snapshot was saved, 0 for none); nil for snapshots saved before it was recorded.
+    public var trainedThroughImport: Int64? = nil
 
     /// `name@version`, e.g. `churn@3`.
     public var reference: String { "\(name)@\(version)" }

@@ -38,6 +38,7 @@ enum SnapshotRecord {
             JSONMember("metrics", snapshot.metrics),
             JSONMember("weights_sha256", .string(snapshot.weightsSHA256)),
             JSONMember("weights_format", .string(snapshot.weightsFormat)),
+            JSONMember("trained_through_import", snapshot.trainedThroughImport.map { .integer($0) } ?? .null),
         ]
     }
 

@@ -6,13 +6,15 @@ extension Warehouse {
     static let snapshotColumns = """
         id, name, kind, version, created_at, code_version, hyperparameters, training_as_of,
         training_window_start, training_window_end, training_rows, data_fingerprint, metrics,
-        weights_sha256, weights_format, length(weights), record_sha256
+        weights_sha256, weights_format, length(weights), record_sha256, trained_through_import
         """
 
     /// Saves `draft` as the next version of its model name (1 for a new name), in one
     /// transaction, and returns the stored snapshot. The weights are written in the safetensors
     /// layout with their SHA-256, the defining fields with their record checksum
-    /// (``SnapshotRecord``); `createdAt` defaults to now.
+    /// (``SnapshotRecord``); `createdAt` defaults to now. The snapshot records the newest
+    /// import its training could see (`trained_through_import`, covered by the record checksum),
+    /// so undoing that import or an earlier one is refused while the snapshot depends on it.
     public func saveSnapshot(_ draft: ModelSnapshotDraft, createdAt: Int64 = RegistryClock.now()) throws -> ModelSnapshot {
         let name = draft.name
         if let problem = ModelNaming.problem(withModelName: name) { throw RegistryError.invalidDraft(name, problem) }
@@ -55,11 +57,13 @@ extension Warehouse {
                 throw RegistryError.kindMismatch(name, existing: existing, new: draft.kind)
             }
             let version = (try db.scalar("SELECT max(version) FROM model_snapshots WHERE name = ?", name).int64 ?? 0) + 1
+            let trainedThroughImport = try db.scalar("SELECT coalesce(max(id), 0) FROM imports").int64 ?? 0
             let record = ModelSnapshot(
                 id: 0, name: name, kind: draft.kind, version: Int(version), createdAt: createdAt, codeVersion: LifecycleVersion.current,
                 hyperparameters: storedHyperparameters, trainingAsOf: draft.trainingAsOf, trainingWindow: draft.trainingWindow,
                 trainingRows: draft.trainingRows, dataFingerprint: fingerprint, metrics: storedMetrics, weightsSHA256: sha,
-                weightsFormat: WeightsFile.format, weightsBytes: weights.count, recordSHA256: nil)
+                weightsFormat: WeightsFile.format, weightsBytes: weights.count, recordSHA256: nil,
+                trainedThroughImport: trainedThroughImport)
             let recordSHA256: String
             do {
                 recordSHA256 = try SnapshotRecord.sha256(of: record)
@@ -69,11 +73,12 @@ extension Warehouse {
             try db.run("""
                 INSERT INTO model_snapshots (name, kind, version, created_at, code_version, hyperparameters,
                     training_as_of, training_window_start, training_window_end, training_rows, data_fingerprint,
-                    metrics, weights, weights_sha256, weights_format, record_sha256)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    metrics, weights, weights_sha256, weights_format, record_sha256, trained_through_import)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, name, draft.kind, version, createdAt, LifecycleVersion.current, hyperparameters,
                 draft.trainingAsOf, draft.trainingWindow?.lowerBound, draft.trainingWindow?.upperBound,
-                draft.trainingRows, fingerprint, metrics, SQLValue.blob(weights), sha, WeightsFile.format, recordSHA256)
+                draft.trainingRows, fingerprint, metrics, SQLValue.blob(weights), sha, WeightsFile.format, recordSHA256,
+                trainedThroughImport)
             return db.lastInsertRowID
         }
         return try snapshot(id: id)
@@ -327,6 +332,7 @@ extension Warehouse {
             createdAt: row[4].int64 ?? 0, codeVersion: row[5].string ?? "", hyperparameters: try json(row[6], "hyperparameters"),
             trainingAsOf: row[7].int64 ?? 0, trainingWindow: window, trainingRows: Int(row[10].int64 ?? 0),
             dataFingerprint: row[11].string ?? "", metrics: try json(row[12], "metrics"), weightsSHA256: row[13].string ?? "",
-            weightsFormat: row[14].string ?? "", weightsBytes: Int(row[15].int64 ?? 0), recordSHA256: row[16].string)
+            weightsFormat: row[14].string ?? "", weightsBytes: Int(row[15].int64 ?? 0), recordSHA256: row[16].string,
+            trainedThroughImport: row[17].int64)
     }
 }
