@@ -140,20 +140,16 @@ public final class Importer {
                 case .success(let row):
                     if try handler.write(row, record.line, &counts) { counts.loaded += 1 } else { counts.duplicate += 1 }
                 case .failure(let rejection):
+                    if context.options.strict {
+                        try db.execute("ROLLBACK")
+                        throw try strictStop(at: record, rejection, context: context)
+                    }
                     counts.rejected += 1
                     try ledger.reject(line: record.line, reason: rejection.reason, raw: record.raw)
-                    if context.options.strict {
-                        try handler.flush()
-                        try refreshTotals(context.options)
-                        try commit(handler, ledger: ledger, counts: counts)
-                        let error = ImportError(file: context.path, line: record.line,
-                                                reason: rejection.reason + " (--strict stops at the first rejected row)")
-                        try ledger.fail(error.description)
-                        throw StrictStop(error: error)
-                    }
                 }
                 inBatch += 1
-                if inBatch >= context.options.batchSize {
+                // Under --strict the whole file is one transaction, so a bad row can undo it all.
+                if inBatch >= context.options.batchSize && !context.options.strict {
                     try commit(handler, ledger: ledger, counts: counts)
                     checkpointer?.committed()
                     try db.execute("BEGIN IMMEDIATE")
@@ -172,9 +168,25 @@ public final class Importer {
         return counts
     }
 
-    /// A `--strict` stop: the rows before it are committed and the import is already marked failed.
+    /// A `--strict` stop: the file's rows are rolled back and the import is already marked failed.
     private struct StrictStop: Error {
         let error: ImportError
+    }
+
+    /// After the rollback of a `--strict` import's rows: the ledger keeps the one rejected row
+    /// (counted as read and rejected) and the import is marked failed naming file, line and reason.
+    private func strictStop<Row>(at record: DecodedRecord<Row>, _ rejection: RowRejection, context: RunContext) throws -> StrictStop {
+        var counts = context.ledger.startCounts
+        counts.read += 1
+        counts.rejected += 1
+        let error = ImportError(file: context.path, line: record.line,
+                                reason: rejection.reason + " (--strict: nothing from the file was stored)")
+        try db.transaction(.immediate) {
+            try context.ledger.reject(line: record.line, reason: rejection.reason, raw: record.raw)
+            try context.ledger.checkpoint(counts)
+        }
+        try context.ledger.fail(error.description)
+        return StrictStop(error: error)
     }
 
     private func commit<Row>(_ handler: RowHandler<Row>, ledger: ImportLedger, counts: ImportCounts) throws {
