@@ -54,7 +54,8 @@ public final class Importer {
     /// Imports one file (`-` for standard input; gzip is detected).
     public func importFile(_ path: String, options: ImportOptions) throws -> ImportSummary {
         let started = DispatchTime.now().uptimeNanoseconds
-        let digest = path == "-" ? nil : try ByteSource.digest(ofFile: path)
+        // A stream (stdin, a FIFO) can be read only once: it is hashed while it is imported.
+        let digest = try ByteSource.isStream(path) ? nil : try ByteSource.digest(ofFile: path)
         let source = try ByteSource(path: path, hashing: digest == nil)
         let ledger = try ImportLedger.begin(db: db, kind: options.kind, format: options.format, fileName: path,
                                             size: digest?.size, sha256: digest?.sha256, options: options.canonicalJSON)
