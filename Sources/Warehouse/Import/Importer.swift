@@ -57,8 +57,9 @@ public final class Importer {
         // A stream (stdin, a FIFO) can be read only once: it is hashed while it is imported.
         let digest = try ByteSource.isStream(path) ? nil : try ByteSource.digest(ofFile: path)
         let source = try ByteSource(path: path, hashing: digest == nil)
-        let ledger = try ImportLedger.begin(db: db, kind: options.kind, format: options.format, fileName: path,
-                                            size: digest?.size, sha256: digest?.sha256, options: options.canonicalJSON)
+        let ledger = try ImportLedger.begin(db: db, kind: options.kind, format: options.format, fileName: path, size: digest?.size,
+                                            sha256: digest?.sha256, options: options.storedJSON(defaultWindow: .standard()))
+        let window = options.dateWindow ?? Self.storedDefaultWindow(ledger.options) ?? .standard()
         let splitting: FieldSplitting = options.format == .cdnow ? .whitespace : .delimited(options.delimiter)
         let reader = CSVReader(source: source, splitting: splitting)
         let text = FieldText(reader: reader, encoding: options.encoding)
@@ -75,13 +76,15 @@ public final class Importer {
             let entities = try EntityResolver(db: db, importID: ledger.id)
             switch options.kind {
             case .orders:
-                let handler = try orderHandler(reader: reader, text: text, zone: zone, options: options, ledger: ledger, path: path, entities: entities)
+                let handler = try orderHandler(reader: reader, text: text, zone: zone, window: window, options: options, ledger: ledger,
+                                               path: path, entities: entities)
                 counts = try run(handler, reader: reader, text: text, context: context)
             case .events:
                 guard options.format == .csv else {
                     throw ImportError(file: path, line: nil, reason: "events are imported with --format csv (got \(options.format.rawValue))")
                 }
-                let decoder = try CSVEventDecoder(reader: reader, text: text, file: path, zone: zone, dateOrder: options.dateOrder, map: options.columnMap)
+                let decoder = try CSVEventDecoder(reader: reader, text: text, file: path, zone: zone, dateOrder: options.dateOrder,
+                                                 map: options.columnMap, window: window)
                 let writer = EventWriter(db: db, importID: ledger.id, entities: entities)
                 let handler = RowHandler<EventInput>(startsOnRecord: false, decode: decoder.decode, write: { event, _, _ in try writer.write(event) })
                 counts = try run(handler, reader: reader, text: text, context: context)
@@ -89,7 +92,8 @@ public final class Importer {
                 guard options.format == .csv else {
                     throw ImportError(file: path, line: nil, reason: "users are imported with --format csv (got \(options.format.rawValue))")
                 }
-                let decoder = try CSVUserDecoder(reader: reader, text: text, file: path, zone: zone, dateOrder: options.dateOrder, map: options.columnMap)
+                let decoder = try CSVUserDecoder(reader: reader, text: text, file: path, zone: zone, dateOrder: options.dateOrder,
+                                                map: options.columnMap, window: window)
                 let writer = UserWriter(db: db, importID: ledger.id)
                 let handler = RowHandler<UserInput>(startsOnRecord: false, decode: decoder.decode, write: { user, _, _ in try writer.write(user) })
                 counts = try run(handler, reader: reader, text: text, context: context)
@@ -201,21 +205,30 @@ public final class Importer {
         if options.kind == .orders { try CustomerTotals.refresh(db) }
     }
 
+    /// The standard window a run stored with its import (`ImportOptions.storedJSON`), so a
+    /// resumed run accepts exactly the dates the killed one did.
+    private static func storedDefaultWindow(_ options: String) -> DateWindow? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(options.utf8)) as? [String: Any],
+              let text = object[ImportOptions.defaultWindowKey] as? String else { return nil }
+        return DateWindow(parsing: text)
+    }
+
     private static func seconds(since start: UInt64) -> Double {
         Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 
     /// Reads the header and builds the order handler for the import's format.
-    private func orderHandler(reader: CSVReader, text: FieldText, zone: ZoneConverter?, options: ImportOptions,
+    private func orderHandler(reader: CSVReader, text: FieldText, zone: ZoneConverter?, window: DateWindow, options: ImportOptions,
                               ledger: ImportLedger, path: String, entities: EntityResolver) throws -> RowHandler<OrderLineInput> {
         var decoder: any OrderRowDecoder
         switch options.format {
         case .onlineRetail:
-            decoder = OnlineRetailDecoder(file: path, zone: zone, dateOrder: options.dateOrder, currency: options.currency ?? "GBP")
+            decoder = OnlineRetailDecoder(file: path, zone: zone, dateOrder: options.dateOrder, currency: options.currency ?? "GBP", window: window)
         case .cdnow:
-            decoder = CDNOWDecoder(file: path, zone: zone, currency: options.currency ?? "USD")
+            decoder = CDNOWDecoder(file: path, zone: zone, currency: options.currency ?? "USD", window: window)
         case .csv:
-            decoder = CSVOrderDecoder(file: path, zone: zone, dateOrder: options.dateOrder, currency: options.currency, map: options.columnMap)
+            decoder = CSVOrderDecoder(file: path, zone: zone, dateOrder: options.dateOrder, currency: options.currency, map: options.columnMap,
+                                      window: window)
         }
         let startsOnRecord = try decoder.readHeader(reader, text: text)
         let writer = try OrderWriter(db: db, importID: ledger.id, entities: entities, file: path)
