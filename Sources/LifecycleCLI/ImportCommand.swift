@@ -61,8 +61,13 @@ struct ImportArguments: ParsableArguments {
     @Option(help: "Field separator for csv (one character; 'tab' for tabs).")
     var delimiter: String = ","
 
-    @Flag(help: "Stop at the first rejected row (exit status 1).")
+    @Flag(help: "All or nothing: at the first rejected row store nothing from the file, name the row, exit status 1.")
     var strict = false
+
+    @Option(name: .customLong("dates-between"),
+            help: ArgumentHelp("Accepted dates of every instant in a row, UTC: FROM inclusive, TO exclusive (default 1970-01-01..one year after today; either side may be left empty). Rows outside are rejected.",
+                               valueName: "FROM..TO"))
+    var datesBetween: String?
 
     @Option(help: ArgumentHelp("Also write every rejected row (file, line, reason, raw text) to this CSV file.", valueName: "file"))
     var rejects: String?
@@ -86,6 +91,9 @@ struct ImportArguments: ParsableArguments {
             throw ValidationError("--map \(mapping): expected field=column")
         }
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
+        if let datesBetween, DateWindow(parsing: datesBetween) == nil {
+            throw ValidationError("--dates-between \(datesBetween): expected FROM..TO with dates as YYYY-MM-DD and FROM before TO, e.g. 2009-01-01..2012-01-01")
+        }
         if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input ('-') can be read only once") }
     }
 
@@ -104,7 +112,8 @@ struct ImportArguments: ParsableArguments {
         }
         let options = ImportOptions(kind: kind, format: format ?? .csv, timeZone: timezone.flatMap(TimeZone.init(identifier:)),
                                     currency: currency, columnMap: map, encoding: encoding, dateOrder: dateOrder,
-                                    delimiter: parsedDelimiter ?? UInt8(ascii: ","), strict: strict, batchSize: batchSize)
+                                    delimiter: parsedDelimiter ?? UInt8(ascii: ","), strict: strict, batchSize: batchSize,
+                                    dateWindow: datesBetween.flatMap { DateWindow(parsing: $0) })
         var summaries: [ImportSummary] = []
         var failure: Error?
         for file in files {

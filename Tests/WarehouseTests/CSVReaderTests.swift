@@ -64,9 +64,12 @@ func records(_ text: String, bufferSize: Int = 1 << 20) throws -> [(line: Int, f
         let stray = try records("\"a\"b,c\n")
         #expect(stray[0].fields == ["ab", "c"])
         #expect(stray[0].malformation?.contains("after the closing quote") == true)
-        let open = try records("x,\"never closed\nmore\n")
-        #expect(open.count == 1)
-        #expect(open[0].malformation?.contains("unterminated quoted field") == true)
+        // A quote still open at the end of the input: its record ends with the line it opened on,
+        // and the lines after it are records again.
+        let open = try rejections("x,\"never closed\nmore\n")
+        #expect(open.map(\.line) == [1, 2])
+        #expect(open.map(\.rejection) == ["unterminated quote opened at line 1", nil])
+        #expect(open[1].fields == ["more"])
     }
 
     @Test func recordsLongerThanTheBufferAndSplitAcrossRefills() throws {

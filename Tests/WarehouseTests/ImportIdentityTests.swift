@@ -50,6 +50,20 @@ struct WarehouseTally: Equatable {
 }
 
 @Suite struct ImportIdentityTests {
+    @Test("a date window only filters records: the same file again with another --dates-between is not refused and loads what the first window left out")
+    func anotherDateWindowIsNotRefused() throws {
+        let scratch = try Scratch()
+        let file = try scratch.file("orders.csv", identityFixture)
+        let warehouse = try scratch.warehouse()
+        var winterOnly = orderOptions(.onlineRetail, zone: london)
+        winterOnly.dateWindow = DateWindow(parsing: "2010-01-01..2011-01-01")
+        let first = try warehouse.importFile(file, options: winterOnly)
+        #expect(first.counts.loaded == 2 && first.counts.rejected == 4)
+        let second = try warehouse.importFile(file, options: orderOptions(.onlineRetail, zone: london))
+        #expect(second.counts.loaded == 4 && second.counts.duplicate == 2 && second.counts.rejected == 0)
+        #expect(try WarehouseTally(warehouse) == WarehouseTally(lines: 6, orders: 3, netMicros: 96_920_000))
+    }
+
     @Test("the issue's sequence: the same file again with --timezone UTC, then New York and USD, is refused naming import 1 and the options, and nothing changes")
     func reimportWithOtherOptionsIsRefused() throws {
         let scratch = try Scratch()

@@ -229,15 +229,24 @@ A563185,B,Adjust bad debt,1,2011-08-12 14:50:00,11062.06,,United Kingdom
         #expect(try warehouse.count("PRAGMA foreign_keys") == 1)
     }
 
-    @Test func strictStopsAtTheFirstRejectedRow() throws {
+    @Test("--strict is all or nothing: a bad row after good ones, even batches later, leaves nothing of the file stored")
+    func strictStoresNothingWhenARowIsBad() throws {
         let scratch = try Scratch()
         let file = try scratch.file("or.csv", onlineRetailFixture)
         let warehouse = try scratch.warehouse()
-        let error = #expect(throws: ImportError.self) { try warehouse.importFile(file, options: orderOptions(.onlineRetail, strict: true)) }
+        let error = #expect(throws: ImportError.self) {
+            try warehouse.importFile(file, options: orderOptions(.onlineRetail, strict: true, batchSize: 2))
+        }
         #expect(error?.line == 11)
-        #expect(error?.description.contains("quantity 'six' is not a whole number") == true)
-        let ledger = try warehouse.db.query("SELECT status, rows_read, rows_loaded, rows_rejected FROM imports")[0]
-        #expect(ledger.values == [.text("failed"), .integer(10), .integer(9), .integer(1)])
+        #expect(error?.description == "\(file):11: quantity 'six' is not a whole number (--strict: nothing from the file was stored)")
+        for table in ["orders", "order_lines", "users", "products", "customer_totals"] {
+            #expect(try warehouse.count("SELECT count(*) FROM \(table)") == 0, "\(table)")
+        }
+        // The ledger keeps the failed import, the row that stopped it, and the error naming file and line.
+        let ledger = try warehouse.db.query("SELECT status, rows_read, rows_loaded, rows_rejected, error FROM imports")[0]
+        #expect(ledger.values == [.text("failed"), .integer(1), .integer(0), .integer(1), .text(error?.description ?? "")])
+        #expect(try warehouse.rejects(importID: 1).map(\.line) == [11])
+        #expect(try warehouse.count("PRAGMA foreign_keys") == 1)
     }
 
     @Test func cdnowSampleAndMasterRowsAreTheSameOrders() throws {

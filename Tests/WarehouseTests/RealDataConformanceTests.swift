@@ -22,7 +22,11 @@ import Testing
         #expect(summary.counts.guestOrders == 3_710)
         #expect(summary.counts.returnOrders == 3_836)
         #expect(try warehouse.count("SELECT count(*) FROM users") == 4_372)
+        // The README's 4,070 StockCodes are the codes exactly as written: none has blanks around it,
+        // and the 112 codes written in two cases (85123a, 85123A) are two products each.
         #expect(try warehouse.count("SELECT count(*) FROM products") == 4_070)
+        #expect(try warehouse.count("SELECT count(*) FROM products WHERE external_id <> trim(external_id)") == 0)
+        #expect(try warehouse.count("SELECT count(DISTINCT upper(external_id)) FROM products") == 4_070 - 112)
         #expect(try warehouse.count("SELECT count(*) FROM order_lines WHERE quantity < 0") == 10_624)
         #expect(try warehouse.count("SELECT count(*) FROM orders WHERE kind = 'adjustment'") == 1 + 2)
         #expect(try warehouse.db.scalar("SELECT sum(quantity) FROM order_lines").int64 == 5_176_450)

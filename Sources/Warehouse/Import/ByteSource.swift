@@ -37,18 +37,32 @@ public final class ByteSource {
             descriptor = STDIN_FILENO
             ownsDescriptor = false
         } else {
+            _ = try Self.isStream(path)
             let fd = open(path, O_RDONLY)
             guard fd >= 0 else { throw InputError(file: path, reason: String(cString: strerror(errno))) }
-            var info = stat()
-            if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
-                close(fd)
-                throw InputError(file: path, reason: "is a directory")
-            }
             descriptor = fd
             ownsDescriptor = true
         }
         raw = [UInt8](repeating: 0, count: chunkSize)
         hasher = hashing ? SHA256() : nil
+    }
+
+    /// Whether `path` is read as a stream that cannot be read twice (standard input `-` or a
+    /// FIFO) rather than a regular file. Anything else (a device such as /dev/zero, a directory,
+    /// a socket) is refused: it may never end, or is not a file of rows.
+    public static func isStream(_ path: String) throws -> Bool {
+        if path == "-" { return true }
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw InputError(file: path, reason: String(cString: strerror(errno))) }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return false
+        case S_IFIFO: return true
+        case S_IFCHR: throw InputError(file: path, reason: "is a character device, not a regular file or a FIFO")
+        case S_IFBLK: throw InputError(file: path, reason: "is a block device, not a regular file or a FIFO")
+        case S_IFDIR: throw InputError(file: path, reason: "is a directory, not a regular file or a FIFO")
+        case S_IFSOCK: throw InputError(file: path, reason: "is a socket, not a regular file or a FIFO")
+        default: throw InputError(file: path, reason: "is not a regular file or a FIFO")
+        }
     }
 
     deinit {

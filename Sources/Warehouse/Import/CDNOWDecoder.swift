@@ -7,14 +7,16 @@ struct CDNOWDecoder: OrderRowDecoder {
     let file: String
     let zone: ZoneConverter?
     let currency: String
+    let window: DateWindow
     private var dateColumn = 1
     private var width = 4
     /// Rows seen per (customer, date) in this file, to number same-day rows.
     private final class Positions { var seen: [String: Int] = [:] }
     private let positions = Positions()
 
-    init(file: String, zone: ZoneConverter?, currency: String) {
+    init(file: String, zone: ZoneConverter?, currency: String, window: DateWindow) {
         self.file = file
+        self.window = window
         self.zone = zone
         self.currency = currency
     }
@@ -42,7 +44,7 @@ struct CDNOWDecoder: OrderRowDecoder {
         let cds: Int64, value: Int64, at: LineTime
         switch FieldParse.integer(reader, dateColumn + 1, "number of CDs") { case .success(let v): cds = v; case .failure(let e): return .failure(e) }
         switch FieldParse.decimal(reader, dateColumn + 2, "dollar value") { case .success(let v): value = v; case .failure(let e): return .failure(e) }
-        switch FieldParse.lineTime(reader, dateColumn, "date", zone: zone, dateOrder: .monthFirst) { case .success(let v): at = v; case .failure(let e): return .failure(e) }
+        switch FieldParse.lineTime(reader, dateColumn, "date", zone: zone, dateOrder: .monthFirst, window: window) { case .success(let v): at = v; case .failure(let e): return .failure(e) }
         let dayKey = customer + ":" + dateText
         let position = (positions.seen[dayKey] ?? 0) + 1
         positions.seen[dayKey] = position

@@ -18,13 +18,13 @@ struct CSVFieldMap {
         for field in fields {
             if let column = map[field.name] {
                 guard let index = header.index(of: [column]) else {
-                    throw ImportError(file: file, line: 1, reason: "--map \(field.name)=\(column): the header has no column '\(column)' (found: \(header.names.joined(separator: ", ")))")
+                    throw ImportError(file: file, line: 1, reason: "--map \(field.name)=\(column): the header has no column '\(column)' (found: \(Excerpt.list(header.names)))")
                 }
                 columns[field.name] = index
             } else if let index = header.index(of: [field.name] + field.aliases) {
                 columns[field.name] = index
             } else if field.required {
-                throw ImportError(file: file, line: 1, reason: "no column for required field '\(field.name)': add --map \(field.name)=COLUMN (header: \(header.names.joined(separator: ", ")))")
+                throw ImportError(file: file, line: 1, reason: "no column for required field '\(field.name)': add --map \(field.name)=COLUMN (header: \(Excerpt.list(header.names)))")
             }
         }
         width = header.names.count
@@ -45,10 +45,21 @@ struct MappedFields {
         self.text = text
     }
 
-    /// The mapped field's text; nil when unmapped or blank (or undecodable, which is flagged).
+    /// The mapped field's text exactly as stored; nil when unmapped or blank (or undecodable, which is flagged).
     mutating func string(_ field: String) -> String? {
         guard let index = columns[field] else { return nil }
-        guard let value = text.trimmed(index) else {
+        return checked(text.exact(index))
+    }
+
+    /// The mapped field without surrounding blanks, for values the importer interprets (a
+    /// currency code, a kind); nil when unmapped or blank (or undecodable, which is flagged).
+    mutating func code(_ field: String) -> String? {
+        guard let index = columns[field] else { return nil }
+        return checked(text.trimmed(index))
+    }
+
+    private mutating func checked(_ value: String?) -> String? {
+        guard let value else {
             undecodable = true
             return nil
         }

@@ -21,10 +21,12 @@ struct CSVOrderDecoder: OrderRowDecoder {
     let dateOrder: DateOrder
     let currency: String?
     let map: [String: String]
+    let window: DateWindow
     private var columns: CSVFieldMap?
 
-    init(file: String, zone: ZoneConverter?, dateOrder: DateOrder, currency: String?, map: [String: String]) {
+    init(file: String, zone: ZoneConverter?, dateOrder: DateOrder, currency: String?, map: [String: String], window: DateWindow) {
         self.file = file
+        self.window = window
         self.zone = zone
         self.dateOrder = dateOrder
         self.currency = currency
@@ -33,7 +35,7 @@ struct CSVOrderDecoder: OrderRowDecoder {
 
     mutating func readHeader(_ reader: CSVReader, text: FieldText) throws -> Bool {
         guard try reader.next() else { throw ImportError(file: file, line: nil, reason: "the file is empty (expected a header line)") }
-        let columns = try CSVFieldMap(header: HeaderMap(reader: reader, text: text), fields: Self.fields, map: map, file: file)
+        let columns = try CSVFieldMap(header: HeaderMap(reader: reader, text: text, file: file), fields: Self.fields, map: map, file: file)
         guard columns["unit_price"] != nil || columns["amount"] != nil else {
             throw ImportError(file: file, line: 1, reason: "no unit_price or amount column: add --map unit_price=COLUMN or --map amount=COLUMN")
         }
@@ -50,11 +52,11 @@ struct CSVOrderDecoder: OrderRowDecoder {
             return .failure(.fieldCount(expected: columns.width, found: reader.fieldCount))
         }
         var fields = MappedFields(columns, text)
-        guard let orderIndex = columns["order_id"], let orderRef = text.trimmed(orderIndex), !orderRef.isEmpty else {
+        guard let orderIndex = columns["order_id"], let orderRef = text.exact(orderIndex), !orderRef.isEmpty else {
             return .failure(RowRejection(reason: "order_id is empty or not valid text"))
         }
         let at: LineTime
-        switch FieldParse.lineTime(reader, columns["ordered_at"]!, "ordered_at", zone: zone, dateOrder: dateOrder) {
+        switch FieldParse.lineTime(reader, columns["ordered_at"]!, "ordered_at", zone: zone, dateOrder: dateOrder, window: window) {
         case .success(let v): at = v
         case .failure(let e): return .failure(e)
         }
@@ -75,8 +77,8 @@ struct CSVOrderDecoder: OrderRowDecoder {
             return .failure(RowRejection(reason: "neither unit_price nor amount is given"))
         }
         let customer = fields.string("customer_id"), product = fields.string("product_id")
-        let name = fields.string("product_name"), currencyText = fields.string("currency")
-        let country = fields.string("country"), kindText = fields.string("kind")
+        let name = fields.string("product_name"), currencyText = fields.code("currency")
+        let country = fields.string("country"), kindText = fields.code("kind")
         if fields.undecodable { return .failure(.undecodable) }
         guard let rowCurrency = currencyText ?? currency else {
             return .failure(RowRejection(reason: "currency is empty and no --currency was given"))
@@ -88,7 +90,7 @@ struct CSVOrderDecoder: OrderRowDecoder {
         case "return", "refund", "cancellation", "cancelled", "canceled": kind = .return
         case "adjustment": kind = .adjustment
         case "write_off", "writeoff": kind = .writeOff
-        case let other?: return .failure(RowRejection(reason: "kind '\(other)' is not purchase, return, adjustment or write_off"))
+        case let other?: return .failure(RowRejection(reason: "kind '\(Excerpt.of(other))' is not purchase, return, adjustment or write_off"))
         }
         return .success(OrderLineInput(
             orderRef: orderRef, customerRef: customer.flatMap(FieldParse.customerRef), time: at, kind: kind,

@@ -43,7 +43,7 @@ final class DecodingThread<Row>: @unchecked Sendable {
                     }
                     pending = false
                     if reader.isBlankLine { continue }
-                    let outcome = decode(reader, text)
+                    let outcome = reader.rejection.map { .failure(RowRejection(reason: $0)) } ?? decode(reader, text)
                     let raw: String
                     if case .failure = outcome { raw = reader.rawText } else { raw = "" }
                     chunk.records.append(DecodedRecord(outcome: outcome, line: reader.line, raw: raw))

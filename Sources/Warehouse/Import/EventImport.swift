@@ -29,12 +29,14 @@ struct CSVEventDecoder {
     let file: String
     let zone: ZoneConverter?
     let dateOrder: DateOrder
+    let window: DateWindow
     private let columns: CSVFieldMap
 
-    init(reader: CSVReader, text: FieldText, file: String, zone: ZoneConverter?, dateOrder: DateOrder, map: [String: String]) throws {
+    init(reader: CSVReader, text: FieldText, file: String, zone: ZoneConverter?, dateOrder: DateOrder, map: [String: String], window: DateWindow) throws {
         guard try reader.next() else { throw ImportError(file: file, line: nil, reason: "the file is empty (expected a header line)") }
-        columns = try CSVFieldMap(header: HeaderMap(reader: reader, text: text), fields: Self.fields, map: map, file: file)
+        columns = try CSVFieldMap(header: HeaderMap(reader: reader, text: text, file: file), fields: Self.fields, map: map, file: file)
         self.file = file
+        self.window = window
         self.zone = zone
         self.dateOrder = dateOrder
     }
@@ -49,7 +51,7 @@ struct CSVEventDecoder {
         if fields.undecodable { return .failure(.undecodable) }
         guard let type = typeText else { return .failure(RowRejection(reason: "type is empty")) }
         let at: Int64
-        switch FieldParse.instant(reader, columns["occurred_at"]!, "occurred_at", zone: zone, dateOrder: dateOrder) {
+        switch FieldParse.instant(reader, columns["occurred_at"]!, "occurred_at", zone: zone, dateOrder: dateOrder, window: window) {
         case .success(let v): at = v
         case .failure(let e): return .failure(e)
         }

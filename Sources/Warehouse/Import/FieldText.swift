@@ -12,7 +12,14 @@ struct FieldText {
         }
     }
 
-    /// The field without surrounding blanks; nil when not decodable, "" when blank.
+    /// The field exactly as stored, or "" when it holds nothing but blanks; nil when it is not
+    /// valid in a strict encoding. Text the importer stores (ids, names, countries) is read so.
+    func exact(_ index: Int) -> String? {
+        isBlank(index) ? "" : raw(index)
+    }
+
+    /// The field without surrounding blanks; nil when not decodable, "" when blank. Only for
+    /// values the importer interprets (header names, codes, kinds), never for text it stores.
     func trimmed(_ index: Int) -> String? {
         var bytes = reader.field(index)
         while let first = bytes.first, first == 0x20 || first == 0x09 { bytes = UnsafeRawBufferPointer(rebasing: bytes.dropFirst()) }

@@ -5,9 +5,13 @@ struct HeaderMap {
     let names: [String]
     private let normalised: [String]
 
-    init(reader: CSVReader, text: FieldText) {
+    /// Reads the reader's current record as the header; from here on the reader expects every
+    /// record to have the header's number of fields. A header that cannot be a record is an error.
+    init(reader: CSVReader, text: FieldText, file: String) throws {
+        if let rejection = reader.rejection { throw ImportError(file: file, line: reader.line, reason: "header: " + rejection) }
         names = (0..<reader.fieldCount).map { text.trimmed($0) ?? "" }
         normalised = names.map(HeaderMap.normalise)
+        reader.expectedFieldCount = names.count
     }
 
     static func normalise(_ name: String) -> String {
@@ -25,7 +29,7 @@ struct HeaderMap {
     /// Index of a column that must exist; the error names the file's line 1 and what was found.
     func require(_ field: String, candidates: [String], file: String) throws -> Int {
         guard let index = index(of: candidates) else {
-            throw ImportError(file: file, line: 1, reason: "the header has no \(field) column (looked for \(candidates.joined(separator: " or ")); found: \(names.joined(separator: ", ")))")
+            throw ImportError(file: file, line: 1, reason: "the header has no \(field) column (looked for \(candidates.joined(separator: " or ")); found: \(Excerpt.list(names)))")
         }
         return index
     }

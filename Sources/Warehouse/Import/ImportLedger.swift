@@ -10,9 +10,12 @@ struct ImportLedger {
     /// Counts as committed so far (those of the interrupted run when resuming).
     let startCounts: ImportCounts
     let resumed: Bool
+    /// The options as stored with the import (those of the killed run when resuming).
+    let options: String
 
     /// Starts a new import row, or takes over the row of a killed run of the same file with the
-    /// same options (identified by SHA-256), so the re-run continues where it stopped.
+    /// same options (identified by SHA-256), so the re-run continues where it stopped. The
+    /// standard date window resolved by a run (`ImportOptions.defaultWindowKey`) is not compared.
     static func begin(db: Connection, kind: ImportKind, format: ImportFormat, fileName: String,
                       size: Int64?, sha256: String?, options: String) throws -> ImportLedger {
         let now = Int64(Date().timeIntervalSince1970)
@@ -21,8 +24,9 @@ struct ImportLedger {
             if let sha256 {
                 try refuseOtherOptions(db: db, kind: kind, format: format, fileName: fileName, sha256: sha256, options: options)
                 let rows = try db.query("""
-                    SELECT id, pid, rows_read, rows_loaded, rows_duplicate, rows_rejected, orders_created, guest_orders, return_orders
-                    FROM imports WHERE sha256 = ? AND kind = ? AND format = ? AND options = ? AND status = 'running'
+                    SELECT id, pid, rows_read, rows_loaded, rows_duplicate, rows_rejected, orders_created, guest_orders, return_orders, options
+                    FROM imports WHERE sha256 = ? AND kind = ? AND format = ? AND status = 'running'
+                      AND json_remove(options, '$.\(ImportOptions.defaultWindowKey)') = json_remove(?, '$.\(ImportOptions.defaultWindowKey)')
                     ORDER BY id DESC LIMIT 1
                     """, sha256, kind.rawValue, format.rawValue, options)
                 if let row = rows.first {
@@ -40,14 +44,16 @@ struct ImportLedger {
                     counts.returnOrders = Int(row[8].int64 ?? 0)
                     let id = row[0].int64 ?? 0
                     try db.run("UPDATE imports SET pid = ?, resumed = resumed + 1 WHERE id = ?", pid, id)
-                    return ImportLedger(db: db, id: id, alreadyDone: counts.read, startCounts: counts, resumed: true)
+                    return ImportLedger(db: db, id: id, alreadyDone: counts.read, startCounts: counts, resumed: true,
+                                        options: row[9].string ?? options)
                 }
             }
             try db.run("""
                 INSERT INTO imports (kind, format, file_name, file_size, sha256, options, status, pid, started_at)
                 VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?)
                 """, kind.rawValue, format.rawValue, fileName, size, sha256, options, pid, now)
-            return ImportLedger(db: db, id: db.lastInsertRowID, alreadyDone: 0, startCounts: ImportCounts(), resumed: false)
+            return ImportLedger(db: db, id: db.lastInsertRowID, alreadyDone: 0, startCounts: ImportCounts(), resumed: false,
+                                options: options)
         }
     }
 

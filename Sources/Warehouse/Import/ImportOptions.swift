@@ -43,10 +43,14 @@ public struct ImportOptions: Sendable {
     public var strict: Bool
     /// Rows per transaction.
     public var batchSize: Int
+    /// The dates instants must fall in (`--dates-between`); nil: `DateWindow.standard`, resolved
+    /// when the import starts.
+    public var dateWindow: DateWindow?
 
     public init(kind: ImportKind, format: ImportFormat, timeZone: TimeZone? = nil, currency: String? = nil,
                 columnMap: [String: String] = [:], encoding: TextEncoding? = nil, dateOrder: DateOrder = .monthFirst,
-                delimiter: UInt8 = UInt8(ascii: ","), strict: Bool = false, batchSize: Int = 50_000) {
+                delimiter: UInt8 = UInt8(ascii: ","), strict: Bool = false, batchSize: Int = 50_000,
+                dateWindow: DateWindow? = nil) {
         self.kind = kind
         self.format = format
         self.timeZone = timeZone
@@ -57,13 +61,36 @@ public struct ImportOptions: Sendable {
         self.delimiter = delimiter
         self.strict = strict
         self.batchSize = batchSize
+        self.dateWindow = dateWindow
     }
 
-    /// The options that change what a file's rows become, as canonical JSON: stored with the
-    /// import, and compared to tell whether a killed import of the same file can be resumed.
+    /// The options that change what a file's rows become, as canonical JSON: compared to tell
+    /// whether a killed import of the same file can be resumed. A window given explicitly is
+    /// `dates_between`.
     public var canonicalJSON: String {
+        json(defaultWindow: nil)
+    }
+
+    /// `canonicalJSON` as stored with the import: when no window was given, the standard window
+    /// this run resolved is added as `default_dates_between`. It moves from day to day, so it is
+    /// left out when matching a killed run, and a resumed run reuses the stored one.
+    public func storedJSON(defaultWindow: DateWindow) -> String {
+        json(defaultWindow: dateWindow == nil ? defaultWindow : nil)
+    }
+
+    /// The key of the resolved standard window in the stored options.
+    static let defaultWindowKey = "default_dates_between"
+
+    /// Stored options that choose which records load, not what a record becomes: a re-import
+    /// of the same file that differs only in them is not refused (a record in both windows is
+    /// the same row either way).
+    static let filterKeys: Set<String> = ["dates_between", defaultWindowKey]
+
+    private func json(defaultWindow: DateWindow?) -> String {
         var object: [String: Any] = ["encoding": encoding.rawValue, "date_order": dateOrder.rawValue,
                                      "delimiter": String(UnicodeScalar(delimiter))]
+        if let dateWindow { object["dates_between"] = dateWindow.text }
+        if let defaultWindow { object[Self.defaultWindowKey] = defaultWindow.text }
         if let timeZone { object["timezone"] = timeZone.identifier }
         if let currency { object["currency"] = currency }
         if !columnMap.isEmpty { object["map"] = columnMap }

@@ -55,10 +55,12 @@ public final class Importer {
     /// Imports one file (`-` for standard input; gzip is detected).
     public func importFile(_ path: String, options: ImportOptions) throws -> ImportSummary {
         let started = DispatchTime.now().uptimeNanoseconds
-        let digest = path == "-" ? nil : try ByteSource.digest(ofFile: path)
+        // A stream (stdin, a FIFO) can be read only once: it is hashed while it is imported.
+        let digest = try ByteSource.isStream(path) ? nil : try ByteSource.digest(ofFile: path)
         let source = try ByteSource(path: path, hashing: digest == nil)
-        let ledger = try ImportLedger.begin(db: db, kind: options.kind, format: options.format, fileName: path,
-                                            size: digest?.size, sha256: digest?.sha256, options: options.canonicalJSON)
+        let ledger = try ImportLedger.begin(db: db, kind: options.kind, format: options.format, fileName: path, size: digest?.size,
+                                            sha256: digest?.sha256, options: options.storedJSON(defaultWindow: .standard()))
+        let window = options.dateWindow ?? Self.storedDefaultWindow(ledger.options) ?? .standard()
         let splitting: FieldSplitting = options.format == .cdnow ? .whitespace : .delimited(options.delimiter)
         let reader = CSVReader(source: source, splitting: splitting)
         let text = FieldText(reader: reader, encoding: options.encoding)
@@ -75,13 +77,15 @@ public final class Importer {
             let entities = try EntityResolver(db: db, importID: ledger.id)
             switch options.kind {
             case .orders:
-                let handler = try orderHandler(reader: reader, text: text, zone: zone, options: options, ledger: ledger, path: path, entities: entities)
+                let handler = try orderHandler(reader: reader, text: text, zone: zone, window: window, options: options, ledger: ledger,
+                                               path: path, entities: entities)
                 counts = try run(handler, reader: reader, text: text, context: context)
             case .events:
                 guard options.format == .csv else {
                     throw ImportError(file: path, line: nil, reason: "events are imported with --format csv (got \(options.format.rawValue))")
                 }
-                let decoder = try CSVEventDecoder(reader: reader, text: text, file: path, zone: zone, dateOrder: options.dateOrder, map: options.columnMap)
+                let decoder = try CSVEventDecoder(reader: reader, text: text, file: path, zone: zone, dateOrder: options.dateOrder,
+                                                 map: options.columnMap, window: window)
                 let writer = EventWriter(db: db, importID: ledger.id, entities: entities)
                 let handler = RowHandler<EventInput>(startsOnRecord: false, decode: decoder.decode, write: { event, _, _ in try writer.write(event) })
                 counts = try run(handler, reader: reader, text: text, context: context)
@@ -89,7 +93,8 @@ public final class Importer {
                 guard options.format == .csv else {
                     throw ImportError(file: path, line: nil, reason: "users are imported with --format csv (got \(options.format.rawValue))")
                 }
-                let decoder = try CSVUserDecoder(reader: reader, text: text, file: path, zone: zone, dateOrder: options.dateOrder, map: options.columnMap)
+                let decoder = try CSVUserDecoder(reader: reader, text: text, file: path, zone: zone, dateOrder: options.dateOrder,
+                                                map: options.columnMap, window: window)
                 let writer = UserWriter(db: db, importID: ledger.id)
                 let handler = RowHandler<UserInput>(startsOnRecord: false, decode: decoder.decode, write: { user, _, _ in try writer.write(user) })
                 counts = try run(handler, reader: reader, text: text, context: context)
@@ -148,20 +153,16 @@ public final class Importer {
                     rejected = rejection
                 }
                 if let rejection = rejected {
+                    if context.options.strict {
+                        try db.execute("ROLLBACK")
+                        throw try strictStop(at: record, rejection, context: context)
+                    }
                     counts.rejected += 1
                     try ledger.reject(line: record.line, reason: rejection.reason, raw: record.raw)
-                    if context.options.strict {
-                        try handler.flush()
-                        try refreshTotals(context.options)
-                        try commit(handler, ledger: ledger, counts: counts)
-                        let error = ImportError(file: context.path, line: record.line,
-                                                reason: rejection.reason + " (--strict stops at the first rejected row)")
-                        try ledger.fail(error.description)
-                        throw StrictStop(error: error)
-                    }
                 }
                 inBatch += 1
-                if inBatch >= context.options.batchSize {
+                // Under --strict the whole file is one transaction, so a bad row can undo it all.
+                if inBatch >= context.options.batchSize && !context.options.strict {
                     try commit(handler, ledger: ledger, counts: counts)
                     checkpointer?.committed()
                     try db.execute("BEGIN IMMEDIATE")
@@ -180,9 +181,25 @@ public final class Importer {
         return counts
     }
 
-    /// A `--strict` stop: the rows before it are committed and the import is already marked failed.
+    /// A `--strict` stop: the file's rows are rolled back and the import is already marked failed.
     private struct StrictStop: Error {
         let error: ImportError
+    }
+
+    /// After the rollback of a `--strict` import's rows: the ledger keeps the one rejected row
+    /// (counted as read and rejected) and the import is marked failed naming file, line and reason.
+    private func strictStop<Row>(at record: DecodedRecord<Row>, _ rejection: RowRejection, context: RunContext) throws -> StrictStop {
+        var counts = context.ledger.startCounts
+        counts.read += 1
+        counts.rejected += 1
+        let error = ImportError(file: context.path, line: record.line,
+                                reason: rejection.reason + " (--strict: nothing from the file was stored)")
+        try db.transaction(.immediate) {
+            try context.ledger.reject(line: record.line, reason: rejection.reason, raw: record.raw)
+            try context.ledger.checkpoint(counts)
+        }
+        try context.ledger.fail(error.description)
+        return StrictStop(error: error)
     }
 
     private func commit<Row>(_ handler: RowHandler<Row>, ledger: ImportLedger, counts: ImportCounts) throws {
@@ -196,21 +213,30 @@ public final class Importer {
         if options.kind == .orders { try CustomerTotals.refresh(db) }
     }
 
+    /// The standard window a run stored with its import (`ImportOptions.storedJSON`), so a
+    /// resumed run accepts exactly the dates the killed one did.
+    private static func storedDefaultWindow(_ options: String) -> DateWindow? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(options.utf8)) as? [String: Any],
+              let text = object[ImportOptions.defaultWindowKey] as? String else { return nil }
+        return DateWindow(parsing: text)
+    }
+
     private static func seconds(since start: UInt64) -> Double {
         Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 
     /// Reads the header and builds the order handler for the import's format.
-    private func orderHandler(reader: CSVReader, text: FieldText, zone: ZoneConverter?, options: ImportOptions,
+    private func orderHandler(reader: CSVReader, text: FieldText, zone: ZoneConverter?, window: DateWindow, options: ImportOptions,
                               ledger: ImportLedger, path: String, entities: EntityResolver) throws -> RowHandler<OrderLineInput> {
         var decoder: any OrderRowDecoder
         switch options.format {
         case .onlineRetail:
-            decoder = OnlineRetailDecoder(file: path, zone: zone, dateOrder: options.dateOrder, currency: options.currency ?? "GBP")
+            decoder = OnlineRetailDecoder(file: path, zone: zone, dateOrder: options.dateOrder, currency: options.currency ?? "GBP", window: window)
         case .cdnow:
-            decoder = CDNOWDecoder(file: path, zone: zone, currency: options.currency ?? "USD")
+            decoder = CDNOWDecoder(file: path, zone: zone, currency: options.currency ?? "USD", window: window)
         case .csv:
-            decoder = CSVOrderDecoder(file: path, zone: zone, dateOrder: options.dateOrder, currency: options.currency, map: options.columnMap)
+            decoder = CSVOrderDecoder(file: path, zone: zone, dateOrder: options.dateOrder, currency: options.currency, map: options.columnMap,
+                                      window: window)
         }
         let startsOnRecord = try decoder.readHeader(reader, text: text)
         let writer = try OrderWriter(db: db, importID: ledger.id, entities: entities, file: path, zone: options.timeZone?.identifier)

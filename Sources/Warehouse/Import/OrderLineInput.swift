@@ -101,20 +101,39 @@ enum FieldParse {
         ExactDecimal.integer(reader.field(index)).mapError { _ in RowRejection(reason: "\(name) \(quoted(reader, index)) is not a whole number") }
     }
 
-    /// Reads an order line's timestamp: the converted instant and the time as written.
-    static func lineTime(_ reader: CSVReader, _ index: Int, _ name: String, zone: ZoneConverter?, dateOrder: DateOrder) -> Result<LineTime, RowRejection> {
+    /// Reads an order line's timestamp: the converted instant and the time as written; an
+    /// instant outside `window` is refused.
+    static func lineTime(_ reader: CSVReader, _ index: Int, _ name: String, zone: ZoneConverter?, dateOrder: DateOrder,
+                         window: DateWindow) -> Result<LineTime, RowRejection> {
         guard let parsed = TimestampParser.parse(reader.field(index), dateOrder: dateOrder) else {
             return .failure(RowRejection(reason: "\(name) \(quoted(reader, index)) is not a date and time this importer reads"))
         }
+        let time: LineTime
         switch parsed {
-        case .instant(let seconds): return .success(LineTime(instant: seconds, asWritten: seconds, hadOffset: true))
+        case .instant(let seconds): time = LineTime(instant: seconds, asWritten: seconds, hadOffset: true)
         case .civil(let civil):
-            return convert(civil, reader, index, name, zone: zone).map { LineTime(instant: $0, asWritten: civil.secondsIfUTC, hadOffset: false) }
+            switch convert(civil, reader, index, name, zone: zone) {
+            case .success(let seconds): time = LineTime(instant: seconds, asWritten: civil.secondsIfUTC, hadOffset: false)
+            case .failure(let rejection): return .failure(rejection)
+            }
         }
+        return window.contains(time.instant) ? .success(time) : .failure(outside(window, reader, index, name))
     }
 
-    /// Reads a timestamp; wall-clock times are converted with `zone`.
-    static func instant(_ reader: CSVReader, _ index: Int, _ name: String, zone: ZoneConverter?, dateOrder: DateOrder) -> Result<Int64, RowRejection> {
+    /// Reads a timestamp; wall-clock times are converted with `zone`; an instant outside `window` is refused.
+    static func instant(_ reader: CSVReader, _ index: Int, _ name: String, zone: ZoneConverter?, dateOrder: DateOrder,
+                        window: DateWindow) -> Result<Int64, RowRejection> {
+        let read = civilOrInstant(reader, index, name, zone: zone, dateOrder: dateOrder)
+        guard case .success(let seconds) = read, !window.contains(seconds) else { return read }
+        return .failure(outside(window, reader, index, name))
+    }
+
+    private static func outside(_ window: DateWindow, _ reader: CSVReader, _ index: Int, _ name: String) -> RowRejection {
+        RowRejection(reason: "\(name) \(quoted(reader, index)) is outside the accepted dates \(window.text) (--dates-between)")
+    }
+
+    private static func civilOrInstant(_ reader: CSVReader, _ index: Int, _ name: String, zone: ZoneConverter?,
+                                       dateOrder: DateOrder) -> Result<Int64, RowRejection> {
         guard let parsed = TimestampParser.parse(reader.field(index), dateOrder: dateOrder) else {
             return .failure(RowRejection(reason: "\(name) \(quoted(reader, index)) is not a date and time this importer reads"))
         }
@@ -140,11 +159,12 @@ enum FieldParse {
         return overflow ? .failure(RowRejection(reason: "quantity × unit price is out of range")) : .success(product)
     }
 
+    /// The field in quotes for a message, cut to `Excerpt.limit` bytes.
     static func quoted(_ reader: CSVReader, _ index: Int) -> String {
-        "'" + String(decoding: reader.field(index), as: UTF8.self) + "'"
+        "'" + Excerpt.of(reader.field(index)) + "'"
     }
 
-    /// Normalises a customer id: blanks trimmed, a spreadsheet's ".0" suffix on a number removed.
+    /// Normalises a customer id: a spreadsheet's ".0" suffix on a number removed (nothing else: blanks are kept).
     static func customerRef(_ text: String) -> String? {
         guard !text.isEmpty else { return nil }
         if text.hasSuffix(".0"), text.dropLast(2).allSatisfy(\.isNumber), text.count > 2 { return String(text.dropLast(2)) }

@@ -17,12 +17,14 @@ struct CSVUserDecoder {
 
     let zone: ZoneConverter?
     let dateOrder: DateOrder
+    let window: DateWindow
     private let columns: CSVFieldMap
 
-    init(reader: CSVReader, text: FieldText, file: String, zone: ZoneConverter?, dateOrder: DateOrder, map: [String: String]) throws {
+    init(reader: CSVReader, text: FieldText, file: String, zone: ZoneConverter?, dateOrder: DateOrder, map: [String: String], window: DateWindow) throws {
         guard try reader.next() else { throw ImportError(file: file, line: nil, reason: "the file is empty (expected a header line)") }
-        columns = try CSVFieldMap(header: HeaderMap(reader: reader, text: text), fields: Self.fields, map: map, file: file)
+        columns = try CSVFieldMap(header: HeaderMap(reader: reader, text: text, file: file), fields: Self.fields, map: map, file: file)
         self.zone = zone
+        self.window = window
         self.dateOrder = dateOrder
     }
 
@@ -30,18 +32,18 @@ struct CSVUserDecoder {
         guard reader.fieldCount == columns.width else {
             return .failure(.fieldCount(expected: columns.width, found: reader.fieldCount))
         }
-        guard let id = text.trimmed(columns["user_id"]!), let country = columns["country"].map({ text.trimmed($0) }) else {
-            return .failure(.undecodable)
-        }
+        var fields = MappedFields(columns, text)
+        let country = fields.string("country")
+        guard let id = text.exact(columns["user_id"]!), !fields.undecodable else { return .failure(.undecodable) }
         guard let externalID = FieldParse.customerRef(id) else { return .failure(RowRejection(reason: "user_id is empty")) }
         var signedUp: Int64?
         if let index = columns["signed_up_at"], !text.isBlank(index) {
-            switch FieldParse.instant(reader, index, "signed_up_at", zone: zone, dateOrder: dateOrder) {
+            switch FieldParse.instant(reader, index, "signed_up_at", zone: zone, dateOrder: dateOrder, window: window) {
             case .success(let v): signedUp = v
             case .failure(let e): return .failure(e)
             }
         }
-        return .success(UserInput(externalID: externalID, signedUpAt: signedUp, country: country?.isEmpty == false ? country : nil))
+        return .success(UserInput(externalID: externalID, signedUpAt: signedUp, country: country))
     }
 }
 
