@@ -29,6 +29,9 @@ import Testing
         "UPDATE model_snapshots SET training_window_start = NULL, training_window_end = NULL WHERE version = 1",
         "UPDATE model_snapshots SET created_at = created_at + 1 WHERE version = 1",
         "UPDATE model_snapshots SET code_version = '0.0.1' WHERE version = 1",
+        // The lineage `imports undo` reads: forging it could let an import the model saw be undone.
+        "UPDATE model_snapshots SET trained_through_import = trained_through_import + 1 WHERE version = 1",
+        "UPDATE model_snapshots SET trained_through_import = NULL WHERE version = 1",
         // Another version's weights with their matching weights checksum: the weights check alone passes.
         "UPDATE model_snapshots SET (weights, weights_sha256) = (SELECT weights, weights_sha256 FROM model_snapshots WHERE version = 2) WHERE version = 1",
     ]
