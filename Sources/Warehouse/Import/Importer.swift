@@ -53,6 +53,9 @@ public final class Importer {
 
     /// Imports one file (`-` for standard input; gzip is detected).
     public func importFile(_ path: String, options: ImportOptions) throws -> ImportSummary {
+        if let currency = options.currency, CurrencyCode.normalized(currency) == nil {
+            throw ImportError(file: path, line: nil, reason: CurrencyCode.refusal(currency, source: "--currency"))
+        }
         let started = DispatchTime.now().uptimeNanoseconds
         let digest = path == "-" ? nil : try ByteSource.digest(ofFile: path)
         let source = try ByteSource(path: path, hashing: digest == nil)
