@@ -54,6 +54,7 @@ extension Warehouse {
     public func retention(_ options: RetentionOptions) throws -> RetentionTriangle {
         try options.validate()
         let scope = try resolve(options.scope)
+        defer { try? endCurrencyFilter() }
         var parameters = scope.parameters
         parameters.set(":period", options.period.rawValue)
         parameters.set(":cohort", options.cohort.rawValue)
