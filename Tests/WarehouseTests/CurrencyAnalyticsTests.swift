@@ -132,6 +132,16 @@ import Testing
         #expect(early.map(\.externalID) == ["a"])
     }
 
+    @Test("the demo's orders by month stop on two currencies rather than add them")
+    func ordersByMonthRefusesTwoCurrencies() throws {
+        let fixture = try AnalyticsFixture()
+        try fixture.order("a", "2011-01-01", "10.00", currency: "GBP")
+        try fixture.order("b", "2011-01-02", "20.00", currency: "USD")
+        #expect(throws: CurrencyError.several([CurrencyCount(currency: "GBP", orders: 1), CurrencyCount(currency: "USD", orders: 1)])) {
+            try fixture.warehouse.ordersByMonth()
+        }
+    }
+
     @Test("a warehouse of one currency answers as before, with or without --currency naming it")
     func oneCurrencyUnchanged() throws {
         let fixture = try AnalyticsFixture()
