@@ -132,6 +132,26 @@ import Testing
         #expect(early.map(\.externalID) == ["a"])
     }
 
+    @Test("retention of users or orders adds no money: it counts the customers of every currency, and its footnote adds no amounts")
+    func retentionWithoutMoney() throws {
+        let fixture = try AnalyticsFixture()
+        try fixture.order("a", "2011-01-01", "10.00", currency: "GBP")
+        try fixture.order("b", "2011-01-02", "20.00", currency: "USD")
+        try fixture.order(nil, "2011-01-03", "5.00", currency: "GBP")
+        try fixture.order(nil, "2011-01-04", "7.00", currency: "USD")
+        let warehouse = fixture.warehouse
+        for metric in [RetentionMetric.users, .orders] {
+            let triangle = try warehouse.retention(RetentionOptions(metric: metric))
+            #expect(triangle.cohorts.map(\.users) == [2])
+            #expect(triangle.scope.currency == nil && !triangle.scope.currencyFiltered)
+            #expect(triangle.exclusions.notes == ["Left out: 2 guest orders (in several currencies)."])
+        }
+        #expect(throws: CurrencyError.self) { try warehouse.retention(RetentionOptions(metric: .revenue)) }
+        let pounds = try warehouse.retention(RetentionOptions(scope: AnalyticsScope(currency: "GBP")))
+        #expect(pounds.cohorts.map(\.users) == [1])
+        #expect(pounds.exclusions.notes == ["Left out: 1 guest order (net 5.00).", "Only orders in GBP: those in other currencies are left out."])
+    }
+
     @Test("the demo's orders by month stop on two currencies rather than add them")
     func ordersByMonthRefusesTwoCurrencies() throws {
         let fixture = try AnalyticsFixture()

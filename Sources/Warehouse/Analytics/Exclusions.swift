@@ -9,6 +9,9 @@ public struct Exclusions: Sendable, Equatable {
     public var writeOffs = 0
     /// The one currency read when the warehouse holds others too (their orders are left out).
     public var onlyCurrency: String?
+    /// The guest orders are in several currencies (a question without money read them all), so
+    /// their amounts are not added up.
+    public var guestAmountsInSeveralCurrencies = false
 
     /// The footnote lines: "Left out: 3,710 guest orders (net 1447682.12), 2 adjustments.", and
     /// in a warehouse of several currencies "Only orders in GBP: those in other currencies are left out."
@@ -19,7 +22,10 @@ public struct Exclusions: Sendable, Equatable {
         }
         func count(_ value: Int, _ noun: String) -> String { "\(Format.count(value)) \(noun)\(value == 1 ? "" : "s")" }
         var parts: [String] = []
-        if guestOrders > 0 { parts.append(count(guestOrders, "guest order") + " (net \(ExactDecimal.format(guestAmountMicros)))") }
+        if guestOrders > 0 {
+            let amount = guestAmountsInSeveralCurrencies ? "in several currencies" : "net \(ExactDecimal.format(guestAmountMicros))"
+            parts.append(count(guestOrders, "guest order") + " (\(amount))")
+        }
         if adjustments > 0 { parts.append(count(adjustments, "adjustment")) }
         if writeOffs > 0 { parts.append(count(writeOffs, "write-off")) }
         return ["Left out: " + parts.joined(separator: ", ") + "."] + currency
@@ -33,6 +39,7 @@ extension Warehouse {
         parameters.set(instant: ":since", since)
         var result = Exclusions()
         result.onlyCurrency = scope.currencyFiltered ? scope.currency : nil
+        result.guestAmountsInSeveralCurrencies = scope.currency == nil
         for row in try NamedQuery("excluded_orders").rows(in: db, parameters) {
             switch row.text("reason") {
             case "guest":

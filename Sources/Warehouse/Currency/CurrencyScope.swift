@@ -16,7 +16,8 @@ extension Warehouse {
     }
 
     /// Decides the one currency a question adds up, and puts it in force on this connection
-    /// until `endCurrencyFilter()`; returns it (nil: no orders).
+    /// until `endCurrencyFilter()`; returns it (nil: no orders, or several for a question that
+    /// adds no money, `addsMoney` false, which then reads every order).
     ///
     /// With one currency in the warehouse nothing changes: the queries read the orders as
     /// always. With several, `requested` (any case) must be one of them, or, when none is
@@ -27,7 +28,7 @@ extension Warehouse {
     /// every query of `sql/`, and the Swift scans, read only them, unchanged. The answers kept
     /// by the import (customer totals, purchase months, tile starts) are then used only when
     /// they count every order of that view, that is when no other currency has an order.
-    func useCurrency(_ requested: String?, asOf: Int64?, since: Int64?, country: String?) throws -> String? {
+    func useCurrency(_ requested: String?, asOf: Int64?, since: Int64?, country: String?, addsMoney: Bool = true) throws -> String? {
         let present = try orderCurrencies()
         if let requested {
             guard let code = CurrencyCode.normalized(requested) else { throw CurrencyError.notACode(requested) }
@@ -36,6 +37,7 @@ extension Warehouse {
             return code
         }
         guard present.count > 1 else { return present.first?.currency }
+        guard addsMoney else { return nil }
         var parameters = QueryParameters()
         parameters.set(instant: ":as_of", asOf)
         parameters.set(instant: ":since", since)
