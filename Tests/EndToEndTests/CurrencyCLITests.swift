@@ -68,9 +68,16 @@ import Testing
         #expect(bad.status != 0 && bad.stderr.contains("--currency 'EURO' is not an ISO 4217 code"), "\(bad.stderr)")
     }
 
-    @Test("train segments stops on two currencies; with --currency it records the currency in the snapshot")
+    @Test("train segments, train clv, clv summary and features build stop on two currencies; clv summary --currency reads one")
     func modelsAskForACurrency() throws {
         let work = try imported()
+        for command in [["train", "clv"], ["clv", "summary"]] {
+            let refused = try Binary.run(command + ["--db", "w.db"], directory: work.url)
+            #expect(refused.status != 0 && refused.stderr.contains("pass --currency GBP or --currency USD"), "\(command): \(refused.stderr)")
+        }
+        let summary = try Binary.run(["clv", "summary", "--currency", "GBP", "--db", "w.db", "--format", "table"], directory: work.url)
+        #expect(summary.status == 0, "\(summary.stderr)")
+        #expect(summary.stdout.contains("2 customers with a purchase on or before 2011-01-09") && summary.stdout.contains("in GBP"), "\(summary.stdout)")
         let refused = try Binary.run(["train", "segments", "--k", "2", "--db", "w.db"], directory: work.url)
         #expect(refused.status != 0 && refused.stderr.contains("pass --currency GBP or --currency USD"), "\(refused.stderr)")
         let features = try Binary.run(["features", "build", "--db", "w.db"], directory: work.url)
