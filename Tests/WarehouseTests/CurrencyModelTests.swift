@@ -40,6 +40,10 @@ struct CurrencyModelTests {
         let aloneScores = try w.usd.lifetimeScores(aloneModel, asOf: Self.asOf2011)
         #expect(scores.map(\.externalID) == aloneScores.map(\.externalID))
         #expect(scores.map(\.lifetimeValue) == aloneScores.map(\.lifetimeValue))
+        // The report names the model's currency next to sections that may be in another one.
+        #expect(try w.mixed.lifetimeValueSection(asOf: Self.asOf2011)?.reference == "clv@1 (amounts in USD)")
+        _ = try w.usd.storeLifetimeValue(alone, promote: false)
+        #expect(try w.usd.lifetimeValueSection(asOf: Self.asOf2011)?.reference == "clv@1")
         // The same snapshot without its currency would have to refuse there.
         let unrecorded = LifetimeModel(model: mixed.model, period: .week, horizonMonths: 12, monthlyDiscountRate: 0.01, currency: nil)
         #expect(throws: CurrencyError.self) { try w.mixed.lifetimeScores(unrecorded, asOf: Self.asOf2011) }

@@ -3,7 +3,7 @@ import SQLiteStore
 extension Warehouse {
     /// Every currency of the orders with its number of orders, by code. Read from
     /// `order_currencies` (migration 0010) while `customer_totals_state` describes the orders,
-    /// else counted from the orders.
+    /// else counted from the orders. Ends a currency put in force by a question (`useCurrency`).
     public func orderCurrencies() throws -> [CurrencyCount] {
         try endCurrencyFilter()
         let current = try db.scalar("""
