@@ -29,6 +29,8 @@ public struct WarehouseStatus: Sendable {
     public let knownVersion: Int
     public let tableCounts: [(table: String, rows: Int)]
     public let kept: KeptAnswers
+    /// The currencies of the orders with their order counts (`orderCurrencies`).
+    public let currencies: [CurrencyCount]
     public let recentImports: [RecentImport]
 }
 
@@ -54,7 +56,7 @@ extension Warehouse {
                                          duplicate: Int($0[8].int64 ?? 0), rejected: Int($0[9].int64 ?? 0))
         }
         return WarehouseStatus(path: path, schemaVersion: version, knownVersion: try SQLCatalog.migrator().latestVersion,
-                               tableCounts: counts, kept: try keptAnswers(), recentImports: imports)
+                               tableCounts: counts, kept: try keptAnswers(), currencies: try orderCurrencies(), recentImports: imports)
     }
 
     /// Whether the totals are current, and what is kept with them; the same tests the queries make.

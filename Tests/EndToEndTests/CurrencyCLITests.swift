@@ -45,7 +45,7 @@ import Testing
         }
     }
 
-    @Test("rfm, retention, activity and report stop on two currencies, listing them with their order counts; --currency answers for one")
+    @Test("rfm, retention, activity and report stop on two currencies, listing them with their order counts; --currency answers for one; status lists them")
     func questionsAskForACurrency() throws {
         let work = try imported()
         let expected = "the orders in scope are in 2 currencies, GBP (3 orders), USD (1 order), and amounts of different currencies are never added together: pass --currency GBP or --currency USD"
@@ -64,6 +64,8 @@ import Testing
         #expect(summary.status == 0 && summary.stderr.contains("1 customers, net revenue 100"), "\(summary.stderr)")
         let none = try Binary.run(["rfm", "--currency", "EUR", "--db", "w.db"], directory: work.url)
         #expect(none.status != 0 && none.stderr.contains("--currency EUR: no order is in EUR; the orders are in GBP (3 orders), USD (1 order)"), "\(none.stderr)")
+        let status = try Binary.run(["status", "--db", "w.db", "--format", "table"], directory: work.url)
+        #expect(status.stdout.contains("Currencies: GBP (3 orders), USD (1 order); questions that add up money take --currency."), "\(status.stdout)")
         let bad = try Binary.run(["rfm", "--currency", "EURO", "--db", "w.db"], directory: work.url)
         #expect(bad.status != 0 && bad.stderr.contains("--currency 'EURO' is not an ISO 4217 code"), "\(bad.stderr)")
     }
