@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Warehouse
 
-/// The scope options of the analytics commands: as-of, since/until, country, time zone.
+/// The scope options of the analytics commands: as-of, since/until, country, time zone, currency.
 struct ScopeArguments: ParsableArguments {
     @Option(name: .customLong("as-of"), help: ArgumentHelp(
         "Use only facts before this date (start of the day in the reporting time zone) or instant (2011-12-10T00:00:00Z). Default: the day after the last order.",
@@ -22,7 +22,15 @@ struct ScopeArguments: ParsableArguments {
         "Reporting time zone for periods and dates, e.g. Europe/London (default: the warehouse's, UTC unless set).", valueName: "zone"))
     var timezone: String?
 
+    @Option(help: ArgumentHelp(
+        "Only orders in this currency (ISO 4217, e.g. GBP). Needed when the orders in scope are in several currencies, which are never added together.",
+        valueName: "code"))
+    var currency: String?
+
     func validate() throws {
+        if let currency, CurrencyCode.normalized(currency) == nil {
+            throw ValidationError(CurrencyCode.refusal(currency, source: "--currency"))
+        }
         if let timezone, TimeZone(identifier: timezone) == nil {
             throw ValidationError("--timezone \(timezone) is not a known time zone (try Europe/London, UTC, America/New_York)")
         }
@@ -37,7 +45,7 @@ struct ScopeArguments: ParsableArguments {
         }
         return AnalyticsScope(asOf: try instant(asOf, "--as-of"), since: try instant(since, "--since"),
                               until: try instant(until, "--until"), country: country,
-                              timeZone: timezone.flatMap(TimeZone.init(identifier:)))
+                              timeZone: timezone.flatMap(TimeZone.init(identifier:)), currency: currency)
     }
 }
 

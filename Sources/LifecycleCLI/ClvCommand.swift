@@ -18,6 +18,7 @@ struct ClvSummary: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: FormatOption
+    @OptionGroup var currencyOption: CurrencyOption
 
     @Option(help: "Unit of recency and T: day or week.")
     var period: SummaryPeriod = .week
@@ -27,9 +28,12 @@ struct ClvSummary: ParsableCommand {
 
     func run() throws {
         let warehouse = try database.openForReading()
-        guard let lastDay = try warehouse.lastPurchaseDay() else { throw ValidationError("the warehouse has no purchases: import some first") }
+        guard let lastDay = try warehouse.lastPurchaseDay(currency: currencyOption.currency) else {
+            throw ValidationError("the warehouse has no purchases: import some first")
+        }
         let end = observationEnd.map { LifetimeCalendar.day(ofDate: $0.instant) } ?? lastDay
-        let summaries = try warehouse.lifetimePurchases(through: end).summaries(observationEnd: end, period: period)
+        let purchases = try warehouse.lifetimePurchases(through: end, currency: currencyOption.currency)
+        let summaries = purchases.summaries(observationEnd: end, period: period)
         let names = try warehouse.customerIDs()
         let format = output.resolved
         let repeatBuyers = summaries.filter { $0.frequency > 0 }.count
@@ -39,7 +43,7 @@ struct ClvSummary: ParsableCommand {
                 [names[Int64(s.customer)] ?? String(s.customer), String(s.frequency),
                  LifetimeNumber.text(s.recency, format), LifetimeNumber.text(s.age, format), LifetimeNumber.text(s.monetaryValue, format)]
             },
-            notes: ["\(grouped(summaries.count)) customers with a purchase on or before \(LifetimeCalendar.date(end)), \(grouped(repeatBuyers)) with repeat purchases; recency and T in \(period.rawValue)s; monetary_value is the mean of the repeat purchases (0 without)"],
+            notes: ["\(grouped(summaries.count)) customers with a purchase on or before \(LifetimeCalendar.date(end)), \(grouped(repeatBuyers)) with repeat purchases; recency and T in \(period.rawValue)s; monetary_value is the mean of the repeat purchases (0 without)\(purchases.currency.map { ", in \($0)" } ?? "")"],
             numericColumns: [1, 2, 3, 4])
         print(table.rendered(as: format), terminator: "")
     }

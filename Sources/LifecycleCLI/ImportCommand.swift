@@ -46,7 +46,7 @@ struct ImportArguments: ParsableArguments {
     @Option(help: ArgumentHelp("Time zone of wall-clock times in the source, e.g. Europe/London (required unless every timestamp has an offset).", valueName: "zone"))
     var timezone: String?
 
-    @Option(help: ArgumentHelp("Currency of amounts when the source names none (default GBP for online-retail, USD for cdnow).", valueName: "code"))
+    @Option(help: ArgumentHelp("Currency of amounts when the source names none: an ISO 4217 code in use, any case (default GBP for online-retail, USD for cdnow).", valueName: "code"))
     var currency: String?
 
     @Option(name: .customLong("map"), help: ArgumentHelp("Map a field to a CSV column, e.g. --map order_id=Invoice (repeatable; csv format).", valueName: "field=column"))
@@ -85,6 +85,9 @@ struct ImportArguments: ParsableArguments {
         }
         if (format == .onlineRetail || format == .cdnow) && timezone == nil {
             throw ValidationError("--timezone is required for --format \(format!.rawValue): its times carry no zone (Europe/London for the UCI Online Retail data)")
+        }
+        if let currency, CurrencyCode.normalized(currency) == nil {
+            throw ValidationError(CurrencyCode.refusal(currency, source: "--currency"))
         }
         if parsedDelimiter == nil { throw ValidationError("--delimiter must be one ASCII character or 'tab'") }
         for mapping in mappings where mapping.split(separator: "=", maxSplits: 1).count != 2 {

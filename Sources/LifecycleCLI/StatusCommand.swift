@@ -33,13 +33,24 @@ struct StatusCommand: ParsableCommand {
         }
         print("\(status.path): schema version \(status.schemaVersion) (this build knows \(status.knownVersion))\n")
         print(counts.rendered(as: format))
-        print(Self.describe(status.kept) + "\n")
+        print(Self.describe(status.kept))
+        print(Self.describe(status.currencies) + "\n")
         if !imports.rows.isEmpty { print("Recent imports:\n" + imports.rendered(as: format), terminator: "") }
     }
 }
 
 extension StatusCommand {
     /// One line on what the import keeps for RFM and retention, and whether they read it.
+    /// "Currencies: GBP (22,190 orders), USD (6,919 orders); questions that add up money take --currency."
+    static func describe(_ currencies: [CurrencyCount]) -> String {
+        let listed = currencies.map { "\($0.currency) (\(grouped($0.orders)) \($0.orders == 1 ? "order" : "orders"))" }.joined(separator: ", ")
+        switch currencies.count {
+        case 0: return "Currencies: none (no orders)."
+        case 1: return "Currencies: \(listed)."
+        default: return "Currencies: \(listed); questions that add up money take --currency."
+        }
+    }
+
     static func describe(_ kept: WarehouseStatus.KeptAnswers) -> String {
         guard kept.current else {
             return "Customer totals: stale or absent; RFM and retention read the orders until the next orders import."
@@ -62,6 +73,7 @@ enum StatusJSON {
         let object: [String: Any] = [
             "path": status.path, "schema_version": status.schemaVersion, "known_version": status.knownVersion,
             "tables": tables,
+            "currencies": status.currencies.map { ["currency": $0.currency, "orders": $0.orders] as [String: Any] },
             "customer_totals": [
                 "current": status.kept.current, "purchase_months_zone": status.kept.purchaseMonthsZone as Any,
                 "rfm_tile_starts_as_of": status.kept.tileStartsAsOf.map(iso) as Any,

@@ -12,6 +12,7 @@ struct TrainClv: ParsableCommand {
         abstract: "BG/NBD (purchases) + Gamma-Gamma (spend) lifetime value by maximum likelihood, checked on the weeks after the calibration period.")
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var currencyOption: CurrencyOption
 
     @Option(help: "Unit of recency, age and alpha: day or week.")
     var period: SummaryPeriod = .week
@@ -45,11 +46,13 @@ struct TrainClv: ParsableCommand {
 
     func run() throws {
         let warehouse = try database.openForWriting()
-        guard let lastDay = try warehouse.lastPurchaseDay() else { throw ValidationError("the warehouse has no purchases: import some first") }
+        guard let lastDay = try warehouse.lastPurchaseDay(currency: currencyOption.currency) else {
+            throw ValidationError("the warehouse has no purchases: import some first")
+        }
         let end = observationEnd.map { LifetimeCalendar.day(ofDate: $0.instant) } ?? lastDay
         let holdout = holdoutEnd.map { LifetimeCalendar.day(ofDate: $0.instant) } ?? (lastDay > end ? lastDay : nil)
         let options = LifetimeTrainingOptions(period: period, observationEnd: end, holdoutEnd: holdout, horizonMonths: months,
-                                              monthlyDiscountRate: discount, penalty: l2)
+                                              monthlyDiscountRate: discount, penalty: l2, currency: currencyOption.currency)
         let training: LifetimeTraining
         do {
             training = try warehouse.trainLifetimeValue(options)

@@ -20,6 +20,7 @@ struct TrainSegments: ParsableCommand {
         abstract: "k-means customer segments on standardised log RFM (and optional features), k fixed or chosen by silhouette.")
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var currencyOption: CurrencyOption
 
     @Option(name: .customLong("as-of"), help: "RFM and features as of this date (YYYY-MM-DD, UTC). Default: the day after the last order.")
     var asOf: DateArgument?
@@ -53,12 +54,12 @@ struct TrainSegments: ParsableCommand {
 
     func run() throws {
         let warehouse = try database.openForWriting()
-        guard let instant = try asOf?.instant ?? warehouse.dayAfterLastOrder() else {
+        guard let instant = try asOf?.instant ?? warehouse.dayAfterLastOrder(currency: currencyOption.currency) else {
             throw ValidationError("the warehouse has no orders: import some first")
         }
         let names = features?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } ?? []
         let options = SegmentTrainingOptions(asOf: instant, clusters: clusters, clusterRange: clusterRange.range,
-                                             restarts: restarts, seed: seed, features: names)
+                                             restarts: restarts, seed: seed, features: names, currency: currencyOption.currency)
         let training: SegmentTraining
         do {
             training = try warehouse.trainSegments(options)

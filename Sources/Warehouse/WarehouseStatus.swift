@@ -32,6 +32,8 @@ public struct WarehouseStatus: Sendable {
     public let knownVersion: Int
     public let tableCounts: [(table: String, rows: Int)]
     public let kept: KeptAnswers
+    /// The currencies of the orders with their order counts (`orderCurrencies`).
+    public let currencies: [CurrencyCount]
     public let recentImports: [RecentImport]
 }
 
@@ -60,7 +62,7 @@ extension Warehouse {
                                          duplicate: Int($0[8].int64 ?? 0), rejected: Int($0[9].int64 ?? 0))
         }
         return WarehouseStatus(path: path, schemaVersion: version, knownVersion: try SQLCatalog.migrator().latestVersion,
-                               tableCounts: counts, kept: try keptAnswers(), recentImports: imports)
+                               tableCounts: counts, kept: try keptAnswers(), currencies: try orderCurrencies(), recentImports: imports)
     }
 
     /// Whether a process with this id exists (one of another user counts: signalling it is refused, not unknown).

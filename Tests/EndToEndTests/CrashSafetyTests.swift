@@ -47,7 +47,8 @@ import Testing
                    (SELECT sum(purchase_months % 1000003) FROM customer_totals),
                    (SELECT purchase_months_origin FROM customer_totals_state),
                    (SELECT count(*) FROM rfm_tile_starts WHERE through_order_id = (SELECT max(id) FROM orders)),
-                   (SELECT sum(k1 + k2 + k3 + k4) FROM rfm_tile_starts)
+                   (SELECT sum(k1 + k2 + k3 + k4) FROM rfm_tile_starts),
+                   (SELECT count(*) FROM order_currencies), (SELECT sum(orders) FROM order_currencies)
             """)[0].values.compactMap(\.int64)
         return Snapshot(counts: counts, tables: tables)
     }

@@ -147,19 +147,21 @@ struct WarehouseTally: Equatable {
         #expect(try warehouse.count("SELECT count(*) FROM order_lines") == 6)
     }
 
-    @Test("a conflict's reason quotes at most 80 characters of the order id and the currency")
+    @Test("a conflict's reason quotes at most 80 characters of the order id")
     func conflictReasonsQuoteLittleInput() throws {
+        // (A currency column's text is checked as an ISO 4217 code before this check, so only
+        // codes reach it; the order id is the long part.)
         let scratch = try Scratch()
         let warehouse = try scratch.warehouse()
-        let order = String(repeating: "X", count: 300), currency = String(repeating: "Y", count: 300)
+        let order = String(repeating: "X", count: 300)
         let header = "order_id,ordered_at,product_id,quantity,unit_price,currency\n"
         _ = try warehouse.importFile(try scratch.file("a.csv", header + "\(order),2024-03-01T10:00:00Z,S1,1,1.00,EUR\n"),
                                      options: orderOptions(.csv, zone: nil))
-        let summary = try warehouse.importFile(try scratch.file("b.csv", header + "\(order),2024-03-01T10:00:00Z,S2,1,1.00,\(currency)\n"),
+        let summary = try warehouse.importFile(try scratch.file("b.csv", header + "\(order),2024-03-01T10:00:00Z,S2,1,1.00,USD\n"),
                                                options: orderOptions(.csv, zone: nil))
         #expect(summary.counts.rejected == 1)
         let reason = try #require(try warehouse.rejects(importID: summary.importID).first?.reason)
-        #expect(reason.hasPrefix("order '\(String(repeating: "X", count: 80))…' is stored in EUR by import 1; this row is in \(String(repeating: "Y", count: 80))…"))
+        #expect(reason.hasPrefix("order '\(String(repeating: "X", count: 80))…' is stored in EUR by import 1; this row is in USD"))
         #expect(reason.utf8.count < 300)
     }
 

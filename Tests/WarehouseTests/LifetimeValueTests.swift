@@ -142,7 +142,7 @@ import Testing
         try shop.order("c2", "2011-06-02 10:00", "30")
         let spend = GammaGammaModel(p: 6.25, q: 3.74, gamma: 15.44)
         let model = CustomerLifetimeValue(purchases: BGNBDModel(r: 0.243, alpha: 4.414, a: 0.793, b: 2.426), spend: spend)
-        let stored = LifetimeModel(model: model, period: .day, horizonMonths: 12, monthlyDiscountRate: 0.01)
+        let stored = LifetimeModel(model: model, period: .day, horizonMonths: 12, monthlyDiscountRate: 0.01, currency: nil)
         let scores = try shop.warehouse.lifetimeScores(stored, asOf: AnalyticsFixture.at("2011-06-10"))
         let repeatBuyer = try #require(scores.first { $0.externalID == "c1" })
         let oneTime = try #require(scores.first { $0.externalID == "c2" })

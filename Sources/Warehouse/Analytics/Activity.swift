@@ -72,6 +72,7 @@ extension Warehouse {
     /// Active users, lifecycle states, first purchases and revenue per period (`sql/activity.sql`).
     public func activity(_ options: ActivityOptions) throws -> ActivityReport {
         let scope = try resolve(options.scope)
+        defer { try? endCurrencyFilter() }
         var parameters = scope.parameters
         parameters.set(":period", options.period.rawValue)
         parameters.set(":activity", options.activity.rawValue)

@@ -14,13 +14,18 @@ public struct AnalyticsScope: Sendable, Equatable {
     public var country: String?
     /// The reporting time zone for this question; `nil` keeps the warehouse's (UTC unless set).
     public var timeZone: TimeZone?
+    /// Only orders in this currency (ISO 4217, any case); `nil`: the one currency of the scope,
+    /// and a `CurrencyError` when it holds several (amounts are never added across currencies).
+    public var currency: String?
 
-    public init(asOf: Int64? = nil, since: Int64? = nil, until: Int64? = nil, country: String? = nil, timeZone: TimeZone? = nil) {
+    public init(asOf: Int64? = nil, since: Int64? = nil, until: Int64? = nil, country: String? = nil, timeZone: TimeZone? = nil,
+                currency: String? = nil) {
         self.asOf = asOf
         self.since = since
         self.until = until
         self.country = country
         self.timeZone = timeZone
+        self.currency = currency
     }
 
     /// Reads `YYYY-MM-DD` (the start of that day in `zone`) or an ISO-8601 instant with a zone

@@ -7,18 +7,28 @@ public struct Exclusions: Sendable, Equatable {
     public var guestAmountMicros: Int64 = 0
     public var adjustments = 0
     public var writeOffs = 0
+    /// The one currency read when the warehouse holds others too (their orders are left out).
+    public var onlyCurrency: String?
+    /// The guest orders are in several currencies (a question without money read them all), so
+    /// their amounts are not added up.
+    public var guestAmountsInSeveralCurrencies = false
 
-    /// The footnote lines: "Left out: 3,710 guest orders (net 1447682.12), 2 adjustments."
+    /// The footnote lines: "Left out: 3,710 guest orders (net 1447682.12), 2 adjustments.", and
+    /// in a warehouse of several currencies "Only orders in GBP: those in other currencies are left out."
     public var notes: [String] {
+        let currency = onlyCurrency.map { ["Only orders in \($0): those in other currencies are left out."] } ?? []
         guard guestOrders > 0 || adjustments > 0 || writeOffs > 0 else {
-            return ["Left out: nothing (no guest orders, adjustments or write-offs before as-of)."]
+            return ["Left out: nothing (no guest orders, adjustments or write-offs before as-of)."] + currency
         }
         func count(_ value: Int, _ noun: String) -> String { "\(Format.count(value)) \(noun)\(value == 1 ? "" : "s")" }
         var parts: [String] = []
-        if guestOrders > 0 { parts.append(count(guestOrders, "guest order") + " (net \(ExactDecimal.format(guestAmountMicros)))") }
+        if guestOrders > 0 {
+            let amount = guestAmountsInSeveralCurrencies ? "in several currencies" : "net \(ExactDecimal.format(guestAmountMicros))"
+            parts.append(count(guestOrders, "guest order") + " (\(amount))")
+        }
         if adjustments > 0 { parts.append(count(adjustments, "adjustment")) }
         if writeOffs > 0 { parts.append(count(writeOffs, "write-off")) }
-        return ["Left out: " + parts.joined(separator: ", ") + "."]
+        return ["Left out: " + parts.joined(separator: ", ") + "."] + currency
     }
 }
 
@@ -28,6 +38,8 @@ extension Warehouse {
         var parameters = scope.parameters
         parameters.set(instant: ":since", since)
         var result = Exclusions()
+        result.onlyCurrency = scope.currencyFiltered ? scope.currency : nil
+        result.guestAmountsInSeveralCurrencies = scope.currency == nil
         for row in try NamedQuery("excluded_orders").rows(in: db, parameters) {
             switch row.text("reason") {
             case "guest":

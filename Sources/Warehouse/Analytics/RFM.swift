@@ -58,6 +58,7 @@ extension Warehouse {
     /// The RFM segment summary and score thresholds (`sql/rfm_summary.sql`).
     public func rfmSummary(_ options: RFMOptions) throws -> RFMSummary {
         let scope = try resolve(options.scope)
+        defer { try? endCurrencyFilter() }
         try useSegmentMap(options.segmentMap)
         let rows = try NamedQuery("rfm_summary").rows(in: db, rfmParameters(scope, options))
         var segments: [RFMSegment] = []
@@ -85,6 +86,7 @@ extension Warehouse {
     /// - Parameter segment: only this segment's customers.
     public func rfmUsers(_ options: RFMOptions, segment: String? = nil) throws -> (scope: ResolvedScope, users: [RFMUser]) {
         let scope = try resolve(options.scope)
+        defer { try? endCurrencyFilter() }
         try useSegmentMap(options.segmentMap)
         var parameters = rfmParameters(scope, options)
         parameters.set(":segment", segment)

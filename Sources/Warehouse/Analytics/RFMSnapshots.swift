@@ -43,6 +43,11 @@ extension Warehouse {
             throw AnalyticsError.invalidOption(option: "--save", reason: "a snapshot covers every customer; drop --country and --since")
         }
         let scope = try resolve(options.scope)
+        defer { try? endCurrencyFilter() }
+        if scope.currencyFiltered {
+            throw AnalyticsError.invalidOption(option: "--save", reason: "a snapshot covers every customer, and the orders are in several currencies, "
+                                               + "which are never added together; keep each currency in a warehouse of its own to save snapshots")
+        }
         try useSegmentMap(options.segmentMap)
         let map = try segmentMap()
         let thresholds = try JSONSerialization.data(withJSONObject: [
@@ -81,6 +86,7 @@ extension Warehouse {
     /// (bins, segment map) and saved first.
     public func rfmTransitions(from: Int64, options: RFMOptions) throws -> RFMTransitions {
         let scope = try resolve(options.scope)
+        defer { try? endCurrencyFilter() }
         guard from < scope.asOf else {
             throw AnalyticsError.invalidOption(option: "--compare", reason: "must be before as-of (\(scope.asOfText))")
         }

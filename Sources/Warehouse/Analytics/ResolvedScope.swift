@@ -11,6 +11,11 @@ public struct ResolvedScope: Sendable, Equatable {
     public let timeZone: TimeZone
     /// Whether as-of was the default (the day after the last order).
     public let asOfIsDefault: Bool
+    /// The currency of every amount in the answer; nil: no orders, or a question without money
+    /// (retention of users or orders) over orders in several currencies.
+    public let currency: String?
+    /// Whether the warehouse holds other currencies too, whose orders the question leaves out.
+    public let currencyFiltered: Bool
 
     /// The parameters every query of `sql/` shares.
     var parameters: QueryParameters {
@@ -30,14 +35,19 @@ public struct ResolvedScope: Sendable, Equatable {
 }
 
 extension Warehouse {
-    /// Fills in a scope's defaults and puts its time zone in force on this connection.
-    public func resolve(_ scope: AnalyticsScope) throws -> ResolvedScope {
+    /// Fills in a scope's defaults and puts its time zone and its currency (`useCurrency`) in
+    /// force on this connection; the caller ends the currency with `endCurrencyFilter()`.
+    /// As-of defaults to midnight after the last order of the currency in force. A question
+    /// that adds no money (`addsMoney` false) reads the orders of every currency unless
+    /// `scope.currency` names one.
+    public func resolve(_ scope: AnalyticsScope, addsMoney: Bool = true) throws -> ResolvedScope {
         if let zone = scope.timeZone {
             try useReportingTimeZone(zone)
         } else {
             try db.execute("DROP TABLE IF EXISTS temp.reporting_offsets")
         }
         let zone = try reportingTimeZone()
+        let currency = try useCurrency(scope.currency, asOf: scope.asOf, since: scope.since, country: scope.country, addsMoney: addsMoney)
         var asOf = scope.asOf
         if asOf == nil {
             guard let last = try db.scalar("SELECT max(ordered_at) FROM orders").int64 else { throw AnalyticsError.noOrders }
@@ -51,7 +61,8 @@ extension Warehouse {
             throw AnalyticsError.invalidOption(option: "--until", reason: "must be after --since")
         }
         return ResolvedScope(asOf: resolvedAsOf, since: scope.since, until: scope.until, country: scope.country,
-                             timeZone: zone, asOfIsDefault: scope.asOf == nil)
+                             timeZone: zone, asOfIsDefault: scope.asOf == nil, currency: currency,
+                             currencyFiltered: try currencyFilterInForce())
     }
 }
 

@@ -53,7 +53,8 @@ extension Warehouse {
     /// Cohort retention (`sql/retention.sql`).
     public func retention(_ options: RetentionOptions) throws -> RetentionTriangle {
         try options.validate()
-        let scope = try resolve(options.scope)
+        let scope = try resolve(options.scope, addsMoney: options.metric == .revenue)
+        defer { try? endCurrencyFilter() }
         var parameters = scope.parameters
         parameters.set(":period", options.period.rawValue)
         parameters.set(":cohort", options.cohort.rawValue)

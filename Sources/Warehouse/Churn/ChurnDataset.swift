@@ -30,8 +30,10 @@ public struct ChurnDataset: Sendable {
 
 extension Warehouse {
     /// Loads the features as of `asOf` (building them when that as-of was never built) and,
-    /// with a horizon, the churn labels.
+    /// with a horizon, the churn labels. The features add up money, so the orders before
+    /// `asOf` must be in one currency (`requireOneCurrency`).
     public func churnDataset(asOf: Int64, horizonSeconds: Int64?, vector: ChurnFeatureVector) throws -> ChurnDataset {
+        try requireOneCurrency(before: asOf)
         if try db.scalar("SELECT count(*) FROM feature_builds WHERE as_of = ?", asOf).int64 == 0 {
             try buildFeatures(asOf: asOf)
         }

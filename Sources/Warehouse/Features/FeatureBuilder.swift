@@ -12,9 +12,11 @@ extension Warehouse {
     /// Builds (or rebuilds) the point-in-time features of every user with a purchase before
     /// `asOf`, as `sql/user_features.sql` defines them, computed by one pass over each table
     /// (`FeatureScan`): the old rows of that as-of are replaced in the same transaction, so a
-    /// rebuild is idempotent and a build after new imports brings it up to date.
+    /// rebuild is idempotent and a build after new imports brings it up to date. The features
+    /// add up money, so the orders before `asOf` must be in one currency (`requireOneCurrency`).
     @discardableResult
     public func buildFeatures(asOf: Int64) throws -> FeatureBuild {
+        try requireOneCurrency(before: asOf)
         let started = Date()
         let users: Int = try db.transaction(.immediate) {
             var scan = try FeatureScan(db: db, asOf: asOf)
@@ -82,9 +84,11 @@ extension Warehouse {
         return builds
     }
 
-    /// The instant just after the last order (the default as-of: nothing is left out), rounded
-    /// up to the next midnight UTC; nil when there are no orders.
-    public func dayAfterLastOrder() throws -> Int64? {
+    /// The instant just after the last order (in `currency` when given; the default as-of:
+    /// nothing is left out), rounded up to the next midnight UTC; nil when there are no orders.
+    public func dayAfterLastOrder(currency: String? = nil) throws -> Int64? {
+        if currency != nil { _ = try useCurrency(currency, asOf: nil, since: nil, country: nil) }
+        defer { try? endCurrencyFilter() }
         guard let last = try db.scalar("SELECT max(ordered_at) FROM orders").int64 else { return nil }
         return (last / 86_400 + 1) * 86_400
     }

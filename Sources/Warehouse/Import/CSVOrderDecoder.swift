@@ -83,6 +83,9 @@ struct CSVOrderDecoder: OrderRowDecoder {
         guard let rowCurrency = currencyText ?? currency else {
             return .failure(RowRejection(reason: "currency is empty and no --currency was given"))
         }
+        guard let code = CurrencyCode.normalized(rowCurrency) else {
+            return .failure(RowRejection(reason: CurrencyCode.refusal(rowCurrency, source: "currency")))
+        }
         let kind: OrderKind
         switch kindText?.lowercased() {
         case nil: kind = quantity < 0 || amount < 0 ? .return : .purchase
@@ -95,6 +98,6 @@ struct CSVOrderDecoder: OrderRowDecoder {
         return .success(OrderLineInput(
             orderRef: orderRef, customerRef: customer.flatMap(FieldParse.customerRef), time: at, kind: kind,
             productRef: product, productName: name, isMerchandise: true, description: name, quantity: quantity,
-            unitPriceMicros: unitPrice, amountMicros: amount, country: country, currency: rowCurrency.uppercased()))
+            unitPriceMicros: unitPrice, amountMicros: amount, country: country, currency: code))
     }
 }

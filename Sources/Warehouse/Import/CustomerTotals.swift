@@ -1,7 +1,8 @@
 import SQLiteStore
 
 /// Keeps `customer_totals` (migration 0007), each customer's purchase months and the whole
-/// shop's RFM tile starts (migration 0008) in step with the orders. The orders import calls it
+/// shop's RFM tile starts (migration 0008), and the orders' currencies (`order_currencies`,
+/// migration 0012) in step with the orders. The orders import calls it
 /// in the transaction that finishes the import, so the orders and what is kept from them commit
 /// together; a killed import leaves them behind the orders, which the queries notice (the
 /// largest order id or the number of orders differs from the state row) and answer from the
@@ -27,6 +28,7 @@ enum CustomerTotals {
         let months = try PurchaseMonths.current(db)
         let monthsKept = state.map { $0["purchase_months_origin"].int64 == months.origin && $0["purchase_months_zone"].string == months.zone } ?? false
         if unchanged && monthsKept && newer == 0 { return }
+        try refreshCurrencies(db, newerThan: unchanged ? through : nil)
         if unchanged && monthsKept && newer * 4 <= total {
             let customers = "o.user_id IN (SELECT user_id FROM orders WHERE id > ?1 AND user_id IS NOT NULL)"
             try db.run("DELETE FROM customer_totals AS o WHERE \(customers)", through)
@@ -43,6 +45,21 @@ enum CustomerTotals {
                 purchase_months_origin = excluded.purchase_months_origin, purchase_months_zone = excluded.purchase_months_zone
             """, last, total, months.origin, months.zone)
         try RFMTileStarts.refresh(db, zone: months.zone)
+    }
+
+    /// Adds the orders after `newerThan` to `order_currencies` (one pass over those orders by
+    /// id), or counts every order again when the kept counts cannot be trusted (`nil`).
+    private static func refreshCurrencies(_ db: Connection, newerThan through: Int64?) throws {
+        if let through {
+            try db.run("""
+                INSERT INTO order_currencies (currency, orders)
+                SELECT currency, count(*) FROM orders WHERE id > ? GROUP BY currency
+                ON CONFLICT (currency) DO UPDATE SET orders = orders + excluded.orders
+                """, through)
+        } else {
+            try db.run("DELETE FROM order_currencies")
+            try db.run("INSERT INTO order_currencies (currency, orders) SELECT currency, count(*) FROM orders GROUP BY currency")
+        }
     }
 
     /// The totals and purchase months of the customers `filter` selects, grouped over

@@ -31,7 +31,8 @@ public struct ImportOptions: Sendable {
     public var format: ImportFormat
     /// Zone of wall-clock times in the source; required unless every timestamp carries an offset.
     public var timeZone: TimeZone?
-    /// Currency of amounts when the source does not name one (ISO 4217 code).
+    /// Currency of amounts when the source does not name one: an ISO 4217 code in use
+    /// (`CurrencyCode`), upper-cased here; the import refuses any other text before reading a row.
     public var currency: String?
     /// `field=column` pairs for the csv format.
     public var columnMap: [String: String]
@@ -54,7 +55,7 @@ public struct ImportOptions: Sendable {
         self.kind = kind
         self.format = format
         self.timeZone = timeZone
-        self.currency = currency
+        self.currency = currency.map { CurrencyCode.normalized($0) ?? $0 }
         self.columnMap = columnMap
         self.encoding = encoding ?? (format == .onlineRetail ? .auto : .utf8)
         self.dateOrder = dateOrder

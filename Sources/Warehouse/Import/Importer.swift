@@ -54,6 +54,9 @@ public final class Importer {
 
     /// Imports one file (`-` for standard input; gzip is detected).
     public func importFile(_ path: String, options: ImportOptions) throws -> ImportSummary {
+        if let currency = options.currency, CurrencyCode.normalized(currency) == nil {
+            throw ImportError(file: path, line: nil, reason: CurrencyCode.refusal(currency, source: "--currency"))
+        }
         let started = DispatchTime.now().uptimeNanoseconds
         // A stream (stdin, a FIFO) can be read only once: it is hashed while it is imported.
         let digest = try ByteSource.isStream(path) ? nil : try ByteSource.digest(ofFile: path)

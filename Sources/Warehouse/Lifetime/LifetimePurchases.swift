@@ -7,6 +7,8 @@ import SQLiteStore
 public struct LifetimePurchases: Sendable {
     /// The last day read (days since 1970-01-01, reporting time zone), inclusive.
     public let lastDay: Int64
+    /// The currency of every value (nil: no orders).
+    public let currency: String?
     /// Purchases grouped by user (ascending), then by time; `Purchase.customer` is `users.id`.
     public let purchases: [Purchase]
 
@@ -44,9 +46,12 @@ public struct LifetimePurchases: Sendable {
 
 extension Warehouse {
     /// Reads the purchases of known customers on or before `lastDay` (a day number in the
-    /// reporting time zone).
-    public func lifetimePurchases(through lastDay: Int64) throws -> LifetimePurchases {
+    /// reporting time zone) in `currency`; nil: the one currency of the orders before the day
+    /// after, and a `CurrencyError` listing them when there are several (`useCurrency`).
+    public func lifetimePurchases(through lastDay: Int64, currency: String? = nil) throws -> LifetimePurchases {
         guard let sql = SQLCatalog.query("clv_purchases") else { throw AnalyticsError.missingQuery("clv_purchases") }
+        let code = try useCurrency(currency, asOf: try instantAfter(day: lastDay), since: nil, country: nil)
+        defer { try? endCurrencyFilter() }
         let statement = try db.prepare(sql)
         try statement.bind(named: [":last_day": CalendarDate.day(lastDay * 86_400)])
         var purchases: [Purchase] = []
@@ -54,12 +59,15 @@ extension Warehouse {
             purchases.append(Purchase(customer: Int(statement.int64(at: 0)), day: Int(statement.int64(at: 1)),
                                       value: Double(statement.int64(at: 2)) / 1_000_000))
         }
-        return LifetimePurchases(lastDay: lastDay, purchases: purchases)
+        return LifetimePurchases(lastDay: lastDay, currency: code, purchases: purchases)
     }
 
     /// The day (days since 1970-01-01, reporting time zone) of the last purchase of a known
-    /// customer, nil without one.
-    public func lastPurchaseDay() throws -> Int64? {
+    /// customer in `currency`, nil without one; with several currencies and none given, a
+    /// `CurrencyError` listing them.
+    public func lastPurchaseDay(currency: String? = nil) throws -> Int64? {
+        _ = try useCurrency(currency, asOf: nil, since: nil, country: nil)
+        defer { try? endCurrencyFilter() }
         guard let last = try db.scalar("SELECT max(ordered_at) FROM orders WHERE kind = 'purchase' AND user_id IS NOT NULL").int64 else {
             return nil
         }

@@ -15,6 +15,8 @@ public struct LifetimeModel: Sendable {
     public let period: SummaryPeriod
     public let horizonMonths: Int
     public let monthlyDiscountRate: Double
+    /// The currency it was trained on (nil: saved before currencies were recorded).
+    public let currency: String?
 }
 
 extension Warehouse {
@@ -37,6 +39,7 @@ extension Warehouse {
                 JSONMember("monthly_discount_rate", .number(options.monthlyDiscountRate)),
                 JSONMember("l2_penalty", .number(options.penalty)),
                 JSONMember("reporting_time_zone", .string(try reportingTimeZoneName())),
+                currencyMember(training.currency),
             ]),
             trainingAsOf: asOf, trainingWindow: min(try instantAfter(day: training.firstPurchaseDay - 1), asOf)...asOf,
             trainingRows: training.customers, dataFingerprint: training.fingerprint,
@@ -52,6 +55,10 @@ extension Warehouse {
                                        promotionNote: "no holdout to compare with production v\(current): train with --holdout-end")
         }
         let incumbent = try lifetimeModel(try self.snapshot("\(Self.lifetimeModelName)@\(current)"))
+        if let theirs = incumbent.currency, let ours = training.currency, theirs != ours {
+            return StoredLifetimeModel(snapshot: snapshot, promoted: false,
+                                       promotionNote: "production v\(current) predicts in \(theirs), this version in \(ours): not compared")
+        }
         let purchases = training.purchases
         let incumbentError = LifetimeHoldout(
             model: incumbent.model.purchases, summaries: purchases.summaries(observationEnd: options.observationEnd, period: incumbent.period),
@@ -73,7 +80,8 @@ extension Warehouse {
               let rate = snapshot.hyperparameters["monthly_discount_rate"]?.doubleValue else {
             throw LifetimeTrainingError(description: "\(snapshot.reference) does not record its period, horizon and discount rate; retrain it with `lifecycle train clv`")
         }
-        return LifetimeModel(model: model, period: period, horizonMonths: Int(months), monthlyDiscountRate: rate)
+        return LifetimeModel(model: model, period: period, horizonMonths: Int(months), monthlyDiscountRate: rate,
+                             currency: snapshot.currency)
     }
 
     /// The instant that starts the day after `day` in the reporting time zone: the as-of of a

@@ -23,7 +23,7 @@ extension Warehouse {
     /// value first (ties by user id). Stores nothing.
     public func lifetimeScores(_ stored: LifetimeModel, asOf: Int64) throws -> [LifetimeScore] {
         let observationEnd = LifetimeCalendar.day(ofDate: asOf) - 1
-        let summaries = try lifetimePurchases(through: observationEnd).summaries(observationEnd: observationEnd, period: stored.period)
+        let summaries = try lifetimePurchases(through: observationEnd, currency: stored.currency).summaries(observationEnd: observationEnd, period: stored.period)
         let external = try customerIDs()
         let horizon = Double(stored.horizonMonths) * stored.period.periodsPerMonth
         let model = stored.model

@@ -14,15 +14,18 @@ public struct LifetimeTrainingOptions: Sendable {
     public var monthlyDiscountRate: Double
     /// L2 penalty of both fits (0: plain maximum likelihood).
     public var penalty: Double
+    /// Only purchases in this currency; nil: the one currency of the orders.
+    public var currency: String?
 
     public init(period: SummaryPeriod, observationEnd: Int64, holdoutEnd: Int64? = nil, horizonMonths: Int = 12,
-                monthlyDiscountRate: Double = 0.01, penalty: Double = 0) {
+                monthlyDiscountRate: Double = 0.01, penalty: Double = 0, currency: String? = nil) {
         self.period = period
         self.observationEnd = observationEnd
         self.holdoutEnd = holdoutEnd
         self.horizonMonths = horizonMonths
         self.monthlyDiscountRate = monthlyDiscountRate
         self.penalty = penalty
+        self.currency = currency
     }
 }
 
@@ -42,6 +45,8 @@ public struct LifetimeTraining: Sendable {
     public let holdout: LifetimeHoldout?
     /// The purchases read, through the holdout: promotion checks production on them too.
     let purchases: LifetimePurchases
+    /// The currency of the spend the model was fitted on.
+    public var currency: String? { purchases.currency }
 }
 
 /// Why a lifetime-value model could not be trained.
@@ -56,7 +61,7 @@ extension Warehouse {
         if let end = options.holdoutEnd, end <= options.observationEnd {
             throw LifetimeTrainingError(description: "the holdout must end after the calibration period (\(LifetimeCalendar.date(options.observationEnd)))")
         }
-        let purchases = try lifetimePurchases(through: options.holdoutEnd ?? options.observationEnd)
+        let purchases = try lifetimePurchases(through: options.holdoutEnd ?? options.observationEnd, currency: options.currency)
         let summaries = purchases.summaries(observationEnd: options.observationEnd, period: options.period)
         let what = "lifetime value as of \(LifetimeCalendar.date(options.observationEnd))"
         guard summaries.count >= 10, summaries.contains(where: { $0.frequency > 0 }) else {

@@ -4,7 +4,7 @@ import Learning
 /// The report's lifetime-value section: every customer scored by the warehouse's `clv` model
 /// (production, else the latest) as of the report's as-of. Scores are computed, not stored.
 public struct LifetimeValueSection: Sendable, Equatable {
-    /// `clv@N` and how it was chosen.
+    /// `clv@N`, with its currency when the warehouse holds several ("clv@1 (amounts in USD)").
     public let reference: String
     public let period: SummaryPeriod
     public let horizonMonths: Int
@@ -44,14 +44,17 @@ public struct LifetimeValueSection: Sendable, Equatable {
 }
 
 extension Warehouse {
-    /// The lifetime-value section as of `asOf`, nil when no `clv` model has been trained.
+    /// The lifetime-value section as of `asOf`, nil when no `clv` model has been trained. In a
+    /// warehouse of several currencies the model's currency is named with it, since the
+    /// report's other sections may be in another one.
     func lifetimeValueSection(asOf: Int64) throws -> LifetimeValueSection? {
         guard try db.scalar("SELECT count(*) FROM model_snapshots WHERE name = ?", Self.lifetimeModelName).int64 ?? 0 > 0 else {
             return nil
         }
         let snapshot = try snapshot(Self.lifetimeModelName)
         let stored = try lifetimeModel(snapshot)
-        return LifetimeValueSection(reference: snapshot.reference, period: stored.period, horizonMonths: stored.horizonMonths,
+        let currency = try orderCurrencies().count > 1 ? stored.currency.map { " (amounts in \($0))" } ?? "" : ""
+        return LifetimeValueSection(reference: snapshot.reference + currency, period: stored.period, horizonMonths: stored.horizonMonths,
                                     scores: try lifetimeScores(stored, asOf: asOf))
     }
 }

@@ -88,7 +88,8 @@ extension RetentionTriangle {
                 ["k": point.k, "cohorts": point.cohorts, "weighted": point.weighted.map { $0 as Any } ?? NSNull(),
                  "mean": point.mean.map { $0 as Any } ?? NSNull()]
             },
-            "excluded": ["guest_orders": exclusions.guestOrders, "guest_amount": ExactDecimal.format(exclusions.guestAmountMicros)],
+            "excluded": ["guest_orders": exclusions.guestOrders,
+                         "guest_amount": exclusions.guestAmountsInSeveralCurrencies ? NSNull() : ExactDecimal.format(exclusions.guestAmountMicros) as Any],
         ]
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self) + "\n"

@@ -21,6 +21,8 @@ public struct SegmentCustomer: Sendable, Equatable {
 /// her RFM values on a log scale and any extra `user_features` columns.
 public struct SegmentDataset: Sendable {
     public let asOf: Int64
+    /// The currency of the monetary values (nil: no orders).
+    public let currency: String?
     public let customers: [SegmentCustomer]
     public let columns: SegmentColumns
     /// One row per customer, `columns.names` in order.
@@ -39,10 +41,16 @@ public struct SegmentDataset: Sendable {
 
 extension Warehouse {
     /// The segment dataset as of `asOf`: RFM values from `sql/rfm_users.sql` (default bins and
-    /// segment map), and the `columns.extraFeatures` from `user_features` (built for that as-of
-    /// when it never was).
-    public func segmentDataset(asOf: Int64, columns: SegmentColumns) throws -> SegmentDataset {
-        let customers = try rfmCustomers(asOf: asOf)
+    /// segment map) over the orders in `currency` (nil: the one currency there is, see
+    /// `useCurrency`), and the `columns.extraFeatures` from `user_features` (built for that
+    /// as-of when it never was), which are refused when other currencies are left out: the
+    /// features add up every order.
+    public func segmentDataset(asOf: Int64, columns: SegmentColumns, currency: String? = nil) throws -> SegmentDataset {
+        let (customers, scope) = try rfmCustomers(asOf: asOf, currency: currency)
+        if scope.currencyFiltered && !columns.extraFeatures.isEmpty {
+            throw SegmentError(description: "--features: user_features add up the orders of every currency, and these are in several; "
+                               + "cluster on the RFM columns only (no --features), or keep each currency in a warehouse of its own")
+        }
         let extra = try extraFeatureValues(asOf: asOf, names: columns.extraFeatures)
         var values: [Double] = []
         values.reserveCapacity(customers.count * columns.names.count)
@@ -54,20 +62,22 @@ extension Warehouse {
             }
             values += more
         }
-        return SegmentDataset(asOf: asOf, customers: customers, columns: columns,
+        return SegmentDataset(asOf: asOf, currency: scope.currency, customers: customers, columns: columns,
                               features: FeatureMatrix(rows: customers.count, columns: columns.names.count, values: values))
     }
 
-    /// Every customer of `sql/rfm_users.sql` as of `asOf`, by user id.
-    func rfmCustomers(asOf: Int64) throws -> [SegmentCustomer] {
-        let options = RFMOptions(scope: AnalyticsScope(asOf: asOf))
+    /// Every customer of `sql/rfm_users.sql` as of `asOf` with her orders in `currency`, by
+    /// user id, and the scope they were read in.
+    func rfmCustomers(asOf: Int64, currency: String?) throws -> (customers: [SegmentCustomer], scope: ResolvedScope) {
+        let options = RFMOptions(scope: AnalyticsScope(asOf: asOf, currency: currency))
         let scope = try resolve(options.scope)
+        defer { try? endCurrencyFilter() }
         try useSegmentMap(nil)
-        return try NamedQuery("rfm_users").rows(in: db, rfmParameters(scope, options)).map {
+        return (try NamedQuery("rfm_users").rows(in: db, rfmParameters(scope, options)).map {
             SegmentCustomer(userID: $0.int("user_id"), externalID: $0.text("external_id"), recencyDays: $0.int("recency_days"), frequency: $0.int("frequency"),
                             monetaryMicros: $0.int("monetary_micros"), rfmSegment: $0.text("segment"),
                             rfmSegmentPosition: Int($0.int("segment_position")))
-        }.sorted { $0.userID < $1.userID }
+        }.sorted { $0.userID < $1.userID }, scope)
     }
 
     /// The named `user_features` columns as of `asOf`, transformed, per user id.

@@ -29,7 +29,7 @@ extension SegmentTraining {
             JSONMember("k_range", options.clusters == nil
                 ? .array([.integer(Int64(options.clusterRange.lowerBound)), .integer(Int64(options.clusterRange.upperBound))]) : .null),
             JSONMember("restarts", .integer(Int64(options.restarts))), JSONMember("seed", .integer(Int64(bitPattern: options.seed))),
-            JSONMember("standardized", .bool(true)),
+            JSONMember("standardized", .bool(true)), currencyMember(currency),
         ])
     }
 

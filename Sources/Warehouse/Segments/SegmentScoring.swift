@@ -33,7 +33,7 @@ extension Warehouse {
     /// storing anything.
     public func assignSegments(_ snapshot: ModelSnapshot, asOf: Int64) throws -> SegmentScoring {
         let (model, columns) = try segmentModel(snapshot)
-        let data = try segmentDataset(asOf: asOf, columns: columns)
+        let data = try segmentDataset(asOf: asOf, columns: columns, currency: snapshot.currency)
         let assignments = zip(data.customers, model.assignWithDistances(data.features)).map {
             SegmentAssignment(userID: $0.0.userID, cluster: $0.1.cluster, distance: $0.1.distance)
         }

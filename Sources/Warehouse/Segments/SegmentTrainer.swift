@@ -12,15 +12,18 @@ public struct SegmentTrainingOptions: Sendable {
     public var seed: UInt64
     /// Extra `user_features` columns to cluster on besides RFM.
     public var features: [String]
+    /// Only orders in this currency; nil: the one currency of the orders before as-of.
+    public var currency: String?
 
     public init(asOf: Int64, clusters: Int? = nil, clusterRange: ClosedRange<Int> = 2...8, restarts: Int = 8, seed: UInt64 = 0,
-                features: [String] = []) {
+                features: [String] = [], currency: String? = nil) {
         self.asOf = asOf
         self.clusters = clusters
         self.clusterRange = clusterRange
         self.restarts = restarts
         self.seed = seed
         self.features = features
+        self.currency = currency
     }
 }
 
@@ -30,6 +33,8 @@ public struct SegmentTraining: Sendable {
     public let model: KMeansModel
     public let columns: SegmentColumns
     public let options: SegmentTrainingOptions
+    /// The currency of the monetary values clustered on.
+    public let currency: String?
     public let rows: Int
     public let fingerprint: String
     /// "fixed" (`--k`) or "silhouette".
@@ -54,7 +59,7 @@ extension Warehouse {
     /// seeding, `options.restarts` starts), with a fixed k or the best silhouette over the range,
     /// and numbers the clusters by descending mean monetary value.
     public func trainSegments(_ options: SegmentTrainingOptions) throws -> SegmentTraining {
-        let data = try segmentDataset(asOf: options.asOf, columns: SegmentColumns(extraFeatures: options.features))
+        let data = try segmentDataset(asOf: options.asOf, columns: SegmentColumns(extraFeatures: options.features), currency: options.currency)
         let needed = options.clusters ?? options.clusterRange.upperBound
         guard data.customers.count > needed else {
             throw SegmentError(description: "\(data.customers.count) customers with purchases before \(CalendarDate.day(options.asOf)) cannot form \(needed) clusters; use a later --as-of or a smaller k")
@@ -77,7 +82,7 @@ extension Warehouse {
         }
         let (model, assignments) = relabelByMonetary(fit, customers: data.customers)
         return SegmentTraining(
-            model: model, columns: data.columns, options: options, rows: data.customers.count, fingerprint: data.fingerprint,
+            model: model, columns: data.columns, options: options, currency: data.currency, rows: data.customers.count, fingerprint: data.fingerprint,
             chosenBy: options.clusters == nil ? "silhouette" : "fixed", silhouettes: silhouettes, inertia: fit.inertia,
             converged: fit.converged, iterations: fit.iterations,
             profiles: SegmentProfile.profiles(data.customers, assignments: assignments, clusters: model.clusterCount),
