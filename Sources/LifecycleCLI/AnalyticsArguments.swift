@@ -71,3 +71,4 @@ extension RetentionMetric: ExpressibleByArgument {}
 extension CohortKind: ExpressibleByArgument {}
 extension ActivitySource: ExpressibleByArgument {}
 extension ActivityKinds: ExpressibleByArgument {}
+extension ChurnModelKind: ExpressibleByArgument {}

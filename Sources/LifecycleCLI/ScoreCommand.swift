@@ -29,7 +29,7 @@ struct ScoreCommand: ParsableCommand {
         }
         let table: Table
         switch snapshot.kind {
-        case "logistic_regression" where snapshot.name == Warehouse.churnModelName:
+        case _ where snapshot.name == Warehouse.churnModelName:
             table = try scoreChurn(snapshot, warehouse: warehouse, asOf: instant)
         case "bgnbd_gamma_gamma":
             table = try scoreLifetimeValue(snapshot, warehouse: warehouse, asOf: instant)

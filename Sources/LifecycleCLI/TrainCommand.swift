@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Learning
 import Warehouse
 
 /// `lifecycle train churn|clv|segments|recommendations`.
@@ -39,7 +40,7 @@ struct Horizon: ExpressibleByArgument {
 struct TrainChurn: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "churn",
-        abstract: "L2-regularised logistic regression: will a user with purchases before --as-of buy nothing within --horizon?")
+        abstract: "Will a user with purchases before --as-of buy nothing within --horizon? Logistic regression or gradient-boosted trees.")
 
     @OptionGroup var database: DatabaseOptions
 
@@ -52,8 +53,32 @@ struct TrainChurn: ParsableCommand {
     @Option(name: .customLong("evaluate-as-of"), help: "Holdout as-of (default: --as-of plus the horizon).")
     var evaluateAsOf: DateArgument?
 
-    @Option(name: .customLong("l2"), help: "L2 penalty on the standardised coefficients.")
-    var l2 = 1.0
+    @Option(help: "The learner: logistic (L2-regularised logistic regression) or gbt (histogram gradient-boosted trees).")
+    var model: ChurnModelKind = .logistic
+
+    @Option(name: .customLong("l2"), help: ArgumentHelp("L2 penalty: on the standardised coefficients (logistic, default 1) or on leaf values (gbt, default 0).", valueName: "penalty"))
+    var l2: Double?
+
+    @Option(name: .customLong("max-iterations"), help: "gbt: boosting rounds at most.")
+    var maxIterations = 100
+
+    @Option(name: .customLong("learning-rate"), help: "gbt: shrinkage applied to every tree.")
+    var learningRate = 0.1
+
+    @Option(name: .customLong("max-leaf-nodes"), help: "gbt: leaves per tree at most (best-first growth).")
+    var maxLeafNodes = 31
+
+    @Option(name: .customLong("max-depth"), help: "gbt: depth per tree at most (default: no limit).")
+    var maxDepth: Int?
+
+    @Option(name: .customLong("min-samples-leaf"), help: "gbt: users per leaf at least.")
+    var minSamplesLeaf = 20
+
+    @Option(name: .customLong("validation-fraction"), help: "gbt: share of the training as-of's users held out to stop early (0: no early stopping).")
+    var validationFraction = 0.1
+
+    @Option(help: "gbt: seed of the early-stopping split.")
+    var seed: UInt64 = 0
 
     @Flag(help: "Point the production alias at the new version when it beats the current production model on this holdout.")
     var promote = false
@@ -62,14 +87,28 @@ struct TrainChurn: ParsableCommand {
     var format: OutputFormat = .table
 
     func validate() throws {
-        if l2 < 0 { throw ValidationError("--l2 must be >= 0") }
+        if let l2, l2 < 0 { throw ValidationError("--l2 must be >= 0") }
+        if maxIterations < 1 { throw ValidationError("--max-iterations must be >= 1") }
+        if !(learningRate > 0) { throw ValidationError("--learning-rate must be > 0") }
+        if maxLeafNodes < 2 { throw ValidationError("--max-leaf-nodes must be >= 2") }
+        if let maxDepth, maxDepth < 1 { throw ValidationError("--max-depth must be >= 1") }
+        if minSamplesLeaf < 1 { throw ValidationError("--min-samples-leaf must be >= 1") }
+        if !(0..<1).contains(validationFraction) { throw ValidationError("--validation-fraction must be in [0, 1)") }
+    }
+
+    /// The boosting settings the options give.
+    private var boosting: GradientBoostingOptions {
+        GradientBoostingOptions(maximumIterations: maxIterations, learningRate: learningRate, maximumLeafNodes: maxLeafNodes,
+                                maximumDepth: maxDepth, minimumSamplesPerLeaf: minSamplesLeaf, l2Regularization: l2 ?? 0,
+                                validationFraction: validationFraction, seed: seed)
     }
 
     func run() throws {
         let warehouse = try database.openForWriting()
         guard let dataEnd = try warehouse.dayAfterLastOrder() else { throw ValidationError("the warehouse has no orders: import some first") }
         let trainingAsOf = asOf?.instant ?? (dataEnd - 2 * horizon.seconds) / 86_400 * 86_400
-        let options = ChurnTrainingOptions(asOf: trainingAsOf, horizonSeconds: horizon.seconds, evaluationAsOf: evaluateAsOf?.instant, l2Penalty: l2)
+        let options = ChurnTrainingOptions(asOf: trainingAsOf, horizonSeconds: horizon.seconds, evaluationAsOf: evaluateAsOf?.instant,
+                                           model: model, l2Penalty: l2 ?? 1, boosting: boosting)
         let training: ChurnTraining
         do {
             training = try warehouse.trainChurn(options)
@@ -97,12 +136,13 @@ enum ChurnReport {
                 ["lift, top decile", number(m.liftTopDecile), number(b.liftTopDecile)],
             ],
             notes: [
-                "trained as of \(CalendarDate.day(training.options.asOf)) on \(grouped(training.trainingRows)) users (churn rate \(number(training.trainingChurnRate))), \(training.iterations) Newton iterations",
+                "trained as of \(CalendarDate.day(training.options.asOf)) on \(grouped(training.trainingRows)) users (churn rate \(number(training.trainingChurnRate))), \(fitSummary(training))",
                 "evaluated as of \(CalendarDate.day(training.evaluationAsOf)) on \(grouped(m.rows)) users (churn rate \(number(m.churnRate))), horizon \(training.options.horizonSeconds / 86_400) days",
             ],
             numericColumns: [1, 2])
         if format == .json {
             let object: [String: Any] = ["model": m.json, "baseline": b.json, "training_rows": training.trainingRows,
+                                         "model_kind": training.options.model.rawValue, "training_seconds": training.trainingSeconds,
                                          "as_of": CalendarDate.day(training.options.asOf), "evaluation_as_of": CalendarDate.day(training.evaluationAsOf)]
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()
             return String(decoding: data, as: UTF8.self)
@@ -113,6 +153,22 @@ enum ChurnReport {
                                 rows: m.calibration.map { [String($0.count), number($0.meanPredicted), number($0.observedRate)] },
                                 numericColumns: [0, 1, 2])
         text += calibration.rendered(as: format)
+        if let importances = training.model.featureImportances {
+            text += "\nfeature importance (share of the trees' split gain):\n"
+            let ranked = zip(training.vector.names, importances).sorted { $0.1 > $1.1 }
+            text += Table(columns: ["feature", "importance"], rows: ranked.map { [$0.0, number($0.1)] }, numericColumns: [1]).rendered(as: format)
+        }
         return text
+    }
+
+    /// What the fit did, in words.
+    private static func fitSummary(_ training: ChurnTraining) -> String {
+        let seconds = String(format: "%.2f s", training.trainingSeconds)
+        switch training.options.model {
+        case .logistic: return "logistic regression, \(training.iterations) Newton iterations, \(seconds)"
+        case .gbt:
+            let stop = training.stoppedEarly ? "stopped early on its validation split" : "all rounds"
+            return "gradient-boosted trees, \(training.iterations) trees (\(stop)), \(seconds)"
+        }
     }
 }

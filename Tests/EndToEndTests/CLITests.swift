@@ -99,6 +99,15 @@ import Testing
         #expect(try db.scalar("""
             SELECT count(DISTINCT p.snapshot_id) FROM predictions p JOIN model_snapshots s ON s.id = p.snapshot_id WHERE s.name = 'churn'
             """).int64 == 2)
+        // Boosted trees are the next churn version and score through the same command.
+        let trees = try Binary.run(["train", "churn", "--db", "w.db", "--model", "gbt", "--max-iterations", "20"], directory: work.url)
+        #expect(trees.status == 0, "\(trees.stderr)")
+        #expect(trees.stderr.contains("stored as churn@3"))
+        #expect(trees.stdout.contains("gradient-boosted trees"))
+        #expect(trees.stdout.contains("feature importance"))
+        let treeScores = try Binary.run(["score", "churn@3", "--db", "w.db", "--top", "3", "--format", "csv"], directory: work.url)
+        #expect(treeScores.status == 0, "\(treeScores.stderr)")
+        #expect(treeScores.stdout.split(separator: "\n").count == 4)
         let tooLate = try Binary.run(["train", "churn", "--db", "w.db", "--as-of", "2011-12-01"], directory: work.url)
         #expect(tooLate.status != 0)
         #expect(tooLate.stderr.contains("after the data"))

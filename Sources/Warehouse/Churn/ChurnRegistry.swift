@@ -34,28 +34,19 @@ extension Warehouse {
     /// Model name under which churn models are stored.
     public static let churnModelName = "churn"
 
-    /// Stores a churn training as the next `churn` version. With `promote`, `production` moves to
-    /// it when there is no production model yet, or when it has a higher ROC AUC than the
-    /// current production model on this training's holdout.
+    /// Stores a churn training as the next `churn` version, whatever its kind. With `promote`,
+    /// `production` moves to it when there is no production model yet, or when it beats the
+    /// current production model on this training's holdout on both ROC AUC (higher) and log
+    /// loss (lower); otherwise the note says which measure did not improve.
     public func storeChurn(_ training: ChurnTraining, promote: Bool) throws -> StoredChurnModel {
         let firstOrder = try db.scalar("SELECT min(ordered_at) FROM orders").int64 ?? training.options.asOf
         let draft = ModelSnapshotDraft(
             name: Self.churnModelName, parameters: training.model.encodeParameters(),
-            hyperparameters: .object([
-                JSONMember("horizon_days", .integer(training.options.horizonSeconds / 86_400)),
-                JSONMember("l2_penalty", .number(training.options.l2Penalty)),
-                JSONMember("features", .array(training.vector.names.map(JSONValue.string))),
-                JSONMember("evaluation_as_of", .string(CalendarDate.day(training.evaluationAsOf))),
-            ]),
+            hyperparameters: .object(Self.churnHyperparameters(training)),
             trainingAsOf: training.options.asOf,
             trainingWindow: min(firstOrder, training.options.asOf)...training.options.asOf,
             trainingRows: training.trainingRows, dataFingerprint: training.fingerprint,
-            metrics: .object([
-                JSONMember("holdout", training.metrics.jsonValue),
-                JSONMember("baseline_recency", training.baseline.jsonValue),
-                JSONMember("training_churn_rate", .number(training.trainingChurnRate)),
-                JSONMember("newton_iterations", .integer(Int64(training.iterations))),
-            ]))
+            metrics: .object(Self.churnMetrics(training)))
         let snapshot = try saveSnapshot(draft)
         guard promote else { return StoredChurnModel(snapshot: snapshot, promoted: false, promotionNote: nil) }
         guard let current = try currentAliases(of: Self.churnModelName)[ModelNaming.production] else {
@@ -64,18 +55,78 @@ extension Warehouse {
         }
         let incumbent = try churnModel(try self.snapshot("\(Self.churnModelName)@\(current)"))
         let holdout = try churnDataset(asOf: training.evaluationAsOf, horizonSeconds: training.options.horizonSeconds, vector: incumbent.vector)
-        let incumbentAUC = RankingMetrics.rocAUC(scores: incumbent.model.predictProbabilities(holdout.features), labels: holdout.churned ?? []) ?? 0
-        let challengerAUC = training.metrics.rocAUC ?? 0
-        let note = String(format: "ROC AUC on the holdout as of %@: v%d %.4f, production v%d %.4f",
-                          CalendarDate.day(training.evaluationAsOf), snapshot.version, challengerAUC, current, incumbentAUC)
-        guard challengerAUC > incumbentAUC else { return StoredChurnModel(snapshot: snapshot, promoted: false, promotionNote: note) }
+        let incumbentMetrics = ChurnMetrics(probabilities: incumbent.model.predictProbabilities(holdout.features), churned: holdout.churned ?? [])
+        let challenger = training.metrics
+        let (challengerAUC, incumbentAUC) = (challenger.rocAUC ?? 0, incumbentMetrics.rocAUC ?? 0)
+        var note = String(format: "on the holdout as of %@: v%d ROC AUC %.4f, log loss %.4f; production v%d ROC AUC %.4f, log loss %.4f",
+                          CalendarDate.day(training.evaluationAsOf), snapshot.version, challengerAUC, challenger.logLoss,
+                          current, incumbentAUC, incumbentMetrics.logLoss)
+        var shortfalls: [String] = []
+        if challengerAUC <= incumbentAUC { shortfalls.append("ROC AUC is not higher") }
+        if challenger.logLoss >= incumbentMetrics.logLoss { shortfalls.append("log loss is not lower") }
+        guard shortfalls.isEmpty else {
+            note += "; not promoted: " + shortfalls.joined(separator: " and ")
+            return StoredChurnModel(snapshot: snapshot, promoted: false, promotionNote: note)
+        }
         try self.promote(name: Self.churnModelName, version: snapshot.version, reason: note)
         return StoredChurnModel(snapshot: snapshot, promoted: true, promotionNote: note)
     }
 
-    /// The model and feature vector of a stored churn snapshot (checksum verified).
-    public func churnModel(_ snapshot: ModelSnapshot) throws -> (model: LogisticRegressionModel, vector: ChurnFeatureVector) {
-        let model = try loadModel(LogisticRegressionModel.self, from: snapshot)
+    /// What defines a churn training besides its weights: the learner and its settings.
+    private static func churnHyperparameters(_ training: ChurnTraining) -> [JSONMember] {
+        let options = training.options
+        var members: [JSONMember] = [
+            JSONMember("model", .string(options.model.rawValue)),
+            JSONMember("horizon_days", .integer(options.horizonSeconds / 86_400)),
+        ]
+        switch options.model {
+        case .logistic:
+            members.append(JSONMember("l2_penalty", .number(options.l2Penalty)))
+        case .gbt:
+            let boosting = options.boosting
+            members += [
+                JSONMember("max_iterations", .integer(Int64(boosting.maximumIterations))),
+                JSONMember("learning_rate", .number(boosting.learningRate)),
+                JSONMember("max_leaf_nodes", boosting.maximumLeafNodes.map { .integer(Int64($0)) } ?? .null),
+                JSONMember("max_depth", boosting.maximumDepth.map { .integer(Int64($0)) } ?? .null),
+                JSONMember("min_samples_leaf", .integer(Int64(boosting.minimumSamplesPerLeaf))),
+                JSONMember("l2_regularization", .number(boosting.l2Regularization)),
+                JSONMember("max_bins", .integer(Int64(boosting.maximumBins))),
+                JSONMember("validation_fraction", .number(boosting.validationFraction ?? 0)),
+                JSONMember("early_stopping_rounds", .integer(Int64(boosting.earlyStoppingRounds))),
+                JSONMember("seed", .integer(Int64(bitPattern: boosting.seed))),
+            ]
+        }
+        members.append(JSONMember("features", .array(training.vector.names.map(JSONValue.string))))
+        members.append(JSONMember("evaluation_as_of", .string(CalendarDate.day(training.evaluationAsOf))))
+        return members
+    }
+
+    /// The holdout metrics, the baseline's, and what the fit reported.
+    private static func churnMetrics(_ training: ChurnTraining) -> [JSONMember] {
+        var members: [JSONMember] = [
+            JSONMember("holdout", training.metrics.jsonValue),
+            JSONMember("baseline_recency", training.baseline.jsonValue),
+            JSONMember("training_churn_rate", .number(training.trainingChurnRate)),
+            JSONMember("training_seconds", .number(training.trainingSeconds)),
+            JSONMember("scoring_seconds_per_100k", .number(training.scoringSecondsPer100k)),
+        ]
+        switch training.model {
+        case .logistic:
+            members.append(JSONMember("newton_iterations", .integer(Int64(training.iterations))))
+        case .gradientBoostedTrees(let model):
+            members.append(JSONMember("trees", .integer(Int64(training.iterations))))
+            members.append(JSONMember("stopped_early", .bool(training.stoppedEarly)))
+            members.append(JSONMember("feature_importances", .object(zip(training.vector.names, model.featureImportances).map {
+                JSONMember($0, .number($1))
+            })))
+        }
+        return members
+    }
+
+    /// The classifier and feature vector of a stored churn snapshot (checksum verified).
+    public func churnModel(_ snapshot: ModelSnapshot) throws -> (model: ChurnClassifier, vector: ChurnFeatureVector) {
+        let model = try churnClassifier(snapshot)
         guard case .array(let items)? = snapshot.hyperparameters["features"],
               let vector = ChurnFeatureVector(names: items.compactMap { if case .string(let name) = $0 { return name } else { return nil } }),
               vector.inputs.count == model.featureCount else {

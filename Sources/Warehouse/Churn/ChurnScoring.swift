@@ -10,7 +10,7 @@ public struct ChurnScore: Sendable, Equatable {
 extension Warehouse {
     /// Churn probabilities as of `asOf` for every user with a purchase before it (features are
     /// built for that as-of when missing), highest first.
-    public func scoreChurn(model: LogisticRegressionModel, vector: ChurnFeatureVector, asOf: Int64) throws -> [ChurnScore] {
+    public func scoreChurn(model: ChurnClassifier, vector: ChurnFeatureVector, asOf: Int64) throws -> [ChurnScore] {
         let data = try churnDataset(asOf: asOf, horizonSeconds: nil, vector: vector)
         let probabilities = model.predictProbabilities(data.features)
         let external = try customerIDs()

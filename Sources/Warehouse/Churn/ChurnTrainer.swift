@@ -9,26 +9,42 @@ public struct ChurnTrainingOptions: Sendable {
     /// The temporal holdout: a later as-of whose label window does not overlap the training one
     /// (default asOf + horizon).
     public var evaluationAsOf: Int64?
+    /// The learner.
+    public var model: ChurnModelKind
+    /// Logistic regression's L2 penalty on the standardised coefficients.
     public var l2Penalty: Double
+    /// The boosted trees' settings (their early-stopping split is taken from the training
+    /// as-of's users, never from the holdout).
+    public var boosting: GradientBoostingOptions
 
-    public init(asOf: Int64, horizonSeconds: Int64, evaluationAsOf: Int64? = nil, l2Penalty: Double = 1) {
+    public init(asOf: Int64, horizonSeconds: Int64, evaluationAsOf: Int64? = nil, model: ChurnModelKind = .logistic,
+                l2Penalty: Double = 1, boosting: GradientBoostingOptions = GradientBoostingOptions()) {
         self.asOf = asOf
         self.horizonSeconds = horizonSeconds
         self.evaluationAsOf = evaluationAsOf
+        self.model = model
         self.l2Penalty = l2Penalty
+        self.boosting = boosting
     }
 }
 
 /// A trained and evaluated churn model with the facts its snapshot records.
 public struct ChurnTraining: Sendable {
-    public let model: LogisticRegressionModel
+    public let model: ChurnClassifier
     public let vector: ChurnFeatureVector
     public let options: ChurnTrainingOptions
     public let evaluationAsOf: Int64
     public let trainingRows: Int
     public let trainingChurnRate: Double
     public let fingerprint: String
+    /// Newton iterations (logistic regression) or trees grown (boosting).
     public let iterations: Int
+    /// Whether boosting stopped early on its validation split (false for logistic regression).
+    public let stoppedEarly: Bool
+    /// Wall-clock seconds of the fit alone (not reading features).
+    public let trainingSeconds: Double
+    /// Wall-clock seconds to score the holdout's users, per 100,000 users.
+    public let scoringSecondsPer100k: Double
     /// The model on the holdout as-of.
     public let metrics: ChurnMetrics
     /// The recency-only baseline, trained and evaluated the same way.
@@ -63,23 +79,46 @@ extension Warehouse {
             throw ChurnTrainingError(description: "every user before \(CalendarDate.day(options.asOf)) has the same label; a model needs both churners and returners")
         }
         let regression = LogisticRegressionOptions(l2Penalty: options.l2Penalty)
-        let fit: LogisticRegressionFit
+        let clock = ContinuousClock()
+        var model: ChurnClassifier?
+        var iterations = 0, stoppedEarly = false
         let baselineFit: LogisticRegressionFit
+        let trainingTime: Duration
         do {
-            fit = try LogisticRegressionModel.fit(training.features, labels: labels, options: regression)
+            trainingTime = try clock.measure {
+                switch options.model {
+                case .logistic:
+                    let fit = try LogisticRegressionModel.fit(training.features, labels: labels, options: regression)
+                    (model, iterations) = (.logistic(fit.model), fit.iterations)
+                case .gbt:
+                    let fit = try GradientBoostedTreesModel.fit(training.features, labels: labels, options: options.boosting)
+                    (model, iterations, stoppedEarly) = (.gradientBoostedTrees(fit.model), fit.model.trees.count, fit.stoppedEarly)
+                }
+            }
             baselineFit = try LogisticRegressionModel.fit(column(0, of: training.features), labels: labels, options: regression)
         } catch {
             throw ChurnTrainingError(description: "churn model as of \(CalendarDate.day(options.asOf)): \(error)")
         }
-        let metrics = ChurnMetrics(probabilities: fit.model.predictProbabilities(holdout.features), churned: holdoutLabels)
+        guard let model else { throw ChurnTrainingError(description: "churn model as of \(CalendarDate.day(options.asOf)): the fit returned no model") }
+        var probabilities: [Double] = []
+        let scoringTime = clock.measure { probabilities = model.predictProbabilities(holdout.features) }
+        let metrics = ChurnMetrics(probabilities: probabilities, churned: holdoutLabels)
         let baseline = ChurnMetrics(probabilities: baselineFit.model.predictProbabilities(column(0, of: holdout.features)), churned: holdoutLabels)
-        return ChurnTraining(model: fit.model, vector: vector, options: options, evaluationAsOf: evaluationAsOf,
+        return ChurnTraining(model: model, vector: vector, options: options, evaluationAsOf: evaluationAsOf,
                              trainingRows: training.userIDs.count, trainingChurnRate: training.churnRate ?? 0,
-                             fingerprint: training.fingerprint, iterations: fit.iterations, metrics: metrics, baseline: baseline)
+                             fingerprint: training.fingerprint, iterations: iterations, stoppedEarly: stoppedEarly,
+                             trainingSeconds: trainingTime.seconds,
+                             scoringSecondsPer100k: scoringTime.seconds * 100_000 / Double(max(holdout.userIDs.count, 1)),
+                             metrics: metrics, baseline: baseline)
     }
 
     /// Column `index` of a matrix as a one-column matrix (the baseline's recency input is column 0).
     private func column(_ index: Int, of matrix: FeatureMatrix) -> FeatureMatrix {
         FeatureMatrix(rows: matrix.rows, columns: 1, values: (0..<matrix.rows).map { matrix[$0, index] })
     }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }

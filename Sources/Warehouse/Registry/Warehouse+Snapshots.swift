@@ -53,7 +53,7 @@ extension Warehouse {
 
         let id: Int64 = try registryTransaction {
             if let existing = try db.scalar("SELECT kind FROM model_snapshots WHERE name = ? LIMIT 1", name).string,
-               existing != draft.kind {
+               existing != draft.kind, !(Self.binaryClassifierKinds.contains(existing) && Self.binaryClassifierKinds.contains(draft.kind)) {
                 throw RegistryError.kindMismatch(name, existing: existing, new: draft.kind)
             }
             let version = (try db.scalar("SELECT max(version) FROM model_snapshots WHERE name = ?", name).int64 ?? 0) + 1
@@ -179,6 +179,10 @@ extension Warehouse {
             throw RegistryError.corruptWeights(snapshot.reference, "\(error)")
         }
     }
+
+    /// Kinds that may alternate among the versions of one name (churn's learners); any other
+    /// name keeps one kind. The trigger `model_snapshots_one_kind` enforces the same rule.
+    static let binaryClassifierKinds: Set<String> = [LogisticRegressionModel.parameterKind, GradientBoostedTreesModel.parameterKind]
 
     // MARK: Internals
 

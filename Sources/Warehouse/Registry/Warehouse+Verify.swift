@@ -57,6 +57,7 @@ enum KnownModelKinds {
         KMeansModel.parameterKind: { _ = try KMeansModel(parameters: $0) },
         ItemSimilarityModel.parameterKind: { _ = try ItemSimilarityModel(parameters: $0) },
         PopularityModel.parameterKind: { _ = try PopularityModel(parameters: $0) },
+        GradientBoostedTreesModel.parameterKind: { _ = try GradientBoostedTreesModel(parameters: $0) },
     ]
 }
 

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Churn learners benchmark: `lifecycle train churn --model logistic` and `--model gbt` (release
+# build, wall-clock seconds and peak RSS of the whole command, and the fit's own seconds as the
+# snapshot records them), then LightGBM and scikit-learn's HistGradientBoostingClassifier fitting the
+# same feature rows with the same settings in the same run (bench/reference/churn_gbt.py), on
+# Online Retail and on generated shops of USERS customers (36,000 and 180,000 by default: about
+# 1M and 5M order lines). Holdout ROC AUC and log loss for each.
+# Usage: bench/churn.sh [WORKDIR] [USERS...]
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+work=${1:-$(mktemp -d)}
+shift || true
+sizes=("${@:-36000 180000}")
+mkdir -p "$work"
+[ -x /usr/bin/time ] || { echo "bench: needs GNU time (apt-get install time)"; exit 1; }
+python3 -c 'import lightgbm, sklearn' 2>/dev/null || { echo "bench: needs pip install scikit-learn lightgbm"; exit 1; }
+
+swift build --package-path "$repo" -c release --product lifecycle >&2
+bin="$repo/.build/release/lifecycle"
+
+train() {  # label db model -> one line
+    local label=$1 db=$2 model=$3
+    /usr/bin/time -o "$work/time.txt" -f '%e %M' "$bin" train churn --db "$db" --model "$model" --format json > "$work/train.json" 2>"$work/train.err" \
+        || { cat "$work/train.err" >&2; exit 1; }
+    read -r seconds rss < "$work/time.txt"
+    python3 - "$work/train.json" "$label" "$model" "$seconds" "$rss" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+print(f"  lifecycle {sys.argv[3]:8s} roc_auc={m['model']['roc_auc']:.6f} log_loss={m['model']['log_loss']:.6f} "
+      f"fit_seconds={m['training_seconds']:.3f} command_seconds={float(sys.argv[4]):.2f} peak_rss_mb={int(sys.argv[5]) // 1024}")
+PY
+}
+
+compare() {  # label db
+    local label=$1 db=$2
+    echo "$label"
+    train "$label" "$db" logistic
+    train "$label" "$db" gbt
+    local as_of eval horizon
+    as_of=$(python3 -c "import json; print(json.load(open('$work/train.json'))['as_of'])")
+    eval=$(python3 -c "import json; print(json.load(open('$work/train.json'))['evaluation_as_of'])")
+    python3 "$repo/bench/reference/churn_gbt.py" "$db" "$as_of" "$eval" 90 | sed 's/^/  /'
+}
+
+retail="$repo/../shared/data/online-retail/online_retail.csv.gz"
+if [ -f "$retail" ]; then
+    db="$work/online-retail.db"
+    [ -f "$db" ] || "$bin" import orders "$retail" --format online-retail --timezone Europe/London --db "$db" >/dev/null 2>&1
+    compare "Online Retail (541,909 lines)" "$db"
+fi
+for users in ${sizes[@]}; do
+    dir="$work/users-$users"
+    db="$dir/churn.db"
+    if [ ! -f "$db" ]; then
+        [ -f "$dir/orders.csv" ] || "$bin" generate --users "$users" --seed 42 --out "$dir" >/dev/null
+        "$bin" import users "$dir/users.csv" --format csv --db "$db" >/dev/null 2>&1
+        "$bin" import orders "$dir/orders.csv" --format online-retail --timezone Europe/London --db "$db" >/dev/null 2>&1
+        "$bin" import events "$dir/events.csv" --format csv --db "$db" >/dev/null 2>&1
+    fi
+    compare "generated shop, $users users ($(($(wc -l < "$dir/orders.csv") - 1)) lines)" "$db"
+done
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
