@@ -156,6 +156,8 @@ struct WarehouseDump {
     /// the lock gave it, not on its content).
     static let wallClock: Set<String> = ["applied_at", "started_at", "finished_at", "pid", "built_at", "created_at",
                                          "moved_at", "refreshed_at", "seconds", "record_sha256", "trained_through_import"]
+    /// Members of a snapshot's metrics that time the fit and the scoring (wall clock, not content).
+    static let timedMetrics = ["$.training_seconds", "$.scoring_seconds_per_100k"]
     /// How a row of a referenced table is named without its id.
     static let naturalKey: [String: String] = [
         "users": "external_id", "products": "external_id", "orders": "external_id", "imports": "file_name",
@@ -177,6 +179,8 @@ struct WarehouseDump {
                 guard let column = row[0].string, column != "id", !Self.wallClock.contains(column) else { continue }
                 if let target = references[column], let key = Self.naturalKey[target] {
                     expressions.append("(SELECT \(key) FROM \(target) r WHERE r.id = t.\(column))")
+                } else if table == "model_snapshots" && column == "metrics" {
+                    expressions.append("quote(json_remove(t.metrics, \(Self.timedMetrics.map { "'\($0)'" }.joined(separator: ", "))))")
                 } else {
                     expressions.append("quote(t.\(column))")
                 }
