@@ -265,12 +265,19 @@ private struct KnownOrder {
     let earlier: EarlierOrder?
 }
 
-/// What an earlier import stored an order with.
-private struct EarlierOrder {
+/// What an earlier import stored an order with. A class, so the order cache's entries stay
+/// small (one reference) for the orders this import creates, which have none.
+private final class EarlierOrder {
     let importID: Int64
     let currency: String
     /// The --timezone that import read wall-clock times in; nil when it had none.
     let zone: String?
+
+    init(importID: Int64, currency: String, zone: String?) {
+        self.importID = importID
+        self.currency = currency
+        self.zone = zone
+    }
 }
 
 /// A new order whose row is not written yet, with the totals of its lines loaded so far.
