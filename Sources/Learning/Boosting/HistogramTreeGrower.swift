@@ -1,22 +1,48 @@
-/// Per-bin sums of gradients, hessians and row counts for every feature of one node, laid out
-/// feature by feature with `stride` bins each.
-struct GradientHistogram {
-    var gradients: [Double]
-    var hessians: [Double]
-    var counts: [Int32]
+import Dispatch
+import Foundation
 
-    init(size: Int) {
-        gradients = [Double](repeating: 0, count: size)
-        hessians = [Double](repeating: 0, count: size)
-        counts = [Int32](repeating: 0, count: size)
+/// Per-bin sums of gradients, hessians and row counts for every feature of one node: bin b of
+/// feature j at `sums[3 · (j · stride + b)]` (gradient), `+ 1` (hessian), `+ 2` (rows, exact as a
+/// double), so the three sums a row adds to share a cache line.
+struct GradientHistogram {
+    var sums: [Double]
+
+    init(bins: Int) {
+        sums = [Double](repeating: 0, count: 3 * bins)
     }
 
     /// The parent's histogram minus a child's: the sibling's, without reading its rows.
     mutating func subtract(_ child: GradientHistogram) {
-        for i in gradients.indices {
-            gradients[i] -= child.gradients[i]
-            hessians[i] -= child.hessians[i]
-            counts[i] -= child.counts[i]
+        sums.withUnsafeMutableBufferPointer { mine in
+            child.sums.withUnsafeBufferPointer { theirs in
+                for i in mine.indices { mine[i] -= theirs[i] }
+            }
+        }
+    }
+}
+
+/// What the histogram workers read and write, as raw pointers: each worker fills only its own
+/// features' bins, so they never write the same memory.
+private struct HistogramWork: @unchecked Sendable {
+    let bins: UnsafePointer<UInt8>
+    let rowCount: Int
+    /// The node's rows, and their gradient and hessian interleaved, in the node's row order.
+    let rows: UnsafePointer<Int32>
+    let gradientsAndHessians: UnsafePointer<Double>
+    let count: Int
+    let sums: UnsafeMutablePointer<Double>
+    let stride: Int
+
+    func fill(features: Range<Int>) {
+        for j in features {
+            let column = bins + j * rowCount
+            let out = sums + 3 * j * stride
+            for k in 0..<count {
+                let slot = 3 * Int(column[Int(rows[k])])
+                out[slot] += gradientsAndHessians[2 * k]
+                out[slot + 1] += gradientsAndHessians[2 * k + 1]
+                out[slot + 2] += 1
+            }
         }
     }
 }
@@ -58,6 +84,8 @@ struct HistogramTreeGrower {
     let stride: Int
     /// Row order: each node owns a contiguous range; reordered as nodes split.
     private(set) var order: [Int32]
+    /// Histograms of the last tree's leaves, kept to be reused by the next tree.
+    private var spareHistograms: [GradientHistogram] = []
 
     init(bins: [UInt8], rowCount: Int, binning: FeatureBinning, options: GradientBoostingOptions) {
         self.bins = bins
@@ -117,6 +145,10 @@ struct HistogramTreeGrower {
         }
 
         var leaves: [GrownLeaf] = []
+        for index in open.indices {
+            if let histogram = open[index].histogram { spareHistograms.append(histogram) }
+            open[index].histogram = nil
+        }
         for leaf in open {
             let leafValue = -options.learningRate * leaf.gradient / (leaf.hessian + options.l2Regularization + 1e-15)
             value[leaf.node] = leafValue
@@ -126,30 +158,35 @@ struct HistogramTreeGrower {
         return (tree, leaves)
     }
 
-    /// Sums gradients, hessians and counts per feature and bin over the rows `order[rows]`.
-    private func histogram(rows: Range<Int>, gradients: [Double], hessians: [Double]) -> GradientHistogram {
-        var result = GradientHistogram(size: featureCount * stride)
+    /// Sums gradients, hessians and counts per feature and bin over the rows `order[rows]`; on
+    /// both cores when the node is large enough to pay for the hand-over (features split in two).
+    private mutating func histogram(rows: Range<Int>, gradients: [Double], hessians: [Double]) -> GradientHistogram {
+        var result = takeHistogram()
         let m = rows.count
-        // Gradients in row order once, so the per-feature loops read them sequentially.
-        var orderedG = [Double](repeating: 0, count: m), orderedH = [Double](repeating: 0, count: m)
-        var rowIndex = [Int](repeating: 0, count: m)
+        guard m > 0, featureCount > 0 else { return result }
+        // The rows' gradients in row order once, so the per-feature loops read them sequentially.
+        var ordered = [Double](repeating: 0, count: 2 * m)
+        let rowIndex = Array(order[rows])
         for k in 0..<m {
-            let row = Int(order[rows.lowerBound + k])
-            rowIndex[k] = row
-            orderedG[k] = gradients[row]
-            orderedH[k] = hessians[row]
+            let row = Int(rowIndex[k])
+            ordered[2 * k] = gradients[row]
+            ordered[2 * k + 1] = hessians[row]
         }
+        let workers = m * featureCount >= Self.parallelWork ? min(Self.cores, featureCount) : 1
         bins.withUnsafeBufferPointer { binBuffer in
-            result.gradients.withUnsafeMutableBufferPointer { hg in
-                result.hessians.withUnsafeMutableBufferPointer { hh in
-                    result.counts.withUnsafeMutableBufferPointer { hc in
-                        for j in 0..<featureCount {
-                            let column = j * rowCount, base = j * stride
-                            for k in 0..<m {
-                                let b = base + Int(binBuffer[column + rowIndex[k]])
-                                hg[b] += orderedG[k]
-                                hh[b] += orderedH[k]
-                                hc[b] += 1
+            rowIndex.withUnsafeBufferPointer { rowBuffer in
+                ordered.withUnsafeBufferPointer { orderedBuffer in
+                    result.sums.withUnsafeMutableBufferPointer { out in
+                        guard let bins = binBuffer.baseAddress, let rows = rowBuffer.baseAddress,
+                              let values = orderedBuffer.baseAddress, let sums = out.baseAddress else { return }
+                        let work = HistogramWork(bins: bins, rowCount: rowCount, rows: rows, gradientsAndHessians: values,
+                                                 count: m, sums: sums, stride: stride)
+                        if workers == 1 {
+                            work.fill(features: 0..<featureCount)
+                        } else {
+                            let features = featureCount
+                            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                                work.fill(features: (worker * features / workers)..<((worker + 1) * features / workers))
                             }
                         }
                     }
@@ -158,6 +195,19 @@ struct HistogramTreeGrower {
         }
         return result
     }
+
+    /// A zeroed histogram, reusing the memory of one from an earlier tree when there is one: a
+    /// histogram is large (3 × features × bins doubles), and fresh ones cost page faults.
+    private mutating func takeHistogram() -> GradientHistogram {
+        guard var reused = spareHistograms.popLast() else { return GradientHistogram(bins: featureCount * stride) }
+        reused.sums.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        return reused
+    }
+
+    /// Row × feature cells of a node below which its histogram is built on one core.
+    private static let parallelWork = 50_000
+    /// Cores to build a histogram on.
+    private static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     /// The split of a node with the largest gain over every feature and bin, or nil when none
     /// gains, leaves `minimumSamplesPerLeaf` rows and enough hessian on each side, or the node is
@@ -173,9 +223,10 @@ struct HistogramTreeGrower {
             let base = j * stride
             var leftG = 0.0, leftH = 0.0, leftCount = 0
             for b in 0..<(binCounts[j] - 1) {
-                leftG += histogram.gradients[base + b]
-                leftH += histogram.hessians[base + b]
-                leftCount += Int(histogram.counts[base + b])
+                let slot = 3 * (base + b)
+                leftG += histogram.sums[slot]
+                leftH += histogram.sums[slot + 1]
+                leftCount += Int(histogram.sums[slot + 2])
                 if leftCount < minimumLeaf { continue }
                 let rightCount = count - leftCount
                 if rightCount < minimumLeaf { break }
