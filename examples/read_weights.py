@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Read a model exported by `lifecycle models export NAME@VERSION --out FILE` with numpy alone.
 
-Usage: python3 examples/read_weights.py churn-3.safetensors
+Usage: python3 examples/read_weights.py churn-3.safetensors [ROWS.csv]
+
+With ROWS.csv (one row of raw feature values per line, no header) and a `gradient_boosted_trees`
+model, it also prints P(y = 1) for each row, evaluating the trees with numpy alone
+(`predict_gradient_boosted_trees`).
 
 Prints the snapshot (from the FILE.json sidecar when it is there), checks the weights' sha256,
 and lists each tensor with its shape and first values. The layout is documented in
@@ -35,7 +39,26 @@ def read_weights(path):
     return metadata, tensors, hashlib.sha256(data).hexdigest()
 
 
-def main(path):
+def predict_gradient_boosted_trees(tensors, rows):
+    """P(y = 1) of each row of raw features under a `gradient_boosted_trees` model: sigmoid of the
+    baseline plus each tree's leaf value (left when x[feature] <= threshold; docs/LEARNING.md)."""
+    node_feature = tensors["node_feature"].astype(int)
+    threshold, value = tensors["node_threshold"], tensors["node_value"]
+    left, right = tensors["node_left"].astype(int), tensors["node_right"].astype(int)
+    starts = np.concatenate([[0], np.cumsum(tensors["tree_node_counts"].astype(int))[:-1]])
+    rows = np.atleast_2d(rows)
+    log_odds = np.full(len(rows), float(tensors["baseline"]))
+    for i, x in enumerate(rows):
+        for start in starts:
+            node = 0
+            while node_feature[start + node] >= 0:
+                n = start + node
+                node = left[n] if x[node_feature[n]] <= threshold[n] else right[n]
+            log_odds[i] += value[start + node]
+    return 1 / (1 + np.exp(-log_odds))
+
+
+def main(path, rows_path=None):
     metadata, tensors, sha256 = read_weights(path)
     sidecar_path = path + ".json"
     if os.path.exists(sidecar_path):
@@ -51,9 +74,14 @@ def main(path):
         print(f"{metadata['kind']} weights, sha256 {sha256}")
     for name, array in tensors.items():
         print(f"{name}: shape {array.shape}, first values {array.reshape(-1)[:4].tolist()}")
+    if rows_path is not None:
+        if metadata["kind"] != "gradient_boosted_trees":
+            sys.exit(f"rows can be scored only with a gradient_boosted_trees model, not {metadata['kind']}")
+        for p in predict_gradient_boosted_trees(tensors, np.loadtxt(rows_path, delimiter=",", ndmin=2)):
+            print(f"p {float(p)!r}")
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit("usage: read_weights.py FILE.safetensors")
-    main(sys.argv[1])
+    if len(sys.argv) not in (2, 3):
+        sys.exit("usage: read_weights.py FILE.safetensors [ROWS.csv]")
+    main(*sys.argv[1:])

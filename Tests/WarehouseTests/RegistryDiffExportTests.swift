@@ -90,6 +90,30 @@ import Testing
         #expect(example.contains("grid: shape (2, \(values.count / 2))"))
     }
 
+    /// Opt-in like the test above: examples/read_weights.py evaluates exported boosted trees with
+    /// numpy alone and gives the Swift model's probabilities (to 1e-12: numpy sums the same leaf
+    /// values in the same order, exp may differ in the last bits).
+    @Test(.enabled(if: PythonCheck.enabled)) func numpyScoresExportedBoostedTrees() throws {
+        let scratch = try Scratch()
+        let warehouse = try scratch.warehouse()
+        var generator = Xoshiro256StarStar(seed: 11)
+        let rows = (0..<300).map { _ in [generator.nextStandardNormal(), generator.nextStandardNormal(), generator.nextOpenUnitInterval()] }
+        let labels = rows.map { ($0[0] > 0) != ($0[1] > 0.5) || $0[2] > 0.9 }
+        let model = try GradientBoostedTreesModel.fit(FeatureMatrix(rowArrays: rows), labels: labels,
+                                                      options: GradientBoostingOptions(maximumIterations: 12, minimumSamplesPerLeaf: 5)).model
+        let snapshot = try warehouse.saveSnapshot(ModelSnapshotDraft(name: "trees", parameters: model.encodeParameters(), trainingAsOf: 0,
+                                                                     trainingRows: rows.count, dataFingerprint: RegistryFixtures.fingerprint))
+        let path = scratch.path("trees.safetensors")
+        try warehouse.exportSnapshot(snapshot, to: path)
+        let rowsFile = try scratch.file("rows.csv", rows.map { $0.map { "\($0)" }.joined(separator: ",") }.joined(separator: "\n") + "\n")
+        let output = try PythonCheck.run(file: PythonCheck.repository.appendingPathComponent("examples/read_weights.py").path,
+                                         arguments: [path, rowsFile], in: scratch)
+        let numpy = output.split(separator: "\n").filter { $0.hasPrefix("p ") }.compactMap { Double($0.dropFirst(2)) }
+        let swift = model.predictProbabilities(FeatureMatrix(rowArrays: rows))
+        #expect(numpy.count == rows.count)
+        #expect(zip(numpy, swift).allSatisfy { abs($0 - $1) < 1e-12 })
+    }
+
     @Test func predictionsAreReplacedPerSnapshotAndAsOf() throws {
         let scratch = try Scratch()
         let warehouse = try scratch.warehouse()
