@@ -14,7 +14,7 @@ struct ModelsCommand: ParsableCommand {
             """,
         subcommands: [
             ModelsList.self, ModelsShow.self, ModelsDiff.self, ModelsPromote.self, ModelsRollback.self,
-            ModelsUnalias.self, ModelsHistory.self, ModelsExport.self, ModelsVerify.self,
+            ModelsUnalias.self, ModelsHistory.self, ModelsExport.self, ModelsVerify.self, ModelsCompare.self,
         ]
     )
 }

@@ -108,6 +108,11 @@ import Testing
         let treeScores = try Binary.run(["score", "churn@3", "--db", "w.db", "--top", "3", "--format", "csv"], directory: work.url)
         #expect(treeScores.status == 0, "\(treeScores.stderr)")
         #expect(treeScores.stdout.split(separator: "\n").count == 4)
+        let compare = try Binary.run(["models", "compare", "churn", "--db", "w.db", "--format", "json"], directory: work.url)
+        #expect(compare.status == 0, "\(compare.stderr)")
+        let table = try JSONSerialization.jsonObject(with: Data(compare.stdout.utf8)) as? [String: Any]
+        let models = (table?["rows"] as? [[String: Any]])?.compactMap { $0["model"] as? String }
+        #expect(models == ["churn@1", "recency baseline", "churn@2", "churn@3"])
         let tooLate = try Binary.run(["train", "churn", "--db", "w.db", "--as-of", "2011-12-01"], directory: work.url)
         #expect(tooLate.status != 0)
         #expect(tooLate.stderr.contains("after the data"))

@@ -48,6 +48,30 @@ import Testing
         #expect(try warehouse.currentAliases(of: "churn")["production"] == 1)
     }
 
+    @Test("compare lists every churn version with its stored holdout metrics and one recency baseline per holdout as-of")
+    func compareListsVersionsAndBaselines() throws {
+        let scratch = try Scratch()
+        let warehouse = try sampleWarehouse(scratch)
+        let logistic = try warehouse.trainChurn(ChurnTrainingOptions(asOf: asOf, horizonSeconds: 90 * 86_400))
+        _ = try warehouse.storeChurn(logistic, promote: true)
+        let trees = try warehouse.trainChurn(ChurnTrainingOptions(asOf: asOf, horizonSeconds: 90 * 86_400, model: .gbt,
+                                                                 boosting: GradientBoostingOptions(maximumIterations: 10)))
+        _ = try warehouse.storeChurn(trees, promote: false)
+        let rows = try warehouse.compareChurnModels()
+        #expect(rows.map(\.model) == ["churn@1", "recency baseline", "churn@2"])
+        #expect(rows.map(\.kind) == ["logistic", "recency", "gbt"])
+        #expect(Set(rows.map(\.evaluationAsOf)) == [CalendarDate.day(logistic.evaluationAsOf)])
+        #expect(rows[0].rocAUC == logistic.metrics.rocAUC && rows[0].logLoss == logistic.metrics.logLoss)
+        #expect(rows[1].rocAUC == logistic.baseline.rocAUC && rows[1].trainingSeconds == nil)
+        #expect(rows[2].rocAUC == trees.metrics.rocAUC && rows[2].brier == trees.metrics.brierScore)
+        #expect(rows[0].aliases == ["production"] && rows[2].aliases.isEmpty)
+        #expect(rows[2].trainingSeconds == trees.trainingSeconds)
+        // The calibration error is the user-weighted mean gap between predicted and observed.
+        let bins = trees.metrics.calibration
+        let expected = bins.reduce(0.0) { $0 + Double($1.count) * abs($1.meanPredicted - $1.observedRate) } / Double(bins.reduce(0) { $0 + $1.count })
+        #expect(abs((rows[2].calibrationError ?? -1) - expected) < 1e-12)
+    }
+
     @Test("every other model name still keeps one kind")
     func otherNamesKeepOneKind() throws {
         let scratch = try Scratch()
