@@ -49,17 +49,14 @@ public struct FeatureBinning: Sendable, Equatable {
         return low
     }
 
-    /// Every row's bin, column-major (`bins[j * rows + i]`), so building one feature's
-    /// histogram reads one contiguous run of bytes.
-    public func binColumns(_ features: FeatureMatrix) -> [UInt8] {
+    /// Every row's bins, row-major (`bins[i * featureCount + j]`), so adding one row to a
+    /// node's histograms reads its bins as one run of bytes.
+    public func binRows(_ features: FeatureMatrix) -> [UInt8] {
         precondition(features.columns == featureCount, "matrix has \(features.columns) features, binning has \(featureCount)")
-        let n = features.rows
-        var bins = [UInt8](repeating: 0, count: n * featureCount)
+        var bins = [UInt8](repeating: 0, count: features.rows * featureCount)
         features.values.withUnsafeBufferPointer { x in
             bins.withUnsafeMutableBufferPointer { out in
-                for j in 0..<featureCount {
-                    for i in 0..<n { out[j * n + i] = UInt8(bin(of: x[i * featureCount + j], feature: j)) }
-                }
+                for i in 0..<(features.rows * featureCount) { out[i] = UInt8(bin(of: x[i], feature: i % featureCount)) }
             }
         }
         return bins

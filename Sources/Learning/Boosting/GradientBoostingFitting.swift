@@ -90,8 +90,8 @@ extension GradientBoostedTreesModel {
         }
 
         let binning = FeatureBinning(fitting: train, maximumBins: options.maximumBins)
-        var grower = HistogramTreeGrower(bins: binning.binColumns(train), rowCount: train.rows, binning: binning, options: options)
-        let validationBins = binning.binColumns(validation)
+        var grower = HistogramTreeGrower(bins: binning.binRows(train), rowCount: train.rows, binning: binning, options: options)
+        let validationBins = binning.binRows(validation)
         let positives = Double(trainLabels.lazy.filter { $0 }.count)
         let baseline = log(positives / (Double(train.rows) - positives))
         let y = trainLabels.map { $0 ? 1.0 : 0.0 }
@@ -117,7 +117,7 @@ extension GradientBoostedTreesModel {
                 for k in leaf.rows { raw[Int(grower.order[k])] += leaf.value }
             }
             for i in 0..<validation.rows {
-                validationRaw[i] += tree.value(binned: validationBins, row: i, rowCount: validation.rows)
+                validationRaw[i] += tree.value(binned: validationBins, row: i, featureCount: features.columns)
             }
             trainingLoss.append(meanLogLoss(raw, y))
             if validation.rows > 0 {
@@ -185,11 +185,11 @@ extension GradientBoostedTreesModel {
 }
 
 extension RegressionTree {
-    /// The leaf contribution for row `row` of column-major `bins` (the training binning).
-    func value(binned bins: [UInt8], row: Int, rowCount: Int) -> Double {
+    /// The leaf contribution for row `row` of row-major `bins` (the training binning).
+    func value(binned bins: [UInt8], row: Int, featureCount: Int) -> Double {
         var node = 0
         while feature[node] >= 0 {
-            node = Int(bins[feature[node] * rowCount + row]) <= bin[node] ? left[node] : right[node]
+            node = Int(bins[row * featureCount + feature[node]]) <= bin[node] ? left[node] : right[node]
         }
         return value[node]
     }

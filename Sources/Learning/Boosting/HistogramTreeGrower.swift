@@ -21,27 +21,29 @@ struct GradientHistogram {
     }
 }
 
-/// What the histogram workers read and write, as raw pointers: each worker fills only its own
-/// features' bins, so they never write the same memory.
+/// What the histogram workers read and write, as raw pointers: each worker adds its own block
+/// of the node's rows into its own histogram.
 private struct HistogramWork: @unchecked Sendable {
+    /// Bins row-major: row i's bins at `bins[i * featureCount ..< (i + 1) * featureCount]`.
     let bins: UnsafePointer<UInt8>
-    let rowCount: Int
+    let featureCount: Int
     /// The node's rows, and their gradient and hessian interleaved, in the node's row order.
     let rows: UnsafePointer<Int32>
     let gradientsAndHessians: UnsafePointer<Double>
-    let count: Int
-    let sums: UnsafeMutablePointer<Double>
     let stride: Int
 
-    func fill(features: Range<Int>) {
-        for j in features {
-            let column = bins + j * rowCount
-            let out = sums + 3 * j * stride
-            for k in 0..<count {
-                let slot = 3 * Int(column[Int(rows[k])])
-                out[slot] += gradientsAndHessians[2 * k]
-                out[slot + 1] += gradientsAndHessians[2 * k + 1]
-                out[slot + 2] += 1
+    /// Adds rows `block` (positions in the node's order) into `sums`.
+    func fill(_ block: Range<Int>, into sums: UnsafeMutablePointer<Double>) {
+        for k in block {
+            let rowBins = bins + Int(rows[k]) * featureCount
+            let g = gradientsAndHessians[2 * k], h = gradientsAndHessians[2 * k + 1]
+            var base = 0
+            for j in 0..<featureCount {
+                let slot = 3 * (base + Int(rowBins[j]))
+                sums[slot] += g
+                sums[slot + 1] += h
+                sums[slot + 2] += 1
+                base += stride
             }
         }
     }
@@ -72,7 +74,7 @@ struct GrownLeaf {
 /// The split gain is G_L²/(H_L + λ) + G_R²/(H_R + λ) − G²/(H + λ); a leaf's value is
 /// −η · G/(H + λ) with G, H the sums of gradients and hessians of its rows.
 struct HistogramTreeGrower {
-    /// Bins column-major: feature j of row i at `bins[j * rowCount + i]`.
+    /// Bins row-major: feature j of row i at `bins[i * featureCount + j]`.
     let bins: [UInt8]
     let rowCount: Int
     let featureCount: Int
@@ -158,13 +160,15 @@ struct HistogramTreeGrower {
         return (tree, leaves)
     }
 
-    /// Sums gradients, hessians and counts per feature and bin over the rows `order[rows]`; on
-    /// both cores when the node is large enough to pay for the hand-over (features split in two).
+    /// Sums gradients, hessians and counts per feature and bin over the rows `order[rows]`. A
+    /// large node's rows are summed in two halves, on both cores when there are two, and the
+    /// halves added: always two halves, whatever the cores, so the sums (and the trees) are the
+    /// same to the bit on every machine.
     private mutating func histogram(rows: Range<Int>, gradients: [Double], hessians: [Double]) -> GradientHistogram {
         var result = takeHistogram()
         let m = rows.count
         guard m > 0, featureCount > 0 else { return result }
-        // The rows' gradients in row order once, so the per-feature loops read them sequentially.
+        // The rows' gradients in row order once, so the loop reads them sequentially.
         var ordered = [Double](repeating: 0, count: 2 * m)
         let rowIndex = Array(order[rows])
         for k in 0..<m {
@@ -172,28 +176,48 @@ struct HistogramTreeGrower {
             ordered[2 * k] = gradients[row]
             ordered[2 * k + 1] = hessians[row]
         }
-        let workers = m * featureCount >= Self.parallelWork ? min(Self.cores, featureCount) : 1
-        bins.withUnsafeBufferPointer { binBuffer in
-            rowIndex.withUnsafeBufferPointer { rowBuffer in
-                ordered.withUnsafeBufferPointer { orderedBuffer in
-                    result.sums.withUnsafeMutableBufferPointer { out in
-                        guard let bins = binBuffer.baseAddress, let rows = rowBuffer.baseAddress,
-                              let values = orderedBuffer.baseAddress, let sums = out.baseAddress else { return }
-                        let work = HistogramWork(bins: bins, rowCount: rowCount, rows: rows, gradientsAndHessians: values,
-                                                 count: m, sums: sums, stride: stride)
-                        if workers == 1 {
-                            work.fill(features: 0..<featureCount)
-                        } else {
-                            let features = featureCount
-                            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                                work.fill(features: (worker * features / workers)..<((worker + 1) * features / workers))
-                            }
+        let (features, width) = (featureCount, stride)
+        let work = { (bins: UnsafePointer<UInt8>, rows: UnsafePointer<Int32>, values: UnsafePointer<Double>) in
+            HistogramWork(bins: bins, featureCount: features, rows: rows, gradientsAndHessians: values, stride: width)
+        }
+        guard m * featureCount >= Self.parallelWork else {
+            withPointers(rowIndex, ordered) { bins, rows, values in
+                result.sums.withUnsafeMutableBufferPointer { work(bins, rows, values).fill(0..<m, into: $0.baseAddress!) }
+            }
+            return result
+        }
+        var second = takeHistogram()
+        withPointers(rowIndex, ordered) { bins, rows, values in
+            result.sums.withUnsafeMutableBufferPointer { first in
+                second.sums.withUnsafeMutableBufferPointer { other in
+                    let targets = HistogramTargets(first: first.baseAddress!, second: other.baseAddress!)
+                    let halves = work(bins, rows, values)
+                    if Self.cores > 1 {
+                        DispatchQueue.concurrentPerform(iterations: 2) { half in
+                            halves.fill(half == 0 ? 0..<(m / 2) : (m / 2)..<m, into: half == 0 ? targets.first : targets.second)
                         }
+                    } else {
+                        halves.fill(0..<(m / 2), into: targets.first)
+                        halves.fill((m / 2)..<m, into: targets.second)
                     }
+                    for i in first.indices { first[i] += other[i] }
                 }
             }
         }
+        spareHistograms.append(second)
         return result
+    }
+
+    /// Calls `body` with the bins, the node's rows and their gradients as pointers (all non-empty).
+    private func withPointers(_ rows: [Int32], _ values: [Double],
+                              _ body: (UnsafePointer<UInt8>, UnsafePointer<Int32>, UnsafePointer<Double>) -> Void) {
+        bins.withUnsafeBufferPointer { binBuffer in
+            rows.withUnsafeBufferPointer { rowBuffer in
+                values.withUnsafeBufferPointer { valueBuffer in
+                    body(binBuffer.baseAddress!, rowBuffer.baseAddress!, valueBuffer.baseAddress!)
+                }
+            }
+        }
     }
 
     /// A zeroed histogram, reusing the memory of one from an earlier tree when there is one: a
@@ -204,9 +228,9 @@ struct HistogramTreeGrower {
         return reused
     }
 
-    /// Row × feature cells of a node below which its histogram is built on one core.
+    /// Row × feature cells of a node below which its histogram is summed in one pass.
     private static let parallelWork = 50_000
-    /// Cores to build a histogram on.
+    /// Cores this process may use.
     private static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     /// The split of a node with the largest gain over every feature and bin, or nil when none
@@ -246,10 +270,9 @@ struct HistogramTreeGrower {
     private mutating func partition(_ rows: Range<Int>, feature: Int, splitBin: Int) -> Int {
         var rightSide: [Int32] = []
         var write = rows.lowerBound
-        let column = feature * rowCount
         for k in rows {
             let row = order[k]
-            if Int(bins[column + Int(row)]) <= splitBin {
+            if Int(bins[Int(row) * featureCount + feature]) <= splitBin {
                 order[write] = row
                 write += 1
             } else {
@@ -259,4 +282,10 @@ struct HistogramTreeGrower {
         for (offset, row) in rightSide.enumerated() { order[write + offset] = row }
         return write
     }
+}
+
+/// The two histograms the halves of a large node are summed into.
+private struct HistogramTargets: @unchecked Sendable {
+    let first: UnsafeMutablePointer<Double>
+    let second: UnsafeMutablePointer<Double>
 }
