@@ -18,15 +18,16 @@ python3 -c 'import lightgbm, sklearn' 2>/dev/null || { echo "bench: needs pip in
 swift build --package-path "$repo" -c release --product lifecycle >&2
 bin="$repo/.build/release/lifecycle"
 
-train() {  # label db model -> one line
+train() {  # label db model [options...] -> one line
     local label=$1 db=$2 model=$3
-    /usr/bin/time -o "$work/time.txt" -f '%e %M' "$bin" train churn --db "$db" --model "$model" --format json > "$work/train.json" 2>"$work/train.err" \
+    shift 3
+    /usr/bin/time -o "$work/time.txt" -f '%e %M' "$bin" train churn --db "$db" --model "$model" "$@" --format json > "$work/train.json" 2>"$work/train.err" \
         || { cat "$work/train.err" >&2; exit 1; }
     read -r seconds rss < "$work/time.txt"
     python3 - "$work/train.json" "$label" "$model" "$seconds" "$rss" <<'PY'
 import json, sys
 m = json.load(open(sys.argv[1]))
-print(f"  lifecycle {sys.argv[3]:8s} roc_auc={m['model']['roc_auc']:.6f} log_loss={m['model']['log_loss']:.6f} "
+print(f"  lifecycle {sys.argv[2]:20s} trees={m.get('iterations', '-')} roc_auc={m['model']['roc_auc']:.6f} log_loss={m['model']['log_loss']:.6f} "
       f"fit_seconds={m['training_seconds']:.3f} command_seconds={float(sys.argv[4]):.2f} peak_rss_mb={int(sys.argv[5]) // 1024}")
 PY
 }
@@ -34,8 +35,9 @@ PY
 compare() {  # label db
     local label=$1 db=$2
     echo "$label"
-    train "$label" "$db" logistic
-    train "$label" "$db" gbt
+    train logistic "$db" logistic
+    train "gbt, 100 rounds" "$db" gbt --validation-fraction 0 --max-iterations 100
+    train gbt "$db" gbt
     local as_of eval horizon
     as_of=$(python3 -c "import json; print(json.load(open('$work/train.json'))['as_of'])")
     eval=$(python3 -c "import json; print(json.load(open('$work/train.json'))['evaluation_as_of'])")

@@ -143,6 +143,7 @@ enum ChurnReport {
         if format == .json {
             let object: [String: Any] = ["model": m.json, "baseline": b.json, "training_rows": training.trainingRows,
                                          "model_kind": training.options.model.rawValue, "training_seconds": training.trainingSeconds,
+                                         "iterations": training.iterations,
                                          "as_of": CalendarDate.day(training.options.asOf), "evaluation_as_of": CalendarDate.day(training.evaluationAsOf)]
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()
             return String(decoding: data, as: UTF8.self)
