@@ -87,4 +87,112 @@ struct GRUSequenceTests {
         #expect(gradient.allSatisfy { $0.isFinite } && gradient.contains { abs($0) > 1e-3 })
         #expect(worst < 1e-6)
     }
+
+    @Test("clipping scales a long gradient to the norm as PyTorch does and leaves a short one alone")
+    func clipping() {
+        var long = [3.0, 4.0]
+        GRUSequenceModel.clipByGlobalNorm(&long, to: 1)
+        #expect(abs(long[0] - 3 / (5 + 1e-6)) < 1e-15 && abs(long[1] - 4 / (5 + 1e-6)) < 1e-15)
+        var short = [0.3, 0.4]
+        GRUSequenceModel.clipByGlobalNorm(&short, to: 1)
+        #expect(short == [0.3, 0.4])
+    }
+
+    @Test("Adam's first step moves every parameter by the learning rate against its gradient's sign")
+    func adamFirstStep() {
+        var adam = AdamState(count: 3, options: GRUSequenceOptions(learningRate: 0.01, epsilon: 1e-12))
+        var theta = [1.0, 1.0, 1.0]
+        adam.step(&theta, gradient: [0.5, -2, 1e-3])
+        #expect(abs(theta[0] - 0.99) < 1e-9 && abs(theta[1] - 1.01) < 1e-9 && abs(theta[2] - 0.99) < 1e-9)
+    }
+
+    /// Activity per period for `count` customers over `periods` periods: a label-1 customer's
+    /// activity fell over the last three periods, a label-0 customer's did not. Both end at the
+    /// same level drawn from the same distribution, so the last period alone says nothing.
+    func decliningActivity(count: Int, periods: Int, seed: UInt64) -> (SequenceTensor, [Bool]) {
+        var rng = Xoshiro256StarStar(seed: seed)
+        var values: [Double] = [], labels: [Bool] = []
+        for _ in 0..<count {
+            let declined = rng.nextBernoulli(0.5)
+            let level = 0.2 + rng.nextUnitInterval()
+            for t in 0..<periods {
+                let early = t < periods - 3
+                let mean = early && declined ? level + 0.8 : level
+                values.append(mean + 0.15 * rng.nextStandardNormal())
+                values.append(rng.nextStandardNormal())  // a feature that is noise only
+            }
+            labels.append(declined)
+        }
+        return (SequenceTensor(count: count, periods: periods, features: 2, values: values), labels)
+    }
+
+    @Test("learns that activity fell over the last periods, which a last-period-only model cannot see")
+    func learnsDecline() throws {
+        let periods = 8
+        let (train, trainLabels) = decliningActivity(count: 1500, periods: periods, seed: 21)
+        let (test, testLabels) = decliningActivity(count: 600, periods: periods, seed: 22)
+        let options = GRUSequenceOptions(hiddenSize: 8, learningRate: 0.02, batchSize: 32, maximumEpochs: 15, seed: 5)
+        let fit = try GRUSequenceModel.fit(train, labels: trainLabels, options: options)
+        let auc = try #require(RankingMetrics.rocAUC(scores: fit.model.predictProbabilities(test), labels: testLabels))
+        #expect(auc > 0.9, "held-out ROC AUC \(auc)")
+
+        func lastPeriod(_ s: SequenceTensor) -> FeatureMatrix {
+            FeatureMatrix(rows: s.count, columns: 2, values: (0..<s.count).flatMap { i in
+                s.values[((i * periods + periods - 1) * 2)..<((i * periods + periods) * 2)]
+            })
+        }
+        let baseline = try LogisticRegressionModel.fit(lastPeriod(train), labels: trainLabels).model
+        let baselineAUC = try #require(RankingMetrics.rocAUC(scores: baseline.predictProbabilities(lastPeriod(test)), labels: testLabels))
+        #expect(baselineAUC < 0.6, "last-period logistic regression ROC AUC \(baselineAUC)")
+        // 10% of each class, rounded up.
+        #expect(fit.trainingSequences + fit.validationSequences == 1500 && (150...151).contains(fit.validationSequences))
+        #expect((1...fit.validationLoss.count).contains(fit.bestEpoch))
+        #expect(fit.validationLoss[fit.bestEpoch - 1] == fit.validationLoss.min())
+    }
+
+    @Test("two fits with the same seed are equal to the bit; another seed gives other weights")
+    func deterministic() throws {
+        let (sequences, labels) = decliningActivity(count: 300, periods: 6, seed: 31)
+        let options = GRUSequenceOptions(hiddenSize: 5, batchSize: 16, maximumEpochs: 4, seed: 9)
+        let a = try GRUSequenceModel.fit(sequences, labels: labels, options: options)
+        let b = try GRUSequenceModel.fit(sequences, labels: labels, options: options)
+        #expect(a == b)
+        #expect(a.model.parameters.map(\.bitPattern) == b.model.parameters.map(\.bitPattern))
+        var other = options
+        other.seed = 10
+        #expect(try GRUSequenceModel.fit(sequences, labels: labels, options: other).model != a.model)
+    }
+
+    @Test("keeps the best epoch's weights when validation loss rises, and stops after `patience` epochs")
+    func earlyStopping() throws {
+        // Random labels: the model can only overfit, so validation loss stops improving quickly.
+        let (sequences, labels) = randomSequences(count: 200, periods: 4, features: 3, seed: 41)
+        let options = GRUSequenceOptions(hiddenSize: 16, learningRate: 0.05, batchSize: 8, maximumEpochs: 40,
+                                         validationFraction: 0.3, patience: 2, seed: 1)
+        let fit = try GRUSequenceModel.fit(sequences, labels: labels, options: options)
+        #expect(fit.stoppedEarly)
+        #expect(fit.validationLoss.count == fit.bestEpoch + 2)
+        #expect(fit.validationLoss[fit.bestEpoch - 1] == fit.validationLoss.min())
+        let validation = GradientBoostedTreesModel.split(labels: labels, fraction: 0.3, seed: 1).validation
+        let held = sequences.selecting(validation)
+        #expect(fit.model.loss(held, labels: validation.map { labels[$0] }) == fit.validationLoss[fit.bestEpoch - 1])
+    }
+
+    @Test("refuses mismatched labels, non-finite values, one class and settings out of range, naming the sequence")
+    func refusals() {
+        let (sequences, labels) = randomSequences(count: 20, periods: 3, features: 2, seed: 51)
+        #expect(throws: LearningError.self) { try GRUSequenceModel.fit(sequences, labels: Array(labels.dropLast())) }
+        var broken = sequences
+        broken.values[2 * 6 + 3] = .nan
+        #expect(throws: LearningError.invalidInput(model: "GRU sequence model", index: 2, reason: "period 1, feature 1 is not finite")) {
+            try GRUSequenceModel.fit(broken, labels: labels)
+        }
+        #expect(throws: LearningError.self) { try GRUSequenceModel.fit(sequences, labels: labels.map { _ in true }) }
+        #expect(throws: LearningError.self) {
+            try GRUSequenceModel.fit(sequences, labels: labels, options: GRUSequenceOptions(batchSize: 0))
+        }
+        #expect(throws: LearningError.self) {
+            try GRUSequenceModel.fit(sequences, labels: labels, options: GRUSequenceOptions(gradientClipNorm: 0))
+        }
+    }
 }
