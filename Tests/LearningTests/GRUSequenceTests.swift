@@ -195,4 +195,21 @@ struct GRUSequenceTests {
             try GRUSequenceModel.fit(sequences, labels: labels, options: GRUSequenceOptions(gradientClipNorm: 0))
         }
     }
+
+    @Test("weights round-trip exactly under PyTorch's names and shapes; a wrong shape is refused")
+    func parameters() throws {
+        let model = GRUSequenceModel(inputSize: 3, hiddenSize: 4, seed: 61)
+        let encoded = model.encodeParameters()
+        #expect(encoded.kind == "gru_sequence")
+        #expect(encoded.tensors.map(\.name) == ["weight_ih", "weight_hh", "bias_ih", "bias_hh", "output_weight", "output_bias"])
+        #expect(encoded.tensors.map(\.shape) == [[12, 3], [12, 4], [12], [12], [4], []])
+        #expect(encoded["weight_hh"]?.values == Array(model.weightHH))
+        #expect(try GRUSequenceModel(parameters: encoded) == model)
+        var wrong = encoded
+        wrong.tensors[1] = NamedTensor(name: "weight_hh", shape: [12, 3], values: Array(model.weightHH.prefix(36)))
+        #expect(throws: LearningError.self) { try GRUSequenceModel(parameters: wrong) }
+        var notThree = encoded
+        notThree.tensors[0] = NamedTensor(name: "weight_ih", shape: [11, 3], values: [Double](repeating: 0, count: 33))
+        #expect(throws: LearningError.self) { try GRUSequenceModel(parameters: notThree) }
+    }
 }
