@@ -158,11 +158,6 @@ struct GRUWorkspace {
         return total * scale
     }
 
-    mutating func accumulate(theta: [Double], sequences: SequenceTensor, labels: [Bool], indices: [Int],
-                             gradient: inout [Double]) -> Double {
-        accumulate(theta: theta, sequences: sequences, labels: labels, indices: indices[...], gradient: &gradient)
-    }
-
     /// Mean log loss, from the log-odds, over the sequences at `indices`.
     mutating func meanLogLoss(theta: [Double], sequences: SequenceTensor, labels: [Bool], indices: [Int]) -> Double {
         let kernel = self.kernel

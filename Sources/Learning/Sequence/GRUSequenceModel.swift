@@ -82,7 +82,7 @@ public struct GRUSequenceModel: Sendable, Equatable {
         var gradient = [Double](repeating: 0, count: parameters.count)
         var workspace = GRUWorkspace(kernel: GRUKernel(layout: layout, periods: sequences.periods))
         let loss = workspace.accumulate(theta: parameters, sequences: sequences, labels: labels,
-                                        indices: Array(0..<sequences.count), gradient: &gradient)
+                                        indices: Array(0..<sequences.count)[...], gradient: &gradient)
         return (loss, gradient)
     }
 
