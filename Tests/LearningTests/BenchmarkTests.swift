@@ -75,4 +75,19 @@ struct BenchmarkTests {
         print("benchmark item similarity 50000 users x 5000 items (\(pairs) basket pairs): fit \(elapsed), "
               + "top-10 for 10000 users \(recommend)")
     }
+
+    @Test("GRU sequence model: 20,000 sequences × 24 periods × 8 inputs, h = 16, 5 epochs")
+    func gruSequence() throws {
+        let count = 20_000, periods = 24, features = 8
+        var rng = Xoshiro256StarStar(seed: 6)
+        let values = (0..<(count * periods * features)).map { _ in rng.nextStandardNormal() }
+        let labels = (0..<count).map { i in values[(i * periods + periods - 1) * features] + rng.nextStandardNormal() > 0 }
+        let sequences = SequenceTensor(count: count, periods: periods, features: features, values: values)
+        let options = GRUSequenceOptions(hiddenSize: 16, batchSize: 64, maximumEpochs: 5, validationFraction: 0.1, patience: 5, seed: 1)
+        var fit: GRUSequenceFit?
+        let elapsed = try clock.measure { fit = try GRUSequenceModel.fit(sequences, labels: labels, options: options) }
+        let predict = clock.measure { _ = fit?.model.predictProbabilities(sequences) }
+        print("benchmark GRU sequence 20000 x 24 x 8, h 16: fit \(elapsed) for \(fit?.trainingLoss.count ?? -1) epochs "
+              + "(validation loss \(fit?.validationLoss.last ?? -1)), predict all \(predict)")
+    }
 }
