@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+import Warehouse
+
+/// Issue 15's interface fixes as a user meets them: `--version`, help that tells the truth,
+/// model references alike in every `models` command, and a question about nothing refused
+/// with what is wrong instead of an empty answer.
+@Suite struct InterfaceCLITests {
+    /// A warehouse `w.db` in a fresh directory holding `AnalyticsCLITests.dump` (United Kingdom and France).
+    private func imported() throws -> WorkDirectory {
+        let work = try WorkDirectory()
+        try AnalyticsCLITests.dump.write(toFile: work.path("d.csv"), atomically: true, encoding: .utf8)
+        let result = try Binary.run(["import", "orders", "d.csv", "--format", "online-retail", "--timezone", "Europe/London", "--db", "w.db"],
+                                    directory: work.url)
+        #expect(result.status == 0, "\(result.stderr)")
+        return work
+    }
+
+    @Test("lifecycle --version prints the version snapshots record")
+    func versionFlag() throws {
+        let work = try WorkDirectory()
+        let result = try Binary.run(["--version"], directory: work.url)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == LifecycleVersion.current + "\n")
+    }
+
+    @Test("train churn --help shows the horizon's default as written")
+    func horizonDefault() throws {
+        let work = try WorkDirectory()
+        let help = try Binary.run(["train", "churn", "--help"], directory: work.url)
+        #expect(help.stdout.contains("(default: 90d)"), "\(help.stdout)")
+        #expect(!help.stdout.contains("Horizon("))
+    }
+
+    @Test("every train command's --format help names the four formats it accepts")
+    func trainFormatHelp() throws {
+        let work = try WorkDirectory()
+        for command in ["churn", "clv", "segments", "recommendations"] {
+            let help = try Binary.run(["train", command, "--help"], directory: work.url)
+            let oneLine = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            #expect(oneLine.contains("table, csv, json or markdown"), "train \(command): \(help.stdout)")
+        }
+    }
+
+    @Test("a date that does not exist ends with rfm's usage, not the top-level one")
+    func badDateShowsTheCommandsUsage() throws {
+        let work = try imported()
+        for arguments in [["rfm", "--as-of", "2011-13-01"], ["rfm", "--compare", "2011-02-30"], ["retention", "--since", "2011-00-10"]] {
+            let result = try Binary.run(arguments + ["--db", "w.db"], directory: work.url)
+            #expect(result.status != 0)
+            #expect(result.stderr.contains("\(arguments[1]) \(arguments[2]): expected a date YYYY-MM-DD"), "\(result.stderr)")
+            #expect(result.stderr.contains("Usage: lifecycle \(arguments[0])"), "\(result.stderr)")
+        }
+    }
+}
