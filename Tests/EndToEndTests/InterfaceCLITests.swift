@@ -42,6 +42,27 @@ import Warehouse
         }
     }
 
+    @Test("import events and import users list only the layouts and options they read")
+    func importHelpPerKind() throws {
+        let work = try WorkDirectory()
+        for kind in ["events", "users"] {
+            let help = try Binary.run(["import", kind, "--help"], directory: work.url)
+            #expect(help.status == 0)
+            for orderOnly in ["online-retail", "cdnow", "--currency"] {
+                #expect(!help.stdout.contains(orderOnly), "import \(kind) --help lists \(orderOnly)")
+            }
+            let refused = try Binary.run(["import", kind, "x.csv", "--currency", "GBP", "--db", "w.db"], directory: work.url)
+            #expect(refused.status != 0 && refused.stderr.contains("--currency"), "\(refused.stderr)")
+        }
+        let orders = try Binary.run(["import", "orders", "--help"], directory: work.url)
+        for option in ["online-retail", "cdnow", "--currency"] { #expect(orders.stdout.contains(option)) }
+        // Scripts that name the one layout keep working.
+        try "event_id,user_id,occurred_at,type\ne1,u1,2011-01-01T10:00:00Z,view\n".write(toFile: work.path("e.csv"), atomically: true, encoding: .utf8)
+        let events = try Binary.run(["import", "events", "e.csv", "--format", "csv", "--db", "w.db"], directory: work.url)
+        #expect(events.status == 0, "\(events.stderr)")
+        #expect(events.stderr.contains("read 1, loaded 1"))
+    }
+
     @Test("a date that does not exist ends with rfm's usage, not the top-level one")
     func badDateShowsTheCommandsUsage() throws {
         let work = try imported()
