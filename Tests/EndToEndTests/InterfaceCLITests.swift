@@ -73,4 +73,40 @@ import Warehouse
             #expect(result.stderr.contains("Usage: lifecycle \(arguments[0])"), "\(result.stderr)")
         }
     }
+
+    @Test("a country no customer has is refused, naming the known countries nearest to it")
+    func unknownCountry() throws {
+        let work = try imported()
+        let narnia = try Binary.run(["rfm", "--country", "Narnia", "--db", "w.db"], directory: work.url)
+        #expect(narnia.status == 1)
+        #expect(narnia.stdout.isEmpty)
+        #expect(narnia.stderr.contains("--country 'Narnia': no customer is of that country; nearest known: 'France', 'United Kingdom'"),
+                "\(narnia.stderr)")
+        let typo = try Binary.run(["retention", "--country", "united kingdom", "--db", "w.db"], directory: work.url)
+        #expect(typo.status == 1)
+        #expect(typo.stderr.contains("nearest known: 'United Kingdom', 'France'"), "\(typo.stderr)")
+        let long = String(repeating: "N", count: 5_000)
+        let huge = try Binary.run(["activity", "--country", long, "--db", "w.db"], directory: work.url)
+        #expect(huge.status == 1 && huge.stderr.utf8.count < 600, "\(huge.stderr.utf8.count) bytes")
+        let known = try Binary.run(["rfm", "--country", "France", "--format", "json", "--db", "w.db"], directory: work.url)
+        #expect(known.status == 0, "\(known.stderr)")
+    }
+
+    @Test("retention and activity on events refuse a warehouse without them instead of an empty table")
+    func noEvents() throws {
+        let work = try imported()
+        let retention = try Binary.run(["retention", "--activity", "events", "--db", "w.db"], directory: work.url)
+        #expect(retention.status == 1)
+        #expect(retention.stdout.isEmpty)
+        #expect(retention.stderr.contains("the warehouse holds no events"), "\(retention.stderr)")
+        let activity = try Binary.run(["activity", "--activity", "events", "--db", "w.db"], directory: work.url)
+        #expect(activity.status == 1 && activity.stderr.contains("the warehouse holds no events"), "\(activity.stderr)")
+        try "event_id,user_id,occurred_at,type\ne1,17850,2011-01-01T10:00:00Z,view\n".write(toFile: work.path("e.csv"), atomically: true, encoding: .utf8)
+        #expect(try Binary.run(["import", "events", "e.csv", "--db", "w.db"], directory: work.url).status == 0)
+        let wrongType = try Binary.run(["retention", "--activity", "events", "--event-type", "review", "--db", "w.db"], directory: work.url)
+        #expect(wrongType.status == 1)
+        #expect(wrongType.stderr.contains("--event-type 'review': no events of that type (types held: view)"), "\(wrongType.stderr)")
+        let views = try Binary.run(["retention", "--activity", "events", "--format", "csv", "--db", "w.db"], directory: work.url)
+        #expect(views.status == 0, "\(views.stderr)")
+    }
 }
