@@ -109,4 +109,39 @@ import Warehouse
         let views = try Binary.run(["retention", "--activity", "events", "--format", "csv", "--db", "w.db"], directory: work.url)
         #expect(views.status == 0, "\(views.stderr)")
     }
+
+    @Test("models promote, rollback, unalias and history take NAME, NAME@VERSION and NAME@ALIAS")
+    func modelReferencesInAliasCommands() throws {
+        let work = try WorkDirectory()
+        try ModelsCLITests.seed(work)
+        func run(_ arguments: [String]) throws -> Binary.Result { try ModelsCLITests.run(arguments, in: work) }
+
+        let candidate = try run(["models", "promote", "churn@1", "--alias", "candidate"])
+        #expect(candidate.status == 0, "\(candidate.stderr)")
+        #expect(candidate.stdout.contains("churn: candidate (not set) → version 1"))
+        let production = try run(["models", "promote", "churn@candidate"])
+        #expect(production.stdout.contains("churn: production (not set) → version 1"), "\(production.stderr)")
+        #expect(try run(["models", "promote", "churn@latest"]).stdout.contains("churn: production version 1 → version 2"))
+        #expect(try run(["models", "promote", "churn", "1", "--alias", "candidate"]).stdout.contains("already points at version 1"))
+
+        let history = try run(["models", "history", "churn@production", "--format", "csv"])
+        #expect(history.status == 0, "\(history.stderr)")
+        #expect(history.stdout.split(separator: "\n").count == 3, "\(history.stdout)")
+        let rollback = try run(["models", "rollback", "churn@production"])
+        #expect(rollback.stdout.contains("churn: production version 2 → version 1"), "\(rollback.stderr)")
+        let unalias = try run(["models", "unalias", "churn@candidate"])
+        #expect(unalias.status == 0 && unalias.stdout.contains("churn: candidate version 1 → (removed)"), "\(unalias.stderr)")
+
+        for (arguments, message) in [
+            (["models", "promote", "churn"], "churn: say which version to promote"),
+            (["models", "promote", "churn@1", "2"], "churn@1: already names the version"),
+            (["models", "rollback", "churn@2"], "churn@2: rollback acts on an alias, not a version"),
+            (["models", "unalias", "churn@production", "--alias", "candidate"], "names alias 'production' but --alias says 'candidate'"),
+            (["models", "unalias", "churn"], "say which alias to remove"),
+        ] {
+            let result = try run(arguments)
+            #expect(result.status == 1, "\(arguments)")
+            #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+        }
+    }
 }
