@@ -63,6 +63,21 @@ import Warehouse
         #expect(events.stderr.contains("read 1, loaded 1"))
     }
 
+    @Test("train clv renders the csv and markdown its --format accepts, not a table under their names",
+          .enabled(if: LifetimeCLITests.present, "skipped: ../shared/data/cdnow is not present"))
+    func trainClvFormats() throws {
+        let work = try WorkDirectory()
+        let imported = try Binary.run(["import", "orders", LifetimeCLITests.sample, "--format", "cdnow", "--timezone", "UTC", "--db", "w.db"],
+                                      directory: work.url)
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let train = ["train", "clv", "--period", "week", "--observation-end", "1997-09-30", "--db", "w.db", "--format"]
+        let markdown = try Binary.run(train + ["markdown"], directory: work.url)
+        #expect(markdown.status == 0, "\(markdown.stderr)")
+        #expect(markdown.stdout.hasPrefix("| model | parameter | value |\n| --- | --- | ---: |\n| BG/NBD | r | "), "\(markdown.stdout)")
+        let csv = try Binary.run(train + ["csv"], directory: work.url)
+        #expect(csv.stdout.hasPrefix("model,parameter,value\nBG/NBD,r,"), "\(csv.stdout)")
+    }
+
     @Test("a date that does not exist ends with rfm's usage, not the top-level one")
     func badDateShowsTheCommandsUsage() throws {
         let work = try imported()
