@@ -28,6 +28,9 @@ struct ScopeArguments: ParsableArguments {
     var currency: String?
 
     func validate() throws {
+        for (text, option) in [(asOf, "--as-of"), (since, "--since"), (until, "--until")] {
+            if let text { try validateDate(text, option: option) }
+        }
         if let currency, CurrencyCode.normalized(currency) == nil {
             throw ValidationError(CurrencyCode.refusal(currency, source: "--currency"))
         }
@@ -47,6 +50,12 @@ struct ScopeArguments: ParsableArguments {
                               until: try instant(until, "--until"), country: country,
                               timeZone: timezone.flatMap(TimeZone.init(identifier:)), currency: currency)
     }
+}
+
+/// Refuses a date or instant option that cannot be read in any zone, while arguments are
+/// validated, so the error ends with the command's own usage.
+func validateDate(_ text: String, option: String) throws {
+    do { _ = try AnalyticsScope.instant(text, in: .gmt, option: option) } catch { throw ValidationError("\(error)") }
 }
 
 /// Whether standard output is a terminal that takes colour (NO_COLOR unset, TERM not dumb).

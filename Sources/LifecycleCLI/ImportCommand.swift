@@ -14,46 +14,75 @@ struct ImportCommand: ParsableCommand {
 struct ImportOrders: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "orders", abstract: "Import order lines (online-retail, cdnow or csv layout).")
     @OptionGroup var options: ImportArguments
-    func run() throws { try options.run(kind: .orders) }
+
+    @Option(help: "Source layout: online-retail, cdnow or csv (default: csv).")
+    var format: ImportFormat?
+
+    @Option(help: ArgumentHelp("Currency of amounts when the source names none: an ISO 4217 code in use, any case (default GBP for online-retail, USD for cdnow).", valueName: "code"))
+    var currency: String?
+
+    @Option(help: "Text encoding: utf-8, latin-1 or auto (default: auto for online-retail, utf-8 otherwise).")
+    var encoding: TextEncoding?
+
+    func validate() throws {
+        if let format, format != .csv, options.timezone == nil {
+            throw ValidationError("--timezone is required for --format \(format.rawValue): its times carry no zone (Europe/London for the UCI Online Retail data)")
+        }
+        if let currency, CurrencyCode.normalized(currency) == nil {
+            throw ValidationError(CurrencyCode.refusal(currency, source: "--currency"))
+        }
+    }
+
+    func run() throws { try options.run(kind: .orders, format: format ?? .csv, currency: currency, encoding: encoding) }
 }
 
 struct ImportEvents: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "events", abstract: "Import behavioural events from CSV (views, carts, purchases, reviews...).")
     @OptionGroup var options: ImportArguments
-    func run() throws { try options.run(kind: .events) }
+
+    @Option(help: "Source layout: csv, the one layout of events.")
+    var format: CSVLayout = .csv
+
+    @Option(help: "Text encoding: utf-8 or latin-1, or auto (UTF-8 where valid, else Latin-1).")
+    var encoding: TextEncoding = .utf8
+
+    func run() throws { try options.run(kind: .events, format: .csv, currency: nil, encoding: encoding) }
 }
 
 struct ImportUsers: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "users", abstract: "Import users (customers) from CSV.")
     @OptionGroup var options: ImportArguments
-    func run() throws { try options.run(kind: .users) }
+
+    @Option(help: "Source layout: csv, the one layout of users.")
+    var format: CSVLayout = .csv
+
+    @Option(help: "Text encoding: utf-8 or latin-1, or auto (UTF-8 where valid, else Latin-1).")
+    var encoding: TextEncoding = .utf8
+
+    func run() throws { try options.run(kind: .users, format: .csv, currency: nil, encoding: encoding) }
+}
+
+/// The one layout events and users come in; `--format csv` stays accepted for scripts that say so.
+enum CSVLayout: String, CaseIterable, ExpressibleByArgument {
+    case csv
 }
 
 extension ImportFormat: ExpressibleByArgument {}
 extension TextEncoding: ExpressibleByArgument {}
 extension DateOrder: ExpressibleByArgument {}
 
-/// The options shared by the import subcommands.
+/// The options every import subcommand takes; orders add their layout and currency.
 struct ImportArguments: ParsableArguments {
     @Argument(help: "Files to import, in order; '-' reads standard input; .gz files are decompressed on the fly.")
     var files: [String]
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(help: "Source layout: online-retail, cdnow or csv (default: csv; online-retail for orders named like online_retail*).")
-    var format: ImportFormat?
-
     @Option(help: ArgumentHelp("Time zone of wall-clock times in the source, e.g. Europe/London (required unless every timestamp has an offset).", valueName: "zone"))
     var timezone: String?
 
-    @Option(help: ArgumentHelp("Currency of amounts when the source names none: an ISO 4217 code in use, any case (default GBP for online-retail, USD for cdnow).", valueName: "code"))
-    var currency: String?
-
-    @Option(name: .customLong("map"), help: ArgumentHelp("Map a field to a CSV column, e.g. --map order_id=Invoice (repeatable; csv format).", valueName: "field=column"))
+    @Option(name: .customLong("map"), help: ArgumentHelp("Map a field to a CSV column, e.g. --map user_id=CustomerID (repeatable; csv layout).", valueName: "field=column"))
     var mappings: [String] = []
-
-    @Option(help: "Text encoding: utf-8, latin-1 or auto (default: auto for online-retail, utf-8 otherwise).")
-    var encoding: TextEncoding?
 
     @Option(name: .customLong("date-order"), help: "Order of slashed dates like 12/1/2010: mdy or dmy.")
     var dateOrder: DateOrder = .monthFirst
@@ -83,12 +112,6 @@ struct ImportArguments: ParsableArguments {
         if let timezone, TimeZone(identifier: timezone) == nil {
             throw ValidationError("--timezone \(timezone) is not a known time zone (try Europe/London, UTC, America/New_York)")
         }
-        if (format == .onlineRetail || format == .cdnow) && timezone == nil {
-            throw ValidationError("--timezone is required for --format \(format!.rawValue): its times carry no zone (Europe/London for the UCI Online Retail data)")
-        }
-        if let currency, CurrencyCode.normalized(currency) == nil {
-            throw ValidationError(CurrencyCode.refusal(currency, source: "--currency"))
-        }
         if parsedDelimiter == nil { throw ValidationError("--delimiter must be one ASCII character or 'tab'") }
         for mapping in mappings where mapping.split(separator: "=", maxSplits: 1).count != 2 {
             throw ValidationError("--map \(mapping): expected field=column")
@@ -106,14 +129,16 @@ struct ImportArguments: ParsableArguments {
         return byte
     }
 
-    func run(kind: ImportKind) throws {
+    /// Imports every file as `kind` in `format` and `encoding` (nil: the format's default),
+    /// amounts without a currency in `currency`.
+    func run(kind: ImportKind, format: ImportFormat, currency: String?, encoding: TextEncoding?) throws {
         let warehouse = try database.openForWriting()
         var map: [String: String] = [:]
         for mapping in mappings {
             let parts = mapping.split(separator: "=", maxSplits: 1).map(String.init)
             map[parts[0]] = parts[1]
         }
-        let options = ImportOptions(kind: kind, format: format ?? .csv, timeZone: timezone.flatMap(TimeZone.init(identifier:)),
+        let options = ImportOptions(kind: kind, format: format, timeZone: timezone.flatMap(TimeZone.init(identifier:)),
                                     currency: currency, columnMap: map, encoding: encoding, dateOrder: dateOrder,
                                     delimiter: parsedDelimiter ?? UInt8(ascii: ","), strict: strict, batchSize: batchSize,
                                     dateWindow: datesBetween.flatMap { DateWindow(parsing: $0) })

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Warehouse
 
 /// The `lifecycle` command: a customer lifecycle warehouse in one SQLite file.
 @main
@@ -6,6 +7,7 @@ struct Lifecycle: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lifecycle",
         abstract: "A customer lifecycle warehouse in one SQLite file: import order dumps and event logs, and ask what they say.",
+        version: LifecycleVersion.current,
         subcommands: [
             DemoCommand.self, GenerateCommand.self, ImportCommand.self, MigrateCommand.self, StatusCommand.self,
             RfmCommand.self, RetentionCommand.self, ActivityCommand.self, ReportCommand.self,

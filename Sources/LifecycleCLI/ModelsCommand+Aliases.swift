@@ -29,16 +29,20 @@ struct AliasMoveOptions: ParsableArguments {
     }
 }
 
-/// `lifecycle models promote NAME VERSION --alias production`.
+/// The model argument of the alias commands: NAME, NAME@VERSION, NAME@latest or NAME@ALIAS.
+private let modelHelp = ArgumentHelp("NAME, NAME@VERSION, NAME@latest or NAME@ALIAS.", valueName: "model")
+
+/// `lifecycle models promote churn@3|churn@candidate|churn 3 [--alias production]`.
 struct ModelsPromote: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "promote", abstract: "Point an alias (production, candidate, ...) at a version, recording the move.")
+        commandName: "promote", abstract: "Point an alias (production, candidate, ...) at a version, recording the move.",
+        discussion: "churn@3 and churn 3 promote version 3; churn@candidate promotes the version candidate points at.")
 
-    @Argument(help: "The model name.")
-    var name: String
+    @Argument(help: modelHelp)
+    var reference: String
 
-    @Argument(help: "The version to point the alias at.")
-    var version: Int
+    @Argument(help: "The version to point the alias at, when the model reference names none.")
+    var version: Int?
 
     @Option(help: "The alias to move.")
     var alias = ModelNaming.production
@@ -46,68 +50,79 @@ struct ModelsPromote: ParsableCommand {
     @OptionGroup var options: AliasMoveOptions
 
     func run() throws {
-        let move = try options.database.openForWriting(creating: false).promote(name: name, version: version, alias: alias, reason: options.reason)
-        try options.report(move, model: name, alias: alias, version: version)
+        let reference = try parseReference(reference)
+        let warehouse = try options.database.openForWriting(creating: false)
+        let version = try warehouse.versionToPromote(reference, version: version)
+        let move = try warehouse.promote(name: reference.name, version: version, alias: alias, reason: options.reason)
+        try options.report(move, model: reference.name, alias: alias, version: version)
     }
 }
 
-/// `lifecycle models rollback NAME [--alias production]`.
+/// `lifecycle models rollback churn|churn@candidate [--alias production]`.
 struct ModelsRollback: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rollback",
         abstract: "Move an alias back to the version it pointed at before its last move (recorded as a move).")
 
-    @Argument(help: "The model name.")
-    var name: String
+    @Argument(help: modelHelp)
+    var reference: String
 
-    @Option(help: "The alias to roll back.")
-    var alias = ModelNaming.production
+    @Option(help: "The alias to roll back (default: the reference's alias, else production).")
+    var alias: String?
 
     @OptionGroup var options: AliasMoveOptions
 
     func run() throws {
-        let move = try options.database.openForWriting(creating: false).rollback(name: name, alias: alias, reason: options.reason)
-        try options.report(move, model: name, alias: alias, version: move.toVersion)
+        let reference = try parseReference(reference)
+        let alias = try reference.aliasToMove(option: alias, fallback: ModelNaming.production, command: "rollback") ?? ModelNaming.production
+        let move = try options.database.openForWriting(creating: false).rollback(name: reference.name, alias: alias, reason: options.reason)
+        try options.report(move, model: reference.name, alias: alias, version: move.toVersion)
     }
 }
 
-/// `lifecycle models unalias NAME --alias candidate`.
+/// `lifecycle models unalias churn@candidate` (or `churn --alias candidate`).
 struct ModelsUnalias: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "unalias", abstract: "Remove an alias from a model (recorded as a move).")
 
-    @Argument(help: "The model name.")
-    var name: String
+    @Argument(help: modelHelp)
+    var reference: String
 
-    @Option(help: "The alias to remove.")
-    var alias: String
+    @Option(help: "The alias to remove (or write it as NAME@ALIAS).")
+    var alias: String?
 
     @OptionGroup var options: AliasMoveOptions
 
     func run() throws {
-        let move = try options.database.openForWriting(creating: false).removeAlias(name: name, alias: alias, reason: options.reason)
-        try options.report(move, model: name, alias: alias, version: nil)
+        let reference = try parseReference(reference)
+        guard let alias = try reference.aliasToMove(option: alias, fallback: nil, command: "unalias") else {
+            throw ModelsFailure("say which alias to remove: \(reference.name)@ALIAS or --alias ALIAS")
+        }
+        let move = try options.database.openForWriting(creating: false).removeAlias(name: reference.name, alias: alias, reason: options.reason)
+        try options.report(move, model: reference.name, alias: alias, version: nil)
     }
 }
 
-/// `lifecycle models history NAME [--alias production]`.
+/// `lifecycle models history churn|churn@production [--alias production]`.
 struct ModelsHistory: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "history", abstract: "Every move of a model's aliases: when, from, to, by whom and why.")
 
-    @Argument(help: "The model name.")
-    var name: String
+    @Argument(help: modelHelp)
+    var reference: String
 
-    @Option(help: "Only this alias.")
+    @Option(help: "Only this alias (or write it as NAME@ALIAS).")
     var alias: String?
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: FormatOption
 
     func run() throws {
+        let reference = try parseReference(reference)
+        let alias = try reference.aliasToMove(option: alias, fallback: nil, command: "history")
         let warehouse = try database.openForReading()
-        _ = try warehouse.snapshots(named: name)
-        let moves = try warehouse.aliasHistory(name: name, alias: alias)
+        _ = try warehouse.snapshots(named: reference.name)
+        let moves = try warehouse.aliasHistory(name: reference.name, alias: alias)
         if output.resolved == .json { return try printJSON(.array(moves.map(RegistryJSON.move))) }
         print(RegistryTables.history(moves).rendered(as: output.resolved), terminator: "")
     }

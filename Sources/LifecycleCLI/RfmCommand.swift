@@ -34,6 +34,7 @@ struct RfmCommand: ParsableCommand {
         if segment != nil && !users { throw ValidationError("--segment lists customers: add --users") }
         if scopeArguments.until != nil { throw ValidationError("--until: rfm ends at --as-of; use --as-of DATE") }
         if compare != nil && users { throw ValidationError("--compare shows the migration matrix; drop --users") }
+        if let compare { try validateDate(compare, option: "--compare") }
         var parsed = RFMBins()
         for text in bins {
             do { try parsed.read(text) } catch { throw ValidationError("\(error)") }

@@ -35,7 +35,7 @@ struct TrainClv: ParsableCommand {
     @Flag(help: "Point the production alias at the new version when there is none yet, or when its holdout error is lower than production's.")
     var promote = false
 
-    @Option(help: "Output format: table or json.")
+    @Option(help: "Output format: table, csv, json or markdown.")
     var format: OutputFormat = .table
 
     func validate() throws {
@@ -63,7 +63,7 @@ struct TrainClv: ParsableCommand {
         if format == .json {
             try printJSON(RegistryJSON.snapshot(try warehouse.describe(parseReference(stored.snapshot.reference))))
         } else {
-            print(LifetimeReport.render(training), terminator: "")
+            print(LifetimeReport.render(training, format: format), terminator: "")
         }
         reportStored(stored.snapshot, promote: promote, promoted: stored.promoted, note: stored.promotionNote)
     }
@@ -71,7 +71,7 @@ struct TrainClv: ParsableCommand {
 
 /// The parameters and holdout check of a lifetime-value training, as tables.
 enum LifetimeReport {
-    static func render(_ training: LifetimeTraining) -> String {
+    static func render(_ training: LifetimeTraining, format: OutputFormat) -> String {
         let m = training.model
         let unit = training.options.period.rawValue
         let parameters = Table(
@@ -86,7 +86,7 @@ enum LifetimeReport {
                        training.spendFit.logLikelihood, training.spendFit.optimization.iterations, m.spend.expectedAverageValue),
             ],
             numericColumns: [2])
-        var text = parameters.rendered(as: .table)
+        var text = parameters.rendered(as: format)
         guard let holdout = training.holdout else { return text + "no holdout: there are no purchases after the calibration period\n" }
         let check = Table(
             columns: ["repeat purchases in calibration", "customers", "actual mean in holdout", "predicted mean"],
@@ -95,7 +95,7 @@ enum LifetimeReport {
                            LifetimeCalendar.date(holdout.holdoutEnd), holdout.length, unit, grouped(holdout.actualTotal),
                            holdout.predictedTotal, holdout.meanAbsoluteError)],
             numericColumns: [1, 2, 3])
-        text += "\n" + check.rendered(as: .table)
+        text += "\n" + check.rendered(as: format)
         return text
     }
 }

@@ -21,8 +21,8 @@ func reportStored(_ snapshot: ModelSnapshot, promote: Bool, promoted: Bool, note
     printError(line)
 }
 
-/// A duration like `90d`, `12w` or `24h`.
-struct Horizon: ExpressibleByArgument {
+/// A duration like `90d`, `12w` or `24h`, shown in help as written.
+struct Horizon: ExpressibleByArgument, CustomStringConvertible {
     let seconds: Int64
     let text: String
     init?(argument: String) {
@@ -35,6 +35,8 @@ struct Horizon: ExpressibleByArgument {
         }
         text = argument
     }
+
+    var description: String { text }
 }
 
 struct TrainChurn: ParsableCommand {
@@ -83,7 +85,7 @@ struct TrainChurn: ParsableCommand {
     @Flag(help: "Point the production alias at the new version when it beats the current production model on this holdout.")
     var promote = false
 
-    @Option(help: "Output format for the metrics: table or json.")
+    @Option(help: "Output format for the metrics: table, csv, json or markdown.")
     var format: OutputFormat = .table
 
     func validate() throws {

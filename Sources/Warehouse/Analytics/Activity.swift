@@ -71,6 +71,7 @@ public struct ActivityReport: Sendable, Equatable {
 extension Warehouse {
     /// Active users, lifecycle states, first purchases and revenue per period (`sql/activity.sql`).
     public func activity(_ options: ActivityOptions) throws -> ActivityReport {
+        if options.activity == .events { try checkEvents(type: nil) }
         let scope = try resolve(options.scope)
         defer { try? endCurrencyFilter() }
         var parameters = scope.parameters

@@ -12,6 +12,11 @@ public enum AnalyticsError: Error, Equatable, CustomStringConvertible {
     case noOrders
     /// A saved snapshot was asked for and is not there.
     case noSnapshot(asOf: String)
+    /// `--country` names no customer's country; `nearest` are the stored ones closest to it.
+    case unknownCountry(String, nearest: [String])
+    /// Activity from events was asked for and the warehouse holds none (of `type` when given);
+    /// `types` are the event types it does hold.
+    case noEvents(type: String?, types: [String])
 
     public var description: String {
         switch self {
@@ -22,6 +27,14 @@ public enum AnalyticsError: Error, Equatable, CustomStringConvertible {
         case .invalidSegmentMap(let file, let reason): return "segment map \(file): \(reason)"
         case .noOrders: return "the warehouse holds no orders yet: import some with `lifecycle import orders FILE`"
         case .noSnapshot(let asOf): return "no RFM snapshot as of \(asOf): save one with `lifecycle rfm --as-of DATE --save`"
+        case .unknownCountry(let country, let nearest):
+            let name = "'\(Excerpt.of(country))'"
+            guard !nearest.isEmpty else { return "--country \(name): no customer has a country yet (users.country is empty)" }
+            return "--country \(name): no customer is of that country; nearest known: " + Excerpt.list(nearest.map { "'\($0)'" })
+        case .noEvents(let type, let types):
+            guard let type else { return "--activity events: the warehouse holds no events: import some with `lifecycle import events FILE`" }
+            let known = types.isEmpty ? "it holds no events at all" : "types held: " + Excerpt.list(types)
+            return "--event-type '\(Excerpt.of(type))': no events of that type (\(known))"
         }
     }
 }

@@ -39,8 +39,9 @@ extension Warehouse {
     /// force on this connection; the caller ends the currency with `endCurrencyFilter()`.
     /// As-of defaults to midnight after the last order of the currency in force. A question
     /// that adds no money (`addsMoney` false) reads the orders of every currency unless
-    /// `scope.currency` names one.
+    /// `scope.currency` names one. A country no customer has is refused (`unknownCountry`).
     public func resolve(_ scope: AnalyticsScope, addsMoney: Bool = true) throws -> ResolvedScope {
+        try checkCountry(scope.country)
         if let zone = scope.timeZone {
             try useReportingTimeZone(zone)
         } else {

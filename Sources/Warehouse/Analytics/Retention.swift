@@ -53,6 +53,7 @@ extension Warehouse {
     /// Cohort retention (`sql/retention.sql`).
     public func retention(_ options: RetentionOptions) throws -> RetentionTriangle {
         try options.validate()
+        if options.activity == .events { try checkEvents(type: options.eventType) }
         let scope = try resolve(options.scope, addsMoney: options.metric == .revenue)
         defer { try? endCurrencyFilter() }
         var parameters = scope.parameters

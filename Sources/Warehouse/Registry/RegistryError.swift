@@ -3,6 +3,8 @@
 public enum RegistryError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A model reference that does not parse (`text`, why).
     case invalidReference(String, String)
+    /// A model reference that parses but does not fit the command (`text`, why).
+    case unsuitableReference(String, String)
     /// A snapshot draft that cannot be saved (model name, why).
     case invalidDraft(String, String)
     /// An alias name that cannot be used.
@@ -53,6 +55,8 @@ public enum RegistryError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .invalidReference(let text, let why):
             return "'\(text)' is not a model reference (\(why)); write NAME, NAME@VERSION or NAME@ALIAS, e.g. churn@3 or churn@production"
+        case .unsuitableReference(let text, let why):
+            return "\(text): \(why)"
         case .invalidDraft(let name, let why):
             return "cannot save a snapshot of model '\(name)': \(why)"
         case .invalidAlias(let alias, let why):
