@@ -117,8 +117,3 @@ extension Warehouse {
         FeatureMatrix(rows: matrix.rows, columns: 1, values: (0..<matrix.rows).map { matrix[$0, index] })
     }
 }
-
-extension Duration {
-    /// The duration in seconds.
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
-}

@@ -16,9 +16,9 @@ public enum CurrencyCode {
         return active.contains(upper) ? upper : nil
     }
 
-    /// Why `text` is not accepted, quoting at most 40 characters of it.
+    /// Why `text` is not accepted, quoting at most 40 bytes of it.
     public static func refusal(_ text: String, source: String) -> String {
-        let shown = text.count > 40 ? String(text.prefix(40)) + "..." : text
+        let shown = Excerpt.of(text, limit: 40)
         let shape = text.utf8.count == 3 && text.utf8.allSatisfy({ (65...90).contains($0) || (97...122).contains($0) })
             ? "is not the code of a currency in use" : "is not an ISO 4217 code (three letters)"
         return "\(source) '\(shown)' \(shape), e.g. GBP, EUR, USD"

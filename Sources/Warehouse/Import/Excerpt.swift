@@ -5,7 +5,7 @@ enum Excerpt {
     static let limit = 200
 
     /// `text`, cut after at most `limit` UTF-8 bytes (on a character boundary) and marked with `…`.
-    static func of(_ text: String) -> String {
+    static func of(_ text: String, limit: Int = limit) -> String {
         guard text.utf8.count > limit else { return text }
         var kept = String.UnicodeScalarView()
         var bytes = 0

@@ -121,10 +121,8 @@ final class OrderWriter {
     /// An order reference for a message, quoted and cut to 80 characters.
     private static func shown(_ ref: String) -> String { "'" + cut(ref) + "'" }
 
-    /// Source text for a message, cut to 80 characters so a reason never quotes much input.
-    private static func cut(_ text: String) -> String {
-        text.count <= 80 ? text : text.prefix(80) + "…"
-    }
+    /// Source text for a message, cut to 80 bytes so a reason never quotes much input.
+    private static func cut(_ text: String) -> String { Excerpt.of(text, limit: 80) }
 
     /// The order, begun with the line's attributes when new (counted in `counts`).
     private func order(for line: OrderLineInput, counts: inout ImportCounts) throws -> KnownOrder {

@@ -87,7 +87,7 @@ extension Warehouse {
         let elapsed = clock.now - start
         return RecommendationTraining(
             options: options, model: model,
-            fitSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+            fitSeconds: elapsed.seconds,
             trainingUsers: all.users, trainingPairs: all.pairs, fingerprint: all.fingerprint,
             firstPurchase: try firstPurchase(before: options.asOf),
             holdout: RecommendationEvaluation.evaluate(candidate, training: before.byUser, heldOut: heldOut, count: options.count),
