@@ -27,7 +27,7 @@
 --   sqlite3 lifecycle.db
 --   .param set :period 'week'
 --   .read sql/activity.sql
-WITH params AS MATERIALIZED (
+WITH RECURSIVE params AS MATERIALIZED (
     SELECT coalesce(unixepoch(:as_of), (SELECT (max(ordered_at) / 86400 + 1) * 86400 FROM orders)) AS as_of,
            unixepoch(:since) AS since, unixepoch(:until) AS until,
            coalesce(:period, 'month') AS period, coalesce(:activity, 'both') AS activity, :country AS country,
@@ -38,13 +38,13 @@ marks AS MATERIALIZED (
            (SELECT CASE (SELECT period FROM params) WHEN 'day' THEN d WHEN 'week' THEN (d + 3) / 7
                    ELSE (4 * (d + 671) + 3) / 1461 * 12 + (5 * (d + 671 - 1461 * ((4 * (d + 671) + 3) / 1461) / 4) + 2) / 153 END
             FROM (SELECT (v + CASE WHEN (SELECT zoned FROM params) THEN coalesce((SELECT z.offset_seconds FROM reporting_offsets z
-                  WHERE z.starts_at <= v ORDER BY z.starts_at DESC LIMIT 1), 0) ELSE 0 END) / 86400 AS d)) END AS n,
+                  WHERE z.starts_at <= v ORDER BY z.starts_at DESC LIMIT 1), 0) ELSE 0 END) / 86400 AS d) AS local_day) END AS n,
            CASE WHEN v IS NULL THEN NULL ELSE (v + CASE WHEN (SELECT zoned FROM params) THEN coalesce((SELECT z.offset_seconds FROM reporting_offsets z
                WHERE z.starts_at <= v ORDER BY z.starts_at DESC LIMIT 1), 0) ELSE 0 END) / 86400 END AS day
     FROM (SELECT 'last' AS name, as_of - 1 AS v FROM params
           UNION ALL SELECT 'as_of', as_of FROM params
           UNION ALL SELECT 'since', since FROM params
-          UNION ALL SELECT 'until', until - 1 FROM params)
+          UNION ALL SELECT 'until', until - 1 FROM params) AS instants
 ),
 bounds AS MATERIALIZED (
     SELECT max(CASE name WHEN 'last' THEN n END) AS last_n, max(CASE name WHEN 'as_of' THEN n END) AS as_of_n,
@@ -76,27 +76,24 @@ pairs AS MATERIALIZED (
     FROM user_days
     GROUP BY 1, 2
 ),
+-- Each user-period with the user's previous active period. A user active in n - 1 is, in n,
+-- either returning or dormant, so dormant(n) = active(n - 1) - returning(n): no second window.
 states AS (
-    SELECT user_id, n, days,
-           lag(n) OVER (PARTITION BY user_id ORDER BY n) AS previous,
-           lead(n) OVER (PARTITION BY user_id ORDER BY n) AS next
+    SELECT user_id, n, days, lag(n) OVER (PARTITION BY user_id ORDER BY n) AS previous
     FROM pairs
 ),
-per_period AS (
+per_period AS MATERIALIZED (
     SELECT n, count(*) AS active_users, sum(days) AS user_days,
-           sum(previous IS NULL) AS new_users, sum(previous = n - 1) AS returning_users,
-           sum(previous < n - 1) AS resurrecting_users
+           count(*) FILTER (WHERE previous IS NULL) AS new_users, count(*) FILTER (WHERE previous = n - 1) AS returning_users,
+           count(*) FILTER (WHERE previous < n - 1) AS resurrecting_users
     FROM states GROUP BY n
-),
-dormant AS (
-    SELECT n + 1 AS n, count(*) AS dormant_users FROM states WHERE next IS NULL OR next > n + 1 GROUP BY n + 1
 ),
 money AS (
     SELECT (SELECT CASE (SELECT period FROM params) WHEN 'day' THEN d WHEN 'week' THEN (d + 3) / 7
                    ELSE (4 * (d + 671) + 3) / 1461 * 12 + (5 * (d + 671 - 1461 * ((4 * (d + 671) + 3) / 1461) / 4) + 2) / 153 END
             FROM (SELECT (o.ordered_at + CASE WHEN (SELECT zoned FROM params) THEN coalesce((SELECT z.offset_seconds FROM reporting_offsets z
-                  WHERE z.starts_at <= o.ordered_at ORDER BY z.starts_at DESC LIMIT 1), 0) ELSE 0 END) / 86400 AS d)) AS n,
-           sum(o.kind = 'purchase') AS orders, sum(o.amount_micros) AS revenue
+                  WHERE z.starts_at <= o.ordered_at ORDER BY z.starts_at DESC LIMIT 1), 0) ELSE 0 END) / 86400 AS d) AS local_day) AS n,
+           count(*) FILTER (WHERE o.kind = 'purchase') AS orders, sum(o.amount_micros) AS revenue
     FROM orders o
     WHERE o.user_id IS NOT NULL AND o.kind IN ('purchase', 'return') AND +o.ordered_at < (SELECT as_of FROM params)
       AND ((SELECT country FROM params) IS NULL
@@ -107,7 +104,7 @@ firsts AS (
     SELECT (SELECT CASE (SELECT period FROM params) WHEN 'day' THEN d WHEN 'week' THEN (d + 3) / 7
                    ELSE (4 * (d + 671) + 3) / 1461 * 12 + (5 * (d + 671 - 1461 * ((4 * (d + 671) + 3) / 1461) / 4) + 2) / 153 END
             FROM (SELECT (f.first_at + CASE WHEN (SELECT zoned FROM params) THEN coalesce((SELECT z.offset_seconds FROM reporting_offsets z
-                  WHERE z.starts_at <= f.first_at ORDER BY z.starts_at DESC LIMIT 1), 0) ELSE 0 END) / 86400 AS d)) AS n, count(*) AS first_purchases
+                  WHERE z.starts_at <= f.first_at ORDER BY z.starts_at DESC LIMIT 1), 0) ELSE 0 END) / 86400 AS d) AS local_day) AS n, count(*) AS first_purchases
     FROM (SELECT o.user_id, min(o.ordered_at) AS first_at FROM orders o
           WHERE o.user_id IS NOT NULL AND o.kind = 'purchase' AND +o.ordered_at < (SELECT as_of FROM params)
           GROUP BY o.user_id) f
@@ -117,7 +114,7 @@ firsts AS (
 ),
 periods(n) AS (
     SELECT coalesce((SELECT since_n FROM bounds), (SELECT min(n) FROM pairs), (SELECT last_n FROM bounds))
-    UNION ALL SELECT n + 1 FROM periods WHERE n < (SELECT coalesce(min(last_n, until_n), last_n) FROM bounds)
+    UNION ALL SELECT n + 1 FROM periods WHERE n < (SELECT CASE WHEN until_n < last_n THEN until_n ELSE last_n END FROM bounds)
 ),
 -- First day (local day number) of each period, and of the next one.
 spans AS (
@@ -134,16 +131,17 @@ SELECT s.n AS period,
             WHEN 'week' THEN strftime('%Y', (s.first_day + 3) * 86400, 'unixepoch') || '-W'
                              || printf('%02d', (CAST(strftime('%j', (s.first_day + 3) * 86400, 'unixepoch') AS INTEGER) - 1) / 7 + 1)
             ELSE substr(date(s.first_day * 86400, 'unixepoch'), 1, 7) END AS period_label,
-       min(s.next_day, b.end_day) - s.first_day AS days_observed,
+       CASE WHEN b.end_day < s.next_day THEN b.end_day ELSE s.next_day END - s.first_day AS days_observed,
        coalesce(a.active_users, 0) AS active_users, coalesce(a.user_days, 0) AS user_days,
        coalesce(a.new_users, 0) AS new_users, coalesce(a.returning_users, 0) AS returning_users,
-       coalesce(a.resurrecting_users, 0) AS resurrecting_users, coalesce(d.dormant_users, 0) AS dormant_users,
+       coalesce(a.resurrecting_users, 0) AS resurrecting_users,
+       coalesce(d.active_users, 0) - coalesce(a.returning_users, 0) AS dormant_users,
        coalesce(f.first_purchases, 0) AS first_purchases, coalesce(m.orders, 0) AS orders,
        coalesce(m.revenue, 0) AS revenue_micros,
        s.n < b.as_of_n AS complete
 FROM spans s, bounds b
 LEFT JOIN per_period a ON a.n = s.n
-LEFT JOIN dormant d ON d.n = s.n
+LEFT JOIN per_period d ON d.n = s.n - 1
 LEFT JOIN money m ON m.n = s.n
 LEFT JOIN firsts f ON f.n = s.n
 ORDER BY s.n;

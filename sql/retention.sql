@@ -35,7 +35,7 @@
 -- customers with the same mask are then counted together. Otherwise (long daily histories,
 -- orders or revenue) customer-periods are grouped and joined: exact too, only slower.
 -- The period expression below appears several times, identically: a period number of an instant.
-WITH params AS MATERIALIZED (
+WITH RECURSIVE params AS MATERIALIZED (
     SELECT coalesce(unixepoch(:as_of), (SELECT (max(ordered_at) / 86400 + 1) * 86400 FROM orders)) AS as_of,
            unixepoch(:since) AS since, unixepoch(:until) AS until,
            coalesce(:period, 'month') AS period, coalesce(:cohort, 'first-purchase') AS cohort,
@@ -49,14 +49,14 @@ marks AS MATERIALIZED (
            (SELECT CASE (SELECT period FROM params) WHEN 'day' THEN d WHEN 'week' THEN (d + 3) / 7
                    ELSE (4 * (d + 671) + 3) / 1461 * 12 + (5 * (d + 671 - 1461 * ((4 * (d + 671) + 3) / 1461) / 4) + 2) / 153 END
             FROM (SELECT (v + CASE WHEN (SELECT zoned FROM params) THEN coalesce((SELECT z.offset_seconds FROM reporting_offsets z
-                  WHERE z.starts_at <= v ORDER BY z.starts_at DESC LIMIT 1), 0) ELSE 0 END) / 86400 AS d)) END AS n
+                  WHERE z.starts_at <= v ORDER BY z.starts_at DESC LIMIT 1), 0) ELSE 0 END) / 86400 AS d) AS local_day) END AS n
     FROM (SELECT 'last' AS name, as_of - 1 AS v FROM params
           UNION ALL SELECT 'as_of', as_of FROM params
           UNION ALL SELECT 'since', since FROM params
           UNION ALL SELECT 'until', until - 1 FROM params
           UNION ALL SELECT 'origin', CASE activity
               WHEN 'events' THEN (SELECT min(occurred_at) FROM events WHERE user_id IS NOT NULL)
-              ELSE (SELECT min(ordered_at) FROM orders WHERE user_id IS NOT NULL AND kind = 'purchase') END FROM params)
+              ELSE (SELECT min(ordered_at) FROM orders WHERE user_id IS NOT NULL AND kind = 'purchase') END FROM params) AS instants
 ),
 bounds AS MATERIALIZED (
     SELECT max(CASE name WHEN 'last' THEN n END) AS last_n, max(CASE name WHEN 'as_of' THEN n END) AS as_of_n,
@@ -77,8 +77,8 @@ kept AS MATERIALIZED (
                   AND p.as_of > (SELECT max(ordered_at) FROM orders)
                   AND s.through_order_id IS (SELECT max(id) FROM orders) AND s.orders_counted = (SELECT count(*) FROM orders)
                   AND s.purchase_months_origin = b.origin_n
-                  AND s.purchase_months_zone IS (SELECT zone FROM reporting_offsets LIMIT 1)) IS 1 AS months
-          FROM params p, bounds b LEFT JOIN customer_totals_state s)
+                  AND s.purchase_months_zone IS (SELECT zone FROM reporting_offsets LIMIT 1)) IS TRUE AS months
+          FROM params p, bounds b LEFT JOIN customer_totals_state s ON TRUE) AS q
 ),
 offsets(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM offsets WHERE k < (SELECT last_n - origin_n FROM bounds)),
 
@@ -88,20 +88,20 @@ active AS (
     SELECT t.user_id, t.purchase_months AS mask FROM customer_totals t WHERE t.user_id >= (SELECT months_from FROM kept)
     UNION ALL
     SELECT o.user_id,
-           sum(DISTINCT 1 << ((SELECT CASE (SELECT period FROM params) WHEN 'day' THEN d WHEN 'week' THEN (d + 3) / 7
+           sum(DISTINCT CAST(1 AS BIGINT) << ((SELECT CASE (SELECT period FROM params) WHEN 'day' THEN d WHEN 'week' THEN (d + 3) / 7
                                            ELSE (4 * (d + 671) + 3) / 1461 * 12 + (5 * (d + 671 - 1461 * ((4 * (d + 671) + 3) / 1461) / 4) + 2) / 153 END
                                     FROM (SELECT (o.ordered_at + CASE WHEN (SELECT zoned FROM params) THEN coalesce((SELECT z.offset_seconds FROM reporting_offsets z
-                                          WHERE z.starts_at <= o.ordered_at ORDER BY z.starts_at DESC LIMIT 1), 0) ELSE 0 END) / 86400 AS d)) - (SELECT origin_n FROM bounds))) AS mask
+                                          WHERE z.starts_at <= o.ordered_at ORDER BY z.starts_at DESC LIMIT 1), 0) ELSE 0 END) / 86400 AS d) AS local_day) - (SELECT origin_n FROM bounds))) AS mask
     FROM orders o
     WHERE (SELECT fast FROM bounds) AND (SELECT activity FROM params) = 'orders'
       AND o.user_id >= (SELECT orders_from FROM kept) AND o.kind = 'purchase' AND +o.ordered_at < (SELECT as_of FROM params)
     GROUP BY o.user_id
     UNION ALL
     SELECT e.user_id,
-           sum(DISTINCT 1 << ((SELECT CASE (SELECT period FROM params) WHEN 'day' THEN d WHEN 'week' THEN (d + 3) / 7
+           sum(DISTINCT CAST(1 AS BIGINT) << ((SELECT CASE (SELECT period FROM params) WHEN 'day' THEN d WHEN 'week' THEN (d + 3) / 7
                                            ELSE (4 * (d + 671) + 3) / 1461 * 12 + (5 * (d + 671 - 1461 * ((4 * (d + 671) + 3) / 1461) / 4) + 2) / 153 END
                                     FROM (SELECT (e.occurred_at + CASE WHEN (SELECT zoned FROM params) THEN coalesce((SELECT z.offset_seconds FROM reporting_offsets z
-                                          WHERE z.starts_at <= e.occurred_at ORDER BY z.starts_at DESC LIMIT 1), 0) ELSE 0 END) / 86400 AS d)) - (SELECT origin_n FROM bounds)))
+                                          WHERE z.starts_at <= e.occurred_at ORDER BY z.starts_at DESC LIMIT 1), 0) ELSE 0 END) / 86400 AS d) AS local_day) - (SELECT origin_n FROM bounds)))
     FROM events e
     WHERE (SELECT fast FROM bounds) AND (SELECT activity FROM params) = 'events'
       AND e.user_id IS NOT NULL AND +e.occurred_at < (SELECT as_of FROM params)
@@ -115,13 +115,13 @@ masks AS MATERIALIZED (
           WHERE (SELECT country FROM params) IS NULL
              OR (SELECT country FROM users WHERE id = a.user_id) = (SELECT country FROM params)
           GROUP BY a.mask) x
-    JOIN offsets o ON (x.mask >> o.k) & 1
+    JOIN offsets o ON ((x.mask >> o.k) & 1) = 1
     GROUP BY x.mask
 ),
 fast_cells AS (
     SELECT m.first_bit + b.origin_n AS c, o.k, sum(m.users) AS cohort_users,
            sum(m.users * ((m.mask >> (m.first_bit + o.k)) & 1)) AS active_users,
-           sum(m.users * (m.last_bit >= m.first_bit + o.k)) AS reached_users,
+           sum(CASE WHEN m.last_bit >= m.first_bit + o.k THEN m.users ELSE 0 END) AS reached_users,
            NULL AS orders, NULL AS revenue
     FROM masks m, offsets o, bounds b
     WHERE (SELECT cohort FROM params) = 'first-purchase' AND m.first_bit + o.k <= b.last_n - b.origin_n
@@ -129,15 +129,15 @@ fast_cells AS (
     UNION ALL
     SELECT s.k + b.origin_n, o.k, sum(m.users),
            sum(m.users * ((m.mask >> (s.k + o.k)) & 1)),
-           sum(m.users * (m.last_bit >= s.k + o.k)), NULL, NULL
+           sum(CASE WHEN m.last_bit >= s.k + o.k THEN m.users ELSE 0 END), NULL, NULL
     FROM masks m, offsets s, offsets o, bounds b
-    WHERE (SELECT cohort FROM params) = 'recurring' AND (m.mask >> s.k) & 1 AND s.k + o.k <= b.last_n - b.origin_n
+    WHERE (SELECT cohort FROM params) = 'recurring' AND ((m.mask >> s.k) & 1) = 1 AND s.k + o.k <= b.last_n - b.origin_n
     GROUP BY 1, 2
 ),
 
 -- General path. One row per customer and active period, then cohorts joined to their periods.
 acts AS (
-    SELECT o.user_id, o.ordered_at AS at, o.kind = 'purchase' AS purchase, o.amount_micros AS amount
+    SELECT o.user_id, o.ordered_at AS at, CASE WHEN o.kind = 'purchase' THEN 1 ELSE 0 END AS purchase, o.amount_micros AS amount
     FROM orders o
     WHERE NOT (SELECT fast FROM bounds) AND (SELECT activity FROM params) = 'orders'
       AND o.user_id IS NOT NULL AND o.kind IN ('purchase', 'return') AND +o.ordered_at < (SELECT as_of FROM params)
@@ -149,34 +149,41 @@ acts AS (
       AND ((SELECT event_type FROM params) IS NULL OR e.type = (SELECT event_type FROM params))
 ),
 pairs AS MATERIALIZED (
-    SELECT user_id, (SELECT CASE (SELECT period FROM params) WHEN 'day' THEN d WHEN 'week' THEN (d + 3) / 7
+    SELECT g.user_id, g.n, g.orders, g.revenue,
+           min(CASE WHEN g.orders > 0 THEN g.n END) OVER (PARTITION BY g.user_id) AS first_n,
+           max(CASE WHEN g.orders > 0 THEN g.n END) OVER (PARTITION BY g.user_id) AS last_n
+    FROM (SELECT user_id, (SELECT CASE (SELECT period FROM params) WHEN 'day' THEN d WHEN 'week' THEN (d + 3) / 7
                             ELSE (4 * (d + 671) + 3) / 1461 * 12 + (5 * (d + 671 - 1461 * ((4 * (d + 671) + 3) / 1461) / 4) + 2) / 153 END
                      FROM (SELECT (at + CASE WHEN (SELECT zoned FROM params) THEN coalesce((SELECT z.offset_seconds FROM reporting_offsets z
-                           WHERE z.starts_at <= at ORDER BY z.starts_at DESC LIMIT 1), 0) ELSE 0 END) / 86400 AS d)) AS n,
-           sum(purchase) AS orders, sum(amount) AS revenue
-    FROM acts
-    GROUP BY 1, 2
-),
-spans AS MATERIALIZED (
-    SELECT x.user_id, min(x.n) AS first_n, max(x.n) AS last_n FROM pairs x, params p
-    WHERE x.orders > 0 AND (p.country IS NULL OR (SELECT country FROM users WHERE id = x.user_id) = p.country)
-    GROUP BY x.user_id
+                           WHERE z.starts_at <= at ORDER BY z.starts_at DESC LIMIT 1), 0) ELSE 0 END) / 86400 AS d) AS local_day) AS n,
+                 sum(purchase) AS orders, sum(amount) AS revenue
+          FROM acts
+          GROUP BY 1, 2) g
+    WHERE (SELECT country FROM params) IS NULL OR (SELECT country FROM users WHERE id = g.user_id) = (SELECT country FROM params)
 ),
 members AS MATERIALIZED (
-    SELECT s.user_id, s.first_n AS c, s.last_n FROM spans s, params p WHERE p.cohort = 'first-purchase'
+    SELECT x.user_id, x.n AS c, x.last_n FROM pairs x
+    WHERE (SELECT cohort FROM params) = 'first-purchase' AND x.n = x.first_n
     UNION ALL
-    SELECT x.user_id, x.n, s.last_n FROM pairs x JOIN spans s ON s.user_id = x.user_id, params p
-    WHERE p.cohort = 'recurring' AND x.orders > 0
+    SELECT x.user_id, x.n, x.last_n FROM pairs x
+    WHERE (SELECT cohort FROM params) = 'recurring' AND x.orders > 0
+),
+actives AS (
+    SELECT x.first_n AS c, x.n - x.first_n AS k, count(*) FILTER (WHERE x.orders > 0) AS active_users, sum(x.orders) AS orders, sum(x.revenue) AS revenue
+    FROM pairs x WHERE (SELECT cohort FROM params) = 'first-purchase' AND x.n >= x.first_n GROUP BY 1, 2
+    UNION ALL
+    SELECT m.c, x.n - m.c, count(*) FILTER (WHERE x.orders > 0), sum(x.orders), sum(x.revenue)
+    FROM members m JOIN pairs x ON x.user_id = m.user_id AND x.n >= m.c
+    WHERE (SELECT cohort FROM params) = 'recurring' GROUP BY 1, 2
 ),
 slow_cells AS (
-    SELECT z.c, z.k, z.cohort_users, coalesce(a.active_users, 0), coalesce(r.reached_users, 0),
+    SELECT z.c, z.k, z.cohort_users, coalesce(a.active_users, 0),
+           sum(coalesce(e.users, 0)) OVER (PARTITION BY z.c ORDER BY z.k DESC ROWS UNBOUNDED PRECEDING),
            coalesce(a.orders, 0), coalesce(a.revenue, 0)
     FROM (SELECT s.c, o.k, s.users AS cohort_users FROM (SELECT c, count(*) AS users FROM members GROUP BY c) s, offsets o, bounds b
           WHERE s.c + o.k <= b.last_n) z
-    LEFT JOIN (SELECT m.c, x.n - m.c AS k, sum(x.orders > 0) AS active_users, sum(x.orders) AS orders, sum(x.revenue) AS revenue
-               FROM members m JOIN pairs x ON x.user_id = m.user_id AND x.n >= m.c GROUP BY 1, 2) a ON a.c = z.c AND a.k = z.k
-    LEFT JOIN (SELECT m.c, o.k, count(*) AS reached_users FROM members m, offsets o WHERE m.last_n >= m.c + o.k GROUP BY 1, 2) r
-           ON r.c = z.c AND r.k = z.k
+    LEFT JOIN actives a ON a.c = z.c AND a.k = z.k
+    LEFT JOIN (SELECT c, last_n - c AS k, count(*) AS users FROM members GROUP BY 1, 2) e ON e.c = z.c AND e.k = z.k
 ),
 cells(c, k, cohort_users, active_users, reached_users, orders, revenue) AS (
     SELECT * FROM fast_cells UNION ALL SELECT * FROM slow_cells
