@@ -197,14 +197,29 @@ import Testing
             for cell in cohort.cells { #expect(cell.value == Int64(byOffset[Int64(cell.k)]?.count ?? 0), "\(cohort.label) k\(cell.k)") }
             #expect(cohort.users == byOffset[0]?.count ?? -1)
         }
-        // The general path (taken for the orders metric) fills the same customer counts.
+        // The general path (taken for the orders metric) fills the same customer counts, for
+        // first-purchase and recurring cohorts, classic (active) and unbounded (reached).
         var parameters = try fixture.warehouse.resolve(scope).parameters
         parameters.set(":period", period.rawValue)
-        parameters.set(":metric", "orders")
-        let general = try NamedQuery("retention").rows(in: fixture.warehouse.db, parameters)
-        parameters.set(":metric", "users")
-        let masks = try NamedQuery("retention").rows(in: fixture.warehouse.db, parameters)
         let columns = ["cohort", "k", "cohort_users", "active_users", "reached_users", "complete"]
-        #expect(general.map { row in columns.map { row[$0] } } == masks.map { row in columns.map { row[$0] } })
+        for cohort in ["first-purchase", "recurring"] {
+            parameters.set(":cohort", cohort)
+            parameters.set(":metric", "orders")
+            let general = try NamedQuery("retention").rows(in: fixture.warehouse.db, parameters)
+            parameters.set(":metric", "users")
+            let masks = try NamedQuery("retention").rows(in: fixture.warehouse.db, parameters)
+            #expect(!general.isEmpty)
+            #expect(general.map { row in columns.map { row[$0] } } == masks.map { row in columns.map { row[$0] } }, "\(cohort)")
+        }
+        // Unbounded: customers of the cohort whose last active period is at cohort + k or later.
+        let unbounded = try fixture.warehouse.retention(RetentionOptions(scope: scope, period: period, mode: .unbounded))
+        #expect(unbounded.cohorts.count == expected.count)
+        for (cohort, first) in zip(unbounded.cohorts, expected.keys.sorted()) {
+            let members = expected[first]?[0] ?? []
+            for cell in cohort.cells {
+                let reached = members.filter { id in (purchases[id] ?? []).map(key).max() ?? 0 >= first + Int64(cell.k) }
+                #expect(cell.value == Int64(reached.count), "\(cohort.label) k\(cell.k)")
+            }
+        }
     }
 }
