@@ -108,30 +108,34 @@ active AS (
       AND ((SELECT event_type FROM params) IS NULL OR e.type = (SELECT event_type FROM params))
     GROUP BY e.user_id
 ),
--- Customers per distinct mask; the first and last active period are its lowest and highest bit.
-masks AS MATERIALIZED (
-    SELECT x.mask, min(o.k) AS first_bit, max(o.k) AS last_bit, x.users
-    FROM (SELECT a.mask, count(*) AS users FROM active a
-          WHERE (SELECT country FROM params) IS NULL
-             OR (SELECT country FROM users WHERE id = a.user_id) = (SELECT country FROM params)
-          GROUP BY a.mask) x
-    JOIN offsets o ON ((x.mask >> o.k) & 1) = 1
-    GROUP BY x.mask
+-- Customers per distinct mask, and each mask's active periods (its set bits); the first and last
+-- active period are its lowest and highest bit.
+mask_users AS MATERIALIZED (
+    SELECT a.mask, count(*) AS users FROM active a
+    WHERE (SELECT country FROM params) IS NULL
+       OR (SELECT country FROM users WHERE id = a.user_id) = (SELECT country FROM params)
+    GROUP BY a.mask
 ),
-fast_cells AS (
-    SELECT m.first_bit + b.origin_n AS c, o.k, sum(m.users) AS cohort_users,
-           sum(m.users * ((m.mask >> (m.first_bit + o.k)) & 1)) AS active_users,
-           sum(CASE WHEN m.last_bit >= m.first_bit + o.k THEN m.users ELSE 0 END) AS reached_users,
-           NULL AS orders, NULL AS revenue
-    FROM masks m, offsets o, bounds b
-    WHERE (SELECT cohort FROM params) = 'first-purchase' AND m.first_bit + o.k <= b.last_n - b.origin_n
-    GROUP BY 1, 2
+mask_bits AS MATERIALIZED (
+    SELECT x.mask, o.k AS bit, x.users FROM mask_users x JOIN offsets o ON ((x.mask >> o.k) & 1) = 1
+),
+masks AS MATERIALIZED (
+    SELECT mask, min(bit) AS first_bit, max(bit) AS last_bit, max(users) AS users FROM mask_bits GROUP BY mask
+),
+-- Per mask, the cohorts its customers belong to (s: a period number less the origin) with their
+-- last period; then the periods they are active in from each cohort on.
+mask_members AS MATERIALIZED (
+    SELECT m.mask, m.first_bit AS s, m.last_bit, m.users FROM masks m WHERE (SELECT cohort FROM params) = 'first-purchase'
     UNION ALL
-    SELECT s.k + b.origin_n, o.k, sum(m.users),
-           sum(m.users * ((m.mask >> (s.k + o.k)) & 1)),
-           sum(CASE WHEN m.last_bit >= s.k + o.k THEN m.users ELSE 0 END), NULL, NULL
-    FROM masks m, offsets s, offsets o, bounds b
-    WHERE (SELECT cohort FROM params) = 'recurring' AND ((m.mask >> s.k) & 1) = 1 AND s.k + o.k <= b.last_n - b.origin_n
+    SELECT m.mask, x.bit, m.last_bit, m.users FROM masks m JOIN mask_bits x ON x.mask = m.mask
+    WHERE (SELECT cohort FROM params) = 'recurring'
+),
+fast_ends AS (
+    SELECT s + (SELECT origin_n FROM bounds) AS c, last_bit - s AS k, sum(users) AS users FROM mask_members GROUP BY 1, 2
+),
+fast_actives AS (
+    SELECT m.s + (SELECT origin_n FROM bounds) AS c, x.bit - m.s AS k, sum(m.users) AS active_users, NULL AS orders, NULL AS revenue
+    FROM mask_members m JOIN mask_bits x ON x.mask = m.mask AND x.bit >= m.s
     GROUP BY 1, 2
 ),
 
@@ -176,17 +180,23 @@ actives AS (
     FROM members m JOIN pairs x ON x.user_id = m.user_id AND x.n >= m.c
     WHERE (SELECT cohort FROM params) = 'recurring' GROUP BY 1, 2
 ),
-slow_cells AS (
+-- Either path's members by cohort and offset of their last period: the path not taken reads no row.
+ends AS MATERIALIZED (
+    SELECT c, k, users FROM fast_ends
+    UNION ALL
+    SELECT c, last_n - c, count(*) FROM members GROUP BY 1, 2
+),
+-- The triangle: every cohort and offset up to the last period; unbounded retention (reached) is
+-- the cohort's members whose last period is at k or later, summed down from the last offset.
+cells(c, k, cohort_users, active_users, reached_users, orders, revenue) AS (
     SELECT z.c, z.k, z.cohort_users, coalesce(a.active_users, 0),
            sum(coalesce(e.users, 0)) OVER (PARTITION BY z.c ORDER BY z.k DESC ROWS UNBOUNDED PRECEDING),
-           coalesce(a.orders, 0), coalesce(a.revenue, 0)
-    FROM (SELECT s.c, o.k, s.users AS cohort_users FROM (SELECT c, count(*) AS users FROM members GROUP BY c) s, offsets o, bounds b
+           CASE WHEN (SELECT fast FROM bounds) THEN NULL ELSE coalesce(a.orders, 0) END,
+           CASE WHEN (SELECT fast FROM bounds) THEN NULL ELSE coalesce(a.revenue, 0) END
+    FROM (SELECT s.c, o.k, s.users AS cohort_users FROM (SELECT c, sum(users) AS users FROM ends GROUP BY c) s, offsets o, bounds b
           WHERE s.c + o.k <= b.last_n) z
-    LEFT JOIN actives a ON a.c = z.c AND a.k = z.k
-    LEFT JOIN (SELECT c, last_n - c AS k, count(*) AS users FROM members GROUP BY 1, 2) e ON e.c = z.c AND e.k = z.k
-),
-cells(c, k, cohort_users, active_users, reached_users, orders, revenue) AS (
-    SELECT * FROM fast_cells UNION ALL SELECT * FROM slow_cells
+    LEFT JOIN (SELECT * FROM fast_actives UNION ALL SELECT * FROM actives) a ON a.c = z.c AND a.k = z.k
+    LEFT JOIN ends e ON e.c = z.c AND e.k = z.k
 )
 SELECT x.c AS cohort,
        CASE p.period WHEN 'day' THEN date(x.c * 86400, 'unixepoch')
