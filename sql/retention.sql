@@ -180,23 +180,37 @@ actives AS (
     FROM members m JOIN pairs x ON x.user_id = m.user_id AND x.n >= m.c
     WHERE (SELECT cohort FROM params) = 'recurring' GROUP BY 1, 2
 ),
--- Either path's members by cohort and offset of their last period: the path not taken reads no row.
+-- Either path's members by cohort and offset of their last period, and its active customers by
+-- cohort and offset: the path not taken reads no row.
 ends AS MATERIALIZED (
     SELECT c, k, users FROM fast_ends
     UNION ALL
     SELECT c, last_n - c, count(*) FROM members GROUP BY 1, 2
 ),
--- The triangle: every cohort and offset up to the last period; unbounded retention (reached) is
+cell_actives AS (
+    SELECT c, k, active_users, orders, revenue FROM fast_actives
+    UNION ALL
+    SELECT c, k, active_users, orders, revenue FROM actives
+),
+-- The triangle: every cohort and offset up to the last period, with the tallies added in one
+-- grouping (no join, so no plan depends on an automatic index); unbounded retention (reached) is
 -- the cohort's members whose last period is at k or later, summed down from the last offset.
+tallies(c, k, cohort_users, active_users, ending, orders, revenue) AS (
+    SELECT s.c, o.k, s.users, 0, 0, 0, 0
+    FROM (SELECT c, sum(users) AS users FROM ends GROUP BY c) s, offsets o, bounds b
+    WHERE s.c + o.k <= b.last_n
+    UNION ALL
+    SELECT c, k, 0, active_users, 0, orders, revenue FROM cell_actives
+    UNION ALL
+    SELECT c, k, 0, 0, users, 0, 0 FROM ends
+),
 cells(c, k, cohort_users, active_users, reached_users, orders, revenue) AS (
-    SELECT z.c, z.k, z.cohort_users, coalesce(a.active_users, 0),
-           sum(coalesce(e.users, 0)) OVER (PARTITION BY z.c ORDER BY z.k DESC ROWS UNBOUNDED PRECEDING),
-           CASE WHEN (SELECT fast FROM bounds) THEN NULL ELSE coalesce(a.orders, 0) END,
-           CASE WHEN (SELECT fast FROM bounds) THEN NULL ELSE coalesce(a.revenue, 0) END
-    FROM (SELECT s.c, o.k, s.users AS cohort_users FROM (SELECT c, sum(users) AS users FROM ends GROUP BY c) s, offsets o, bounds b
-          WHERE s.c + o.k <= b.last_n) z
-    LEFT JOIN (SELECT * FROM fast_actives UNION ALL SELECT * FROM actives) a ON a.c = z.c AND a.k = z.k
-    LEFT JOIN ends e ON e.c = z.c AND e.k = z.k
+    SELECT c, k, sum(cohort_users), sum(active_users),
+           sum(sum(ending)) OVER (PARTITION BY c ORDER BY k DESC ROWS UNBOUNDED PRECEDING),
+           CASE WHEN (SELECT fast FROM bounds) THEN NULL ELSE sum(orders) END,
+           CASE WHEN (SELECT fast FROM bounds) THEN NULL ELSE sum(revenue) END
+    FROM tallies
+    GROUP BY c, k
 )
 SELECT x.c AS cohort,
        CASE p.period WHEN 'day' THEN date(x.c * 86400, 'unixepoch')
