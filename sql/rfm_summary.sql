@@ -53,7 +53,7 @@ bins AS MATERIALIZED (
 source AS MATERIALIZED (
     SELECT CASE WHEN totals THEN -9223372036854775808 END AS totals_from,
            CASE WHEN NOT totals THEN -9223372036854775808 END AS orders_from,
-           totals AND :country IS NULL AND (as_of - kept_as_of) % 86400 = 0 IS 1 AS kept,
+           totals AND :country IS NULL AND (as_of - kept_as_of) % 86400 = 0 IS TRUE AS kept,
            (as_of - kept_as_of) / 86400 AS kept_shift
     FROM (SELECT (SELECT through_order_id FROM customer_totals_state) IS (SELECT max(id) FROM orders)
                  AND (SELECT orders_counted FROM customer_totals_state) = (SELECT count(*) FROM orders)
@@ -77,14 +77,14 @@ customers AS MATERIALIZED (
     -- no table reads ("+" keeps the planner off orders_by_time).
     SELECT o.user_id, (SELECT external_id FROM users WHERE id = o.user_id) AS external_id,
            ((SELECT as_of FROM params) - max(CASE WHEN o.kind = 'purchase' THEN o.ordered_at END)) / 86400 AS recency_days,
-           sum(o.kind = 'purchase') AS frequency,
+           count(*) FILTER (WHERE o.kind = 'purchase') AS frequency,
            sum(o.amount_micros) AS monetary_micros
     FROM orders o
     WHERE o.user_id >= (SELECT orders_from FROM source) AND o.kind IN ('purchase', 'return')
       AND +o.ordered_at < (SELECT as_of FROM params)
       AND (unixepoch(:since) IS NULL OR +o.ordered_at >= unixepoch(:since))
     GROUP BY o.user_id
-    HAVING sum(o.kind = 'purchase') > 0
+    HAVING count(*) FILTER (WHERE o.kind = 'purchase') > 0
        AND (:country IS NULL OR (SELECT country FROM users WHERE id = o.user_id) = :country)
 ),
 -- NTILE(5) without sorting every customer three times. Over n customers the first n % 5 tiles
@@ -98,8 +98,8 @@ customers AS MATERIALIZED (
 -- With the starts kept (source.kept) nothing is counted or picked: the histograms' WHERE is
 -- false and each pick's LIMIT is 0, which SQLite checks before it scans the customers.
 tiles AS MATERIALIZED (
-    SELECT n, 1 * q + min(1, rem) AS b1, 2 * q + min(2, rem) AS b2, 3 * q + min(3, rem) AS b3, 4 * q + min(4, rem) AS b4
-    FROM (SELECT count(*) AS n, count(*) / 5 AS q, count(*) % 5 AS rem FROM customers)
+    SELECT n, 1 * q + CASE WHEN rem < 1 THEN rem ELSE 1 END AS b1, 2 * q + CASE WHEN rem < 2 THEN rem ELSE 2 END AS b2, 3 * q + CASE WHEN rem < 3 THEN rem ELSE 3 END AS b3, 4 * q + CASE WHEN rem < 4 THEN rem ELSE 4 END AS b4
+    FROM (SELECT count(*) AS n, count(*) / 5 AS q, count(*) % 5 AS rem FROM customers) AS counted
 ),
 starts AS MATERIALIZED (
     SELECT 1 AS j, b1 AS b FROM tiles UNION ALL SELECT 2, b2 FROM tiles
