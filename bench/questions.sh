@@ -141,6 +141,7 @@ shop() {  # name csv zone
     country=$(sqlite3 "$db" "SELECT country FROM users WHERE country IS NOT NULL AND country <> 'United Kingdom'
                              GROUP BY country ORDER BY count(*) DESC, country LIMIT 1")
     printf '%s\t%s\t%s\t%s\n' "$name" "lines" "$lines" 0 >> "$results"
+    echo "MID = $mid (the middle of the data), C = $country (the most common country after the United Kingdom)"
     printf '%-52s %8s %8s %8s %8s\n' "command" "seconds" "DuckDB s" "ratio" "peak MB"
     awk -v s="$t" -v k="$kb" -v p="$plain" \
         'BEGIN { printf "%-52s %8.2f %8s %8s %8.0f  sqlite3 .import %.2f s: %.2fx\n", "import orders", s, "-", "-", k / 1024, p, s / p }'
@@ -156,22 +157,22 @@ shop() {  # name csv zone
     fi
 
     ask "$name" "$db" "rfm" - rfm
-    ask "$name" "$db" "rfm --as-of $mid" - rfm --as-of "$mid"
-    ask "$name" "$db" "rfm --since $mid" - rfm --since "$mid"
-    ask "$name" "$db" "rfm --country '$country'" - rfm --country "$country"
+    ask "$name" "$db" "rfm --as-of MID" - rfm --as-of "$mid"
+    ask "$name" "$db" "rfm --since MID" - rfm --since "$mid"
+    ask "$name" "$db" "rfm --country C" - rfm --country "$country"
     for period in month week day; do
         ask "$name" "$db" "retention --period $period" - retention --period "$period"
         ask "$name" "$db" "retention --period $period --mode unbounded" - retention --period "$period" --mode unbounded
         ask "$name" "$db" "retention --period $period --metric revenue" - retention --period "$period" --metric revenue
         ask "$name" "$db" "retention --period $period --cohort recurring" - retention --period "$period" --cohort recurring
     done
-    ask "$name" "$db" "retention --period week --country '$country'" - retention --period week --country "$country"
-    ask "$name" "$db" "retention --period month --since $mid" - retention --period month --since "$mid"
-    ask "$name" "$db" "retention --period month --as-of $mid" - retention --period month --as-of "$mid"
+    ask "$name" "$db" "retention --period week --country C" - retention --period week --country "$country"
+    ask "$name" "$db" "retention --period month --since MID" - retention --period month --since "$mid"
+    ask "$name" "$db" "retention --period month --as-of MID" - retention --period month --as-of "$mid"
     for period in month week day; do
         ask "$name" "$db" "activity --period $period" - activity --period "$period"
     done
-    ask "$name" "$db" "features build --as-of $mid" features features build --as-of "$mid"
+    ask "$name" "$db" "features build --as-of MID" features features build --as-of "$mid"
     ask "$name" "$db" "report (rfm, retention, activity...)" report report
     once "$name" "$db" "train churn" train churn
     once "$name" "$db" "score churn" score churn

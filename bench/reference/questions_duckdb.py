@@ -164,7 +164,7 @@ def retention(con, options):
         WITH acts AS (
             SELECT customer, {period_sql(period, 'ordered_at // 86400')} AS n,
                    count(*) FILTER (WHERE kind = 'purchase') AS orders, sum(amount_micros) AS revenue
-            FROM orders WHERE {where} AND kind IN ('purchase', 'return'{'' if money_columns else ''})
+            FROM orders WHERE {where} AND kind IN ('purchase', 'return')
             GROUP BY ALL),
         spans AS (SELECT customer, min(n) AS first_n, max(n) AS last_n FROM acts WHERE orders > 0 GROUP BY customer),
         members AS ({members}),
@@ -210,8 +210,9 @@ def activity(con, options):
         states AS (SELECT n, days, lag(n) OVER w AS previous, lead(n) OVER w AS following
                    FROM pairs WINDOW w AS (PARTITION BY customer ORDER BY n)),
         per_period AS (
-            SELECT n, count(*) AS active, sum(days) AS user_days, count(*) FILTER (WHERE previous IS NULL) AS new,
-                   count(*) FILTER (WHERE previous = n - 1) AS returning, count(*) FILTER (WHERE previous < n - 1) AS resurrecting,
+            SELECT n, count(*) AS active, sum(days) AS user_days, count(*) FILTER (WHERE previous IS NULL) AS new_users,
+                   count(*) FILTER (WHERE previous = n - 1) AS returning_users,
+                   count(*) FILTER (WHERE previous < n - 1) AS resurrecting_users,
                    0 AS dormant
             FROM states GROUP BY n
             UNION ALL
@@ -222,7 +223,7 @@ def activity(con, options):
         firsts AS (
             SELECT {n_of('first_at // 86400')} AS n, count(*) AS first_purchases
             FROM (SELECT min(ordered_at) AS first_at FROM orders WHERE {where} AND kind = 'purchase' GROUP BY customer) GROUP BY 1)
-        SELECT 'a', n, sum(active), sum(user_days), sum(new), sum(returning), sum(resurrecting), sum(dormant) FROM per_period GROUP BY n
+        SELECT 'a', n, sum(active), sum(user_days), sum(new_users), sum(returning_users), sum(resurrecting_users), sum(dormant) FROM per_period GROUP BY n
         UNION ALL SELECT 'm', n, orders, revenue, 0, 0, 0, 0 FROM money
         UNION ALL SELECT 'f', n, first_purchases, 0, 0, 0, 0, 0 FROM firsts""").fetchall()
     active, money_by, firsts = {}, {}, {}
