@@ -186,6 +186,7 @@ def retention(con, options):
         ORDER BY g.c, g.k""").fetchall()
     out = []
     base = None
+    names = {}  # cohort -> (label, start), computed once per cohort
     for c, k, users, active, reached, orders, revenue in rows:
         if options.metric == "users":
             value, base = (active if options.mode == "classic" else reached), users
@@ -193,9 +194,10 @@ def retention(con, options):
             value = orders if options.metric == "orders" else revenue
             if k == 0:
                 base = value
-        start = (EPOCH + timedelta(days=first_day(period, c))).isoformat()
+        if c not in names:
+            names[c] = (label(period, c), (EPOCH + timedelta(days=first_day(period, c))).isoformat())
         show = exact if options.metric == "revenue" else str
-        out.append([label(period, c), start, users, show(base), k, show(value),
+        out.append([*names[c], users, show(base), k, show(value),
                     fixed(value / base, 6) if base else "", 1 if c + k < as_of_n else 0])
     return ["cohort", "cohort_start", "cohort_users", "base", "k", "value", "share", "complete"], out
 
@@ -320,10 +322,10 @@ def load(arguments):
     import duckdb
     db, orders, lines = arguments
     con = duckdb.connect(db)
-    con.execute(f"""CREATE OR REPLACE TABLE orders AS SELECT * FROM read_csv('{orders}', header = true, columns = {{
+    con.execute(f"""CREATE OR REPLACE TABLE orders AS SELECT * FROM read_csv('{orders}', header = true, delim = ',', quote = '"', escape = '"', columns = {{
                         'id': 'BIGINT', 'customer': 'VARCHAR', 'ordered_at': 'BIGINT', 'kind': 'VARCHAR',
                         'amount_micros': 'BIGINT', 'country': 'VARCHAR'}})""")
-    con.execute(f"""CREATE OR REPLACE TABLE lines AS SELECT * FROM read_csv('{lines}', header = true, columns = {{
+    con.execute(f"""CREATE OR REPLACE TABLE lines AS SELECT * FROM read_csv('{lines}', header = true, delim = ',', columns = {{
                         'order_id': 'BIGINT', 'product_id': 'BIGINT'}})""")
     print(con.execute("SELECT (SELECT count(*) FROM orders), (SELECT count(*) FROM lines)").fetchone())
     con.close()
