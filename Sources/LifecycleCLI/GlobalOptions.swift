@@ -83,7 +83,7 @@ func grouped(_ value: Int) -> String {
 
 /// Output format option shared by query commands.
 struct FormatOption: ParsableArguments {
-    @Option(name: .long, help: "Output format: table, csv, json or markdown (default: table on a terminal, csv otherwise).")
+    @Option(name: .long, help: "Output format: table, csv, json (one object: question, parameters, as_of, rows, notes), jsonl (one row per line) or markdown (default: table on a terminal, csv otherwise; docs/OUTPUT.md).")
     var format: OutputFormat?
 
     var resolved: OutputFormat { format ?? .automatic(isTerminal: isTerminal(STDOUT_FILENO)) }

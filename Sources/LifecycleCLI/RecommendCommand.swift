@@ -42,17 +42,18 @@ struct RecommendCommand: ParsableCommand {
         } else {
             printError("user \(user): \(answer.purchasedProducts) product\(answer.purchasedProducts == 1 ? "" : "s") bought before \(CalendarDate.day(instant)); \(snapshot.reference), score = sum of cosine similarities")
         }
-        print(Self.table(answer).rendered(as: output.resolved), terminator: "")
+        let parameters = [JSONMember("user", .string(user)), JSONMember("model", .string(snapshot.reference)),
+                          JSONMember("count", .integer(Int64(count))), JSONMember("popularity_fallback", .bool(answer.isPopularityFallback))]
+        emit(Answer(question: "recommend", parameters: parameters, asOf: instant, table: Self.table(answer)), as: output.resolved)
     }
 
     static func table(_ answer: UserRecommendationAnswer) -> Table {
         Table(columns: ["rank", "stock_code", "description", "score", "because_you_bought"],
               rows: answer.items.map { item in
-                  [String(item.rank), item.product.stockCode, item.product.description,
-                   String(format: answer.isPopularityFallback ? "%.0f" : "%.4f", item.score),
-                   item.because.map { "\($0.product.stockCode) \($0.product.description) (\(String(format: "%.2f", $0.similarity)))" }.joined(separator: "; ")]
+                  [.count(item.rank), .text(item.product.stockCode), .text(item.product.description),
+                   .real(item.score, decimals: answer.isPopularityFallback ? 0 : 4),
+                   .text(item.because.map { "\($0.product.stockCode) \($0.product.description) (\(String(format: "%.2f", $0.similarity)))" }.joined(separator: "; "))]
               },
-              notes: answer.items.isEmpty ? ["no recommendations: none of the customer's products was bought with anything else"] : [],
-              numericColumns: [0, 3])
+              notes: answer.items.isEmpty ? ["no recommendations: none of the customer's products was bought with anything else"] : [])
     }
 }

@@ -40,7 +40,9 @@ struct ScoreCommand: ParsableCommand {
         default:
             throw ValidationError("\(snapshot.reference) is a \(snapshot.kind) model, which `score` does not handle")
         }
-        print(table.rendered(as: output.resolved), terminator: "")
+        let parameters = [JSONMember("model", .string(snapshot.reference)), JSONMember("kind", .string(snapshot.kind)),
+                          JSONMember("top", top.map { .integer(Int64($0)) } ?? .null)]
+        emit(Answer(question: "score", parameters: parameters, asOf: instant, table: table), as: output.resolved)
     }
 
     /// The first `top` rows (all without `--top`).

@@ -40,8 +40,9 @@ enum SegmentsText {
     /// Profiles, then the overlap matrix (table, markdown); one wide table for csv and json.
     static func report(_ report: SegmentReport, format: OutputFormat) -> String {
         if format.isMachine {
-            printError(SegmentTables.note(report))
-            return SegmentTables.combined(report).rendered(as: format)
+            let answer = SegmentTables.answer(report)
+            if format != .json { printNotes(answer.notes) }
+            return answer.rendered(as: format)
         }
         var profiles = SegmentTables.profiles(report.profiles)
         profiles.notes = [SegmentTables.note(report)]

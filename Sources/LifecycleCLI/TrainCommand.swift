@@ -118,7 +118,7 @@ struct TrainChurn: ParsableCommand {
             throw ValidationError(error.description)
         }
         let stored = try warehouse.storeChurn(training, promote: promote)
-        print(ChurnReport.render(training, format: format))
+        emit(ChurnReport.answer(training), as: format)
         reportStored(stored.snapshot, promote: promote, promoted: stored.promoted, note: stored.promotionNote)
     }
 }
@@ -126,42 +126,42 @@ struct TrainChurn: ParsableCommand {
 /// The metrics of a churn training, side by side with the baseline.
 enum ChurnReport {
     static func render(_ training: ChurnTraining, format: OutputFormat) -> String {
+        answer(training).rendered(as: format)
+    }
+
+    /// What `train churn` answers: the metrics beside the baseline as rows, the holdout's
+    /// calibration and (trees) the feature importances beside them.
+    static func answer(_ training: ChurnTraining) -> Answer {
         func number(_ value: Double?) -> String { value.map { String(format: "%.4f", $0) } ?? "n/a" }
+        func cell(_ value: Double?) -> Cell { .realOrNull(value, decimals: 4) }
         let m = training.metrics, b = training.baseline
         let table = Table(
             columns: ["metric", "model", "recency baseline"],
             rows: [
-                ["ROC AUC", number(m.rocAUC), number(b.rocAUC)],
-                ["PR AUC", number(m.prAUC), number(b.prAUC)],
-                ["log loss", number(m.logLoss), number(b.logLoss)],
-                ["Brier score", number(m.brierScore), number(b.brierScore)],
-                ["lift, top decile", number(m.liftTopDecile), number(b.liftTopDecile)],
+                [.text("ROC AUC"), cell(m.rocAUC), cell(b.rocAUC)],
+                [.text("PR AUC"), cell(m.prAUC), cell(b.prAUC)],
+                [.text("log loss"), cell(m.logLoss), cell(b.logLoss)],
+                [.text("Brier score"), cell(m.brierScore), cell(b.brierScore)],
+                [.text("lift, top decile"), cell(m.liftTopDecile), cell(b.liftTopDecile)],
             ],
             notes: [
                 "trained as of \(CalendarDate.day(training.options.asOf)) on \(grouped(training.trainingRows)) users (churn rate \(number(training.trainingChurnRate))), \(fitSummary(training))",
                 "evaluated as of \(CalendarDate.day(training.evaluationAsOf)) on \(grouped(m.rows)) users (churn rate \(number(m.churnRate))), horizon \(training.options.horizonSeconds / 86_400) days",
-            ],
-            numericColumns: [1, 2])
-        if format == .json {
-            let object: [String: Any] = ["model": m.json, "baseline": b.json, "training_rows": training.trainingRows,
-                                         "model_kind": training.options.model.rawValue, "training_seconds": training.trainingSeconds,
-                                         "iterations": training.iterations,
-                                         "as_of": CalendarDate.day(training.options.asOf), "evaluation_as_of": CalendarDate.day(training.evaluationAsOf)]
-            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()
-            return String(decoding: data, as: UTF8.self)
-        }
-        var text = table.rendered(as: format)
-        text += "\ncalibration on the holdout (deciles of predicted churn probability):\n"
+            ])
         let calibration = Table(columns: ["users", "mean predicted", "observed churn"],
-                                rows: m.calibration.map { [String($0.count), number($0.meanPredicted), number($0.observedRate)] },
-                                numericColumns: [0, 1, 2])
-        text += calibration.rendered(as: format)
+                                rows: m.calibration.map { [.count($0.count), cell($0.meanPredicted), cell($0.observedRate)] })
+        var sections = [Answer.Section(key: "calibration", title: "calibration on the holdout (deciles of predicted churn probability):", table: calibration)]
         if let importances = training.model.featureImportances {
-            text += "\nfeature importance (share of the trees' split gain):\n"
             let ranked = zip(training.vector.names, importances).sorted { $0.1 > $1.1 }
-            text += Table(columns: ["feature", "importance"], rows: ranked.map { [$0.0, number($0.1)] }, numericColumns: [1]).rendered(as: format)
+            sections.append(Answer.Section(key: "feature_importance", title: "feature importance (share of the trees' split gain):",
+                                           table: Table(columns: ["feature", "importance"], rows: ranked.map { [.text($0.0), cell($0.1)] })))
         }
-        return text
+        let parameters = [JSONMember("model_kind", .string(training.options.model.rawValue)),
+                          JSONMember("horizon_days", .integer(training.options.horizonSeconds / 86_400)),
+                          JSONMember("evaluation_as_of", .string(RegistryClock.iso(training.evaluationAsOf))),
+                          JSONMember("training_rows", .integer(Int64(training.trainingRows))), JSONMember("evaluation_rows", .integer(Int64(m.rows))),
+                          JSONMember("iterations", .integer(Int64(training.iterations))), JSONMember("training_seconds", .number(training.trainingSeconds))]
+        return Answer(question: "train churn", parameters: parameters, asOf: training.options.asOf, table: table, sections: sections)
     }
 
     /// What the fit did, in words.

@@ -10,19 +10,21 @@ public enum TerminalCharts {
     /// shown darkest; the scale runs to the largest share at k >= 1 so later months stay readable).
     public static func heatmap(_ triangle: RetentionTriangle, colour: Bool) -> String {
         let table = triangle.triangleTable()
+        let labels = table.columns.map(\.label)
+        let texts = table.rows.map { $0.map { $0.displayText + $0.mark } }
         let scale = max(0.0001, triangle.cohorts.flatMap { $0.cells.filter { $0.k > 0 }.compactMap(\.share) }.max() ?? 1)
         let firstShareColumn = table.columns.count - (triangle.maxOffset + 1)
-        var widths = table.columns.map(\.count)
-        for row in table.rows {
+        var widths = labels.map(\.count)
+        for row in texts {
             for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], cell.count + (colour ? 0 : 2)) }
         }
         func pad(_ text: String, _ width: Int, right: Bool) -> String {
             let fill = String(repeating: " ", count: max(0, width - text.count))
             return right ? fill + text : text + fill
         }
-        var lines = [table.columns.enumerated().map { pad($1, widths[$0], right: $0 > 0) }.joined(separator: " ")]
+        var lines = [labels.enumerated().map { pad($1, widths[$0], right: $0 > 0) }.joined(separator: " ")]
         lines.append(widths.map { String(repeating: "─", count: $0) }.joined(separator: " "))
-        for (rowIndex, row) in table.rows.enumerated() {
+        for (rowIndex, row) in texts.enumerated() {
             let cohort = triangle.cohorts[rowIndex]
             var cells: [String] = []
             for (index, text) in row.enumerated() {
