@@ -28,6 +28,9 @@ struct FeaturesBuild: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
+    @Option(name: .long, help: "Output format: table, csv, json, jsonl or markdown, one row per build (as_of, users, seconds); without it, one sentence per build.")
+    var format: OutputFormat?
+
     @Option(name: .customLong("as-of"), help: "Build for this date (YYYY-MM-DD, midnight UTC); default: the day after the last order.")
     var asOf: DateArgument?
 
@@ -58,13 +61,27 @@ struct FeaturesBuild: ParsableCommand {
                 if terminal { FileHandle.standardError.write(Data(("\r" + line + "\u{1B}[K").utf8)) }
             }
             if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-            for build in builds { print(Self.describe(build)) }
+            show(builds)
         } else {
             guard let asOf = try asOf?.instant ?? warehouse.dayAfterLastOrder() else {
                 throw ValidationError("the warehouse has no orders yet: import some, or pass --as-of")
             }
-            print(Self.describe(try warehouse.buildFeatures(asOf: asOf)))
+            show([try warehouse.buildFeatures(asOf: asOf)])
         }
+    }
+
+    /// The builds as sentences, or as an answer in `--format`.
+    private func show(_ builds: [FeatureBuild]) {
+        guard let format else {
+            for build in builds { print(Self.describe(build)) }
+            return
+        }
+        let table = Table(columns: [Column("as of", key: "as_of"), "users", "seconds"],
+                          rows: builds.map { [.instant($0.asOf), .count($0.users), .real($0.seconds, decimals: 2)] })
+        let parameters = [JSONMember("from", from.map { .string(RegistryClock.iso($0.instant)) } ?? .null),
+                          JSONMember("to", to.map { .string(RegistryClock.iso($0.instant)) } ?? .null),
+                          JSONMember("every", every.map { .string($0.rawValue) } ?? .null)]
+        emit(Answer(question: "features build", parameters: parameters, asOf: builds.count == 1 ? builds[0].asOf : nil, table: table), as: format)
     }
 
     static func describe(_ build: FeatureBuild) -> String {

@@ -26,9 +26,11 @@ struct ModelsShow: ParsableCommand {
         let reference = try parseReference(reference)
         let description = try database.openForReading().describe(reference, at: at.flatMap(RegistryClock.instant))
         switch output.resolved {
-        case .json: try printJSON(RegistryJSON.snapshot(description))
-        case .csv: print(RegistryTables.snapshotLong(description).rendered(as: .csv), terminator: "")
-        case let format: printTables(RegistryTables.snapshot(description), as: format)
+        case .table, .markdown: printTables(RegistryTables.snapshot(description), as: output.resolved)
+        case let format:
+            let parameters = [JSONMember("model", .string(self.reference)), JSONMember("at", at.flatMap(RegistryClock.instant).map { .string(RegistryClock.iso($0)) } ?? .null)]
+            emit(Answer(question: "models show", parameters: parameters, table: RegistryTables.snapshotLong(description),
+                        details: [JSONMember("model", RegistryJSON.snapshot(description))]), as: format)
         }
         if let problem = description.verification.problem {
             printError("error: \(description.snapshot.reference) fails verification, so the values shown cannot be trusted: \(problem)")

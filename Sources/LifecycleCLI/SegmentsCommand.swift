@@ -50,14 +50,15 @@ enum SegmentsText {
             + SegmentTables.overlap(report.overlap).rendered(as: format)
     }
 
-    /// A training's silhouettes and cluster profiles, or its snapshot hyperparameters and metrics as JSON.
-    static func training(_ training: SegmentTraining, format: OutputFormat) -> String {
-        if format == .json {
-            let object: JSONValue = .object([JSONMember("hyperparameters", training.hyperparameters), JSONMember("metrics", training.metrics)])
-            return ((try? object.jsonText()) ?? "{}") + "\n"
-        }
-        var profiles = SegmentTables.profiles(training.profiles)
+    /// What `train segments` answers: the cluster profiles as rows, the silhouette of every k
+    /// tried beside them, the snapshot's hyperparameters and metrics as nested JSON.
+    static func training(_ training: SegmentTraining) -> Answer {
+        var profiles = SegmentTables.profiles(training.profiles, currency: training.options.currency)
         profiles.notes = ["trained as of \(CalendarDate.day(training.options.asOf)) on \(grouped(training.rows)) customers: k = \(training.clusters) (\(training.chosenBy)), inertia \(String(format: "%.1f", training.inertia)), \(training.iterations) iterations\(training.converged ? "" : ", not converged")"]
-        return SegmentTables.silhouettes(training).rendered(as: format) + "\n" + profiles.rendered(as: format)
+        let parameters = [JSONMember("k", .integer(Int64(training.clusters))), JSONMember("chosen_by", .string(training.chosenBy)),
+                          JSONMember("customers", .integer(Int64(training.rows)))]
+        return Answer(question: "train segments", parameters: parameters, asOf: training.options.asOf, table: profiles,
+                      sections: [Answer.Section(key: "silhouettes", title: "", table: SegmentTables.silhouettes(training))],
+                      details: [JSONMember("hyperparameters", training.hyperparameters), JSONMember("metrics", training.metrics)])
     }
 }

@@ -67,7 +67,7 @@ struct TrainSegments: ParsableCommand {
             throw ValidationError(error.description)
         }
         let stored = try warehouse.storeSegments(training, promote: promote)
-        print(SegmentsText.training(training, format: format), terminator: "")
+        emit(SegmentsText.training(training), as: format)
         reportStored(stored.snapshot, promote: promote, promoted: stored.promoted,
                      note: promote && !stored.promoted ? "it already points at a segmentation" : nil, lookWith: "lifecycle segments --model")
     }

@@ -26,13 +26,18 @@ public struct Answer: Sendable, Equatable {
     public var table: Table
     /// Tables beside the rows (JSON members after `rows`; table and markdown under the rows).
     public var sections: [Section]
+    /// Nested JSON members after the sections, holding what the rows hold in a nested shape
+    /// (`models show`'s `model`); the other formats do not write them.
+    public var details: [JSONMember]
 
-    public init(question: String, parameters: [JSONMember] = [], asOf: Int64? = nil, table: Table, sections: [Section] = []) {
+    public init(question: String, parameters: [JSONMember] = [], asOf: Int64? = nil, table: Table, sections: [Section] = [],
+                details: [JSONMember] = []) {
         self.question = question
         self.parameters = parameters
         self.asOf = asOf
         self.table = table
         self.sections = sections
+        self.details = details
     }
 
     /// Every note: the rows' then the sections'.
@@ -44,6 +49,7 @@ public struct Answer: Sendable, Equatable {
                        JSONMember("as_of", asOf.map { .string(RegistryClock.iso($0)) } ?? .null),
                        JSONMember("rows", .array(table.rowObjects))]
         members += sections.map { JSONMember($0.key, .array($0.table.rowObjects)) }
+        members += details
         members.append(JSONMember("notes", .array(notes.map { .string($0) })))
         return .object(members)
     }
