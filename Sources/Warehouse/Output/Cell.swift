@@ -7,7 +7,7 @@ public indirect enum Cell: Sendable, Equatable {
     /// (`2228427.401`), with the currency's minor units and grouped in tables (`2,228,427.40`).
     case money(micros: Int64, currency: String?)
     /// A measured real: the shortest text that reads back to the same double for machines,
-    /// `decimals` decimals in tables. Not finite: null.
+    /// `decimals` decimals in tables (negative: the shortest text there too). Not finite: null.
     case real(Double, decimals: Int)
     /// A fraction (0.123): as such for machines, a percentage with one decimal in tables (`12.3%`).
     case share(Double)
@@ -84,7 +84,8 @@ public indirect enum Cell: Sendable, Equatable {
         case .integer(let value): return Grouping.digits(String(value))
         case .money(let micros, let currency): return MoneyDisplay.text(micros, currency: currency)
         case .real(let value, let decimals):
-            return value.isFinite ? Grouping.digits(String(format: "%.\(decimals)f", value)) : ""
+            guard value.isFinite else { return "" }
+            return Grouping.digits(decimals < 0 ? "\(value)" : String(format: "%.\(decimals)f", value))
         case .share(let value): return value.isFinite ? String(format: "%.1f%%", value * 100) : ""
         case .text(let text), .date(let text): return text
         case .instant(let seconds): return RegistryClock.iso(seconds)

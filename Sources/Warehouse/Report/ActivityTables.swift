@@ -22,7 +22,7 @@ extension ActivityReport {
                      "new: first activity ever; returning: also active the period before; resurrecting: back after a gap; "
                      + "dormant: active the period before, not in this one; churn = dormant / active the period before."]
         if periods.contains(where: { !$0.complete }) { notes.append("* the period is not over at as-of.") }
-        return Table(columns: ["period", Column("start", machineOnly: true), Column("complete", machineOnly: true), "days", Column(activeName), "avg DAU", "stickiness", "new", "returning",
+        return Table(columns: ["period", Column("start", machineOnly: true), Column("complete", machineOnly: true), "days", Column(activeName, key: "active_users"), "avg DAU", "stickiness", "new", "returning",
                                "resurrecting", "dormant", "churn", "first purchases", "orders", "revenue"],
                      rows: rows, notes: notes + exclusions.notes)
     }
