@@ -150,12 +150,12 @@ enum ChurnReport {
             ])
         let calibration = Table(columns: ["users", "mean predicted", "observed churn"],
                                 rows: m.calibration.map { [.count($0.count), cell($0.meanPredicted), cell($0.observedRate)] })
-        var sections = [Answer.Section(key: "calibration", title: "calibration on the holdout (deciles of predicted churn probability):", table: calibration)]
-        if let importances = training.model.featureImportances {
-            let ranked = zip(training.vector.names, importances).sorted { $0.1 > $1.1 }
-            sections.append(Answer.Section(key: "feature_importance", title: "feature importance (share of the trees' split gain):",
-                                           table: Table(columns: ["feature", "importance"], rows: ranked.map { [.text($0.0), cell($0.1)] })))
-        }
+        let ranked = training.model.featureImportances.map { zip(training.vector.names, $0).sorted { $0.1 > $1.1 } } ?? []
+        let sections = [
+            Answer.Section(key: "calibration", title: "calibration on the holdout (deciles of predicted churn probability):", table: calibration),
+            Answer.Section(key: "feature_importance", title: "feature importance (share of the trees' split gain):",
+                           table: Table(columns: ["feature", "importance"], rows: ranked.map { [.text($0.0), cell($0.1)] })),
+        ]
         let parameters = [JSONMember("model_kind", .string(training.options.model.rawValue)),
                           JSONMember("horizon_days", .integer(training.options.horizonSeconds / 86_400)),
                           JSONMember("evaluation_as_of", .string(RegistryClock.iso(training.evaluationAsOf))),

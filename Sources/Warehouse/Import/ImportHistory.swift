@@ -36,7 +36,13 @@ extension Warehouse {
 }
 
 extension ImportRecord {
-    /// The ledger as a table: instants in ISO 8601 UTC, counts as numbers, options as stored (JSON text).
+    /// Options as compact JSON text in stored order (older rows were written with `\/` escapes,
+    /// which mean the same; text that is not JSON is shown as stored).
+    static func canonical(_ options: String) -> String {
+        (try? JSONValue.parse(options).jsonText()) ?? options
+    }
+
+    /// The ledger as a table: instants in ISO 8601 UTC, counts as numbers, options as JSON text.
     public static func table(_ records: [ImportRecord]) -> Table {
         Table(
             columns: ["id", "kind", "format", "file", "status", "read", "loaded", "duplicates", "rejected", "orders_created",
@@ -44,7 +50,7 @@ extension ImportRecord {
             rows: records.map {
                 [.integer($0.id), .text($0.kind), .text($0.format), .text($0.file), .text($0.status), .count($0.read), .count($0.loaded),
                  .count($0.duplicate), .count($0.rejected), .count($0.ordersCreated), .instant($0.startedAt), .instantOrNull($0.finishedAt),
-                 .instantOrNull($0.undoneAt), .text($0.options)]
+                 .instantOrNull($0.undoneAt), .text(Self.canonical($0.options))]
             })
     }
 }

@@ -24,7 +24,8 @@ public struct Answer: Sendable, Equatable {
     public var asOf: Int64?
     /// The rows.
     public var table: Table
-    /// Tables beside the rows (JSON members after `rows`; table and markdown under the rows).
+    /// Tables beside the rows (JSON members after `rows`, always there, maybe empty; table and
+    /// markdown show those with rows under the rows).
     public var sections: [Section]
     /// Nested JSON members after the sections, holding what the rows hold in a nested shape
     /// (`models show`'s `model`); the other formats do not write them.
@@ -61,7 +62,7 @@ public struct Answer: Sendable, Equatable {
         case .csv, .jsonl: return table.rendered(as: format)
         case .table, .markdown:
             var text = table.rendered(as: format)
-            for section in sections {
+            for section in sections where !section.table.rows.isEmpty {
                 text += "\n" + (section.title.isEmpty ? "" : (format == .markdown ? "### " : "") + section.title + "\n")
                 text += section.table.rendered(as: format)
             }

@@ -47,6 +47,9 @@ extension Table {
         }
     }
 
+    /// Every cell as people read it, its mark included (`12.3%*`), all columns.
+    public var displayRows: [[String]] { rows.map { $0.map { $0.displayText + $0.mark } } }
+
     /// Whether a column holds numbers (right-aligned in tables).
     func isNumeric(_ column: Int) -> Bool {
         rows.contains { column < $0.count && $0[column].isNumber }

@@ -113,8 +113,8 @@ public enum HTMLReport {
     static func htmlTable(_ table: Table) -> String {
         let shown = table.shownColumns
         var out = "<table>\n<tr>" + shown.map { "<th>\(SVG.escape(table.columns[$0].label))</th>" }.joined() + "</tr>\n"
-        for row in table.rows {
-            out += "<tr>" + shown.map { "<td>\(SVG.escape($0 < row.count ? row[$0].displayText + row[$0].mark : ""))</td>" }.joined() + "</tr>\n"
+        for row in table.displayRows {
+            out += "<tr>" + shown.map { "<td>\(SVG.escape($0 < row.count ? row[$0] : ""))</td>" }.joined() + "</tr>\n"
         }
         return out + "</table>\n"
     }

@@ -11,7 +11,7 @@ public enum TerminalCharts {
     public static func heatmap(_ triangle: RetentionTriangle, colour: Bool) -> String {
         let table = triangle.triangleTable()
         let labels = table.columns.map(\.label)
-        let texts = table.rows.map { $0.map { $0.displayText + $0.mark } }
+        let texts = table.displayRows
         let scale = max(0.0001, triangle.cohorts.flatMap { $0.cells.filter { $0.k > 0 }.compactMap(\.share) }.max() ?? 1)
         let firstShareColumn = table.columns.count - (triangle.maxOffset + 1)
         var widths = labels.map(\.count)
