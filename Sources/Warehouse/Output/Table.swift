@@ -86,7 +86,9 @@ extension Table {
             return numeric[column] ? fill + text : text + fill
         }
         func line(_ texts: [String]) -> String {
-            texts.indices.map { pad(texts[$0], $0) }.joined(separator: "  ")
+            var text = texts.indices.map { pad(texts[$0], $0) }.joined(separator: "  ")
+            while text.last == " " { text.removeLast() }
+            return text
         }
         var out = [line(shown.map { columns[$0].label }), widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ")]
         out += cells.map(line)
