@@ -20,7 +20,7 @@ struct QueryCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("A SQL statement, or the name of a query of sql/ (e.g. rfm_users).", valueName: "sql-or-name"))
     var query: String
 
-    @Option(name: .customLong("param"), help: ArgumentHelp("A :named parameter's value, as .param set reads it: 5 is an integer, 0.5 a real, anything else text (repeatable).", valueName: "name=value"))
+    @Option(name: .customLong("param"), help: ArgumentHelp("A :named parameter's value: 5 is an integer, 0.5 a real, anything else text as written, e.g. as_of=2011-12-10 (repeatable).", valueName: "name=value"))
     var parameters: [String] = []
 
     @Option(help: ArgumentHelp("Write the output to this file instead of standard output (format by extension: .json, .jsonl, .md, else csv, unless --format).", valueName: "file"))

@@ -26,8 +26,8 @@ public struct AdHocQuery: Sendable, Equatable {
         self.parameters = parameters
     }
 
-    /// A `--param` value as the sqlite3 shell's `.param set` reads it: an integer or a real when
-    /// it is written as one, else text (`2011-12-10`, `At Risk`).
+    /// A `--param` value: an integer or a real when it is written as one, else text as written
+    /// (`2011-12-10`, `At Risk`), so dates need none of the quoting `.param set` asks for.
     public static func value(_ text: String) -> SQLValue {
         if let integer = Int64(text) { return .integer(integer) }
         if let real = Double(text), real.isFinite, text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) { return .real(real) }
