@@ -59,7 +59,7 @@ import Testing
         let lines = text.split(separator: "\n").map(String.init)
         #expect(lines[0].hasPrefix("segment"))
         #expect(!lines[0].contains("complete"))
-        #expect(lines[2].contains("12,345") && lines[2].contains("2,228,427.40") && lines[2].contains("25.0% "))
+        #expect(lines[2].contains("12,345") && lines[2].contains("2,228,427.40") && lines[2].hasSuffix("25.0%"))
         #expect(lines[3].contains("12.5%*"))
         // The share's digits end in the same column with and without the mark.
         #expect(lines[2].range(of: "25.0%")?.upperBound.utf16Offset(in: lines[2]) == lines[3].range(of: "12.5%")?.upperBound.utf16Offset(in: lines[3]))
