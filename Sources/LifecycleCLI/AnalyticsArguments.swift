@@ -5,7 +5,7 @@ import Warehouse
 /// The scope options of the analytics commands: as-of, since/until, country, time zone, currency.
 struct ScopeArguments: ParsableArguments {
     @Option(name: .customLong("as-of"), help: ArgumentHelp(
-        "Use only facts before this date (start of the day in the reporting time zone) or instant (2011-12-10T00:00:00Z). Default: the day after the last order.",
+        "Use only facts before this date (\(DateOption.help)). Default: the day after the last order.",
         valueName: "date"))
     var asOf: String?
 

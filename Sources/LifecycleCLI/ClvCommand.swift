@@ -23,7 +23,7 @@ struct ClvSummary: ParsableCommand {
     @Option(help: "Unit of recency and T: day or week.")
     var period: SummaryPeriod = .week
 
-    @Option(name: .customLong("observation-end"), help: "Last day of the observation (YYYY-MM-DD, inclusive, reporting time zone). Default: the day of the last purchase.")
+    @Option(name: .customLong("observation-end"), help: ArgumentHelp("Last day of the observation (inclusive; \(DateOption.help)). Default: the day of the last purchase.", valueName: "date"))
     var observationEnd: DateArgument?
 
     func run() throws {
@@ -31,7 +31,7 @@ struct ClvSummary: ParsableCommand {
         guard let lastDay = try warehouse.lastPurchaseDay(currency: currencyOption.currency) else {
             throw ValidationError("the warehouse has no purchases: import some first")
         }
-        let end = observationEnd.map { LifetimeCalendar.day(ofDate: $0.instant) } ?? lastDay
+        let end = try observationEnd?.day(warehouse) ?? lastDay
         let purchases = try warehouse.lifetimePurchases(through: end, currency: currencyOption.currency)
         let summaries = purchases.summaries(observationEnd: end, period: period)
         let names = try warehouse.customerIDs()

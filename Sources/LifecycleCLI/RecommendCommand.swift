@@ -17,7 +17,7 @@ struct RecommendCommand: ParsableCommand {
     @Option(help: "Model reference: recommendations, recommendations@3 or recommendations@production (a bare name means production, else the latest).")
     var model = Warehouse.recommendationModelName
 
-    @Option(name: .customLong("as-of"), help: "Use the customer's purchases before this date (YYYY-MM-DD, UTC); default: the day after the last order.")
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("Use the customer's purchases before this date (\(DateOption.help)); default: the day after the last order.", valueName: "date"))
     var asOf: DateArgument?
 
     @OptionGroup var database: DatabaseOptions
@@ -33,7 +33,7 @@ struct RecommendCommand: ParsableCommand {
         guard snapshot.kind == "item_similarity" else {
             throw ValidationError("\(snapshot.reference) is a \(snapshot.kind) model; --model needs an item_similarity model (lifecycle train recommendations)")
         }
-        guard let instant = try asOf?.instant ?? warehouse.dayAfterLastOrder() else {
+        guard let instant = try asOf?.instant(warehouse) ?? warehouse.dayAfterLastOrder() else {
             throw ValidationError("the warehouse has no orders: import some first")
         }
         let answer = try warehouse.recommend(customer: user, snapshot: snapshot, asOf: instant, count: count)

@@ -15,7 +15,7 @@ struct ScoreCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: FormatOption
 
-    @Option(name: .customLong("as-of"), help: "Score as of this date (YYYY-MM-DD, UTC); default: the day after the last order.")
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("Score as of this date (\(DateOption.help)); default: the day after the last order.", valueName: "date"))
     var asOf: DateArgument?
 
     @Option(help: "Print only the first N users (all are stored).")
@@ -24,7 +24,7 @@ struct ScoreCommand: ParsableCommand {
     func run() throws {
         let warehouse = try database.openForWriting()
         let snapshot = try warehouse.snapshot(model)
-        guard let instant = try asOf?.instant ?? warehouse.dayAfterLastOrder() else {
+        guard let instant = try asOf?.instant(warehouse) ?? warehouse.dayAfterLastOrder() else {
             throw ValidationError("the warehouse has no orders: import some first")
         }
         let table: Table

@@ -15,14 +15,14 @@ struct SegmentsCommand: ParsableCommand {
     @Option(help: "Model reference: segments, segments@3 or segments@production (a bare name means production, else the latest).")
     var model = Warehouse.segmentsModelName
 
-    @Option(name: .customLong("as-of"), help: "Assign customers as of this date (YYYY-MM-DD, UTC); default: the day after the last order. Nothing is stored (see `lifecycle score segments`).")
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("Assign customers as of this date (\(DateOption.help)); default: the day after the last order. Nothing is stored (see `lifecycle score segments`).", valueName: "date"))
     var asOf: DateArgument?
 
     func run() throws {
         let warehouse = try database.openForReading()
         let snapshot = try warehouse.snapshot(model)
         guard snapshot.kind == "kmeans" else { throw ValidationError("--model \(snapshot.reference) is a \(snapshot.kind) model, not a segmentation") }
-        guard let instant = try asOf?.instant ?? warehouse.dayAfterLastOrder() else {
+        guard let instant = try asOf?.instant(warehouse) ?? warehouse.dayAfterLastOrder() else {
             throw ValidationError("the warehouse has no orders: import some first")
         }
         let report: SegmentReport

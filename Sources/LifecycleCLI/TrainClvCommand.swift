@@ -17,10 +17,10 @@ struct TrainClv: ParsableCommand {
     @Option(help: "Unit of recency, age and alpha: day or week.")
     var period: SummaryPeriod = .week
 
-    @Option(name: .customLong("observation-end"), help: "Last day of the calibration period (YYYY-MM-DD, inclusive, reporting time zone). Default: the day of the last purchase.")
+    @Option(name: .customLong("observation-end"), help: ArgumentHelp("Last day of the calibration period (inclusive; \(DateOption.help)). Default: the day of the last purchase.", valueName: "date"))
     var observationEnd: DateArgument?
 
-    @Option(name: .customLong("holdout-end"), help: "Last day of the holdout the model is checked on. Default: the day of the last purchase, when it is after --observation-end.")
+    @Option(name: .customLong("holdout-end"), help: ArgumentHelp("Last day of the holdout the model is checked on (same form). Default: the day of the last purchase, when it is after --observation-end.", valueName: "date"))
     var holdoutEnd: DateArgument?
 
     @Option(help: "Lifetime value horizon in months.")
@@ -49,8 +49,8 @@ struct TrainClv: ParsableCommand {
         guard let lastDay = try warehouse.lastPurchaseDay(currency: currencyOption.currency) else {
             throw ValidationError("the warehouse has no purchases: import some first")
         }
-        let end = observationEnd.map { LifetimeCalendar.day(ofDate: $0.instant) } ?? lastDay
-        let holdout = holdoutEnd.map { LifetimeCalendar.day(ofDate: $0.instant) } ?? (lastDay > end ? lastDay : nil)
+        let end = try observationEnd?.day(warehouse) ?? lastDay
+        let holdout = try holdoutEnd?.day(warehouse) ?? (lastDay > end ? lastDay : nil)
         let options = LifetimeTrainingOptions(period: period, observationEnd: end, holdoutEnd: holdout, horizonMonths: months,
                                               monthlyDiscountRate: discount, penalty: l2, currency: currencyOption.currency)
         let training: LifetimeTraining

@@ -46,13 +46,13 @@ struct TrainChurn: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(name: .customLong("as-of"), help: "Training as-of (YYYY-MM-DD, UTC). Default: the latest date whose holdout window is still inside the data.")
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("Training as-of (\(DateOption.help)). Default: the latest date whose holdout window is still inside the data.", valueName: "date"))
     var asOf: DateArgument?
 
     @Option(help: "Label window: a user churned when they make no purchase within it (e.g. 90d, 12w).")
     var horizon = Horizon(argument: "90d")!
 
-    @Option(name: .customLong("evaluate-as-of"), help: "Holdout as-of (default: --as-of plus the horizon).")
+    @Option(name: .customLong("evaluate-as-of"), help: ArgumentHelp("Holdout as-of (same form as --as-of; default: --as-of plus the horizon).", valueName: "date"))
     var evaluateAsOf: DateArgument?
 
     @Option(help: "The learner: logistic (L2-regularised logistic regression) or gbt (histogram gradient-boosted trees).")
@@ -108,8 +108,8 @@ struct TrainChurn: ParsableCommand {
     func run() throws {
         let warehouse = try database.openForWriting()
         guard let dataEnd = try warehouse.dayAfterLastOrder() else { throw ValidationError("the warehouse has no orders: import some first") }
-        let trainingAsOf = asOf?.instant ?? (dataEnd - 2 * horizon.seconds) / 86_400 * 86_400
-        let options = ChurnTrainingOptions(asOf: trainingAsOf, horizonSeconds: horizon.seconds, evaluationAsOf: evaluateAsOf?.instant,
+        let trainingAsOf = try asOf?.instant(warehouse) ?? (dataEnd - 2 * horizon.seconds) / 86_400 * 86_400
+        let options = ChurnTrainingOptions(asOf: trainingAsOf, horizonSeconds: horizon.seconds, evaluationAsOf: try evaluateAsOf?.instant(warehouse),
                                            model: model, l2Penalty: l2 ?? 1, boosting: boosting)
         let training: ChurnTraining
         do {

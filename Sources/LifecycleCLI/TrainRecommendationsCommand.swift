@@ -10,7 +10,7 @@ struct TrainRecommendations: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(name: .customLong("as-of"), help: "Purchases before this date (YYYY-MM-DD, UTC) train the stored model. Default: the day after the last order.")
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("Purchases before this date (\(DateOption.help)) train the stored model. Default: the day after the last order.", valueName: "date"))
     var asOf: DateArgument?
 
     @Option(help: "Evaluation window before --as-of: fit on what came before it, check the new products bought in it (e.g. 90d, 12w).")
@@ -39,7 +39,7 @@ struct TrainRecommendations: ParsableCommand {
 
     func run() throws {
         let warehouse = try database.openForWriting()
-        guard let instant = try asOf?.instant ?? warehouse.dayAfterLastOrder() else {
+        guard let instant = try asOf?.instant(warehouse) ?? warehouse.dayAfterLastOrder() else {
             throw ValidationError("the warehouse has no orders: import some first")
         }
         let options = RecommendationTrainingOptions(asOf: instant, holdoutSeconds: holdout.seconds, neighbourCount: neighbours,

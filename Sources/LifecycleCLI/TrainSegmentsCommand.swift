@@ -22,7 +22,7 @@ struct TrainSegments: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var currencyOption: CurrencyOption
 
-    @Option(name: .customLong("as-of"), help: "RFM and features as of this date (YYYY-MM-DD, UTC). Default: the day after the last order.")
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("RFM and features as of this date (\(DateOption.help)). Default: the day after the last order.", valueName: "date"))
     var asOf: DateArgument?
 
     @Option(name: .customLong("k"), help: "Number of clusters (at least 2). Default: the best silhouette over --k-range.")
@@ -54,7 +54,7 @@ struct TrainSegments: ParsableCommand {
 
     func run() throws {
         let warehouse = try database.openForWriting()
-        guard let instant = try asOf?.instant ?? warehouse.dayAfterLastOrder(currency: currencyOption.currency) else {
+        guard let instant = try asOf?.instant(warehouse) ?? warehouse.dayAfterLastOrder(currency: currencyOption.currency) else {
             throw ValidationError("the warehouse has no orders: import some first")
         }
         let names = features?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } ?? []
