@@ -70,16 +70,8 @@ func printError(_ text: String) {
 /// Whether a stream is a terminal.
 func isTerminal(_ descriptor: Int32) -> Bool { isatty(descriptor) == 1 }
 
-/// `12345678` as `12,345,678`.
-func grouped(_ value: Int) -> String {
-    let digits = String(value.magnitude)
-    var out = ""
-    for (index, character) in digits.enumerated() {
-        if index > 0 && (digits.count - index) % 3 == 0 { out.append(",") }
-        out.append(character)
-    }
-    return (value < 0 ? "-" : "") + out
-}
+/// `12345678` as `12,345,678`, by the tables' grouping rule.
+func grouped(_ value: Int) -> String { Format.count(value) }
 
 /// Output format option shared by query commands.
 struct FormatOption: ParsableArguments {
