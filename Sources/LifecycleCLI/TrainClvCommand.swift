@@ -35,7 +35,7 @@ struct TrainClv: ParsableCommand {
     @Flag(help: "Point the production alias at the new version when there is none yet, or when its holdout error is lower than production's.")
     var promote = false
 
-    @Option(help: "Output format: table, csv, json or markdown.")
+    @Option(help: "Output format: table, csv, json, jsonl or markdown (docs/OUTPUT.md).")
     var format: OutputFormat = .table
 
     func validate() throws {

@@ -85,7 +85,7 @@ struct TrainChurn: ParsableCommand {
     @Flag(help: "Point the production alias at the new version when it beats the current production model on this holdout.")
     var promote = false
 
-    @Option(help: "Output format for the metrics: table, csv, json or markdown.")
+    @Option(help: "Output format for the metrics: table, csv, json, jsonl or markdown (docs/OUTPUT.md).")
     var format: OutputFormat = .table
 
     func validate() throws {

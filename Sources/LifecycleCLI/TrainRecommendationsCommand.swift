@@ -28,7 +28,7 @@ struct TrainRecommendations: ParsableCommand {
     @Flag(help: "Point the production alias at the new version when its holdout hit rate beats the one stored with the current production version.")
     var promote = false
 
-    @Option(help: "Output format for the metrics: table, csv, json or markdown.")
+    @Option(help: "Output format for the metrics: table, csv, json, jsonl or markdown (docs/OUTPUT.md).")
     var format: OutputFormat = .table
 
     func validate() throws {

@@ -43,7 +43,7 @@ struct TrainSegments: ParsableCommand {
     @Flag(help: "Point the production alias at the new version when there is no production segmentation yet (a clustering has no holdout metric to beat an older one; move it later with `lifecycle models promote`).")
     var promote = false
 
-    @Option(help: "Output format: table, csv, json or markdown.")
+    @Option(help: "Output format: table, csv, json, jsonl or markdown (docs/OUTPUT.md).")
     var format: OutputFormat = .table
 
     func validate() throws {
