@@ -16,8 +16,19 @@ extension RFMSummary {
 
     /// The summary as `rfm` answers it.
     public func answer() -> Answer {
-        Answer(question: "rfm", parameters: scope.answerParameters + [JSONMember("segment_map", .string(segmentMapSource))],
+        Answer(question: "rfm", parameters: scope.answerParameters + [JSONMember("segment_map", .string(segmentMapSource)), binsParameter],
                asOf: scope.asOf, table: table())
+    }
+
+    /// `bins`: the fixed thresholds by measure (`recency_days` and `frequency` as integers,
+    /// `monetary` as exact money), null where quintiles are used.
+    var binsParameter: JSONMember {
+        func edges(_ values: [Int64]?, money: Bool) -> JSONValue {
+            values.map { .array($0.map { money ? Cell.money(micros: $0, currency: scope.currency).json : .integer($0) }) } ?? .null
+        }
+        return JSONMember("bins", .object([JSONMember("recency_days", edges(bins.recencyDays, money: false)),
+                                           JSONMember("frequency", edges(bins.frequency, money: false)),
+                                           JSONMember("monetary", edges(bins.monetaryMicros, money: true))]))
     }
 
     /// What the summary is about, the thresholds in use, and what was left out.
