@@ -32,7 +32,7 @@ extension ActivityReport {
         Answer(question: "activity",
                parameters: scope.answerParameters + [JSONMember("period", .string(options.period.rawValue)),
                                                      JSONMember("activity", .string(options.activity.rawValue))],
-               asOf: scope.asOf, table: table())
+               asOf: scope.asOf, table: table(), details: [exclusions.member(currency: scope.currency)])
     }
 
     private var activityText: String {

@@ -17,7 +17,7 @@ extension RFMSummary {
     /// The summary as `rfm` answers it.
     public func answer() -> Answer {
         Answer(question: "rfm", parameters: scope.answerParameters + [JSONMember("segment_map", .string(segmentMapSource)), binsParameter],
-               asOf: scope.asOf, table: table())
+               asOf: scope.asOf, table: table(), details: [exclusions.member(currency: scope.currency)])
     }
 
     /// `bins`: the fixed thresholds by measure (`recency_days` and `frequency` as integers,

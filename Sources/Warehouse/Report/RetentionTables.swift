@@ -67,10 +67,12 @@ extension RetentionTriangle {
         if curveOnly {
             var table = curveTable()
             table.notes = notes + table.notes
-            return Answer(question: "retention curve", parameters: parameters, asOf: scope.asOf, table: table)
+            return Answer(question: "retention curve", parameters: parameters, asOf: scope.asOf, table: table,
+                          details: [exclusions.member(currency: scope.currency)])
         }
         return Answer(question: "retention", parameters: parameters, asOf: scope.asOf, table: longTable(),
-                      sections: [Answer.Section(key: "curve", title: "", table: curveTable())])
+                      sections: [Answer.Section(key: "curve", title: "", table: curveTable())],
+                      details: [exclusions.member(currency: scope.currency)])
     }
 
     /// Scope, definitions and exclusions.
