@@ -70,6 +70,15 @@ func printError(_ text: String) {
 /// Whether a stream is a terminal.
 func isTerminal(_ descriptor: Int32) -> Bool { isatty(descriptor) == 1 }
 
+/// The width of the terminal on standard output in columns: `$COLUMNS` when set, else what the
+/// terminal says; nil when unknown.
+func terminalColumns() -> Int? {
+    if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 { return columns }
+    var size = winsize()
+    guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+    return Int(size.ws_col)
+}
+
 /// `12345678` as `12,345,678`, by the tables' grouping rule.
 func grouped(_ value: Int) -> String { Format.count(value) }
 

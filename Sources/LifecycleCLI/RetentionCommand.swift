@@ -62,7 +62,7 @@ struct RetentionCommand: ParsableCommand {
             print(triangle.curveTable().rendered(as: .markdown), terminator: "")
         case .table:
             if isTerminal(STDOUT_FILENO) {
-                print(TerminalCharts.heatmap(triangle, colour: colourTerminal()))
+                print(TerminalCharts.heatmap(triangle, colour: colourTerminal(), width: terminalColumns()))
                 print(TerminalCharts.curve(triangle))
             } else {
                 print(triangle.triangleTable().rendered(as: .table))
