@@ -22,9 +22,7 @@ struct ActivityCommand: ParsableCommand {
         let warehouse = try database.openForReading()
         let report = try warehouse.activity(ActivityOptions(scope: try scopeArguments.scope(for: warehouse), period: period, activity: activity))
         let format = output.resolved
-        let table = report.table(machine: format.isMachine)
-        print(table.rendered(as: format), terminator: "")
-        if format.isMachine { printNotes(table.notes) }
+        emit(report.answer(), as: format)
         if format == .table && isTerminal(STDOUT_FILENO) { print("\n" + TerminalCharts.activity(report)) }
     }
 }

@@ -5,7 +5,7 @@ import Warehouse
 /// The scope options of the analytics commands: as-of, since/until, country, time zone, currency.
 struct ScopeArguments: ParsableArguments {
     @Option(name: .customLong("as-of"), help: ArgumentHelp(
-        "Use only facts before this date (start of the day in the reporting time zone) or instant (2011-12-10T00:00:00Z). Default: the day after the last order.",
+        "Use only facts before this date (\(DateOption.help)). Default: the day after the last order.",
         valueName: "date"))
     var asOf: String?
 
@@ -64,14 +64,15 @@ func colourTerminal() -> Bool {
     return isTerminal(STDOUT_FILENO) && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb"
 }
 
-/// Prints a table's notes to standard error (for csv and json, whose rendering drops them).
+/// Prints notes to standard error (for csv and jsonl, which hold rows only).
 func printNotes(_ notes: [String]) {
     for note in notes { printError(note) }
 }
 
-extension OutputFormat {
-    /// csv and json: for machines.
-    var isMachine: Bool { self == .csv || self == .json }
+/// Prints an answer in `format`; csv and jsonl send its notes to standard error.
+func emit(_ answer: Answer, as format: OutputFormat) {
+    print(answer.rendered(as: format), terminator: "")
+    if format == .csv || format == .jsonl { printNotes(answer.notes) }
 }
 
 extension Period: ExpressibleByArgument {}

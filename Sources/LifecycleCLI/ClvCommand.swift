@@ -23,7 +23,7 @@ struct ClvSummary: ParsableCommand {
     @Option(help: "Unit of recency and T: day or week.")
     var period: SummaryPeriod = .week
 
-    @Option(name: .customLong("observation-end"), help: "Last day of the observation (YYYY-MM-DD, inclusive, reporting time zone). Default: the day of the last purchase.")
+    @Option(name: .customLong("observation-end"), help: ArgumentHelp("Last day of the observation (inclusive; \(DateOption.help)). Default: the day of the last purchase.", valueName: "date"))
     var observationEnd: DateArgument?
 
     func run() throws {
@@ -31,27 +31,24 @@ struct ClvSummary: ParsableCommand {
         guard let lastDay = try warehouse.lastPurchaseDay(currency: currencyOption.currency) else {
             throw ValidationError("the warehouse has no purchases: import some first")
         }
-        let end = observationEnd.map { LifetimeCalendar.day(ofDate: $0.instant) } ?? lastDay
+        let end = try observationEnd?.day(warehouse) ?? lastDay
         let purchases = try warehouse.lifetimePurchases(through: end, currency: currencyOption.currency)
         let summaries = purchases.summaries(observationEnd: end, period: period)
         let names = try warehouse.customerIDs()
-        let format = output.resolved
         let repeatBuyers = summaries.filter { $0.frequency > 0 }.count
         let table = Table(
             columns: ["customer", "frequency", "recency", "T", "monetary_value"],
             rows: summaries.map { s in
-                [names[Int64(s.customer)] ?? String(s.customer), String(s.frequency),
-                 LifetimeNumber.text(s.recency, format), LifetimeNumber.text(s.age, format), LifetimeNumber.text(s.monetaryValue, format)]
+                [.text(names[Int64(s.customer)] ?? String(s.customer)), .count(s.frequency),
+                 .real(s.recency, decimals: 4), .real(s.age, decimals: 4), .money(micros: Self.micros(s.monetaryValue), currency: purchases.currency)]
             },
-            notes: ["\(grouped(summaries.count)) customers with a purchase on or before \(LifetimeCalendar.date(end)), \(grouped(repeatBuyers)) with repeat purchases; recency and T in \(period.rawValue)s; monetary_value is the mean of the repeat purchases (0 without)\(purchases.currency.map { ", in \($0)" } ?? "")"],
-            numericColumns: [1, 2, 3, 4])
-        print(table.rendered(as: format), terminator: "")
+            notes: ["\(grouped(summaries.count)) customers with a purchase on or before \(LifetimeCalendar.date(end)), \(grouped(repeatBuyers)) with repeat purchases; recency and T in \(period.rawValue)s; monetary_value is the mean of the repeat purchases (0 without)\(purchases.currency.map { ", in \($0)" } ?? ""), to the micro-unit"])
+        let parameters = [JSONMember("period", .string(period.rawValue)), JSONMember("currency", cell: .textOrNull(purchases.currency)),
+                          JSONMember("observation_end", .string(LifetimeCalendar.date(end)))]
+        emit(Answer(question: "clv summary", parameters: parameters, asOf: nil, table: table), as: output.resolved)
     }
-}
 
-/// Numbers of the lifetime commands: four decimals for people, every digit for machines.
-enum LifetimeNumber {
-    static func text(_ value: Double, _ format: OutputFormat) -> String {
-        format == .table || format == .markdown ? String(format: "%.4f", value) : "\(value)"
-    }
+    /// A mean amount in micro-units, rounded half away from zero to the micro-unit (the models
+    /// fit it as a double; machine formats then write it as exact money, not `25.549999999999997`).
+    static func micros(_ amount: Double) -> Int64 { Int64((amount * 1_000_000).rounded()) }
 }

@@ -25,10 +25,9 @@ extension DemoCommand {
         lines += ["", "The five customers with the highest 12-month lifetime value as of \(CalendarDate.day(dataEnd)) (of \(grouped(scores.count)) scored):"]
         let top = Table(columns: ["user", "P(alive)", "expected purchases", "lifetime value"],
                         rows: scores.prefix(5).map {
-                            [$0.externalID, String(format: "%.3f", $0.probabilityAlive), String(format: "%.2f", $0.expectedPurchases),
-                             String(format: "%.2f", $0.lifetimeValue)]
-                        },
-                        numericColumns: [1, 2, 3])
+                            [.text($0.externalID), .real($0.probabilityAlive, decimals: 3), .real($0.expectedPurchases, decimals: 2),
+                             .real($0.lifetimeValue, decimals: 2)]
+                        })
         return lines + top.rendered(as: .table).split(separator: "\n").map(String.init)
     }
 }

@@ -44,13 +44,12 @@ struct DemoCommand: ParsableCommand {
 
         print("\n4. What is in the warehouse:")
         let status = try warehouse.status()
-        let table = Table(columns: ["table", "rows"], rows: status.tableCounts.map { [$0.table, grouped($0.rows)] }, numericColumns: [1])
+        let table = Table(columns: ["table", "rows"], rows: status.tableCounts.map { [.text($0.table), .count($0.rows)] })
         print(table.rendered(as: .table).split(separator: "\n").map { "   " + $0 }.joined(separator: "\n"))
         let monthly = Table(columns: ["month (UTC)", "purchases", "customers", "net revenue (GBP)"],
                             rows: try warehouse.ordersByMonth().map {
-                                [$0.month, grouped($0.purchases), grouped($0.customers), ExactDecimal.format($0.netMicros)]
-                            },
-                            numericColumns: [1, 2, 3])
+                                [.text($0.month), .count($0.purchases), .count($0.customers), .money(micros: $0.netMicros, currency: "GBP")]
+                            })
         print("\n   Orders by month:")
         print(monthly.rendered(as: .table).split(separator: "\n").map { "   " + $0 }.joined(separator: "\n"))
 
@@ -88,7 +87,7 @@ struct DemoCommand: ParsableCommand {
         let scores = try warehouse.scoreChurn(stored.snapshot, asOf: dataEnd)
         lines += ["", "The ten users most at risk as of \(CalendarDate.day(dataEnd)) (of \(grouped(scores.count)) scored):"]
         let risk = Table(columns: ["user", "churn probability"],
-                         rows: scores.prefix(10).map { [$0.externalID, String(format: "%.3f", $0.probability)] }, numericColumns: [1])
+                         rows: scores.prefix(10).map { [.text($0.externalID), .real($0.probability, decimals: 3)] })
         return lines + risk.rendered(as: .table).split(separator: "\n").map(String.init)
     }
 }

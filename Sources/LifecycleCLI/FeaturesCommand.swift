@@ -12,13 +12,20 @@ struct FeaturesCommand: ParsableCommand {
 
 extension CalendarDate.Step: ExpressibleByArgument {}
 
-/// A `YYYY-MM-DD` (midnight UTC) or ISO-8601 instant argument.
+/// A date option, read by the one rule of `DateOption` (a date or wall-clock time in the
+/// reporting time zone, or an instant with Z or an offset) once the command knows the zone.
 struct DateArgument: ExpressibleByArgument {
-    let instant: Int64
+    let date: DateOption
     init?(argument: String) {
-        guard let instant = CalendarDate.instant(argument) else { return nil }
-        self.instant = instant
+        guard let date = DateOption(argument) else { return nil }
+        self.date = date
     }
+
+    /// The instant it names in `warehouse`'s reporting time zone.
+    func instant(_ warehouse: Warehouse) throws -> Int64 { date.instant(in: try warehouse.reportingTimeZone()) }
+
+    /// The day it names in `warehouse`'s reporting time zone (days since 1970-01-01 there).
+    func day(_ warehouse: Warehouse) throws -> Int64 { date.day(in: try warehouse.reportingTimeZone()) }
 }
 
 struct FeaturesBuild: ParsableCommand {
@@ -28,13 +35,16 @@ struct FeaturesBuild: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(name: .customLong("as-of"), help: "Build for this date (YYYY-MM-DD, midnight UTC); default: the day after the last order.")
+    @Option(name: .long, help: "Output format: table, csv, json, jsonl or markdown, one row per build (as_of, users, seconds); without it, one sentence per build.")
+    var format: OutputFormat?
+
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("Build for this date (\(DateOption.help)); default: the day after the last order.", valueName: "date"))
     var asOf: DateArgument?
 
-    @Option(help: "First as-of of a schedule (with --to and --every).")
+    @Option(help: ArgumentHelp("First as-of of a schedule (with --to and --every; same form as --as-of).", valueName: "date"))
     var from: DateArgument?
 
-    @Option(help: "Last as-of of a schedule (inclusive).")
+    @Option(help: ArgumentHelp("Last as-of of a schedule (inclusive).", valueName: "date"))
     var to: DateArgument?
 
     @Option(help: "Schedule step: day, week or month.")
@@ -46,25 +56,39 @@ struct FeaturesBuild: ParsableCommand {
             throw ValidationError("--from, --to and --every go together")
         }
         if asOf != nil && from != nil { throw ValidationError("give --as-of or a schedule (--from/--to/--every), not both") }
-        if let from, let to, from.instant > to.instant { throw ValidationError("--from is after --to") }
+        if let from, let to, from.date.instant(in: .gmt) > to.date.instant(in: .gmt) { throw ValidationError("--from is after --to") }
     }
 
     func run() throws {
         let warehouse = try database.openForWriting()
         if let from, let to, let every {
             let terminal = isTerminal(STDERR_FILENO)
-            let builds = try warehouse.buildFeatures(from: from.instant, to: to.instant, every: every) { build, done, total in
+            let builds = try warehouse.buildFeatures(from: try from.instant(warehouse), to: try to.instant(warehouse), every: every) { build, done, total in
                 let line = "as of \(CalendarDate.day(build.asOf)): \(grouped(build.users)) users (\(done)/\(total))"
                 if terminal { FileHandle.standardError.write(Data(("\r" + line + "\u{1B}[K").utf8)) }
             }
             if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-            for build in builds { print(Self.describe(build)) }
+            try show(builds, warehouse)
         } else {
-            guard let asOf = try asOf?.instant ?? warehouse.dayAfterLastOrder() else {
+            guard let asOf = try asOf?.instant(warehouse) ?? warehouse.dayAfterLastOrder() else {
                 throw ValidationError("the warehouse has no orders yet: import some, or pass --as-of")
             }
-            print(Self.describe(try warehouse.buildFeatures(asOf: asOf)))
+            try show([try warehouse.buildFeatures(asOf: asOf)], warehouse)
         }
+    }
+
+    /// The builds as sentences, or as an answer in `--format`.
+    private func show(_ builds: [FeatureBuild], _ warehouse: Warehouse) throws {
+        guard let format else {
+            for build in builds { print(Self.describe(build)) }
+            return
+        }
+        let table = Table(columns: [Column("as of", key: "as_of"), "users", "seconds"],
+                          rows: builds.map { [.instant($0.asOf), .count($0.users), .real($0.seconds, decimals: 2)] })
+        let parameters = [JSONMember("from", try from.map { .string(RegistryClock.iso(try $0.instant(warehouse))) } ?? .null),
+                          JSONMember("to", try to.map { .string(RegistryClock.iso(try $0.instant(warehouse))) } ?? .null),
+                          JSONMember("every", every.map { .string($0.rawValue) } ?? .null)]
+        emit(Answer(question: "features build", parameters: parameters, asOf: builds.count == 1 ? builds[0].asOf : nil, table: table), as: format)
     }
 
     static func describe(_ build: FeatureBuild) -> String {

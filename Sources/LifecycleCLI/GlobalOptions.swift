@@ -70,20 +70,21 @@ func printError(_ text: String) {
 /// Whether a stream is a terminal.
 func isTerminal(_ descriptor: Int32) -> Bool { isatty(descriptor) == 1 }
 
-/// `12345678` as `12,345,678`.
-func grouped(_ value: Int) -> String {
-    let digits = String(value.magnitude)
-    var out = ""
-    for (index, character) in digits.enumerated() {
-        if index > 0 && (digits.count - index) % 3 == 0 { out.append(",") }
-        out.append(character)
-    }
-    return (value < 0 ? "-" : "") + out
+/// The width of the terminal on standard output in columns: `$COLUMNS` when set, else what the
+/// terminal says; nil when unknown.
+func terminalColumns() -> Int? {
+    if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 { return columns }
+    var size = winsize()
+    guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+    return Int(size.ws_col)
 }
+
+/// `12345678` as `12,345,678`, by the tables' grouping rule.
+func grouped(_ value: Int) -> String { Format.count(value) }
 
 /// Output format option shared by query commands.
 struct FormatOption: ParsableArguments {
-    @Option(name: .long, help: "Output format: table, csv, json or markdown (default: table on a terminal, csv otherwise).")
+    @Option(name: .long, help: "Output format: table, csv, json (one object: question, parameters, as_of, rows, notes), jsonl (one row per line) or markdown (default: table on a terminal, csv otherwise; docs/OUTPUT.md).")
     var format: OutputFormat?
 
     var resolved: OutputFormat { format ?? .automatic(isTerminal: isTerminal(STDOUT_FILENO)) }

@@ -166,7 +166,7 @@ struct ImportArguments: ParsableArguments {
         var table = Table(columns: ["file", "line", "reason", "raw"], rows: [])
         for summary in summaries {
             for reject in try warehouse.rejects(importID: summary.importID) {
-                table.rows.append([summary.file, String(reject.line), reject.reason, reject.raw])
+                table.rows.append([.text(summary.file), .integer(Int64(reject.line)), .text(reject.reason), .text(reject.raw)])
             }
         }
         do {

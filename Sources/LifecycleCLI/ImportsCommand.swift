@@ -21,7 +21,7 @@ struct ImportsList: ParsableCommand {
 
     func run() throws {
         let records = try database.openForReading().listImports()
-        print(ImportRecord.table(records).rendered(as: output.resolved), terminator: "")
+        emit(Answer(question: "imports list", table: ImportRecord.table(records)), as: output.resolved)
     }
 }
 

@@ -123,7 +123,7 @@ struct ModelsHistory: ParsableCommand {
         let warehouse = try database.openForReading()
         _ = try warehouse.snapshots(named: reference.name)
         let moves = try warehouse.aliasHistory(name: reference.name, alias: alias)
-        if output.resolved == .json { return try printJSON(.array(moves.map(RegistryJSON.move))) }
-        print(RegistryTables.history(moves).rendered(as: output.resolved), terminator: "")
+        let parameters = [JSONMember("model", .string(reference.name)), JSONMember("alias", alias.map { .string($0) } ?? .null)]
+        emit(Answer(question: "models history", parameters: parameters, table: RegistryTables.history(moves)), as: output.resolved)
     }
 }

@@ -23,9 +23,11 @@ struct ModelsDiff: ParsableCommand {
         let warehouse = try database.openForReading()
         let diff = try warehouse.diff(try warehouse.snapshot(try parseReference(a)), try warehouse.snapshot(try parseReference(b)))
         switch output.resolved {
-        case .json: try printJSON(RegistryJSON.diff(diff, all: all))
-        case .csv: print(RegistryTables.diffLong(diff, all: all).rendered(as: .csv), terminator: "")
-        case let format: printTables(RegistryTables.diff(diff, all: all), as: format)
+        case .table, .markdown: printTables(RegistryTables.diff(diff, all: all), as: output.resolved)
+        case let format:
+            let parameters = [JSONMember("a", .string(diff.a.reference)), JSONMember("b", .string(diff.b.reference)), JSONMember("all", .bool(all))]
+            emit(Answer(question: "models diff", parameters: parameters, table: RegistryTables.diffLong(diff, all: all),
+                        details: [JSONMember("diff", RegistryJSON.diff(diff, all: all))]), as: format)
         }
     }
 }

@@ -18,12 +18,11 @@ struct ModelsList: ParsableCommand {
         if let name {
             let versions = try warehouse.snapshots(named: name)
             let aliases = try warehouse.currentAliases(of: name)
-            if format == .json { return try printJSON(RegistryJSON.versions(versions, aliases: aliases)) }
-            print(RegistryTables.versions(versions, aliases: aliases).rendered(as: format), terminator: "")
+            emit(Answer(question: "models list", parameters: [JSONMember("name", .string(name))],
+                        table: RegistryTables.versions(versions, aliases: aliases)), as: format)
         } else {
-            let models = try warehouse.listModels()
-            if format == .json { return try printJSON(RegistryJSON.models(models)) }
-            print(RegistryTables.models(models).rendered(as: format), terminator: "")
+            emit(Answer(question: "models list", parameters: [JSONMember("name", .null)], table: RegistryTables.models(try warehouse.listModels())),
+                 as: format)
         }
     }
 }

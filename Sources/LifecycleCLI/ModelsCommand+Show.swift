@@ -10,25 +10,29 @@ struct ModelsShow: ParsableCommand {
     @Argument(help: ArgumentHelp("NAME, NAME@VERSION, NAME@latest or NAME@ALIAS.", valueName: "model"))
     var reference: String
 
-    @Option(help: ArgumentHelp("Resolve the alias as it was at this instant: YYYY-MM-DD (midnight UTC) or YYYY-MM-DDTHH:MM:SSZ.", valueName: "date"))
+    @Option(help: ArgumentHelp("Resolve the alias as it was at this instant (\(DateOption.help)).", valueName: "date"))
     var at: String?
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: FormatOption
 
     func validate() throws {
-        if let at, RegistryClock.instant(at) == nil {
-            throw ValidationError("--at: cannot read '\(at)' as a date; write YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ")
+        if let at, DateOption(at) == nil {
+            throw ValidationError("--at: cannot read '\(at)' as a date; write YYYY-MM-DD, YYYY-MM-DDTHH:MM (reporting time zone) or YYYY-MM-DDTHH:MM:SSZ")
         }
     }
 
     func run() throws {
         let reference = try parseReference(reference)
-        let description = try database.openForReading().describe(reference, at: at.flatMap(RegistryClock.instant))
+        let warehouse = try database.openForReading()
+        let instant = try at.flatMap(DateOption.init).map { $0.instant(in: try warehouse.reportingTimeZone()) }
+        let description = try warehouse.describe(reference, at: instant)
         switch output.resolved {
-        case .json: try printJSON(RegistryJSON.snapshot(description))
-        case .csv: print(RegistryTables.snapshotLong(description).rendered(as: .csv), terminator: "")
-        case let format: printTables(RegistryTables.snapshot(description), as: format)
+        case .table, .markdown: printTables(RegistryTables.snapshot(description), as: output.resolved)
+        case let format:
+            let parameters = [JSONMember("model", .string(self.reference)), JSONMember("at", instant.map { .string(RegistryClock.iso($0)) } ?? .null)]
+            emit(Answer(question: "models show", parameters: parameters, table: RegistryTables.snapshotLong(description),
+                        details: [JSONMember("model", RegistryJSON.snapshot(description))]), as: format)
         }
         if let problem = description.verification.problem {
             printError("error: \(description.snapshot.reference) fails verification, so the values shown cannot be trusted: \(problem)")

@@ -12,11 +12,8 @@ struct ModelsVerify: ParsableCommand {
 
     func run() throws {
         let report = try database.openForReading().verifyRegistry()
-        if output.resolved == .json {
-            try printJSON(RegistryJSON.verification(report))
-        } else {
-            print(RegistryTables.verification(report).rendered(as: output.resolved), terminator: "")
-        }
+        emit(Answer(question: "models verify", table: RegistryTables.verification(report),
+                    details: [JSONMember("verification", RegistryJSON.verification(report))]), as: output.resolved)
         guard report.ok else {
             let failed = report.snapshots.filter { !$0.ok }
             var parts: [String] = []

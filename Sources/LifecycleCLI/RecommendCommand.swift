@@ -17,7 +17,7 @@ struct RecommendCommand: ParsableCommand {
     @Option(help: "Model reference: recommendations, recommendations@3 or recommendations@production (a bare name means production, else the latest).")
     var model = Warehouse.recommendationModelName
 
-    @Option(name: .customLong("as-of"), help: "Use the customer's purchases before this date (YYYY-MM-DD, UTC); default: the day after the last order.")
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("Use the customer's purchases before this date (\(DateOption.help)); default: the day after the last order.", valueName: "date"))
     var asOf: DateArgument?
 
     @OptionGroup var database: DatabaseOptions
@@ -33,7 +33,7 @@ struct RecommendCommand: ParsableCommand {
         guard snapshot.kind == "item_similarity" else {
             throw ValidationError("\(snapshot.reference) is a \(snapshot.kind) model; --model needs an item_similarity model (lifecycle train recommendations)")
         }
-        guard let instant = try asOf?.instant ?? warehouse.dayAfterLastOrder() else {
+        guard let instant = try asOf?.instant(warehouse) ?? warehouse.dayAfterLastOrder() else {
             throw ValidationError("the warehouse has no orders: import some first")
         }
         let answer = try warehouse.recommend(customer: user, snapshot: snapshot, asOf: instant, count: count)
@@ -42,17 +42,18 @@ struct RecommendCommand: ParsableCommand {
         } else {
             printError("user \(user): \(answer.purchasedProducts) product\(answer.purchasedProducts == 1 ? "" : "s") bought before \(CalendarDate.day(instant)); \(snapshot.reference), score = sum of cosine similarities")
         }
-        print(Self.table(answer).rendered(as: output.resolved), terminator: "")
+        let parameters = [JSONMember("user", .string(user)), JSONMember("model", .string(snapshot.reference)),
+                          JSONMember("count", .integer(Int64(count))), JSONMember("popularity_fallback", .bool(answer.isPopularityFallback))]
+        emit(Answer(question: "recommend", parameters: parameters, asOf: instant, table: Self.table(answer)), as: output.resolved)
     }
 
     static func table(_ answer: UserRecommendationAnswer) -> Table {
         Table(columns: ["rank", "stock_code", "description", "score", "because_you_bought"],
               rows: answer.items.map { item in
-                  [String(item.rank), item.product.stockCode, item.product.description,
-                   String(format: answer.isPopularityFallback ? "%.0f" : "%.4f", item.score),
-                   item.because.map { "\($0.product.stockCode) \($0.product.description) (\(String(format: "%.2f", $0.similarity)))" }.joined(separator: "; ")]
+                  [.count(item.rank), .text(item.product.stockCode), .text(item.product.description),
+                   .real(item.score, decimals: answer.isPopularityFallback ? 0 : 4),
+                   .text(item.because.map { "\($0.product.stockCode) \($0.product.description) (\(String(format: "%.2f", $0.similarity)))" }.joined(separator: "; "))]
               },
-              notes: answer.items.isEmpty ? ["no recommendations: none of the customer's products was bought with anything else"] : [],
-              numericColumns: [0, 3])
+              notes: answer.items.isEmpty ? ["no recommendations: none of the customer's products was bought with anything else"] : [])
     }
 }

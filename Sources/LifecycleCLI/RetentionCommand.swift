@@ -50,24 +50,19 @@ struct RetentionCommand: ParsableCommand {
         let triangle = try warehouse.retention(options)
         let format = output.resolved
         if curve {
-            let table = triangle.curveTable(machine: format.isMachine)
-            print(table.rendered(as: format), terminator: "")
+            emit(triangle.answer(curveOnly: true), as: format)
             if format == .table && isTerminal(STDOUT_FILENO) { print("\n" + TerminalCharts.curve(triangle)) }
             return
         }
         switch format {
-        case .json:
-            print(triangle.json(), terminator: "")
-            printNotes(triangle.notes)
-        case .csv:
-            print(triangle.longTable().rendered(as: .csv), terminator: "")
-            printNotes(triangle.notes)
+        case .json, .csv, .jsonl:
+            emit(triangle.answer(), as: format)
         case .markdown:
             print(triangle.triangleTable().rendered(as: .markdown))
             print(triangle.curveTable().rendered(as: .markdown), terminator: "")
         case .table:
             if isTerminal(STDOUT_FILENO) {
-                print(TerminalCharts.heatmap(triangle, colour: colourTerminal()))
+                print(TerminalCharts.heatmap(triangle, colour: colourTerminal(), width: terminalColumns()))
                 print(TerminalCharts.curve(triangle))
             } else {
                 print(triangle.triangleTable().rendered(as: .table))

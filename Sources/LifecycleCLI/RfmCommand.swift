@@ -47,11 +47,12 @@ struct RfmCommand: ParsableCommand {
         let format = output.resolved
         if let compare {
             let from = try AnalyticsScope.instant(compare, in: options.scope.timeZone ?? warehouse.reportingTimeZone(), option: "--compare")
-            render(try warehouse.rfmTransitions(from: from, options: options).table(), format)
+            emit(try warehouse.rfmTransitions(from: from, options: options).answer(), as: format)
         } else if users {
-            render(try warehouse.rfmUsers(options, segment: segment).users.table(), format)
+            let listed = try warehouse.rfmUsers(options, segment: segment)
+            emit(listed.users.answer(scope: listed.scope, segment: segment), as: format)
         } else {
-            render(try warehouse.rfmSummary(options).table(machine: format.isMachine), format)
+            emit(try warehouse.rfmSummary(options).answer(), as: format)
         }
         if save {
             let snapshot = try warehouse.saveRFMSnapshot(options)
@@ -70,10 +71,5 @@ struct RfmCommand: ParsableCommand {
             map = try RFMSegmentMap(csv: text, file: segmentMap)
         }
         return RFMOptions(scope: try scopeArguments.scope(for: warehouse), bins: parsed, segmentMap: map)
-    }
-
-    private func render(_ table: Table, _ format: OutputFormat) {
-        print(table.rendered(as: format), terminator: "")
-        if format.isMachine { printNotes(table.notes) }
     }
 }

@@ -7,6 +7,6 @@ extension ScoreCommand {
         let scores = try warehouse.scoreChurn(snapshot, asOf: asOf)
         printError("\(grouped(scores.count)) users scored as of \(CalendarDate.day(asOf)) by \(snapshot.reference); stored in predictions")
         return Table(columns: ["user", "churn_probability"],
-                     rows: shown(scores).map { [$0.externalID, String(format: "%.4f", $0.probability)] }, numericColumns: [1])
+                     rows: shown(scores).map { [.text($0.externalID), .real($0.probability, decimals: 4)] })
     }
 }

@@ -6,14 +6,12 @@ extension ScoreCommand {
     func scoreLifetimeValue(_ snapshot: ModelSnapshot, warehouse: Warehouse, asOf: Int64) throws -> Table {
         let scores = try warehouse.scoreLifetimeValue(snapshot, asOf: asOf)
         printError("\(grouped(scores.count)) customers scored as of \(CalendarDate.day(asOf)) by \(snapshot.reference); stored in predictions and clv_predictions")
-        let format = output.resolved
         return Table(
             columns: ["customer", "frequency", "recency", "T", "probability_alive", "expected_purchases", "expected_order_value", "lifetime_value"],
             rows: shown(scores).map { score in
-                [score.externalID, String(score.summary.frequency)]
+                [.text(score.externalID), .count(score.summary.frequency)]
                     + [score.summary.recency, score.summary.age, score.probabilityAlive, score.expectedPurchases,
-                       score.expectedOrderValue, score.lifetimeValue].map { LifetimeNumber.text($0, format) }
-            },
-            numericColumns: Set(1...7))
+                       score.expectedOrderValue, score.lifetimeValue].map { .real($0, decimals: 4) }
+            })
     }
 }

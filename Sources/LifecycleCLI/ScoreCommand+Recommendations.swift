@@ -9,8 +9,8 @@ extension ScoreCommand {
         printError("\(grouped(rows.count)) recommendations for \(grouped(Set(rows.map(\.userID)).count)) users as of \(CalendarDate.day(asOf)) by \(snapshot.reference); stored in recommendations")
         return Table(columns: ["user", "rank", "stock_code", "description", "score"],
                      rows: try warehouse.storedRecommendations(snapshot: snapshot, asOf: asOf, users: top).map {
-                         [$0.customer, String($0.rank), $0.product.stockCode, $0.product.description, String(format: "%.4f", $0.score)]
-                     },
-                     numericColumns: [1, 4])
+                         [.text($0.customer), .count($0.rank), .text($0.product.stockCode), .text($0.product.description),
+                          .real($0.score, decimals: 4)]
+                     })
     }
 }

@@ -13,9 +13,8 @@ extension ScoreCommand {
         }
         printError("\(grouped(scoring.assignments.count)) users assigned as of \(CalendarDate.day(asOf)) by \(snapshot.reference); stored in segment_assignments")
         let rows = zip(scoring.dataset.customers, scoring.assignments).map {
-            [$0.0.externalID, String($0.1.cluster), String(format: "%.4f", $0.1.distance)]
+            [.text($0.0.externalID), .count($0.1.cluster), .real($0.1.distance, decimals: 4)] as [Cell]
         }
-        return Table(columns: ["user", "cluster", "distance"], rows: shown(rows),
-                     numericColumns: [1, 2])
+        return Table(columns: ["user", "cluster", "distance"], rows: shown(rows))
     }
 }

@@ -15,7 +15,7 @@ struct ScoreCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: FormatOption
 
-    @Option(name: .customLong("as-of"), help: "Score as of this date (YYYY-MM-DD, UTC); default: the day after the last order.")
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("Score as of this date (\(DateOption.help)); default: the day after the last order.", valueName: "date"))
     var asOf: DateArgument?
 
     @Option(help: "Print only the first N users (all are stored).")
@@ -24,7 +24,7 @@ struct ScoreCommand: ParsableCommand {
     func run() throws {
         let warehouse = try database.openForWriting()
         let snapshot = try warehouse.snapshot(model)
-        guard let instant = try asOf?.instant ?? warehouse.dayAfterLastOrder() else {
+        guard let instant = try asOf?.instant(warehouse) ?? warehouse.dayAfterLastOrder() else {
             throw ValidationError("the warehouse has no orders: import some first")
         }
         let table: Table
@@ -40,7 +40,9 @@ struct ScoreCommand: ParsableCommand {
         default:
             throw ValidationError("\(snapshot.reference) is a \(snapshot.kind) model, which `score` does not handle")
         }
-        print(table.rendered(as: output.resolved), terminator: "")
+        let parameters = [JSONMember("model", .string(snapshot.reference)), JSONMember("kind", .string(snapshot.kind)),
+                          JSONMember("top", top.map { .integer(Int64($0)) } ?? .null)]
+        emit(Answer(question: "score", parameters: parameters, asOf: instant, table: table), as: output.resolved)
     }
 
     /// The first `top` rows (all without `--top`).

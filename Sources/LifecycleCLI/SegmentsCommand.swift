@@ -15,14 +15,14 @@ struct SegmentsCommand: ParsableCommand {
     @Option(help: "Model reference: segments, segments@3 or segments@production (a bare name means production, else the latest).")
     var model = Warehouse.segmentsModelName
 
-    @Option(name: .customLong("as-of"), help: "Assign customers as of this date (YYYY-MM-DD, UTC); default: the day after the last order. Nothing is stored (see `lifecycle score segments`).")
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("Assign customers as of this date (\(DateOption.help)); default: the day after the last order. Nothing is stored (see `lifecycle score segments`).", valueName: "date"))
     var asOf: DateArgument?
 
     func run() throws {
         let warehouse = try database.openForReading()
         let snapshot = try warehouse.snapshot(model)
         guard snapshot.kind == "kmeans" else { throw ValidationError("--model \(snapshot.reference) is a \(snapshot.kind) model, not a segmentation") }
-        guard let instant = try asOf?.instant ?? warehouse.dayAfterLastOrder() else {
+        guard let instant = try asOf?.instant(warehouse) ?? warehouse.dayAfterLastOrder() else {
             throw ValidationError("the warehouse has no orders: import some first")
         }
         let report: SegmentReport
@@ -40,8 +40,9 @@ enum SegmentsText {
     /// Profiles, then the overlap matrix (table, markdown); one wide table for csv and json.
     static func report(_ report: SegmentReport, format: OutputFormat) -> String {
         if format.isMachine {
-            printError(SegmentTables.note(report))
-            return SegmentTables.combined(report).rendered(as: format)
+            let answer = SegmentTables.answer(report)
+            if format != .json { printNotes(answer.notes) }
+            return answer.rendered(as: format)
         }
         var profiles = SegmentTables.profiles(report.profiles)
         profiles.notes = [SegmentTables.note(report)]
@@ -49,14 +50,15 @@ enum SegmentsText {
             + SegmentTables.overlap(report.overlap).rendered(as: format)
     }
 
-    /// A training's silhouettes and cluster profiles, or its snapshot hyperparameters and metrics as JSON.
-    static func training(_ training: SegmentTraining, format: OutputFormat) -> String {
-        if format == .json {
-            let object: JSONValue = .object([JSONMember("hyperparameters", training.hyperparameters), JSONMember("metrics", training.metrics)])
-            return ((try? object.jsonText()) ?? "{}") + "\n"
-        }
-        var profiles = SegmentTables.profiles(training.profiles)
+    /// What `train segments` answers: the cluster profiles as rows, the silhouette of every k
+    /// tried beside them, the snapshot's hyperparameters and metrics as nested JSON.
+    static func training(_ training: SegmentTraining) -> Answer {
+        var profiles = SegmentTables.profiles(training.profiles, currency: training.options.currency)
         profiles.notes = ["trained as of \(CalendarDate.day(training.options.asOf)) on \(grouped(training.rows)) customers: k = \(training.clusters) (\(training.chosenBy)), inertia \(String(format: "%.1f", training.inertia)), \(training.iterations) iterations\(training.converged ? "" : ", not converged")"]
-        return SegmentTables.silhouettes(training).rendered(as: format) + "\n" + profiles.rendered(as: format)
+        let parameters = [JSONMember("k", .integer(Int64(training.clusters))), JSONMember("chosen_by", .string(training.chosenBy)),
+                          JSONMember("customers", .integer(Int64(training.rows)))]
+        return Answer(question: "train segments", parameters: parameters, asOf: training.options.asOf, table: profiles,
+                      sections: [Answer.Section(key: "silhouettes", title: "", table: SegmentTables.silhouettes(training))],
+                      details: [JSONMember("hyperparameters", training.hyperparameters), JSONMember("metrics", training.metrics)])
     }
 }

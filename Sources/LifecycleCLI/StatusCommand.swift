@@ -15,22 +15,17 @@ struct StatusCommand: ParsableCommand {
     func run() throws {
         let status = try database.openForReading().status(recent: recent)
         let format = output.resolved
-        if format == .json {
-            print(StatusJSON.render(status))
+        if format.isMachine {
+            emit(StatusAnswer.answer(status, recent: recent), as: format)
             return
         }
-        let counts = Table(columns: ["table", "rows"], rows: status.tableCounts.map { [$0.table, String($0.rows)] }, numericColumns: [1])
+        let counts = Table(columns: ["table", "rows"], rows: status.tableCounts.map { [.text($0.table), .count($0.rows)] })
         let imports = Table(
             columns: ["import", "kind", "format", "file", "status", "started (UTC)", "read", "loaded", "duplicates", "rejected"],
             rows: status.recentImports.map {
-                [String($0.id), $0.kind, $0.format, $0.file, $0.status, StatusJSON.iso($0.startedAt),
-                 String($0.read), String($0.loaded), String($0.duplicate), String($0.rejected)]
-            },
-            numericColumns: [0, 6, 7, 8, 9])
-        if format == .csv {
-            print(counts.rendered(as: .csv), terminator: "")
-            return
-        }
+                [.integer($0.id), .text($0.kind), .text($0.format), .text($0.file), .text($0.status), .instant($0.startedAt),
+                 .count($0.read), .count($0.loaded), .count($0.duplicate), .count($0.rejected)]
+            })
         print("\(status.path): schema version \(status.schemaVersion) (this build knows \(status.knownVersion))\n")
         print(counts.rendered(as: format))
         print(Self.describe(status.kept))
@@ -56,35 +51,36 @@ extension StatusCommand {
             return "Customer totals: stale or absent; RFM and retention read the orders until the next orders import."
         }
         let months = kept.purchaseMonthsZone.map { "purchase months in \($0)" } ?? "no purchase months"
-        let tiles = kept.tileStartsAsOf.map { "RFM tile starts as of \(StatusJSON.iso($0))" } ?? "no RFM tile starts"
+        let tiles = kept.tileStartsAsOf.map { "RFM tile starts as of \(RegistryClock.iso($0))" } ?? "no RFM tile starts"
         return "Customer totals: current, with \(months) and \(tiles)."
     }
 }
 
-/// `status --format json`: one object with the version, the counts and the recent imports.
-enum StatusJSON {
-    static func iso(_ seconds: Int64) -> String {
-        ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
-    }
-
-    static func render(_ status: WarehouseStatus) -> String {
-        var tables: [String: Int] = [:]
-        for entry in status.tableCounts { tables[entry.table] = entry.rows }
-        let object: [String: Any] = [
-            "path": status.path, "schema_version": status.schemaVersion, "known_version": status.knownVersion,
-            "tables": tables,
-            "currencies": status.currencies.map { ["currency": $0.currency, "orders": $0.orders] as [String: Any] },
-            "customer_totals": [
-                "current": status.kept.current, "purchase_months_zone": status.kept.purchaseMonthsZone as Any,
-                "rfm_tile_starts_as_of": status.kept.tileStartsAsOf.map(iso) as Any,
-            ] as [String: Any],
-            "recent_imports": status.recentImports.map {
-                ["id": $0.id, "kind": $0.kind, "format": $0.format, "file": $0.file, "status": $0.status,
-                 "started_at": iso($0.startedAt), "read": $0.read, "loaded": $0.loaded,
-                 "duplicates": $0.duplicate, "rejected": $0.rejected] as [String: Any]
-            },
+/// `status` for machines: everything the table shows, as rows of (section, name, value) so
+/// csv, json and jsonl carry the same: section `warehouse` (path, schema_version,
+/// known_version), `tables` (one row per table), `customer_totals`, `currencies` (orders per
+/// currency) and `import ID` (one row per field of each recent import).
+enum StatusAnswer {
+    static func answer(_ status: WarehouseStatus, recent: Int) -> Answer {
+        var rows: [[Cell]] = [
+            ["warehouse", "path", .text(status.path)],
+            ["warehouse", "schema_version", .count(status.schemaVersion)],
+            ["warehouse", "known_version", .count(status.knownVersion)],
         ]
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()
-        return String(decoding: data, as: UTF8.self)
+        rows += status.tableCounts.map { ["tables", .text($0.table), .count($0.rows)] }
+        rows += [["customer_totals", "current", .bool(status.kept.current)],
+                 ["customer_totals", "purchase_months_zone", .textOrNull(status.kept.purchaseMonthsZone)],
+                 ["customer_totals", "rfm_tile_starts_as_of", .instantOrNull(status.kept.tileStartsAsOf)]]
+        rows += status.currencies.map { ["currencies", .text($0.currency), .count($0.orders)] }
+        for entry in status.recentImports {
+            let section = Cell.text("import \(entry.id)")
+            rows += [[section, "kind", .text(entry.kind)], [section, "format", .text(entry.format)], [section, "file", .text(entry.file)],
+                     [section, "status", .text(entry.status)], [section, "started_at", .instant(entry.startedAt)],
+                     [section, "read", .count(entry.read)], [section, "loaded", .count(entry.loaded)],
+                     [section, "duplicates", .count(entry.duplicate)], [section, "rejected", .count(entry.rejected)]]
+        }
+        let notes = [StatusCommand.describe(status.kept), StatusCommand.describe(status.currencies)]
+        return Answer(question: "status", parameters: [JSONMember("recent", .integer(Int64(recent)))],
+                      table: Table(columns: ["section", "name", "value"], rows: rows, notes: notes))
     }
 }

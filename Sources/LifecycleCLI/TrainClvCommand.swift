@@ -17,10 +17,10 @@ struct TrainClv: ParsableCommand {
     @Option(help: "Unit of recency, age and alpha: day or week.")
     var period: SummaryPeriod = .week
 
-    @Option(name: .customLong("observation-end"), help: "Last day of the calibration period (YYYY-MM-DD, inclusive, reporting time zone). Default: the day of the last purchase.")
+    @Option(name: .customLong("observation-end"), help: ArgumentHelp("Last day of the calibration period (inclusive; \(DateOption.help)). Default: the day of the last purchase.", valueName: "date"))
     var observationEnd: DateArgument?
 
-    @Option(name: .customLong("holdout-end"), help: "Last day of the holdout the model is checked on. Default: the day of the last purchase, when it is after --observation-end.")
+    @Option(name: .customLong("holdout-end"), help: ArgumentHelp("Last day of the holdout the model is checked on (same form). Default: the day of the last purchase, when it is after --observation-end.", valueName: "date"))
     var holdoutEnd: DateArgument?
 
     @Option(help: "Lifetime value horizon in months.")
@@ -35,7 +35,7 @@ struct TrainClv: ParsableCommand {
     @Flag(help: "Point the production alias at the new version when there is none yet, or when its holdout error is lower than production's.")
     var promote = false
 
-    @Option(help: "Output format: table, csv, json or markdown.")
+    @Option(help: "Output format: table, csv, json, jsonl or markdown (docs/OUTPUT.md).")
     var format: OutputFormat = .table
 
     func validate() throws {
@@ -49,8 +49,8 @@ struct TrainClv: ParsableCommand {
         guard let lastDay = try warehouse.lastPurchaseDay(currency: currencyOption.currency) else {
             throw ValidationError("the warehouse has no purchases: import some first")
         }
-        let end = observationEnd.map { LifetimeCalendar.day(ofDate: $0.instant) } ?? lastDay
-        let holdout = holdoutEnd.map { LifetimeCalendar.day(ofDate: $0.instant) } ?? (lastDay > end ? lastDay : nil)
+        let end = try observationEnd?.day(warehouse) ?? lastDay
+        let holdout = try holdoutEnd?.day(warehouse) ?? (lastDay > end ? lastDay : nil)
         let options = LifetimeTrainingOptions(period: period, observationEnd: end, holdoutEnd: holdout, horizonMonths: months,
                                               monthlyDiscountRate: discount, penalty: l2, currency: currencyOption.currency)
         let training: LifetimeTraining
@@ -60,42 +60,47 @@ struct TrainClv: ParsableCommand {
             throw ValidationError(error.description)
         }
         let stored = try warehouse.storeLifetimeValue(training, promote: promote)
-        if format == .json {
-            try printJSON(RegistryJSON.snapshot(try warehouse.describe(parseReference(stored.snapshot.reference))))
-        } else {
-            print(LifetimeReport.render(training, format: format), terminator: "")
-        }
+        emit(LifetimeReport.answer(training), as: format)
         reportStored(stored.snapshot, promote: promote, promoted: stored.promoted, note: stored.promotionNote)
     }
 }
 
 /// The parameters and holdout check of a lifetime-value training, as tables.
 enum LifetimeReport {
-    static func render(_ training: LifetimeTraining, format: OutputFormat) -> String {
+    /// What `train clv` answers: the fitted parameters as rows and the holdout check by
+    /// calibration frequency beside them (`holdout`, empty when there is no holdout).
+    static func answer(_ training: LifetimeTraining) -> Answer {
         let m = training.model
         let unit = training.options.period.rawValue
         let parameters = Table(
             columns: ["model", "parameter", "value"],
             rows: [("BG/NBD", "r", m.purchases.r), ("BG/NBD", "alpha", m.purchases.alpha), ("BG/NBD", "a", m.purchases.a),
                    ("BG/NBD", "b", m.purchases.b), ("Gamma-Gamma", "p", m.spend.p), ("Gamma-Gamma", "q", m.spend.q),
-                   ("Gamma-Gamma", "gamma", m.spend.gamma)].map { [$0.0, $0.1, String(format: "%.4f", $0.2)] },
+                   ("Gamma-Gamma", "gamma", m.spend.gamma)].map { [.text($0.0), .text($0.1), .real($0.2, decimals: 4)] },
             notes: [
                 "calibration: purchases to \(LifetimeCalendar.date(training.options.observationEnd)) inclusive, time in \(unit)s; \(grouped(training.customers)) customers, \(grouped(training.spendCustomers)) repeat buyers with positive spend",
                 String(format: "BG/NBD log-likelihood %.4f (%d iterations); Gamma-Gamma %.4f (%d iterations); mean order value %.2f",
                        training.purchaseFit.logLikelihood, training.purchaseFit.optimization.iterations,
                        training.spendFit.logLikelihood, training.spendFit.optimization.iterations, m.spend.expectedAverageValue),
-            ],
-            numericColumns: [2])
-        var text = parameters.rendered(as: format)
-        guard let holdout = training.holdout else { return text + "no holdout: there are no purchases after the calibration period\n" }
+            ])
+        let parametersOfQuestion = [JSONMember("period", .string(training.options.period.rawValue)),
+                                    JSONMember("observation_end", .string(LifetimeCalendar.date(training.options.observationEnd))),
+                                    JSONMember("customers", .integer(Int64(training.customers)))]
+        let columns: [Column] = [Column("repeat purchases in calibration", key: "calibration_repeat_purchases"), "customers",
+                                 Column("actual mean in holdout", key: "holdout_actual_mean"), Column("predicted mean", key: "holdout_predicted_mean")]
+        guard let holdout = training.holdout else {
+            var table = parameters
+            table.notes.append("no holdout: there are no purchases after the calibration period")
+            return Answer(question: "train clv", parameters: parametersOfQuestion, table: table,
+                          sections: [Answer.Section(key: "holdout", title: "", table: Table(columns: columns, rows: []))])
+        }
         let check = Table(
-            columns: ["repeat purchases in calibration", "customers", "actual mean in holdout", "predicted mean"],
-            rows: holdout.buckets.map { [$0.label, grouped($0.customers), String(format: "%.3f", $0.actualMean), String(format: "%.3f", $0.predictedMean)] },
+            columns: columns,
+            rows: holdout.buckets.map { [.text($0.label), .count($0.customers), .real($0.actualMean, decimals: 3), .real($0.predictedMean, decimals: 3)] },
             notes: [String(format: "holdout to %@ (%.2f %@s): %@ repeat purchases, %.1f predicted; mean absolute error %.4f per customer",
                            LifetimeCalendar.date(holdout.holdoutEnd), holdout.length, unit, grouped(holdout.actualTotal),
-                           holdout.predictedTotal, holdout.meanAbsoluteError)],
-            numericColumns: [1, 2, 3])
-        text += "\n" + check.rendered(as: format)
-        return text
+                           holdout.predictedTotal, holdout.meanAbsoluteError)])
+        return Answer(question: "train clv", parameters: parametersOfQuestion, table: parameters,
+                      sections: [Answer.Section(key: "holdout", title: "", table: check)])
     }
 }

@@ -46,13 +46,13 @@ struct TrainChurn: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(name: .customLong("as-of"), help: "Training as-of (YYYY-MM-DD, UTC). Default: the latest date whose holdout window is still inside the data.")
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("Training as-of (\(DateOption.help)). Default: the latest date whose holdout window is still inside the data.", valueName: "date"))
     var asOf: DateArgument?
 
     @Option(help: "Label window: a user churned when they make no purchase within it (e.g. 90d, 12w).")
     var horizon = Horizon(argument: "90d")!
 
-    @Option(name: .customLong("evaluate-as-of"), help: "Holdout as-of (default: --as-of plus the horizon).")
+    @Option(name: .customLong("evaluate-as-of"), help: ArgumentHelp("Holdout as-of (same form as --as-of; default: --as-of plus the horizon).", valueName: "date"))
     var evaluateAsOf: DateArgument?
 
     @Option(help: "The learner: logistic (L2-regularised logistic regression) or gbt (histogram gradient-boosted trees).")
@@ -85,7 +85,7 @@ struct TrainChurn: ParsableCommand {
     @Flag(help: "Point the production alias at the new version when it beats the current production model on this holdout.")
     var promote = false
 
-    @Option(help: "Output format for the metrics: table, csv, json or markdown.")
+    @Option(help: "Output format for the metrics: table, csv, json, jsonl or markdown (docs/OUTPUT.md).")
     var format: OutputFormat = .table
 
     func validate() throws {
@@ -108,8 +108,8 @@ struct TrainChurn: ParsableCommand {
     func run() throws {
         let warehouse = try database.openForWriting()
         guard let dataEnd = try warehouse.dayAfterLastOrder() else { throw ValidationError("the warehouse has no orders: import some first") }
-        let trainingAsOf = asOf?.instant ?? (dataEnd - 2 * horizon.seconds) / 86_400 * 86_400
-        let options = ChurnTrainingOptions(asOf: trainingAsOf, horizonSeconds: horizon.seconds, evaluationAsOf: evaluateAsOf?.instant,
+        let trainingAsOf = try asOf?.instant(warehouse) ?? (dataEnd - 2 * horizon.seconds) / 86_400 * 86_400
+        let options = ChurnTrainingOptions(asOf: trainingAsOf, horizonSeconds: horizon.seconds, evaluationAsOf: try evaluateAsOf?.instant(warehouse),
                                            model: model, l2Penalty: l2 ?? 1, boosting: boosting)
         let training: ChurnTraining
         do {
@@ -118,7 +118,7 @@ struct TrainChurn: ParsableCommand {
             throw ValidationError(error.description)
         }
         let stored = try warehouse.storeChurn(training, promote: promote)
-        print(ChurnReport.render(training, format: format))
+        emit(ChurnReport.answer(training), as: format)
         reportStored(stored.snapshot, promote: promote, promoted: stored.promoted, note: stored.promotionNote)
     }
 }
@@ -126,42 +126,42 @@ struct TrainChurn: ParsableCommand {
 /// The metrics of a churn training, side by side with the baseline.
 enum ChurnReport {
     static func render(_ training: ChurnTraining, format: OutputFormat) -> String {
+        answer(training).rendered(as: format)
+    }
+
+    /// What `train churn` answers: the metrics beside the baseline as rows, the holdout's
+    /// calibration and (trees) the feature importances beside them.
+    static func answer(_ training: ChurnTraining) -> Answer {
         func number(_ value: Double?) -> String { value.map { String(format: "%.4f", $0) } ?? "n/a" }
+        func cell(_ value: Double?) -> Cell { .realOrNull(value, decimals: 4) }
         let m = training.metrics, b = training.baseline
         let table = Table(
             columns: ["metric", "model", "recency baseline"],
             rows: [
-                ["ROC AUC", number(m.rocAUC), number(b.rocAUC)],
-                ["PR AUC", number(m.prAUC), number(b.prAUC)],
-                ["log loss", number(m.logLoss), number(b.logLoss)],
-                ["Brier score", number(m.brierScore), number(b.brierScore)],
-                ["lift, top decile", number(m.liftTopDecile), number(b.liftTopDecile)],
+                [.text("ROC AUC"), cell(m.rocAUC), cell(b.rocAUC)],
+                [.text("PR AUC"), cell(m.prAUC), cell(b.prAUC)],
+                [.text("log loss"), cell(m.logLoss), cell(b.logLoss)],
+                [.text("Brier score"), cell(m.brierScore), cell(b.brierScore)],
+                [.text("lift, top decile"), cell(m.liftTopDecile), cell(b.liftTopDecile)],
             ],
             notes: [
                 "trained as of \(CalendarDate.day(training.options.asOf)) on \(grouped(training.trainingRows)) users (churn rate \(number(training.trainingChurnRate))), \(fitSummary(training))",
                 "evaluated as of \(CalendarDate.day(training.evaluationAsOf)) on \(grouped(m.rows)) users (churn rate \(number(m.churnRate))), horizon \(training.options.horizonSeconds / 86_400) days",
-            ],
-            numericColumns: [1, 2])
-        if format == .json {
-            let object: [String: Any] = ["model": m.json, "baseline": b.json, "training_rows": training.trainingRows,
-                                         "model_kind": training.options.model.rawValue, "training_seconds": training.trainingSeconds,
-                                         "iterations": training.iterations,
-                                         "as_of": CalendarDate.day(training.options.asOf), "evaluation_as_of": CalendarDate.day(training.evaluationAsOf)]
-            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()
-            return String(decoding: data, as: UTF8.self)
-        }
-        var text = table.rendered(as: format)
-        text += "\ncalibration on the holdout (deciles of predicted churn probability):\n"
+            ])
         let calibration = Table(columns: ["users", "mean predicted", "observed churn"],
-                                rows: m.calibration.map { [String($0.count), number($0.meanPredicted), number($0.observedRate)] },
-                                numericColumns: [0, 1, 2])
-        text += calibration.rendered(as: format)
-        if let importances = training.model.featureImportances {
-            text += "\nfeature importance (share of the trees' split gain):\n"
-            let ranked = zip(training.vector.names, importances).sorted { $0.1 > $1.1 }
-            text += Table(columns: ["feature", "importance"], rows: ranked.map { [$0.0, number($0.1)] }, numericColumns: [1]).rendered(as: format)
-        }
-        return text
+                                rows: m.calibration.map { [.count($0.count), cell($0.meanPredicted), cell($0.observedRate)] })
+        let ranked = training.model.featureImportances.map { zip(training.vector.names, $0).sorted { $0.1 > $1.1 } } ?? []
+        let sections = [
+            Answer.Section(key: "calibration", title: "calibration on the holdout (deciles of predicted churn probability):", table: calibration),
+            Answer.Section(key: "feature_importance", title: "feature importance (share of the trees' split gain):",
+                           table: Table(columns: ["feature", "importance"], rows: ranked.map { [.text($0.0), cell($0.1)] })),
+        ]
+        let parameters = [JSONMember("model_kind", .string(training.options.model.rawValue)),
+                          JSONMember("horizon_days", .integer(training.options.horizonSeconds / 86_400)),
+                          JSONMember("evaluation_as_of", .string(RegistryClock.iso(training.evaluationAsOf))),
+                          JSONMember("training_rows", .integer(Int64(training.trainingRows))), JSONMember("evaluation_rows", .integer(Int64(m.rows))),
+                          JSONMember("iterations", .integer(Int64(training.iterations))), JSONMember("training_seconds", .number(training.trainingSeconds))]
+        return Answer(question: "train churn", parameters: parameters, asOf: training.options.asOf, table: table, sections: sections)
     }
 
     /// What the fit did, in words.

@@ -10,7 +10,7 @@ struct TrainRecommendations: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(name: .customLong("as-of"), help: "Purchases before this date (YYYY-MM-DD, UTC) train the stored model. Default: the day after the last order.")
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("Purchases before this date (\(DateOption.help)) train the stored model. Default: the day after the last order.", valueName: "date"))
     var asOf: DateArgument?
 
     @Option(help: "Evaluation window before --as-of: fit on what came before it, check the new products bought in it (e.g. 90d, 12w).")
@@ -28,7 +28,7 @@ struct TrainRecommendations: ParsableCommand {
     @Flag(help: "Point the production alias at the new version when its holdout hit rate beats the one stored with the current production version.")
     var promote = false
 
-    @Option(help: "Output format for the metrics: table, csv, json or markdown.")
+    @Option(help: "Output format for the metrics: table, csv, json, jsonl or markdown (docs/OUTPUT.md).")
     var format: OutputFormat = .table
 
     func validate() throws {
@@ -39,7 +39,7 @@ struct TrainRecommendations: ParsableCommand {
 
     func run() throws {
         let warehouse = try database.openForWriting()
-        guard let instant = try asOf?.instant ?? warehouse.dayAfterLastOrder() else {
+        guard let instant = try asOf?.instant(warehouse) ?? warehouse.dayAfterLastOrder() else {
             throw ValidationError("the warehouse has no orders: import some first")
         }
         let options = RecommendationTrainingOptions(asOf: instant, holdoutSeconds: holdout.seconds, neighbourCount: neighbours,
@@ -51,33 +51,29 @@ struct TrainRecommendations: ParsableCommand {
             throw ValidationError(error.description)
         }
         let stored = try warehouse.storeRecommendations(training, promote: promote)
-        print(RecommendationReport.render(training, format: format), terminator: "")
+        emit(RecommendationReport.answer(training), as: format)
         reportStored(stored.snapshot, promote: promote, promoted: stored.promoted, note: stored.promotionNote)
     }
 }
 
 /// Item-to-item beside popularity on the holdout.
 enum RecommendationReport {
-    static func render(_ training: RecommendationTraining, format: OutputFormat) -> String {
+    /// What `train recommendations` answers: hit rate and recall at n beside popularity, the
+    /// difference and the relative gain (null when popularity scores zero).
+    static func answer(_ training: RecommendationTraining) -> Answer {
         let n = training.options.count
         let m = training.holdout, b = training.baseline
-        if format == .json {
-            var object: [String: Any] = [
-                "item_similarity": ["hit_rate": m.hitRate, "recall": m.recall, "users": m.users],
-                "popularity": ["hit_rate": b.hitRate, "recall": b.recall, "users": b.users],
-                "hit_rate_gain": training.hitRateGain, "recall_gain": training.recallGain, "count": n,
-                "as_of": CalendarDate.day(training.options.asOf), "evaluation_cut": CalendarDate.day(training.options.evaluationCut),
-                "training_users": training.trainingUsers, "fit_seconds": training.fitSeconds,
-            ]
-            if let relative = training.hitRateRelativeGain { object["hit_rate_relative_gain"] = relative }
-            if let relative = training.recallRelativeGain { object["recall_relative_gain"] = relative }
-            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()
-            return String(decoding: data, as: UTF8.self) + "\n"
-        }
-        return Table(columns: ["metric", "item-to-item", "popularity", "difference"],
-                     rows: [["hit rate@\(n)", number(m.hitRate), number(b.hitRate), gain(training.hitRateGain, training.hitRateRelativeGain)],
-                            ["recall@\(n)", number(m.recall), number(b.recall), gain(training.recallGain, training.recallRelativeGain)]],
-                     notes: notes(training), numericColumns: [1, 2, 3]).rendered(as: format)
+        let table = Table(columns: ["metric", "item-to-item", "popularity", "difference", "relative gain"],
+                          rows: [[.text("hit rate@\(n)"), .real(m.hitRate, decimals: 4), .real(b.hitRate, decimals: 4),
+                                  .real(training.hitRateGain, decimals: 4), .shareOrNull(training.hitRateRelativeGain)],
+                                 [.text("recall@\(n)"), .real(m.recall, decimals: 4), .real(b.recall, decimals: 4),
+                                  .real(training.recallGain, decimals: 4), .shareOrNull(training.recallRelativeGain)]],
+                          notes: notes(training))
+        let parameters = [JSONMember("count", .integer(Int64(n))),
+                          JSONMember("evaluation_cut", .string(RegistryClock.iso(training.options.evaluationCut))),
+                          JSONMember("evaluation_users", .integer(Int64(m.users))), JSONMember("training_users", .integer(Int64(training.trainingUsers))),
+                          JSONMember("fit_seconds", .number(training.fitSeconds))]
+        return Answer(question: "train recommendations", parameters: parameters, asOf: training.options.asOf, table: table)
     }
 
     /// The lines under the table: what was evaluated and what was stored.
@@ -89,9 +85,11 @@ enum RecommendationReport {
         ]
     }
 
+
+    /// Four decimals, for the demo's line.
     static func number(_ value: Double) -> String { String(format: "%.4f", value) }
 
-    /// `+0.0512 (+38.2%)`.
+    /// `+0.0512 (+38.2%)`, for the demo's line.
     static func gain(_ absolute: Double, _ relative: Double?) -> String {
         String(format: "%+.4f", absolute) + (relative.map { String(format: " (%+.1f%%)", $0 * 100) } ?? "")
     }

@@ -22,7 +22,7 @@ struct TrainSegments: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var currencyOption: CurrencyOption
 
-    @Option(name: .customLong("as-of"), help: "RFM and features as of this date (YYYY-MM-DD, UTC). Default: the day after the last order.")
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("RFM and features as of this date (\(DateOption.help)). Default: the day after the last order.", valueName: "date"))
     var asOf: DateArgument?
 
     @Option(name: .customLong("k"), help: "Number of clusters (at least 2). Default: the best silhouette over --k-range.")
@@ -43,7 +43,7 @@ struct TrainSegments: ParsableCommand {
     @Flag(help: "Point the production alias at the new version when there is no production segmentation yet (a clustering has no holdout metric to beat an older one; move it later with `lifecycle models promote`).")
     var promote = false
 
-    @Option(help: "Output format: table, csv, json or markdown.")
+    @Option(help: "Output format: table, csv, json, jsonl or markdown (docs/OUTPUT.md).")
     var format: OutputFormat = .table
 
     func validate() throws {
@@ -54,7 +54,7 @@ struct TrainSegments: ParsableCommand {
 
     func run() throws {
         let warehouse = try database.openForWriting()
-        guard let instant = try asOf?.instant ?? warehouse.dayAfterLastOrder(currency: currencyOption.currency) else {
+        guard let instant = try asOf?.instant(warehouse) ?? warehouse.dayAfterLastOrder(currency: currencyOption.currency) else {
             throw ValidationError("the warehouse has no orders: import some first")
         }
         let names = features?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } ?? []
@@ -67,7 +67,7 @@ struct TrainSegments: ParsableCommand {
             throw ValidationError(error.description)
         }
         let stored = try warehouse.storeSegments(training, promote: promote)
-        print(SegmentsText.training(training, format: format), terminator: "")
+        emit(SegmentsText.training(training), as: format)
         reportStored(stored.snapshot, promote: promote, promoted: stored.promoted,
                      note: promote && !stored.promoted ? "it already points at a segmentation" : nil, lookWith: "lifecycle segments --model")
     }

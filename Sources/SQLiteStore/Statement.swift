@@ -15,10 +15,19 @@ public final class Statement {
     /// The SQL text the statement was prepared from.
     public let sql: String
 
+    /// The text after the first statement that SQLite did not compile (only whitespace or
+    /// comments, or further statements that a caller running one statement must refuse).
+    public let remainder: String
+
     init(connection: Connection, sql: String) throws {
         var statement: OpaquePointer?
-        var tail: UnsafePointer<CChar>?
-        let rc = sql.withCString { sqlite3_prepare_v3(connection.handle, $0, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, &tail) }
+        var consumed = 0
+        let rc = sql.withCString { base -> Int32 in
+            var tail: UnsafePointer<CChar>?
+            let rc = sqlite3_prepare_v3(connection.handle, base, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, &tail)
+            consumed = tail.map { $0 - base } ?? 0
+            return rc
+        }
         try connection.check(rc, sql: sql)
         guard let statement else {
             throw SQLiteError(code: SQLITE_MISUSE, message: "no SQL statement in the text", sql: sql)
@@ -26,7 +35,12 @@ public final class Statement {
         self.handle = statement
         self.connection = connection
         self.sql = sql
+        self.remainder = String(decoding: sql.utf8.dropFirst(consumed), as: UTF8.self)
     }
+
+    /// Whether the statement leaves the database file unchanged (`sqlite3_stmt_readonly`):
+    /// false for INSERT, UPDATE, DELETE, CREATE, DROP and writing pragmas.
+    public var isReadOnly: Bool { sqlite3_stmt_readonly(handle) != 0 }
 
     deinit { sqlite3_finalize(handle) }
 

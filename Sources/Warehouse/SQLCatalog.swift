@@ -15,4 +15,10 @@ public enum SQLCatalog {
     public static func query(_ name: String) -> String? {
         EmbeddedSQL.files["sql/\(name).sql"]
     }
+
+    /// The names of the queries in `sql/`, sorted (`rfm_summary`, `retention`, ...).
+    public static var queryNames: [String] {
+        EmbeddedSQL.files.keys.filter { $0.hasPrefix("sql/") && $0.hasSuffix(".sql") }
+            .map { String($0.dropFirst(4).dropLast(4)) }.sorted()
+    }
 }

@@ -52,10 +52,15 @@ import Testing
         #expect(result.stderr.contains("read 3, loaded 2, duplicates 0, rejected 1"))
         // The default database is ./lifecycle.db.
         let status = try Binary.run(["status", "--format", "json"], directory: work.url)
+        // Status rows are (section, name, value), docs/OUTPUT.md.
         let object = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
-        #expect((object?["tables"] as? [String: Int])?["order_lines"] == 2)
-        #expect((object?["customer_totals"] as? [String: Any])?["current"] as? Bool == true)
-        #expect((object?["recent_imports"] as? [[String: Any]])?.first?["status"] as? String == "finished")
+        let rows = object?["rows"] as? [[String: Any]] ?? []
+        func value(_ section: String, _ name: String) -> Any? {
+            rows.first { $0["section"] as? String == section && $0["name"] as? String == name }?["value"]
+        }
+        #expect(value("tables", "order_lines") as? Int == 2)
+        #expect(value("customer_totals", "current") as? Bool == true)
+        #expect(value("import 1", "status") as? String == "finished")
     }
 
     @Test func missingTimezoneAndUnknownFileAreClearErrors() throws {
@@ -90,7 +95,8 @@ import Testing
         #expect(again.stderr.contains("stored as churn@2"))
         #expect(again.stderr.contains("production unchanged"))
         let metrics = try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any]
-        #expect((metrics?["model"] as? [String: Any])?["roc_auc"] is Double)
+        let rows = metrics?["rows"] as? [[String: Any]] ?? []
+        #expect(rows.first { $0["metric"] as? String == "ROC AUC" }?["model"] is Double)
         let score = try Binary.run(["score", "churn@2", "--db", "w.db", "--top", "3", "--format", "csv"], directory: work.url)
         #expect(score.status == 0, "\(score.stderr)")
         #expect(score.stdout.split(separator: "\n").count == 4)

@@ -32,13 +32,13 @@ import Warehouse
         #expect(!help.stdout.contains("Horizon("))
     }
 
-    @Test("every train command's --format help names the four formats it accepts")
+    @Test("every train command's --format help names the five formats it accepts")
     func trainFormatHelp() throws {
         let work = try WorkDirectory()
         for command in ["churn", "clv", "segments", "recommendations"] {
             let help = try Binary.run(["train", command, "--help"], directory: work.url)
             let oneLine = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-            #expect(oneLine.contains("table, csv, json or markdown"), "train \(command): \(help.stdout)")
+            #expect(oneLine.contains("table, csv, json, jsonl or markdown"), "train \(command): \(help.stdout)")
         }
     }
 

@@ -21,7 +21,7 @@ import Testing
 
         let summary = try run(["clv", "summary", "--period", "week", "--observation-end", "1997-09-30", "--format", "csv"], in: work)
         let lines = summary.stdout.split(separator: "\n")
-        #expect(lines.first == "customer,frequency,recency,T,monetary_value")
+        #expect(lines.first == "customer,frequency,recency,t,monetary_value")
         #expect(lines.count == 1 + 2357)
         #expect(lines.dropFirst().filter { !$0.contains(",0,0.0,") }.count == 946)
 
@@ -30,7 +30,8 @@ import Testing
         #expect(train.stderr.contains("stored as clv@1") && train.stderr.contains("now production"))
 
         let show = try run(["models", "show", "clv", "--format", "json"], in: work)
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any])
+        let answer = try #require(try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any])
+        let object = try #require(answer["model"] as? [String: Any])
         let parameters = try #require(object["parameters"] as? [String: Double])
         let published: [String: (Double, Double)] = ["r": (0.243, 1e3), "alpha": (4.414, 1e3), "a": (0.793, 1e3), "b": (2.426, 1e3),
                                                      "p": (6.25, 1e2), "q": (3.74, 1e2), "gamma": (15.44, 1e2)]

@@ -40,17 +40,15 @@ import Warehouse
     @Test func listShowAndDiff() throws {
         let work = try WorkDirectory()
         try Self.seed(work)
-        let list = try Self.json(try Self.run(["models", "list", "--format", "json"], in: work))
+        let list = try #require(try Self.json(try Self.run(["models", "list", "--format", "json"], in: work))["rows"])
         #expect(list == [["model": "churn", "kind": "logistic_regression", "versions": 2,
-                          "latest_created_at": list.arrayElement(0)?["latest_created_at"] ?? nil, "aliases": [:],
-                          "aliases_naming_missing_versions": []],
+                          "latest_created_at": list.arrayElement(0)?["latest_created_at"] ?? nil, "aliases": ""],
                          ["model": "clv", "kind": "logistic_regression", "versions": 1,
-                          "latest_created_at": list.arrayElement(1)?["latest_created_at"] ?? nil, "aliases": [:],
-                          "aliases_naming_missing_versions": []]])
+                          "latest_created_at": list.arrayElement(1)?["latest_created_at"] ?? nil, "aliases": ""]])
         let versions = try Self.run(["models", "list", "churn", "--format", "csv"], in: work)
         #expect(versions.stdout.split(separator: "\n").count == 3)
 
-        let show = try Self.json(try Self.run(["models", "show", "churn@2", "--format", "json"], in: work))
+        let show = try #require(try Self.json(try Self.run(["models", "show", "churn@2", "--format", "json"], in: work))["model"])
         #expect(show["reference"] == "churn@2")
         #expect(show["metrics"]?["baseline"]?["auc"] == 0.64)
         #expect(show["training"]?["rows"] == 4338)
@@ -67,7 +65,7 @@ import Warehouse
         let markdown = try Self.run(["models", "show", "churn@1", "--format", "markdown"], in: work)
         #expect(markdown.stdout.contains("### Metrics: calibration"))
 
-        let diff = try Self.json(try Self.run(["models", "diff", "churn@1", "churn@2", "--format", "json"], in: work))
+        let diff = try #require(try Self.json(try Self.run(["models", "diff", "churn@1", "churn@2", "--format", "json"], in: work))["diff"])
         #expect(diff["weights_identical"] == false)
         guard case .array(let fields)? = diff["fields"], case .array(let tensors)? = diff["tensors"] else {
             Issue.record("diff JSON lacks fields or tensors")
@@ -92,16 +90,16 @@ import Warehouse
         #expect(try Self.run(["models", "promote", "churn", "2", "--alias", "candidate"], in: work).status == 0)
         let again = try Self.run(["models", "promote", "churn", "2"], in: work)
         #expect(again.status == 0 && again.stdout.contains("already points at version 2"))
-        #expect(try Self.json(try Self.run(["models", "show", "churn", "--format", "json"], in: work))["version"] == 2)
+        #expect(try Self.json(try Self.run(["models", "show", "churn", "--format", "json"], in: work))["model"]?["version"] == 2)
 
         let rollback = try Self.json(try Self.run(["models", "rollback", "churn", "--format", "json"], in: work,
                                                   environment: ["LIFECYCLE_USER": "cy"]))
         #expect(rollback["from_version"] == 2 && rollback["to_version"] == 1 && rollback["moved_by"] == "cy")
-        #expect(try Self.json(try Self.run(["models", "show", "churn@production", "--format", "json"], in: work))["version"] == 1)
+        #expect(try Self.json(try Self.run(["models", "show", "churn@production", "--format", "json"], in: work))["model"]?["version"] == 1)
 
         let history = try Self.json(try Self.run(["models", "history", "churn", "--alias", "production", "--format", "json"], in: work))
-        guard case .array(let moves) = history else { Issue.record("history is not an array"); return }
-        #expect(moves.map { $0["moved_by"] ?? nil } == ["ana", "ben", "cy"])
+        guard case .array(let moves)? = history["rows"] else { Issue.record("history has no rows"); return }
+        #expect(moves.map { $0["by"] ?? nil } == ["ana", "ben", "cy"])
         #expect(moves.map { $0["reason"] ?? nil } == ["first model", "better auc", "rollback of move 2"])
 
         // The database says the same, readable with plain SQL.
@@ -117,7 +115,7 @@ import Warehouse
         let before = try Self.run(["models", "show", "churn@production", "--at", RegistryClock.iso(first - 1)], in: work)
         #expect(before.status != 0 && before.stderr.contains("pointed at no version"))
         let latest = try Self.json(try Self.run(["models", "show", "churn@production", "--at", RegistryClock.iso(first + 86_400), "--format", "json"], in: work))
-        #expect(latest["version"] == 1)
+        #expect(latest["model"]?["version"] == 1)
 
         let unalias = try Self.run(["models", "unalias", "churn", "--alias", "candidate"], in: work)
         #expect(unalias.status == 0 && unalias.stdout.contains("(removed)"))
@@ -153,7 +151,7 @@ import Warehouse
 
         let show = try Self.run(["models", "show", "churn@1", "--format", "json"], in: work)
         #expect(show.status == 1)
-        let shown = try JSONValue.parse(show.stdout)
+        let shown = try #require(try JSONValue.parse(show.stdout)["model"])
         #expect(shown["metrics"]?["auc"] == 0.99999 && shown["verification"]?["ok"] == false)
         #expect(show.stderr.contains("churn@1 fails verification, so the values shown cannot be trusted"))
 
@@ -205,7 +203,7 @@ import Warehouse
         let verify = try Self.run(["models", "verify", "--format", "json"], in: work)
         #expect(verify.status == 1)
         #expect(verify.stderr.contains("1 of 3 snapshots failed verification: churn@1"))
-        let report = try JSONValue.parse(verify.stdout)
+        let report = try #require(try JSONValue.parse(verify.stdout)["verification"])
         #expect(report.arrayElement(0)?["ok"] == false && report.arrayElement(1)?["ok"] == true)
         #expect(report.arrayElement(0)?["problem"]?.stringValue?.contains("fail their checksum") == true)
 

@@ -25,7 +25,7 @@ import Warehouse
         let lines = shown.stdout.split(separator: "\n")
         #expect(lines.count == 4)  // header and three clusters
         #expect(lines.first?.hasPrefix("cluster,users,share,") == true)
-        #expect(lines.first?.contains("Champions") == true)
+        #expect(lines.first?.contains(",rfm_champions") == true)
         let table = try Binary.run(["segments", "--db", "w.db", "--format", "table"], directory: work.url)
         #expect(table.stdout.contains("Overlap with the RFM segments"))
         #expect(table.stdout.contains("segments@1 as of"))

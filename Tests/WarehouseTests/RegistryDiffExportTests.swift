@@ -32,7 +32,7 @@ import Testing
         let shapes = try warehouse.diff(a, wide).tensors.first { $0.name == "coefficients" }
         #expect(shapes?.shapeA == [2] && shapes?.shapeB == [3] && shapes?.maxAbsDifference == nil)
         let tables = RegistryTables.diff(try warehouse.diff(a, b))
-        #expect(tables[0].table.rows.contains { $0[1] == "auc" && $0[4] == "+0.05" })
+        #expect(tables[0].table.displayRows.contains { $0[1] == "auc" && $0[4] == "+0.05" })
     }
 
     @Test func exportWritesTheBlobAndASidecar() throws {

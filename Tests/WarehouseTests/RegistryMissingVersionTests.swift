@@ -87,11 +87,11 @@ import Testing
         #expect(models.first?.aliases == [ModelAlias(alias: "candidate", version: 3),
                                           ModelAlias(alias: "production", version: 1, versionMissing: true)])
         let table = RegistryTables.models(models)
-        #expect(table.rows.first?[4] == "candidate=3 production=1 (MISSING)")
+        #expect(table.displayRows.first?[4] == "candidate=3 production=1 (MISSING)")
         #expect(table.notes == ["alias production of churn names version 1, which is missing: run `lifecycle models verify`."])
         #expect(element(RegistryJSON.models(models), 0)?["aliases_naming_missing_versions"] == ["production"])
         let versions = RegistryTables.versions(try warehouse.snapshots(named: "churn"), aliases: try warehouse.currentAliases(of: "churn"))
-        #expect(versions.rows.map { $0[0] } == ["2", "3"])
+        #expect(versions.displayRows.map { $0[0] } == ["2", "3"])
         #expect(versions.notes == ["alias production of churn names version 1, which is missing: run `lifecycle models verify`."])
     }
 

@@ -58,7 +58,7 @@ import Testing
 
         let shown = try warehouse.describe(try ModelReference(parsing: "churn@1"))
         #expect(!shown.verification.ok)
-        let overview = RegistryTables.snapshot(shown)[0].table.rows
+        let overview = RegistryTables.snapshot(shown)[0].table.displayRows
         #expect(overview.contains { $0[0] == "verification" && $0[1].hasPrefix("FAILED: the record of churn@1") })
         #expect(RegistryJSON.snapshot(shown)["verification"]?["ok"] == false)
         #expect(try warehouse.describe(try ModelReference(parsing: "churn@2")).verification.ok)
@@ -72,7 +72,7 @@ import Testing
         let report = try warehouse.verifyRegistry()
         #expect(!report.ok)
         let table = RegistryTables.verification(report)
-        #expect(table.rows[0][4].hasPrefix("FAILED: the record of churn@1 fails its checksum"))
+        #expect(table.displayRows[0][4].hasPrefix("FAILED: the record of churn@1 fails its checksum"))
         #expect(table.notes == ["1 of 2 snapshots verified, 1 failed"])
     }
 
@@ -159,7 +159,7 @@ import Testing
         var results = try warehouse.verifySnapshots()
         #expect(results.map(\.ok) == [true, true, true])
         #expect(results.map(\.recordChecked) == [false, false, true])
-        #expect(RegistryTables.verification(RegistryVerification(snapshots: results, problems: [])).rows[0][4]
+        #expect(RegistryTables.verification(RegistryVerification(snapshots: results, problems: [])).displayRows[0][4]
                     .hasPrefix("ok (weights only: saved before record checksums"))
         #expect(try warehouse.loadParameters(try warehouse.snapshot("churn@1")) == parameters)
 

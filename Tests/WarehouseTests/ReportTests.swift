@@ -149,6 +149,14 @@ import Testing
         let plain = TerminalCharts.heatmap(triangle, colour: false)
         #expect(!plain.contains("\u{1B}["))
         #expect(plain.contains("█ 100.0%"))
+        // Narrower than the terminal: whole percentages, then only the offsets that fit, saying which are left out.
+        let wide = plain.split(separator: "\n").prefix(2 + triangle.cohorts.count).map(\.count).max() ?? 0
+        let narrow = TerminalCharts.heatmap(triangle, colour: false, width: wide - 1)
+        #expect(narrow.contains("█ 100%") && !narrow.contains("100.0%"), "\(narrow)")
+        let tight = TerminalCharts.heatmap(triangle, colour: false, width: 30)
+        let body = tight.split(separator: "\n").prefix(2 + triangle.cohorts.count)
+        #expect(body.allSatisfy { $0.count <= 30 }, "\(tight)")
+        #expect(tight.contains("not shown in 30 columns: use --max-offset, a wider terminal, or --format csv."), "\(tight)")
         let chart = TerminalCharts.curve(triangle, height: 6).split(separator: "\n")
         #expect(chart.count == 1 + 6 + 2)
         #expect(chart.last?.split(separator: " ").map(String.init) == triangle.curve.map { String($0.k) })
@@ -166,7 +174,7 @@ import Testing
         let text = try fixture.warehouse.analyticsDigest(reportPath: path)
         #expect(text.contains("RFM segments\nsegment "))
         #expect(text.contains("Monthly retention\ncohort "))
-        #expect(text.contains("2011-01      1   100.0%  100.0%*"))  // February is not over on the 12th
+        #expect(text.contains("2011-01      1  100.0%   100.0%*"))  // February is not over on the 12th; k0 keeps a place for a mark
         #expect(text.contains("Left out: nothing"))
         #expect(FileManager.default.fileExists(atPath: path))
     }

@@ -192,8 +192,8 @@ enum PlantedSegments {
         #expect(report.overlap.segmentSizes == rfm.segments.map(\.users))
         // The overlap table adds the totals: the last row is the cluster sizes, the last column the segment sizes.
         let table = SegmentTables.overlap(report.overlap)
-        #expect(table.rows.last == ["total", "20", "20", "20", "60"])
-        #expect(table.rows.dropLast().map { $0.last } == rfm.segments.map { String($0.users) })
+        #expect(table.displayRows.last == ["total", "20", "20", "20", "60"])
+        #expect(table.displayRows.dropLast().map { $0.last } == rfm.segments.map { String($0.users) })
         #expect(try warehouse.count("SELECT count(*) FROM segment_assignments") == 0)  // a report stores nothing
     }
 }

@@ -28,22 +28,10 @@ public struct AnalyticsScope: Sendable, Equatable {
         self.currency = currency
     }
 
-    /// Reads `YYYY-MM-DD` (the start of that day in `zone`) or an ISO-8601 instant with a zone
-    /// (`2011-12-10T00:00:00Z`, `2011-12-10T09:30:00+01:00`). `option` names the flag in errors.
+    /// Reads a date option by the one rule of `DateOption` in `zone`. `option` names the flag in errors.
     public static func instant(_ text: String, in zone: TimeZone, option: String) throws -> Int64 {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        let parts = trimmed.split(separator: "-", omittingEmptySubsequences: false)
-        if trimmed.count == 10, parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]) {
-            let civil = CivilTime(year: year, month: month, day: day)
-            guard civil.isValid else { throw AnalyticsError.invalidDate(option: option, text: text) }
-            return startOfDay(civil.daysSinceEpoch, in: zone)
-        }
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        if let date = formatter.date(from: trimmed) { return Int64(date.timeIntervalSince1970.rounded(.down)) }
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: trimmed) { return Int64(date.timeIntervalSince1970.rounded(.down)) }
-        throw AnalyticsError.invalidDate(option: option, text: text)
+        guard let date = DateOption(text) else { throw AnalyticsError.invalidDate(option: option, text: text) }
+        return date.instant(in: zone)
     }
 
     /// The instant local midnight begins the given day (days since 1970-01-01) in `zone`; where

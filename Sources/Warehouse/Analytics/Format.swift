@@ -3,16 +3,8 @@ import Foundation
 /// Number formatting shared by the tables and the report. Money is formatted from integer
 /// micro-units by `ExactDecimal`, never through floating point.
 public enum Format {
-    /// 12345 as "12,345".
-    public static func count(_ value: Int) -> String {
-        let digits = String(value.magnitude)
-        var out = ""
-        for (index, character) in digits.enumerated() {
-            if index > 0 && (digits.count - index) % 3 == 0 { out.append(",") }
-            out.append(character)
-        }
-        return (value < 0 ? "-" : "") + out
-    }
+    /// 12345 as "12,345" (the tables' one grouping rule, `Cell`).
+    public static func count(_ value: Int) -> String { Grouping.digits(String(value)) }
 
     /// A share as a percentage with one decimal: 0.1234 -> "12.3%".
     public static func percent(_ share: Double?, decimals: Int = 1) -> String {

@@ -36,19 +36,21 @@ extension Warehouse {
 }
 
 extension ImportRecord {
-    /// The ledger as a table: instants in ISO 8601 UTC, counts as numbers, options as stored.
+    /// Options as compact JSON text in stored order (older rows were written with `\/` escapes,
+    /// which mean the same; text that is not JSON is shown as stored).
+    static func canonical(_ options: String) -> String {
+        (try? JSONValue.parse(options).jsonText()) ?? options
+    }
+
+    /// The ledger as a table: instants in ISO 8601 UTC, counts as numbers, options as JSON text.
     public static func table(_ records: [ImportRecord]) -> Table {
-        let iso = ISO8601DateFormatter()
-        func time(_ seconds: Int64?) -> String {
-            seconds.map { iso.string(from: Date(timeIntervalSince1970: TimeInterval($0))) } ?? ""
-        }
-        return Table(
+        Table(
             columns: ["id", "kind", "format", "file", "status", "read", "loaded", "duplicates", "rejected", "orders_created",
                       "started_at", "finished_at", "undone_at", "options"],
             rows: records.map {
-                [String($0.id), $0.kind, $0.format, $0.file, $0.status, String($0.read), String($0.loaded), String($0.duplicate),
-                 String($0.rejected), String($0.ordersCreated), time($0.startedAt), time($0.finishedAt), time($0.undoneAt), $0.options]
-            },
-            numericColumns: [0, 5, 6, 7, 8, 9])
+                [.integer($0.id), .text($0.kind), .text($0.format), .text($0.file), .text($0.status), .count($0.read), .count($0.loaded),
+                 .count($0.duplicate), .count($0.rejected), .count($0.ordersCreated), .instant($0.startedAt), .instantOrNull($0.finishedAt),
+                 .instantOrNull($0.undoneAt), .text(Self.canonical($0.options))]
+            })
     }
 }

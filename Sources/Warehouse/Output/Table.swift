@@ -1,68 +1,107 @@
 import Foundation
 
-/// A result to show: named columns and rows of text cells, with optional footnotes.
+/// A result to show: named columns, rows of typed cells, and footnotes.
 public struct Table: Sendable, Equatable {
-    public var columns: [String]
-    public var rows: [[String]]
-    /// Lines printed under the table (table and markdown formats) — e.g. what was left out and why.
+    public var columns: [Column]
+    public var rows: [[Cell]]
+    /// Lines printed under the table (table and markdown formats) — e.g. what was left out and
+    /// why; the `notes` of the JSON object; standard error for csv and jsonl.
     public var notes: [String]
-    /// Columns that hold numbers (right-aligned, unquoted in JSON).
-    public var numericColumns: Set<Int>
 
-    public init(columns: [String], rows: [[String]], notes: [String] = [], numericColumns: Set<Int> = []) {
+    public init(columns: [Column], rows: [[Cell]], notes: [String] = []) {
+        precondition(Set(columns.map(\.key)).count == columns.count, "column keys must be unique: \(columns.map(\.key))")
         self.columns = columns
         self.rows = rows
         self.notes = notes
-        self.numericColumns = numericColumns
     }
 }
 
-/// How a `Table` is written out.
+/// How a result is written out.
 public enum OutputFormat: String, Sendable, CaseIterable {
-    case table, csv, json, markdown
+    case table, csv, json, jsonl, markdown
 
     /// `table` on a terminal, `csv` on a pipe or file.
     public static func automatic(isTerminal: Bool) -> OutputFormat { isTerminal ? .table : .csv }
+
+    /// csv, json and jsonl: formats for programs, which write exact values under snake_case keys.
+    public var isMachine: Bool { self == .csv || self == .json || self == .jsonl }
 }
 
 extension Table {
-    /// The table rendered in `format`.
+    /// The table alone rendered in `format` (json: its rows as an array of objects; see
+    /// `Answer` for the object every command prints).
     public func rendered(as format: OutputFormat) -> String {
         switch format {
         case .table: return renderText()
         case .markdown: return renderMarkdown()
         case .csv: return renderCSV()
-        case .json: return renderJSON()
+        case .jsonl: return renderJSONLines()
+        case .json: return ((try? JSONValue.array(rowObjects).prettyJSONText()) ?? "[]") + "\n"
         }
     }
 
-    private func widths() -> [Int] {
-        columns.indices.map { column in
-            max(columns[column].count, rows.map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0)
+    /// Each row as a JSON object, members in column order under the columns' keys.
+    public var rowObjects: [JSONValue] {
+        rows.map { row in
+            .object(columns.indices.map { JSONMember(columns[$0].key, $0 < row.count ? row[$0].json : .null) })
         }
     }
 
-    private func pad(_ text: String, _ width: Int, right: Bool) -> String {
-        let fill = String(repeating: " ", count: max(0, width - text.count))
-        return right ? fill + text : text + fill
+    /// Every cell as people read it, its mark included (`12.3%*`), all columns.
+    public var displayRows: [[String]] { rows.map { $0.map { $0.displayText + $0.mark } } }
+
+    /// Whether a column holds numbers (right-aligned in tables).
+    func isNumeric(_ column: Int) -> Bool {
+        rows.contains { column < $0.count && $0[column].isNumber }
     }
+
+    /// The text of every cell for people; in a numeric column the marks of all cells take the
+    /// same width, so the digits stay aligned (`12.3%*` above `45.0% `).
+    private func displayCells() -> [[String]] {
+        let markWidths = columns.indices.map { column in
+            rows.map { column < $0.count ? $0[column].mark.count : 0 }.max() ?? 0
+        }
+        return rows.map { row in
+            shownColumns.map { column in
+                guard column < row.count else { return "" }
+                let cell = row[column]
+                guard markWidths[column] > 0 else { return cell.displayText }
+                return cell.displayText + cell.mark + String(repeating: " ", count: markWidths[column] - cell.mark.count)
+            }
+        }
+    }
+
+    /// The columns tables and markdown show, in order.
+    var shownColumns: [Int] { columns.indices.filter { !columns[$0].machineOnly } }
 
     private func renderText() -> String {
-        let widths = widths()
-        func line(_ cells: [String]) -> String {
-            cells.indices.map { pad(cells[$0], widths[$0], right: numericColumns.contains($0)) }.joined(separator: "  ")
+        let cells = displayCells()
+        let shown = shownColumns
+        let numeric = shown.map(isNumeric)
+        let widths = shown.indices.map { index in
+            max(columns[shown[index]].label.count, cells.map { $0[index].count }.max() ?? 0)
         }
-        var out = [line(columns), widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ")]
-        out += rows.map(line)
+        func pad(_ text: String, _ column: Int) -> String {
+            let fill = String(repeating: " ", count: max(0, widths[column] - text.count))
+            return numeric[column] ? fill + text : text + fill
+        }
+        func line(_ texts: [String]) -> String {
+            var text = texts.indices.map { pad(texts[$0], $0) }.joined(separator: "  ")
+            while text.last == " " { text.removeLast() }
+            return text
+        }
+        var out = [line(shown.map { columns[$0].label }), widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ")]
+        out += cells.map(line)
         out += notes
         return out.joined(separator: "\n") + "\n"
     }
 
     private func renderMarkdown() -> String {
         func escape(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
-        var out = ["| " + columns.map(escape).joined(separator: " | ") + " |",
-                   "|" + columns.indices.map { numericColumns.contains($0) ? " ---: |" : " --- |" }.joined()]
-        out += rows.map { "| " + $0.map(escape).joined(separator: " | ") + " |" }
+        let shown = shownColumns
+        var out = ["| " + shown.map { escape(columns[$0].label) }.joined(separator: " | ") + " |",
+                   "|" + shown.map { isNumeric($0) ? " ---: |" : " --- |" }.joined()]
+        out += displayCells().map { "| " + $0.map(escape).joined(separator: " | ") + " |" }
         if !notes.isEmpty { out += [""] + notes }
         return out.joined(separator: "\n") + "\n"
     }
@@ -72,25 +111,12 @@ extension Table {
             guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
             return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
-        return ([columns] + rows).map { $0.map(quote).joined(separator: ",") }.joined(separator: "\n") + "\n"
+        let header = columns.map { quote($0.key) }.joined(separator: ",")
+        let body = rows.map { row in columns.indices.map { quote($0 < row.count ? row[$0].machineText : "") }.joined(separator: ",") }
+        return ([header] + body).joined(separator: "\n") + "\n"
     }
 
-    private func renderJSON() -> String {
-        let objects: [[String: Any]] = rows.map { row in
-            var object: [String: Any] = [:]
-            for (index, name) in columns.enumerated() where index < row.count {
-                let cell = row[index]
-                if numericColumns.contains(index), let number = Double(cell), cell != "" {
-                    object[name] = Int64(cell).map { NSNumber(value: $0) } ?? NSNumber(value: number)
-                } else if numericColumns.contains(index) && cell.isEmpty {
-                    object[name] = NSNull()
-                } else {
-                    object[name] = cell
-                }
-            }
-            return object
-        }
-        let data = (try? JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys])) ?? Data("[]".utf8)
-        return String(decoding: data, as: UTF8.self) + "\n"
+    private func renderJSONLines() -> String {
+        rowObjects.map { (try? $0.jsonText()) ?? "{}" }.map { $0 + "\n" }.joined()
     }
 }

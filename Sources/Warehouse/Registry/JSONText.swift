@@ -76,6 +76,7 @@ private struct JSONWriter {
                 throw JSONError("\(path.isEmpty ? "value" : path) is \(number), which JSON cannot hold: store null or leave it out")
             }
             out += "\(number)"
+        case .decimal(let text): out += text
         case .string(let text): JSONWriter.quote(text, into: &out)
         case .array(let elements):
             guard !elements.isEmpty else { out += "[]"; return }

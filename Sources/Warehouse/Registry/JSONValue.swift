@@ -13,6 +13,9 @@ public enum JSONValue: Sendable, Hashable {
     case integer(Int64)
     /// Any other number. JSON has no NaN or infinity: serialising one is an error.
     case number(Double)
+    /// A number written exactly as this decimal text (`2228427.401`): exact money from micro-units,
+    /// which a double could not hold. The text must be a JSON number.
+    case decimal(String)
     /// A string.
     case string(String)
     /// An array.
@@ -56,6 +59,7 @@ extension JSONValue {
         switch self {
         case .integer(let value): return Double(value)
         case .number(let value): return value
+        case .decimal(let text): return Double(text)
         default: return nil
         }
     }
@@ -99,7 +103,8 @@ extension JSONValue {
         case (.null, .null): return true
         case (.bool(let a), .bool(let b)): return a == b
         case (.integer(let a), .integer(let b)): return a == b
-        case (.integer, .number), (.number, .integer), (.number, .number):
+        case (.integer, .number), (.number, .integer), (.number, .number), (.decimal, .decimal),
+             (.decimal, .integer), (.decimal, .number), (.integer, .decimal), (.number, .decimal):
             guard let a = lhs.doubleValue, let b = rhs.doubleValue else { return false }
             return a == b || (a.isNaN && b.isNaN)
         case (.string(let a), .string(let b)): return a == b
@@ -116,7 +121,7 @@ extension JSONValue {
         switch self {
         case .null: hasher.combine(0)
         case .bool(let value): hasher.combine(value)
-        case .integer, .number: hasher.combine(doubleValue ?? 0)
+        case .integer, .number, .decimal: hasher.combine(doubleValue ?? 0)
         case .string(let value): hasher.combine(value)
         case .array(let values): hasher.combine(values)
         case .object(let members):

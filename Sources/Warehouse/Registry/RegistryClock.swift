@@ -37,18 +37,4 @@ public enum RegistryClock {
         let yearText = year >= 0 && year < 1000 ? String(repeating: "0", count: 4 - String(year).count) + String(year) : String(year)
         return "\(yearText)-\(two(month))-\(two(day))T\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60))Z"
     }
-
-    /// Reads an instant given on the command line: `YYYY-MM-DD` (midnight UTC),
-    /// `YYYY-MM-DDTHH:MM[:SS]` (UTC), with `Z` or an offset (`+01:00`), or `@SECONDS`.
-    public static func instant(_ text: String) -> Int64? {
-        if text.hasPrefix("@") { return Int64(text.dropFirst()) }
-        var bytes = Array(text.utf8)
-        return bytes.withUnsafeMutableBytes { raw -> Int64? in
-            switch TimestampParser.parse(UnsafeRawBufferPointer(raw)) {
-            case .civil(let civil)?: return civil.secondsIfUTC
-            case .instant(let seconds)?: return seconds
-            case nil: return nil
-            }
-        }
-    }
 }

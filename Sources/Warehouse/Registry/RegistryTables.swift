@@ -18,13 +18,12 @@ public enum RegistryTables {
                 "alias \($0.alias) of \(model.name) names version \($0.version), which is missing: run `lifecycle models verify`."
             }
         }
-        return Table(columns: ["model", "kind", "versions", "latest created (UTC)", "aliases"],
+        return Table(columns: ["model", "kind", "versions", Column("latest created (UTC)", key: "latest_created_at"), "aliases"],
                      rows: models.map { model in
-                         [model.name, model.kind, String(model.versions), RegistryClock.iso(model.latestCreatedAt),
-                          model.aliases.map { "\($0.alias)=\($0.version)" + ($0.versionMissing ? " (MISSING)" : "") }.joined(separator: " ")]
+                         [.text(model.name), .text(model.kind), .count(model.versions), .instant(model.latestCreatedAt),
+                          .text(model.aliases.map { "\($0.alias)=\($0.version)" + ($0.versionMissing ? " (MISSING)" : "") }.joined(separator: " "))]
                      },
-                     notes: models.isEmpty ? ["No models yet: training stores the first version (e.g. `lifecycle train churn`)."] : missing,
-                     numericColumns: [2])
+                     notes: models.isEmpty ? ["No models yet: training stores the first version (e.g. `lifecycle train churn`)."] : missing)
     }
 
     /// `models list NAME`: one row per version; aliases naming a version that is not there are
@@ -35,35 +34,35 @@ public enum RegistryTables {
         let missing = aliases.filter { !present.contains($0.value) }.sorted { $0.key < $1.key }.map {
             "alias \($0.key) of \(name) names version \($0.value), which is missing: run `lifecycle models verify`."
         }
-        return Table(columns: ["version", "created (UTC)", "training as of", "rows", "code", "weights sha256", "aliases"],
+        return Table(columns: ["version", Column("created (UTC)", key: "created_at"), Column("training as of", key: "training_as_of"), "rows", "code",
+                              Column("weights sha256", key: "weights_sha256_prefix"), "aliases"],
               rows: snapshots.map { snapshot in
-                  [String(snapshot.version), RegistryClock.iso(snapshot.createdAt), RegistryClock.iso(snapshot.trainingAsOf),
-                   String(snapshot.trainingRows), snapshot.codeVersion, String(snapshot.weightsSHA256.prefix(12)),
-                   aliases.filter { $0.value == snapshot.version }.keys.sorted().joined(separator: " ")]
+                  [.count(snapshot.version), .instant(snapshot.createdAt), .instant(snapshot.trainingAsOf),
+                   .count(snapshot.trainingRows), .text(snapshot.codeVersion), .text(String(snapshot.weightsSHA256.prefix(12))),
+                   .text(aliases.filter { $0.value == snapshot.version }.keys.sorted().joined(separator: " "))]
               },
-              notes: missing,
-              numericColumns: [0, 3])
+              notes: missing)
     }
 
     /// `models show`: the overview, hyperparameters, metrics (arrays of objects such as a
     /// calibration table as tables of their own), and the weights' tensors.
     public static func snapshot(_ description: ModelDescription) -> [TitledTable] {
         let snapshot = description.snapshot
-        var overview: [[String]] = [
-            ["model", snapshot.reference + (description.resolvedVia.map { " (via \($0))" } ?? "")],
-            ["kind", snapshot.kind],
-            ["aliases", description.aliases.isEmpty ? "-" : description.aliases.joined(separator: ", ")],
-            ["created", RegistryClock.iso(snapshot.createdAt) + " by lifecycle " + snapshot.codeVersion],
-            ["training as of", RegistryClock.iso(snapshot.trainingAsOf)],
-            ["training window", snapshot.trainingWindow.map { RegistryClock.iso($0.lowerBound) + " … " + RegistryClock.iso($0.upperBound) } ?? "-"],
-            ["training rows", String(snapshot.trainingRows)],
-            ["data fingerprint", snapshot.dataFingerprint],
-            ["weights", "\(snapshot.weightsFormat), \(snapshot.weightsBytes) bytes"],
-            ["weights sha256", snapshot.weightsSHA256],
-            ["record sha256", snapshot.recordSHA256 ?? "- (saved before record checksums)"],
+        var overview: [[Cell]] = [
+            ["model", .text(snapshot.reference + (description.resolvedVia.map { " (via \($0))" } ?? ""))],
+            ["kind", .text(snapshot.kind)],
+            ["aliases", .text(description.aliases.isEmpty ? "-" : description.aliases.joined(separator: ", "))],
+            ["created", .text(RegistryClock.iso(snapshot.createdAt) + " by lifecycle " + snapshot.codeVersion)],
+            ["training as of", .text(RegistryClock.iso(snapshot.trainingAsOf))],
+            ["training window", .text(snapshot.trainingWindow.map { RegistryClock.iso($0.lowerBound) + " … " + RegistryClock.iso($0.upperBound) } ?? "-")],
+            ["training rows", .count(snapshot.trainingRows)],
+            ["data fingerprint", .text(snapshot.dataFingerprint)],
+            ["weights", .text("\(snapshot.weightsFormat), \(snapshot.weightsBytes) bytes")],
+            ["weights sha256", .text(snapshot.weightsSHA256)],
+            ["record sha256", .text(snapshot.recordSHA256 ?? "- (saved before record checksums)")],
         ]
-        if let problem = description.weightsProblem { overview.append(["weights problem", problem]) }
-        overview.insert(["verification", verificationText(description.verification)], at: 1)
+        if let problem = description.weightsProblem { overview.append(["weights problem", .text(problem)]) }
+        overview.insert(["verification", .text(verificationText(description.verification))], at: 1)
         var parts = [TitledTable(title: "", table: Table(columns: ["field", "value"], rows: overview))]
         parts += sections(snapshot.hyperparameters, title: "Hyperparameters", empty: "none recorded")
         parts += sections(snapshot.metrics, title: "Metrics", empty: "none recorded")
@@ -73,20 +72,18 @@ public enum RegistryTables {
         parts.append(TitledTable(title: "Weights", table: Table(
             columns: ["tensor", "shape", "values"],
             rows: description.tensors.map { tensor in
-                ["\(tensor.name)", "[" + tensor.shape.map(String.init).joined(separator: ", ") + "]",
-                 String(tensor.shape.reduce(1, *))]
-            },
-            numericColumns: [2])))
+                [.text(tensor.name), .text(shape(tensor.shape)), .count(tensor.shape.reduce(1, *))]
+            })))
         return parts
     }
 
     /// `models show --format csv`: everything as (section, field, value) rows, nested values by path.
     public static func snapshotLong(_ description: ModelDescription) -> Table {
-        var rows: [[String]] = []
+        var rows: [[Cell]] = []
         for (path, value) in RegistryJSON.snapshot(description).flattened() {
             let section = path.split(separator: ".", maxSplits: 1).first.map(String.init) ?? path
             let field = path.contains(".") ? String(path.dropFirst(section.count + 1)) : ""
-            rows.append([section, field, value.displayText])
+            rows.append([.text(section), .text(field), cell(value)])
         }
         return Table(columns: ["section", "field", "value"], rows: rows)
     }
@@ -95,17 +92,18 @@ public enum RegistryTables {
     public static func diff(_ diff: ModelDiff, all: Bool = false) -> [TitledTable] {
         let fields = all ? diff.fields : diff.changes
         let changes = Table(
-            columns: ["section", "field", diff.a.reference, diff.b.reference, "change"],
+            columns: ["section", "field", Column(diff.a.reference, key: "a"), Column(diff.b.reference, key: "b"), "change"],
             rows: fields.map { field in
-                [field.section.rawValue, field.name, field.a.map(display) ?? "-", field.b.map(display) ?? "-",
-                 field.difference.map { ($0 > 0 ? "+" : "") + number($0) } ?? (field.changed ? "changed" : "")]
+                [.text(field.section.rawValue), .text(field.name), .text(field.a.map(display) ?? "-"), .text(field.b.map(display) ?? "-"),
+                 .text(field.difference.map { ($0 > 0 ? "+" : "") + number($0) } ?? (field.changed ? "changed" : ""))]
             },
             notes: fields.isEmpty ? ["No differences in description, hyperparameters or metrics."] : [])
         let tensors = Table(
-            columns: ["tensor", "shape " + diff.a.reference, "shape " + diff.b.reference, "max |difference|"],
+            columns: ["tensor", Column("shape " + diff.a.reference, key: "shape_a"), Column("shape " + diff.b.reference, key: "shape_b"),
+                      "max |difference|"],
             rows: diff.tensors.map { tensor in
-                [tensor.name, tensor.shapeA.map(shape) ?? "-", tensor.shapeB.map(shape) ?? "-",
-                 tensor.identical ? "identical" : tensor.maxAbsDifference.map(number) ?? "shapes differ"]
+                [.text(tensor.name), .text(tensor.shapeA.map(shape) ?? "-"), .text(tensor.shapeB.map(shape) ?? "-"),
+                 .text(tensor.identical ? "identical" : tensor.maxAbsDifference.map(number) ?? "shapes differ")]
             },
             notes: diff.weightsIdentical ? ["The weights are identical (same sha256)."] : [])
         return [TitledTable(title: "", table: changes), TitledTable(title: "Weights", table: tensors)]
@@ -114,23 +112,23 @@ public enum RegistryTables {
     /// `models diff --format csv`: fields and tensors in one table (tensors in section `weights`:
     /// the shapes as a and b, the largest absolute difference as the change).
     public static func diffLong(_ diff: ModelDiff, all: Bool = false) -> Table {
-        var rows = (all ? diff.fields : diff.changes).map { field in
-            [field.section.rawValue, field.name, field.a.map { $0.displayText } ?? "", field.b.map { $0.displayText } ?? "",
-             field.difference.map { "\($0)" } ?? ""]
+        var rows = (all ? diff.fields : diff.changes).map { field -> [Cell] in
+            [.text(field.section.rawValue), .text(field.name), field.a.map(cell) ?? .null, field.b.map(cell) ?? .null,
+             .realOrNull(field.difference, decimals: 6)]
         }
-        rows += diff.tensors.map { tensor in
-            ["weights", tensor.name, tensor.shapeA.map(shape) ?? "", tensor.shapeB.map(shape) ?? "",
-             tensor.maxAbsDifference.map { "\($0)" } ?? ""]
+        rows += diff.tensors.map { tensor -> [Cell] in
+            ["weights", .text(tensor.name), .textOrNull(tensor.shapeA.map(shape)), .textOrNull(tensor.shapeB.map(shape)),
+             .realOrNull(tensor.maxAbsDifference, decimals: 6)]
         }
         return Table(columns: ["section", "field", "a", "b", "change"], rows: rows)
     }
 
     /// `models history`: one row per alias move.
     public static func history(_ moves: [AliasMove]) -> Table {
-        Table(columns: ["moved (UTC)", "alias", "from", "to", "by", "reason"],
+        Table(columns: [Column("moved (UTC)", key: "moved_at"), "alias", "from", "to", "by", "reason"],
               rows: moves.map { move in
-                  [RegistryClock.iso(move.movedAt), move.alias, move.fromVersion.map(String.init) ?? "-",
-                   move.toVersion.map(String.init) ?? "(removed)", move.movedBy, move.reason ?? ""]
+                  [.instant(move.movedAt), .text(move.alias), move.fromVersion.map(Cell.count) ?? .null,
+                   move.toVersion.map(Cell.count) ?? .null, .text(move.movedBy), .textOrNull(move.reason)]
               },
               notes: moves.isEmpty ? ["No alias has been set yet."] : [])
     }
@@ -141,15 +139,14 @@ public enum RegistryTables {
         let results = report.snapshots
         let failed = results.filter { !$0.ok }.count
         let problems = report.problems.count
-        var rows = results.map { result in
-            [result.snapshot.name, String(result.snapshot.version), result.snapshot.kind,
-             String(result.snapshot.weightsSHA256.prefix(12)), verificationText(result)]
+        var rows = results.map { result -> [Cell] in
+            [.text(result.snapshot.name), .count(result.snapshot.version), .text(result.snapshot.kind),
+             .text(String(result.snapshot.weightsSHA256.prefix(12))), .text(verificationText(result))]
         }
-        rows += report.problems.map { [$0.model, String($0.version), "-", "-", ($0.check == .missingVersion ? "MISSING: " : "FAILED: ") + $0.message] }
-        return Table(columns: ["model", "version", "kind", "weights sha256", "status"], rows: rows,
+        rows += report.problems.map { [.text($0.model), .count($0.version), "-", "-", .text(($0.check == .missingVersion ? "MISSING: " : "FAILED: ") + $0.message)] }
+        return Table(columns: ["model", "version", "kind", Column("weights sha256", key: "weights_sha256_prefix"), "status"], rows: rows,
                      notes: ["\(results.count - failed) of \(results.count) snapshots verified" + (failed > 0 ? ", \(failed) failed" : "")
-                             + (problems > 0 ? "; \(problems) registry problem\(problems == 1 ? "" : "s")" : "")],
-                     numericColumns: [1])
+                             + (problems > 0 ? "; \(problems) registry problem\(problems == 1 ? "" : "s")" : "")])
     }
 
     /// `ok`, `ok (weights only: ...)` for a snapshot without a record checksum, or `FAILED: why`.
@@ -161,7 +158,7 @@ public enum RegistryTables {
     /// Stored predictions.
     public static func predictions(_ predictions: [Prediction]) -> Table {
         Table(columns: ["customer", "user id", "score"],
-              rows: predictions.map { [$0.customer, String($0.userID), number($0.score)] }, numericColumns: [1, 2])
+              rows: predictions.map { [.text($0.customer), .integer($0.userID), .real($0.score, decimals: 6)] })
     }
 
     // MARK: Formatting
@@ -181,6 +178,20 @@ public enum RegistryTables {
         }
     }
 
+    /// A JSON scalar as a cell: numbers as reals shown with six significant digits' worth of
+    /// decimals, containers as their compact JSON text.
+    static func cell(_ value: JSONValue) -> Cell {
+        switch value {
+        case .null: return .null
+        case .bool(let flag): return .bool(flag)
+        case .integer(let integer): return .integer(integer)
+        case .number(let number): return .real(number, decimals: 6)
+        case .decimal(let text): return .text(text)
+        case .string(let text): return .text(text)
+        case .array, .object: return .text(display(value))
+        }
+    }
+
     private static func shape(_ dimensions: [Int]) -> String {
         "[" + dimensions.map(String.init).joined(separator: ", ") + "]"
     }
@@ -195,7 +206,7 @@ public enum RegistryTables {
     /// Key/value rows for a JSON object, with arrays of flat objects (a calibration table, a
     /// per-decile lift) split out as tables of their own, titled by their path.
     static func sections(_ json: JSONValue, title: String, empty: String) -> [TitledTable] {
-        var rows: [[String]] = []
+        var rows: [[Cell]] = []
         var tables: [TitledTable] = []
         func walk(_ value: JSONValue, _ path: String) {
             switch value {
@@ -204,17 +215,16 @@ public enum RegistryTables {
             case .array(let elements) where !elements.isEmpty && elements.allSatisfy({ $0.members.map { $0.allSatisfy { isScalar($0.value) } } ?? false }):
                 var columns: [String] = []
                 for element in elements { for member in element.members ?? [] where !columns.contains(member.key) { columns.append(member.key) } }
-                let body = elements.map { element in columns.map { element[$0].map(display) ?? "" } }
-                let numeric = Set(columns.indices.filter { column in elements.allSatisfy { $0[columns[column]]?.doubleValue != nil } })
-                tables.append(TitledTable(title: "\(title): \(path)", table: Table(columns: columns, rows: body, numericColumns: numeric)))
+                let body = elements.map { element in columns.map { element[$0].map(cell) ?? .null } }
+                tables.append(TitledTable(title: "\(title): \(path)", table: Table(columns: columns.map { Column($0) }, rows: body)))
             case .array(let elements) where !elements.allSatisfy(isScalar):
                 for (index, element) in elements.enumerated() { walk(element, path + "[\(index)]") }
             default:
-                rows.append([path, display(value)])
+                rows.append([.text(path), cell(value)])
             }
         }
         walk(json, "")
-        let main = Table(columns: ["name", "value"], rows: rows.filter { !$0[0].isEmpty },
+        let main = Table(columns: ["name", "value"], rows: rows.filter { $0[0] != .text("") },
                          notes: rows.isEmpty && tables.isEmpty ? [empty] : [])
         return [TitledTable(title: title, table: main)] + tables
     }

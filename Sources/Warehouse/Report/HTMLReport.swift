@@ -111,9 +111,10 @@ public enum HTMLReport {
     }
 
     static func htmlTable(_ table: Table) -> String {
-        var out = "<table>\n<tr>" + table.columns.map { "<th>\(SVG.escape($0))</th>" }.joined() + "</tr>\n"
-        for row in table.rows {
-            out += "<tr>" + row.map { "<td>\(SVG.escape($0))</td>" }.joined() + "</tr>\n"
+        let shown = table.shownColumns
+        var out = "<table>\n<tr>" + shown.map { "<th>\(SVG.escape(table.columns[$0].label))</th>" }.joined() + "</tr>\n"
+        for row in table.displayRows {
+            out += "<tr>" + shown.map { "<td>\(SVG.escape($0 < row.count ? row[$0] : ""))</td>" }.joined() + "</tr>\n"
         }
         return out + "</table>\n"
     }

@@ -34,12 +34,11 @@ public struct LifetimeValueSection: Sendable, Equatable {
     public func topTable(_ count: Int = 10) -> Table {
         Table(columns: ["customer", "repeat purchases", "P(alive)", "expected purchases", "expected order value", "lifetime value"],
               rows: scores.prefix(count).map {
-                  [$0.externalID, String($0.summary.frequency), Format.fixed($0.probabilityAlive, decimals: 3),
-                   Format.fixed($0.expectedPurchases, decimals: 2), Format.fixed($0.expectedOrderValue, decimals: 2),
-                   Format.fixed($0.lifetimeValue, decimals: 2)]
+                  [.text($0.externalID), .count($0.summary.frequency), .real($0.probabilityAlive, decimals: 3),
+                   .real($0.expectedPurchases, decimals: 2), .real($0.expectedOrderValue, decimals: 2),
+                   .real($0.lifetimeValue, decimals: 2)]
               },
-              notes: ["\(Format.count(scores.count)) customers scored by \(reference); expected purchases and lifetime value over \(horizonMonths) months, discounted."],
-              numericColumns: [1, 2, 3, 4, 5])
+              notes: ["\(Format.count(scores.count)) customers scored by \(reference); expected purchases and lifetime value over \(horizonMonths) months, discounted."])
     }
 }
 

@@ -1,17 +1,34 @@
-/// `Table`s of RFM results. Human formats (table, markdown) show percentages and grouped
-/// numbers; machine formats (csv, json) show plain numbers and shares as fractions.
+/// RFM results as answers: typed cells, so tables show percentages and grouped numbers and
+/// machine formats write fractions and exact money (docs/OUTPUT.md, `rfm`).
 extension RFMSummary {
     /// The segment summary, with thresholds and exclusions as notes.
-    public func table(machine: Bool = false) -> Table {
-        let rows = segments.map { segment -> [String] in
-            [segment.name, String(segment.users),
-             machine ? Format.fixed(segment.userShare, decimals: 6) : Format.percent(segment.userShare),
-             Format.fixed(segment.averageRecencyDays, decimals: 1), Format.fixed(segment.averageFrequency, decimals: 2),
-             Format.money(segment.averageMonetaryMicros), ExactDecimal.format(segment.revenueMicros),
-             machine ? Format.fixed(segment.revenueShare, decimals: 6) : Format.percent(segment.revenueShare)]
+    public func table() -> Table {
+        let currency = scope.currency
+        let rows = segments.map { segment -> [Cell] in
+            [.text(segment.name), .count(segment.users), .share(segment.userShare),
+             .real(segment.averageRecencyDays, decimals: 1), .real(segment.averageFrequency, decimals: 2),
+             .money(micros: segment.averageMonetaryMicros, currency: currency), .money(micros: segment.revenueMicros, currency: currency),
+             .shareOrNull(segment.revenueShare)]
         }
         return Table(columns: ["segment", "users", "share", "avg recency (days)", "avg frequency", "avg monetary", "revenue", "revenue share"],
-                     rows: rows, notes: notes, numericColumns: Set(1...7))
+                     rows: rows, notes: notes)
+    }
+
+    /// The summary as `rfm` answers it.
+    public func answer() -> Answer {
+        Answer(question: "rfm", parameters: scope.answerParameters + [JSONMember("segment_map", .string(segmentMapSource)), binsParameter],
+               asOf: scope.asOf, table: table(), details: [exclusions.member(currency: scope.currency)])
+    }
+
+    /// `bins`: the fixed thresholds by measure (`recency_days` and `frequency` as integers,
+    /// `monetary` as exact money), null where quintiles are used.
+    var binsParameter: JSONMember {
+        func edges(_ values: [Int64]?, money: Bool) -> JSONValue {
+            values.map { .array($0.map { money ? Cell.money(micros: $0, currency: scope.currency).json : .integer($0) }) } ?? .null
+        }
+        return JSONMember("bins", .object([JSONMember("recency_days", edges(bins.recencyDays, money: false)),
+                                           JSONMember("frequency", edges(bins.frequency, money: false)),
+                                           JSONMember("monetary", edges(bins.monetaryMicros, money: true))]))
     }
 
     /// What the summary is about, the thresholds in use, and what was left out.
@@ -49,12 +66,14 @@ extension RFMSummary {
 }
 
 extension Array where Element == RFMUser {
-    /// Customers with their values, scores and segment.
-    public func table() -> Table {
-        Table(columns: ["customer", "country", "recency (days)", "frequency", "monetary", "R", "F", "M", "segment"],
-              rows: map { [$0.externalID, $0.country ?? "", String($0.recencyDays), String($0.frequency),
-                           ExactDecimal.format($0.monetaryMicros), String($0.r), String($0.f), String($0.m), $0.segment] },
-              numericColumns: [2, 3, 4, 5, 6, 7])
+    /// Customers with their values, scores and segment (`rfm --users`).
+    public func answer(scope: ResolvedScope, segment: String?) -> Answer {
+        let table = Table(columns: ["customer", "country", "recency (days)", "frequency", "monetary", "R", "F", "M", "segment"],
+                          rows: map { [.text($0.externalID), .textOrNull($0.country), .integer($0.recencyDays), .integer($0.frequency),
+                                       .money(micros: $0.monetaryMicros, currency: scope.currency),
+                                       .count($0.r), .count($0.f), .count($0.m), .text($0.segment)] })
+        return Answer(question: "rfm users", parameters: scope.answerParameters + [JSONMember("segment", cell: .textOrNull(segment))],
+                      asOf: scope.asOf, table: table)
     }
 }
 
@@ -64,12 +83,12 @@ extension RFMTransitions {
     public func table() -> Table {
         let fromNames = segments.filter { name in flows.contains { $0.from == name } }
         let toNames = segments.filter { name in flows.contains { $0.to == name } }
-        var rows = fromNames.map { from -> [String] in
+        var rows = fromNames.map { from -> [Cell] in
             let counts = toNames.map { users(from: from, to: $0) }
-            return [from] + counts.map(String.init) + [String(counts.reduce(0, +))]
+            return [.text(from)] + counts.map(Cell.count) + [.count(counts.reduce(0, +))]
         }
         let columnTotals = toNames.map { to in flows.filter { $0.to == to }.reduce(0) { $0 + $1.users } }
-        rows.append(["total"] + columnTotals.map(String.init) + [String(columnTotals.reduce(0, +))])
+        rows.append(["total"] + columnTotals.map(Cell.count) + [.count(columnTotals.reduce(0, +))])
         let stayed = flows.filter { $0.from == $0.to }.reduce(0) { $0 + $1.users }
         let total = flows.reduce(0) { $0 + $1.users }
         var notes = ["Rows: segment as of \(LocalText.instant(from.asOf, in: timeZone)); columns: as of \(LocalText.instant(to.asOf, in: timeZone)). "
@@ -77,7 +96,13 @@ extension RFMTransitions {
         for snapshot in saved {
             notes.append("Saved RFM snapshot as of \(LocalText.instant(snapshot.asOf, in: timeZone)) (\(Format.count(snapshot.users)) customers).")
         }
-        return Table(columns: ["from \\ to"] + toNames + ["total"], rows: rows, notes: notes,
-                     numericColumns: Set(1...(toNames.count + 1)))
+        return Table(columns: [Column("from \\ to", key: "from_segment")] + toNames.map { Column($0) } + ["total"], rows: rows, notes: notes)
+    }
+
+    /// The matrix as `rfm --compare` answers it: as of the later date, from the earlier one.
+    public func answer() -> Answer {
+        Answer(question: "rfm compare", parameters: [JSONMember("compare", .string(RegistryClock.iso(from.asOf))),
+                                                     JSONMember("time_zone", .string(ReportingOffsets.isUTC(timeZone) ? "UTC" : timeZone.identifier))],
+               asOf: to.asOf, table: table())
     }
 }

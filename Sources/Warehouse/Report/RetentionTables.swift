@@ -1,5 +1,3 @@
-import Foundation
-
 extension RetentionTriangle {
     /// What a cell shows, for headers and notes.
     var metricText: String {
@@ -12,48 +10,69 @@ extension RetentionTriangle {
     }
 
     /// The triangle for people: cohort, size (and base), then one column per offset; an
-    /// incomplete cell (its period not over at as-of) ends with "*".
+    /// incomplete cell (its period not over at as-of) is marked "*".
     public func triangleTable() -> Table {
         let offsets = maxOffset
-        var columns = ["cohort", "users"]
+        var columns: [Column] = ["cohort", "users"]
         if options.metric == .orders { columns.append("orders k0") }
         if options.metric == .revenue { columns.append("revenue k0") }
-        columns += (0...max(0, offsets)).map { "k\($0)" }
-        let rows = cohorts.map { cohort -> [String] in
-            var row = [cohort.label, String(cohort.users)]
-            if options.metric == .orders { row.append(String(cohort.base)) }
-            if options.metric == .revenue { row.append(ExactDecimal.format(cohort.base)) }
+        columns += (0...max(0, offsets)).map { Column("k\($0)") }
+        let rows = cohorts.map { cohort -> [Cell] in
+            var row: [Cell] = [.text(cohort.label), .count(cohort.users)]
+            if options.metric == .orders { row.append(.integer(cohort.base)) }
+            if options.metric == .revenue { row.append(.money(micros: cohort.base, currency: scope.currency)) }
             for k in 0...max(0, offsets) {
-                guard let cell = cohort.cells.first(where: { $0.k == k }) else { row.append(""); continue }
-                row.append(Format.percent(cell.share) + (cell.complete ? "" : "*"))
+                guard let cell = cohort.cells.first(where: { $0.k == k }) else { row.append(.null); continue }
+                row.append(cell.complete ? .shareOrNull(cell.share) : .marked(.shareOrNull(cell.share), "*"))
             }
             return row
         }
-        return Table(columns: columns, rows: rows, notes: notes, numericColumns: Set(1..<columns.count))
+        return Table(columns: columns, rows: rows, notes: notes)
     }
 
-    /// The triangle in long form for machines: one row per cohort and offset.
+    /// The triangle in long form for machines: one row per cohort and offset, with `complete`
+    /// false where the period cohort+k is not over at as-of.
     public func longTable() -> Table {
-        var rows: [[String]] = []
+        var rows: [[Cell]] = []
         for cohort in cohorts {
             for cell in cohort.cells {
-                let value = options.metric == .revenue ? ExactDecimal.format(cell.value) : String(cell.value)
-                let base = options.metric == .revenue ? ExactDecimal.format(cohort.base) : String(cohort.base)
-                rows.append([cohort.label, cohort.start, String(cohort.users), base, String(cell.k), value,
-                             Format.fixed(cell.share, decimals: 6), cell.complete ? "1" : "0"])
+                rows.append([.text(cohort.label), .date(cohort.start), .count(cohort.users), amount(cohort.base), .count(cell.k),
+                             amount(cell.value), .shareOrNull(cell.share), .bool(cell.complete)])
             }
         }
         return Table(columns: ["cohort", "cohort_start", "cohort_users", "base", "k", "value", "share", "complete"],
-                     rows: rows, notes: notes, numericColumns: [2, 3, 4, 5, 6, 7])
+                     rows: rows, notes: notes)
+    }
+
+    /// A base or value: money for the revenue metric, else a count.
+    private func amount(_ value: Int64) -> Cell {
+        options.metric == .revenue ? .money(micros: value, currency: scope.currency) : .integer(value)
     }
 
     /// The retention curve: per offset, the cohorts that reached it and the mean shares.
-    public func curveTable(machine: Bool = false) -> Table {
-        let share: (Double?) -> String = { machine ? Format.fixed($0, decimals: 6) : Format.percent($0) }
-        return Table(columns: ["k", "cohorts", "weighted", "mean"],
-                     rows: curve.map { [String($0.k), String($0.cohorts), share($0.weighted), share($0.mean)] },
-                     notes: ["Curve: over the cohorts whose cohort+k is complete; weighted by cohort size, and the simple mean."],
-                     numericColumns: [0, 1, 2, 3])
+    public func curveTable() -> Table {
+        Table(columns: ["k", "cohorts", "weighted", "mean"],
+              rows: curve.map { [.count($0.k), .count($0.cohorts), .shareOrNull($0.weighted), .shareOrNull($0.mean)] },
+              notes: ["Curve: over the cohorts whose cohort+k is complete; weighted by cohort size, and the simple mean."])
+    }
+
+    /// What `retention` answers: the long triangle as rows and the curve beside it, or (`curve`)
+    /// the curve as rows.
+    public func answer(curveOnly: Bool = false) -> Answer {
+        var parameters = scope.answerParameters
+        parameters += [JSONMember("period", .string(options.period.rawValue)), JSONMember("mode", .string(options.mode.rawValue)),
+                       JSONMember("metric", .string(options.metric.rawValue)), JSONMember("cohort", .string(options.cohort.rawValue)),
+                       JSONMember("activity", .string(options.activity.rawValue)), JSONMember("event_type", cell: .textOrNull(options.eventType)),
+                       JSONMember("max_offset", options.maxOffset.map { .integer(Int64($0)) } ?? .null)]
+        if curveOnly {
+            var table = curveTable()
+            table.notes = notes + table.notes
+            return Answer(question: "retention curve", parameters: parameters, asOf: scope.asOf, table: table,
+                          details: [exclusions.member(currency: scope.currency)])
+        }
+        return Answer(question: "retention", parameters: parameters, asOf: scope.asOf, table: longTable(),
+                      sections: [Answer.Section(key: "curve", title: "", table: curveTable())],
+                      details: [exclusions.member(currency: scope.currency)])
     }
 
     /// Scope, definitions and exclusions.
@@ -70,28 +89,5 @@ extension RetentionTriangle {
             lines.append("Activity: events\(options.eventType.map { " of type \($0)" } ?? "") of known users.")
         }
         return lines + exclusions.notes
-    }
-
-    /// The triangle and curve as one JSON document.
-    public func json() -> String {
-        let object: [String: Any] = [
-            "as_of": UTCText.dateTime(scope.asOf) + "Z", "time_zone": scope.timeZoneName,
-            "period": options.period.rawValue, "mode": options.mode.rawValue, "metric": options.metric.rawValue,
-            "cohort_kind": options.cohort.rawValue, "activity": options.activity.rawValue,
-            "cohorts": cohorts.map { cohort -> [String: Any] in
-                ["cohort": cohort.label, "start": cohort.start, "users": cohort.users, "base": cohort.base,
-                 "cells": cohort.cells.map { cell -> [String: Any] in
-                     ["k": cell.k, "value": cell.value, "share": cell.share.map { $0 as Any } ?? NSNull(), "complete": cell.complete]
-                 }]
-            },
-            "curve": curve.map { point -> [String: Any] in
-                ["k": point.k, "cohorts": point.cohorts, "weighted": point.weighted.map { $0 as Any } ?? NSNull(),
-                 "mean": point.mean.map { $0 as Any } ?? NSNull()]
-            },
-            "excluded": ["guest_orders": exclusions.guestOrders,
-                         "guest_amount": exclusions.guestAmountsInSeveralCurrencies ? NSNull() : ExactDecimal.format(exclusions.guestAmountMicros) as Any],
-        ]
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self) + "\n"
     }
 }

@@ -8,21 +8,46 @@ public enum TerminalCharts {
 
     /// The triangle with every share cell shaded by its value (k = 0 is 100% by definition and
     /// shown darkest; the scale runs to the largest share at k >= 1 so later months stay readable).
-    public static func heatmap(_ triangle: RetentionTriangle, colour: Bool) -> String {
-        let table = triangle.triangleTable()
+    /// Given a terminal `width`, a triangle wider than it shows whole percentages (`37%`), and
+    /// when that is still too wide, the offsets that fit, with a note naming those left out.
+    public static func heatmap(_ triangle: RetentionTriangle, colour: Bool, width: Int? = nil) -> String {
+        var table = triangle.triangleTable()
+        var labels = table.columns.map(\.label)
+        var texts = table.displayRows
         let scale = max(0.0001, triangle.cohorts.flatMap { $0.cells.filter { $0.k > 0 }.compactMap(\.share) }.max() ?? 1)
         let firstShareColumn = table.columns.count - (triangle.maxOffset + 1)
-        var widths = table.columns.map(\.count)
-        for row in table.rows {
-            for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], cell.count + (colour ? 0 : 2)) }
+        func widths() -> [Int] {
+            var widths = labels.map(\.count)
+            for row in texts {
+                for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], cell.count + (colour ? 0 : 2)) }
+            }
+            return widths
         }
+        func total(_ widths: [Int]) -> Int { widths.reduce(0, +) + max(0, widths.count - 1) }
+        if let width, total(widths()) > width {
+            texts = zip(texts, triangle.cohorts).map { row, cohort in
+                row.enumerated().map { index, text in
+                    guard index >= firstShareColumn, let cell = cohort.cells.first(where: { $0.k == index - firstShareColumn }) else { return text }
+                    return Format.percent(cell.share, decimals: 0) + (cell.complete ? "" : "*")
+                }
+            }
+            var shown = labels.count
+            while shown > firstShareColumn + 1, total(Array(widths().prefix(shown))) > width { shown -= 1 }
+            if shown < labels.count {
+                table.notes.append("\(labels[shown])…\(labels[labels.count - 1]) not shown in \(width) columns: "
+                                   + "use --max-offset, a wider terminal, or --format csv.")
+                labels = Array(labels.prefix(shown))
+                texts = texts.map { Array($0.prefix(shown)) }
+            }
+        }
+        let widths = widths()
         func pad(_ text: String, _ width: Int, right: Bool) -> String {
             let fill = String(repeating: " ", count: max(0, width - text.count))
             return right ? fill + text : text + fill
         }
-        var lines = [table.columns.enumerated().map { pad($1, widths[$0], right: $0 > 0) }.joined(separator: " ")]
+        var lines = [labels.enumerated().map { pad($1, widths[$0], right: $0 > 0) }.joined(separator: " ")]
         lines.append(widths.map { String(repeating: "─", count: $0) }.joined(separator: " "))
-        for (rowIndex, row) in table.rows.enumerated() {
+        for (rowIndex, row) in texts.enumerated() {
             let cohort = triangle.cohorts[rowIndex]
             var cells: [String] = []
             for (index, text) in row.enumerated() {
