@@ -23,7 +23,10 @@ public enum RegistryTables {
                          [model.name, model.kind, String(model.versions), RegistryClock.iso(model.latestCreatedAt),
                           model.aliases.map { "\($0.alias)=\($0.version)" + ($0.versionMissing ? " (MISSING)" : "") }.joined(separator: " ")]
                      },
-                     notes: models.isEmpty ? ["No models yet: training stores the first version (e.g. `lifecycle train churn`)."] : missing,
+                     notes: models.isEmpty ? ["No models yet: training stores the first version (e.g. `lifecycle train churn`)."]
+                         : missing + models.compactMap { model in
+                             erasedNote(model.versionsTrainedOnErasedData.map { "\(model.name)@\($0)" })
+                         },
                      numericColumns: [2])
     }
 
@@ -41,8 +44,15 @@ public enum RegistryTables {
                    String(snapshot.trainingRows), snapshot.codeVersion, String(snapshot.weightsSHA256.prefix(12)),
                    aliases.filter { $0.value == snapshot.version }.keys.sorted().joined(separator: " ")]
               },
-              notes: missing,
+              notes: missing + [erasedNote(snapshots.filter(\.trainedOnErasedData).map(\.reference))].compactMap { $0 },
               numericColumns: [0, 3])
+    }
+
+    /// The note that marks versions trained on data of customers erased since; nil for none.
+    static func erasedNote(_ references: [String]) -> String? {
+        guard !references.isEmpty else { return nil }
+        return "\(references.joined(separator: ", ")) trained on erased data: customers erased since (lifecycle forget) were in "
+            + "\(references.count == 1 ? "its" : "their") training data; retraining is your decision (docs/PRIVACY.md)."
     }
 
     /// `models show`: the overview, hyperparameters, metrics (arrays of objects such as a
