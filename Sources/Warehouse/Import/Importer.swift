@@ -168,7 +168,12 @@ public final class Importer {
                         throw try strictStop(at: record, rejection, context: context)
                     }
                     counts.rejected += 1
-                    try ledger.reject(line: record.line, reason: rejection.reason, raw: record.raw)
+                    if let erased = erasedCustomers.quoted(in: record.raw) {
+                        let reason = rejection.reason.replacingOccurrences(of: erased, with: "[erased]")
+                        try ledger.reject(line: record.line, reason: reason, raw: "")
+                    } else {
+                        try ledger.reject(line: record.line, reason: rejection.reason, raw: record.raw)
+                    }
                 }
                 inBatch += 1
                 // Under --strict the whole file is one transaction, so a bad row can undo it all.

@@ -110,7 +110,15 @@ private struct CustomerErasure {
                                error = CASE WHEN \(quotes("error")) THEN '\(Self.redacted)' ELSE error END
             WHERE \(quotes("file_name")) OR \(quotes("error"))
             """, externalID)
-        try count("other_events_properties", "UPDATE events SET properties = NULL WHERE \(quotes("properties"))", externalID)
+        // Other users' (or anonymous) events whose properties hold the id as a whole value or
+        // key, e.g. {"referred_by": "carol@example.com"}; a value that merely contains it (a
+        // session "s10145" for customer 10145) is someone else's data and stays.
+        try count("other_events_properties", """
+            UPDATE events SET properties = NULL
+            WHERE \(quotes("properties"))
+              AND EXISTS (SELECT 1 FROM json_tree(events.properties) t
+                          WHERE lower(CAST(t.atom AS TEXT)) = lower(?1) OR lower(t.key) = lower(?1))
+            """, externalID)
         return rows
     }
 

@@ -45,4 +45,12 @@ struct ErasedCustomers {
         last = (externalID, erased)
         return erased
     }
+
+    /// The erased customer id a rejected record holds as one of its fields (split at commas,
+    /// semicolons, tabs, spaces, bars and quotes), so the ledger does not keep its raw text.
+    mutating func quoted(in raw: String) -> String? {
+        guard hash != nil else { return nil }
+        let separators: Set<Character> = [",", ";", "\t", " ", "\"", "|"]
+        return raw.split(whereSeparator: separators.contains).lazy.map(String.init).first { contains($0) }
+    }
 }

@@ -24,9 +24,9 @@ public enum RegistryTables {
                           model.aliases.map { "\($0.alias)=\($0.version)" + ($0.versionMissing ? " (MISSING)" : "") }.joined(separator: " ")]
                      },
                      notes: models.isEmpty ? ["No models yet: training stores the first version (e.g. `lifecycle train churn`)."]
-                         : missing + models.compactMap { model in
-                             erasedNote(model.versionsTrainedOnErasedData.map { "\(model.name)@\($0)" })
-                         },
+                         : missing + [erasedNote(models.flatMap { model in
+                             model.versionsTrainedOnErasedData.map { "\(model.name)@\($0)" }
+                         })].compactMap { $0 },
                      numericColumns: [2])
     }
 
@@ -38,11 +38,13 @@ public enum RegistryTables {
         let missing = aliases.filter { !present.contains($0.value) }.sorted { $0.key < $1.key }.map {
             "alias \($0.key) of \(name) names version \($0.value), which is missing: run `lifecycle models verify`."
         }
-        return Table(columns: ["version", "created (UTC)", "training as of", "rows", "code", "weights sha256", "aliases"],
+        return Table(columns: ["version", "created (UTC)", "training as of", "rows", "code", "weights sha256", "aliases",
+                              "trained on erased data"],
               rows: snapshots.map { snapshot in
                   [String(snapshot.version), RegistryClock.iso(snapshot.createdAt), RegistryClock.iso(snapshot.trainingAsOf),
                    String(snapshot.trainingRows), snapshot.codeVersion, String(snapshot.weightsSHA256.prefix(12)),
-                   aliases.filter { $0.value == snapshot.version }.keys.sorted().joined(separator: " ")]
+                   aliases.filter { $0.value == snapshot.version }.keys.sorted().joined(separator: " "),
+                   snapshot.trainedOnErasedData ? "yes" : "no"]
               },
               notes: missing + [erasedNote(snapshots.filter(\.trainedOnErasedData).map(\.reference))].compactMap { $0 },
               numericColumns: [0, 3])
@@ -51,8 +53,8 @@ public enum RegistryTables {
     /// The note that marks versions trained on data of customers erased since; nil for none.
     static func erasedNote(_ references: [String]) -> String? {
         guard !references.isEmpty else { return nil }
-        return "\(references.joined(separator: ", ")) trained on erased data: customers erased since (lifecycle forget) were in "
-            + "\(references.count == 1 ? "its" : "their") training data; retraining is your decision (docs/PRIVACY.md)."
+        return "trained on erased data: \(references.joined(separator: ", ")) (customers erased since by lifecycle forget were in "
+            + "\(references.count == 1 ? "its" : "their") training data; retraining is your decision, docs/PRIVACY.md)."
     }
 
     /// `models show`: the overview, hyperparameters, metrics (arrays of objects such as a
