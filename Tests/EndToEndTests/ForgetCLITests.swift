@@ -127,6 +127,11 @@ import Warehouse
         #expect(try Self.occurrences(of: hash, in: db) == ["erasures.customer_hash (1 rows)"])
         #expect(try Self.references(toUser: userID, in: db) == [])
 
+        // Not in the file's bytes either, once the log is copied back (secure_delete zeroes what the erasure freed).
+        try Connection(path: work.path("w.db")).execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: work.path("w.db")))
+        #expect(bytes.range(of: Data(Self.customer.utf8)) == nil)
+
         // Totals reconcile: the kept figures equal a recomputation from the orders left.
         #expect(try db.scalar("SELECT sum(amount_micros) FROM orders").int64 == revenue - hers)
         #expect(try db.query("SELECT user_id, first_purchase_at, last_purchase_at, purchase_orders, return_orders, net_micros FROM customer_totals ORDER BY user_id").map { "\($0.values)" }

@@ -11,7 +11,12 @@ extension Warehouse {
     /// build and RFM snapshot user counts) are brought up to date, and each customer gets a
     /// row in the erasure log: a keyed hash of the id, never the id (docs/PRIVACY.md). With
     /// `dryRun` the same work is done and rolled back, so the counts are exact.
+    /// SQLite's `secure_delete` is on for the erasure, so the pages it frees or rewrites are
+    /// overwritten with zeros instead of keeping the deleted rows' bytes in free space.
     public func forget(_ externalIDs: [String], dryRun: Bool = false) throws -> ErasureSummary {
+        let secureDelete = try db.scalar("PRAGMA secure_delete").int64 ?? 0
+        try db.execute("PRAGMA secure_delete = ON")
+        defer { try? db.execute("PRAGMA secure_delete = \(secureDelete)") }
         try db.execute("BEGIN IMMEDIATE")
         do {
             let summary = try CustomerErasure(db: db).run(externalIDs, dryRun: dryRun)
