@@ -21,12 +21,13 @@ struct StatusCommand: ParsableCommand {
         }
         let counts = Table(columns: ["table", "rows"], rows: status.tableCounts.map { [$0.table, String($0.rows)] }, numericColumns: [1])
         let imports = Table(
-            columns: ["import", "kind", "format", "file", "status", "started (UTC)", "read", "loaded", "duplicates", "rejected"],
+            columns: ["import", "kind", "format", "file", "status", "started (UTC)", "read", "loaded", "duplicates", "rejected",
+                      "erased"],
             rows: status.recentImports.map {
                 [String($0.id), $0.kind, $0.format, $0.file, $0.status, StatusJSON.iso($0.startedAt),
-                 String($0.read), String($0.loaded), String($0.duplicate), String($0.rejected)]
+                 String($0.read), String($0.loaded), String($0.duplicate), String($0.rejected), String($0.erased)]
             },
-            numericColumns: [0, 6, 7, 8, 9])
+            numericColumns: [0, 6, 7, 8, 9, 10])
         if format == .csv {
             print(counts.rendered(as: .csv), terminator: "")
             return
@@ -81,7 +82,7 @@ enum StatusJSON {
             "recent_imports": status.recentImports.map {
                 ["id": $0.id, "kind": $0.kind, "format": $0.format, "file": $0.file, "status": $0.status,
                  "started_at": iso($0.startedAt), "read": $0.read, "loaded": $0.loaded,
-                 "duplicates": $0.duplicate, "rejected": $0.rejected] as [String: Any]
+                 "duplicates": $0.duplicate, "rejected": $0.rejected, "erased": $0.erased] as [String: Any]
             },
         ]
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()

@@ -43,10 +43,10 @@ import Warehouse
         let list = try Self.json(try Self.run(["models", "list", "--format", "json"], in: work))
         #expect(list == [["model": "churn", "kind": "logistic_regression", "versions": 2,
                           "latest_created_at": list.arrayElement(0)?["latest_created_at"] ?? nil, "aliases": [:],
-                          "aliases_naming_missing_versions": []],
+                          "aliases_naming_missing_versions": [], "versions_trained_on_erased_data": []],
                          ["model": "clv", "kind": "logistic_regression", "versions": 1,
                           "latest_created_at": list.arrayElement(1)?["latest_created_at"] ?? nil, "aliases": [:],
-                          "aliases_naming_missing_versions": []]])
+                          "aliases_naming_missing_versions": [], "versions_trained_on_erased_data": []]])
         let versions = try Self.run(["models", "list", "churn", "--format", "csv"], in: work)
         #expect(versions.stdout.split(separator: "\n").count == 3)
 

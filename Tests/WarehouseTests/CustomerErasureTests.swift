@@ -96,4 +96,26 @@ import Testing
         #expect(throws: SQLiteError.self) { try warehouse.db.execute("UPDATE privacy_keys SET created_at = 0") }
         #expect(throws: SQLiteError.self) { try warehouse.db.execute("DELETE FROM privacy_keys") }
     }
+
+    @Test("other events' properties holding the id as a whole value lose them; LIKE's wildcards in an id match only themselves")
+    func otherEventsPropertiesAreMatchedExactly() throws {
+        let scratch = try Scratch()
+        let warehouse = try scratch.warehouse()
+        let events = """
+            event_id,user_id,occurred_at,type,properties
+            e1,a_b%c,2011-01-09T09:00:00Z,view,"{""email"":""a_b%c""}"
+            e2,,2011-01-09T09:01:00Z,view,"{""ref"":""A_B%C""}"
+            e3,,2011-01-09T09:02:00Z,view,"{""ref"":""aXbYYc""}"
+            e4,,2011-01-09T09:03:00Z,view,"{""session"":""s-a_b%c-1""}"
+
+            """
+        _ = try warehouse.importFile(try scratch.file("events.csv", events), options: ImportOptions(kind: .events, format: .csv))
+        let summary = try warehouse.forget(["a_b%c"])
+        #expect(summary.rows(of: "events") == 1 && summary.rows(of: "other_events_properties") == 1)
+        #expect(try warehouse.db.query("SELECT external_id, properties FROM events ORDER BY external_id").map { "\($0.values)" } == [
+            "\([SQLValue.text("e2"), .null])",
+            "\([SQLValue.text("e3"), .text("{\"ref\":\"aXbYYc\"}")])",
+            "\([SQLValue.text("e4"), .text("{\"session\":\"s-a_b%c-1\"}")])",
+        ])
+    }
 }
