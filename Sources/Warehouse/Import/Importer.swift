@@ -165,15 +165,10 @@ public final class Importer {
                 if let rejection = rejected {
                     if context.options.strict {
                         try db.execute("ROLLBACK")
-                        throw try strictStop(at: record, rejection, context: context)
+                        throw try strictStop(at: record, rejection, context: context, erased: &erasedCustomers)
                     }
                     counts.rejected += 1
-                    if let erased = erasedCustomers.quoted(in: record.raw) {
-                        let reason = rejection.reason.replacingOccurrences(of: erased, with: "[erased]")
-                        try ledger.reject(line: record.line, reason: reason, raw: "")
-                    } else {
-                        try ledger.reject(line: record.line, reason: rejection.reason, raw: record.raw)
-                    }
+                    try reject(record, rejection, ledger: ledger, erased: &erasedCustomers)
                 }
                 inBatch += 1
                 // Under --strict the whole file is one transaction, so a bad row can undo it all.
@@ -203,18 +198,30 @@ public final class Importer {
 
     /// After the rollback of a `--strict` import's rows: the ledger keeps the one rejected row
     /// (counted as read and rejected) and the import is marked failed naming file, line and reason.
-    private func strictStop<Row>(at record: DecodedRecord<Row>, _ rejection: RowRejection, context: RunContext) throws -> StrictStop {
+    private func strictStop<Row>(at record: DecodedRecord<Row>, _ rejection: RowRejection, context: RunContext,
+                                 erased: inout ErasedCustomers) throws -> StrictStop {
         var counts = context.ledger.startCounts
         counts.read += 1
         counts.rejected += 1
         let error = ImportError(file: context.path, line: record.line,
                                 reason: rejection.reason + " (--strict: nothing from the file was stored)")
         try db.transaction(.immediate) {
-            try context.ledger.reject(line: record.line, reason: rejection.reason, raw: record.raw)
+            try reject(record, rejection, ledger: context.ledger, erased: &erased)
             try context.ledger.checkpoint(counts)
         }
         try context.ledger.fail(error.description)
         return StrictStop(error: error)
+    }
+
+    /// Stores a rejected row; one that holds an erased customer's id as a field is stored without
+    /// its raw text, the id in its reason replaced (docs/PRIVACY.md).
+    private func reject<Row>(_ record: DecodedRecord<Row>, _ rejection: RowRejection, ledger: ImportLedger,
+                             erased: inout ErasedCustomers) throws {
+        if let id = erased.quoted(in: record.raw) {
+            try ledger.reject(line: record.line, reason: rejection.reason.replacingOccurrences(of: id, with: "[erased]"), raw: "")
+        } else {
+            try ledger.reject(line: record.line, reason: rejection.reason, raw: record.raw)
+        }
     }
 
     private func commit<Row>(_ handler: RowHandler<Row>, ledger: ImportLedger, counts: ImportCounts) throws {

@@ -6,7 +6,7 @@ extension Warehouse {
     /// lines, events, features, customer totals, RFM snapshot rows, predictions, CLV
     /// predictions, segment assignments and recommendations, and their user row; the raw text
     /// of rejected rows, file names and import errors that mention an id, and event properties
-    /// of other users that do, are blanked. The kept figures that counted them (customer
+    /// of other users that hold one, are blanked (``QuotedIDRedaction``). The kept figures that counted them (customer
     /// totals and their state, purchase months, RFM tile starts, order currencies, feature
     /// build and RFM snapshot user counts) are brought up to date, and each customer gets a
     /// row in the erasure log: a keyed hash of the id, never the id (docs/PRIVACY.md). With
@@ -37,9 +37,6 @@ private struct CustomerErasure {
     static let derivedUserTables = ["user_features", "predictions", "clv_predictions", "segment_assignments", "recommendations",
                                     "rfm_snapshot_users", "customer_totals"]
 
-    /// The text written where an erased id was.
-    static let redacted = "[erased]"
-
     func run(_ given: [String], dryRun: Bool) throws -> ErasureSummary {
         let key = try ErasureKey.storedOrCreated(db)
         let hash = KeyedHash(key: key)
@@ -49,11 +46,13 @@ private struct CustomerErasure {
         var models = Set<String>()
         let now = Int64(Date().timeIntervalSince1970)
         var seen = Set<String>()
+        /// Per erased customer: the keyed hash, rows per table, snapshots trained with the data.
+        var logged: [(hash: String, rows: [(String, Int)], snapshots: [Int64])] = []
         for externalID in given where seen.insert(externalID).inserted {
             let digest = hash.hex(externalID)
             guard let userID = try db.scalar("SELECT id FROM users WHERE external_id = ?", externalID).int64 else {
-                let logged = try db.scalar("SELECT count(*) FROM erasures WHERE customer_hash = ?", digest).int64 ?? 0
-                if logged > 0 { alreadyErased.append(externalID) } else { notFound.append(externalID) }
+                let before = try db.scalar("SELECT count(*) FROM erasures WHERE customer_hash = ?", digest).int64 ?? 0
+                if before > 0 { alreadyErased.append(externalID) } else { notFound.append(externalID) }
                 continue
             }
             let trained = try trainedSnapshots(userID)
@@ -65,11 +64,17 @@ private struct CustomerErasure {
                 amounts[currency, default: (0, 0)].orders += Int(row[1].int64 ?? 0)
                 amounts[currency, default: (0, 0)].micros += row[2].int64 ?? 0
             }
-            let rows = try erase(userID: userID, externalID: externalID)
+            let rows = try erase(userID: userID)
             for (table, count) in rows { totals[table, default: 0] += count }
-            try db.run("INSERT INTO erasures (erased_at, customer_hash, rows_removed, trained_snapshots) VALUES (?, ?, ?, ?)",
-                       now, digest, Self.jsonObject(rows), "[" + trained.map { String($0.id) }.joined(separator: ",") + "]")
+            logged.append((digest, rows, trained.map(\.id)))
             erased.append(externalID)
+        }
+        let quotes = try QuotedIDRedaction(db: db).run(erased)
+        for (table, count) in quotes.perTable { totals[table, default: 0] += count }
+        for (index, entry) in logged.enumerated() {
+            try db.run("INSERT INTO erasures (erased_at, customer_hash, rows_removed, trained_snapshots) VALUES (?, ?, ?, ?)",
+                       now, entry.hash, Self.jsonObject(entry.rows + (quotes.perID[erased[index]] ?? [])),
+                       "[" + entry.snapshots.map(String.init).joined(separator: ",") + "]")
         }
         // Deleted orders made the kept totals stale (migration 0007's trigger): rebuilt here,
         // with purchase months, tile starts and order currencies, exactly as an import finishes.
@@ -86,8 +91,8 @@ private struct CustomerErasure {
     static let tableOrder = ["order_lines", "orders", "events"] + derivedUserTables
         + ["users", "import_rejects", "imports", "other_events_properties"]
 
-    /// Removes one user's rows everywhere and blanks text that names her; returns rows per table.
-    private func erase(userID: Int64, externalID: String) throws -> [(String, Int)] {
+    /// Removes one user's rows everywhere; returns rows per table.
+    private func erase(userID: Int64) throws -> [(String, Int)] {
         var rows: [(String, Int)] = []
         func count(_ table: String, _ sql: String, _ values: any SQLBindable...) throws {
             try db.cached(sql).run(values)
@@ -101,32 +106,6 @@ private struct CustomerErasure {
             try count(table, "DELETE FROM \(table) WHERE user_id = ?", userID)
         }
         try count("users", "DELETE FROM users WHERE id = ?", userID)
-        // Text that quotes the id: matched without regard to ASCII case (an e-mail address is
-        // often written with other capitals), so a short id may blank more text than its own.
-        // LIKE with the id's wildcards escaped does that without a lowered copy of every value
-        // (a third of the time of instr(lower(...)) over a million events' properties).
-        let pattern = "%" + Self.likeEscaped(externalID) + "%"
-        let quotes = { (column: String) in "\(column) LIKE ?2 ESCAPE '\\'" }
-        try count("import_rejects", """
-            UPDATE import_rejects SET raw = '',
-                reason = CASE WHEN instr(lower(replace(reason, ?1, '')), lower(?1)) > 0 THEN '\(Self.redacted)'
-                              ELSE replace(reason, ?1, '\(Self.redacted)') END
-            WHERE \(quotes("raw")) OR \(quotes("reason"))
-            """, externalID, pattern)
-        try count("imports", """
-            UPDATE imports SET file_name = CASE WHEN \(quotes("file_name")) THEN '\(Self.redacted)' ELSE file_name END,
-                               error = CASE WHEN \(quotes("error")) THEN '\(Self.redacted)' ELSE error END
-            WHERE \(quotes("file_name")) OR \(quotes("error"))
-            """, externalID, pattern)
-        // Other users' (or anonymous) events whose properties hold the id as a whole value or
-        // key, e.g. {"referred_by": "carol@example.com"}; a value that merely contains it (a
-        // session "s10145" for customer 10145) is someone else's data and stays.
-        try count("other_events_properties", """
-            UPDATE events SET properties = NULL
-            WHERE \(quotes("properties"))
-              AND EXISTS (SELECT 1 FROM json_tree(events.properties) t
-                          WHERE lower(CAST(t.atom AS TEXT)) = lower(?1) OR lower(t.key) = lower(?1))
-            """, externalID, pattern)
         return rows
     }
 
@@ -162,12 +141,6 @@ private struct CustomerErasure {
                             AND x.occurred_at <= max(s.training_as_of, coalesce(s.training_window_end, s.training_as_of)))
             ORDER BY s.name, s.version
             """, userID).map { ($0[0].int64 ?? 0, $0[1].string ?? "") }
-    }
-
-    /// The text with LIKE's wildcards and the escape character escaped by a backslash.
-    static func likeEscaped(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-            .replacingOccurrences(of: "_", with: "\\_")
     }
 
     /// `{"orders": 3, ...}` of the tables with rows.
