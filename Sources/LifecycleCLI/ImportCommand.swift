@@ -189,6 +189,7 @@ enum SummaryText {
     static func line(for summary: ImportSummary) -> String {
         let c = summary.counts
         var text = "\(summary.file): read \(grouped(c.read)), loaded \(grouped(c.loaded)), duplicates \(grouped(c.duplicate)), rejected \(grouped(c.rejected))"
+        if c.erased > 0 { text += ", erased \(grouped(c.erased)) (rows of customers erased by lifecycle forget, skipped)" }
         if summary.kind == .orders {
             text += "; new orders \(grouped(c.ordersCreated)) (guest \(grouped(c.guestOrders)), returns \(grouped(c.returnOrders)))"
         }
@@ -202,6 +203,7 @@ enum SummaryText {
         let objects: [[String: Any]] = summaries.map {
             ["import_id": $0.importID, "file": $0.file, "kind": $0.kind.rawValue, "format": $0.format.rawValue,
              "read": $0.counts.read, "loaded": $0.counts.loaded, "duplicates": $0.counts.duplicate, "rejected": $0.counts.rejected,
+             "erased": $0.counts.erased,
              "orders_created": $0.counts.ordersCreated, "guest_orders": $0.counts.guestOrders, "return_orders": $0.counts.returnOrders,
              "resumed_after": $0.resumedAfter, "seconds": $0.elapsed, "rows_per_second": $0.rowsPerSecond]
         }

@@ -21,10 +21,11 @@ struct StatusCommand: ParsableCommand {
         }
         let counts = Table(columns: ["table", "rows"], rows: status.tableCounts.map { [.text($0.table), .count($0.rows)] })
         let imports = Table(
-            columns: ["import", "kind", "format", "file", "status", "started (UTC)", "read", "loaded", "duplicates", "rejected"],
+            columns: ["import", "kind", "format", "file", "status", "started (UTC)", "read", "loaded", "duplicates", "rejected",
+                      "erased"],
             rows: status.recentImports.map {
                 [.integer($0.id), .text($0.kind), .text($0.format), .text($0.file), .text($0.status), .instant($0.startedAt),
-                 .count($0.read), .count($0.loaded), .count($0.duplicate), .count($0.rejected)]
+                 .count($0.read), .count($0.loaded), .count($0.duplicate), .count($0.rejected), .count($0.erased)]
             })
         print("\(status.path): schema version \(status.schemaVersion) (this build knows \(status.knownVersion))\n")
         print(counts.rendered(as: format))
@@ -77,7 +78,8 @@ enum StatusAnswer {
             rows += [[section, "kind", .text(entry.kind)], [section, "format", .text(entry.format)], [section, "file", .text(entry.file)],
                      [section, "status", .text(entry.status)], [section, "started_at", .instant(entry.startedAt)],
                      [section, "read", .count(entry.read)], [section, "loaded", .count(entry.loaded)],
-                     [section, "duplicates", .count(entry.duplicate)], [section, "rejected", .count(entry.rejected)]]
+                     [section, "duplicates", .count(entry.duplicate)], [section, "rejected", .count(entry.rejected)],
+                     [section, "erased", .count(entry.erased)]]
         }
         let notes = [StatusCommand.describe(status.kept), StatusCommand.describe(status.currencies)]
         return Answer(question: "status", parameters: [JSONMember("recent", .integer(Int64(recent)))],

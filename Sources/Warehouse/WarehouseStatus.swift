@@ -14,6 +14,8 @@ public struct WarehouseStatus: Sendable {
         public let status: String
         public let startedAt: Int64
         public let read: Int, loaded: Int, duplicate: Int, rejected: Int
+        /// Rows skipped because their customer was erased (migration 0014).
+        public var erased = 0
     }
 
     /// What the orders import keeps for RFM and retention (migrations 0007 and 0008).
@@ -39,7 +41,7 @@ public struct WarehouseStatus: Sendable {
 
 extension Warehouse {
     /// Tables whose row counts `status` reports, in this order.
-    public static let countedTables = ["users", "products", "orders", "order_lines", "events", "imports", "import_rejects", "customer_totals", "user_features", "model_snapshots", "predictions", "clv_predictions", "segment_assignments", "recommendations"]
+    public static let countedTables = ["users", "products", "orders", "order_lines", "events", "imports", "import_rejects", "customer_totals", "user_features", "model_snapshots", "predictions", "clv_predictions", "segment_assignments", "recommendations", "erasures"]
 
     /// Schema version, row counts and the most recent imports.
     public func status(recent: Int = 5) throws -> WarehouseStatus {
@@ -51,7 +53,7 @@ extension Warehouse {
         }
         let imports = try db.query("""
             SELECT id, kind, format, file_name, CASE WHEN undone_at IS NOT NULL THEN 'undone' ELSE status END, started_at,
-                rows_read, rows_loaded, rows_duplicate, rows_rejected, pid
+                rows_read, rows_loaded, rows_duplicate, rows_rejected, pid, rows_erased
             FROM imports ORDER BY id DESC LIMIT ?
             """, recent).map {
             let stored = $0[4].string ?? ""
@@ -59,7 +61,8 @@ extension Warehouse {
             return WarehouseStatus.RecentImport(id: $0[0].int64 ?? 0, kind: $0[1].string ?? "", format: $0[2].string ?? "",
                                          file: $0[3].string ?? "", status: status, startedAt: $0[5].int64 ?? 0,
                                          read: Int($0[6].int64 ?? 0), loaded: Int($0[7].int64 ?? 0),
-                                         duplicate: Int($0[8].int64 ?? 0), rejected: Int($0[9].int64 ?? 0))
+                                         duplicate: Int($0[8].int64 ?? 0), rejected: Int($0[9].int64 ?? 0),
+                                         erased: Int($0[11].int64 ?? 0))
         }
         return WarehouseStatus(path: path, schemaVersion: version, knownVersion: try SQLCatalog.migrator().latestVersion,
                                tableCounts: counts, kept: try keptAnswers(), currencies: try orderCurrencies(), recentImports: imports)

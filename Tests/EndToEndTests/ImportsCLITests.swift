@@ -44,7 +44,7 @@ import Testing
         let status = try Binary.run(["status", "--db", "w.db", "--format", "json"], directory: work.url)
         let recent = (try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])?["rows"] as? [[String: Any]]
         #expect(recent?.first { $0["section"] as? String == "import 1" && $0["name"] as? String == "status" }?["value"] as? String == "undone")
-        #expect(csv.stdout.hasPrefix("id,kind,format,file,status,read,loaded,duplicates,rejected,orders_created,started_at,finished_at,undone_at,options\n1,orders,online-retail,orders.csv,undone,2,2,0,0,2,"))
+        #expect(csv.stdout.hasPrefix("id,kind,format,file,status,read,loaded,duplicates,rejected,erased,orders_created,started_at,finished_at,undone_at,options\n1,orders,online-retail,orders.csv,undone,2,2,0,0,0,2,"))
 
         // Undone, the file imports with the other options.
         let again = try Binary.run(base + ["--timezone", "America/New_York", "--currency", "USD"], directory: work.url)

@@ -10,6 +10,8 @@ public struct ImportRecord: Sendable, Equatable {
     /// running, finished or failed; `undone` once `lifecycle imports undo` removed its rows.
     public let status: String
     public let read: Int, loaded: Int, duplicate: Int, rejected: Int
+    /// Rows skipped because their customer was erased (migration 0014).
+    public let erased: Int
     public let ordersCreated: Int
     /// Unix seconds UTC.
     public let startedAt: Int64
@@ -24,12 +26,13 @@ extension Warehouse {
     public func listImports() throws -> [ImportRecord] {
         try db.query("""
             SELECT id, kind, format, file_name, CASE WHEN undone_at IS NOT NULL THEN 'undone' ELSE status END,
-                   rows_read, rows_loaded, rows_duplicate, rows_rejected, orders_created, started_at, finished_at, undone_at, options
+                   rows_read, rows_loaded, rows_duplicate, rows_rejected, orders_created, started_at, finished_at, undone_at, options,
+                   rows_erased
             FROM imports ORDER BY id
             """).map {
             ImportRecord(id: $0[0].int64 ?? 0, kind: $0[1].string ?? "", format: $0[2].string ?? "", file: $0[3].string ?? "",
                          status: $0[4].string ?? "", read: Int($0[5].int64 ?? 0), loaded: Int($0[6].int64 ?? 0),
-                         duplicate: Int($0[7].int64 ?? 0), rejected: Int($0[8].int64 ?? 0), ordersCreated: Int($0[9].int64 ?? 0),
+                         duplicate: Int($0[7].int64 ?? 0), rejected: Int($0[8].int64 ?? 0), erased: Int($0[14].int64 ?? 0), ordersCreated: Int($0[9].int64 ?? 0),
                          startedAt: $0[10].int64 ?? 0, finishedAt: $0[11].int64, undoneAt: $0[12].int64, options: $0[13].string ?? "{}")
         }
     }
@@ -45,11 +48,11 @@ extension ImportRecord {
     /// The ledger as a table: instants in ISO 8601 UTC, counts as numbers, options as JSON text.
     public static func table(_ records: [ImportRecord]) -> Table {
         Table(
-            columns: ["id", "kind", "format", "file", "status", "read", "loaded", "duplicates", "rejected", "orders_created",
+            columns: ["id", "kind", "format", "file", "status", "read", "loaded", "duplicates", "rejected", "erased", "orders_created",
                       "started_at", "finished_at", "undone_at", "options"],
             rows: records.map {
                 [.integer($0.id), .text($0.kind), .text($0.format), .text($0.file), .text($0.status), .count($0.read), .count($0.loaded),
-                 .count($0.duplicate), .count($0.rejected), .count($0.ordersCreated), .instant($0.startedAt), .instantOrNull($0.finishedAt),
+                 .count($0.duplicate), .count($0.rejected), .count($0.erased), .count($0.ordersCreated), .instant($0.startedAt), .instantOrNull($0.finishedAt),
                  .instantOrNull($0.undoneAt), .text(Self.canonical($0.options))]
             })
     }

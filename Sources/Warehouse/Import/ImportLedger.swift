@@ -24,7 +24,8 @@ struct ImportLedger {
             if let sha256 {
                 try refuseOtherOptions(db: db, kind: kind, format: format, fileName: fileName, sha256: sha256, options: options)
                 let rows = try db.query("""
-                    SELECT id, pid, rows_read, rows_loaded, rows_duplicate, rows_rejected, orders_created, guest_orders, return_orders, options
+                    SELECT id, pid, rows_read, rows_loaded, rows_duplicate, rows_rejected, orders_created, guest_orders, return_orders, options,
+                           rows_erased
                     FROM imports WHERE sha256 = ? AND kind = ? AND format = ? AND status = 'running'
                       AND json_remove(options, '$.\(ImportOptions.defaultWindowKey)') = json_remove(?, '$.\(ImportOptions.defaultWindowKey)')
                     ORDER BY id DESC LIMIT 1
@@ -42,6 +43,7 @@ struct ImportLedger {
                     counts.ordersCreated = Int(row[6].int64 ?? 0)
                     counts.guestOrders = Int(row[7].int64 ?? 0)
                     counts.returnOrders = Int(row[8].int64 ?? 0)
+                    counts.erased = Int(row[10].int64 ?? 0)
                     let id = row[0].int64 ?? 0
                     try db.run("UPDATE imports SET pid = ?, resumed = resumed + 1 WHERE id = ?", pid, id)
                     return ImportLedger(db: db, id: id, alreadyDone: counts.read, startCounts: counts, resumed: true,
@@ -83,9 +85,9 @@ struct ImportLedger {
     /// Records the counts; runs inside the batch's transaction so they match what is committed.
     func checkpoint(_ counts: ImportCounts) throws {
         try db.run("""
-            UPDATE imports SET rows_read = ?, rows_loaded = ?, rows_duplicate = ?, rows_rejected = ?,
+            UPDATE imports SET rows_read = ?, rows_loaded = ?, rows_duplicate = ?, rows_rejected = ?, rows_erased = ?,
                 orders_created = ?, guest_orders = ?, return_orders = ? WHERE id = ?
-            """, counts.read, counts.loaded, counts.duplicate, counts.rejected,
+            """, counts.read, counts.loaded, counts.duplicate, counts.rejected, counts.erased,
             counts.ordersCreated, counts.guestOrders, counts.returnOrders, id)
     }
 

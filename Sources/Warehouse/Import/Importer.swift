@@ -43,6 +43,8 @@ public final class Importer {
         var startsOnRecord: Bool
         /// Runs on the decoding thread: must not touch the database.
         var decode: (CSVReader, FieldText) -> Result<Row, RowRejection>
+        /// The customer a row belongs to (external id as stored), checked against the erasure log.
+        var customer: (Row) -> String?
         /// Loads a row; true when new, false when already stored. Throws a `RowRejection`, having
         /// written nothing of the row, when the row conflicts with what is stored.
         var write: (Row, _ line: Int, inout ImportCounts) throws -> Bool
@@ -90,7 +92,8 @@ public final class Importer {
                 let decoder = try CSVEventDecoder(reader: reader, text: text, file: path, zone: zone, dateOrder: options.dateOrder,
                                                  map: options.columnMap, window: window)
                 let writer = EventWriter(db: db, importID: ledger.id, entities: entities)
-                let handler = RowHandler<EventInput>(startsOnRecord: false, decode: decoder.decode, write: { event, _, _ in try writer.write(event) })
+                let handler = RowHandler<EventInput>(startsOnRecord: false, decode: decoder.decode, customer: \.userRef,
+                                                     write: { event, _, _ in try writer.write(event) })
                 counts = try run(handler, reader: reader, text: text, context: context)
             case .users:
                 guard options.format == .csv else {
@@ -99,7 +102,8 @@ public final class Importer {
                 let decoder = try CSVUserDecoder(reader: reader, text: text, file: path, zone: zone, dateOrder: options.dateOrder,
                                                 map: options.columnMap, window: window)
                 let writer = UserWriter(db: db, importID: ledger.id)
-                let handler = RowHandler<UserInput>(startsOnRecord: false, decode: decoder.decode, write: { user, _, _ in try writer.write(user) })
+                let handler = RowHandler<UserInput>(startsOnRecord: false, decode: decoder.decode, customer: \.externalID,
+                                                    write: { user, _, _ in try writer.write(user) })
                 counts = try run(handler, reader: reader, text: text, context: context)
             }
         } catch let stop as StrictStop {
@@ -135,17 +139,20 @@ public final class Importer {
         defer { checkpointer?.stop() }
         var index = 0
         var inBatch = 0
+        var erasedCustomers = try ErasedCustomers(db)
         try db.execute("BEGIN IMMEDIATE")
         while let chunk = decoding.queue.take() {
             for record in chunk.records {
                 index += 1
                 if index <= ledger.alreadyDone {
-                    if case .success(let row) = record.outcome { try handler.replay(row) }
+                    if case .success(let row) = record.outcome, !erasedCustomers.contains(handler.customer(row)) { try handler.replay(row) }
                     continue
                 }
                 counts.read += 1
                 var rejected: RowRejection?
                 switch record.outcome {
+                case .success(let row) where erasedCustomers.contains(handler.customer(row)):
+                    counts.erased += 1
                 case .success(let row):
                     do {
                         if try handler.write(row, record.line, &counts) { counts.loaded += 1 } else { counts.duplicate += 1 }
@@ -158,10 +165,10 @@ public final class Importer {
                 if let rejection = rejected {
                     if context.options.strict {
                         try db.execute("ROLLBACK")
-                        throw try strictStop(at: record, rejection, context: context)
+                        throw try strictStop(at: record, rejection, context: context, erased: &erasedCustomers)
                     }
                     counts.rejected += 1
-                    try ledger.reject(line: record.line, reason: rejection.reason, raw: record.raw)
+                    try reject(record, rejection, ledger: ledger, erased: &erasedCustomers)
                 }
                 inBatch += 1
                 // Under --strict the whole file is one transaction, so a bad row can undo it all.
@@ -191,18 +198,30 @@ public final class Importer {
 
     /// After the rollback of a `--strict` import's rows: the ledger keeps the one rejected row
     /// (counted as read and rejected) and the import is marked failed naming file, line and reason.
-    private func strictStop<Row>(at record: DecodedRecord<Row>, _ rejection: RowRejection, context: RunContext) throws -> StrictStop {
+    private func strictStop<Row>(at record: DecodedRecord<Row>, _ rejection: RowRejection, context: RunContext,
+                                 erased: inout ErasedCustomers) throws -> StrictStop {
         var counts = context.ledger.startCounts
         counts.read += 1
         counts.rejected += 1
         let error = ImportError(file: context.path, line: record.line,
                                 reason: rejection.reason + " (--strict: nothing from the file was stored)")
         try db.transaction(.immediate) {
-            try context.ledger.reject(line: record.line, reason: rejection.reason, raw: record.raw)
+            try reject(record, rejection, ledger: context.ledger, erased: &erased)
             try context.ledger.checkpoint(counts)
         }
         try context.ledger.fail(error.description)
         return StrictStop(error: error)
+    }
+
+    /// Stores a rejected row; one that holds an erased customer's id as a field is stored without
+    /// its raw text, the id in its reason replaced (docs/PRIVACY.md).
+    private func reject<Row>(_ record: DecodedRecord<Row>, _ rejection: RowRejection, ledger: ImportLedger,
+                             erased: inout ErasedCustomers) throws {
+        if let id = erased.quoted(in: record.raw) {
+            try ledger.reject(line: record.line, reason: rejection.reason.replacingOccurrences(of: id, with: "[erased]"), raw: "")
+        } else {
+            try ledger.reject(line: record.line, reason: rejection.reason, raw: record.raw)
+        }
     }
 
     private func commit<Row>(_ handler: RowHandler<Row>, ledger: ImportLedger, counts: ImportCounts) throws {
@@ -244,7 +263,7 @@ public final class Importer {
         let startsOnRecord = try decoder.readHeader(reader, text: text)
         let writer = try OrderWriter(db: db, importID: ledger.id, entities: entities, file: path, zone: options.timeZone?.identifier)
         let fixed = decoder
-        return RowHandler(startsOnRecord: startsOnRecord, decode: { fixed.decode($0, text: $1) },
+        return RowHandler(startsOnRecord: startsOnRecord, decode: { fixed.decode($0, text: $1) }, customer: \.customerRef,
                           write: { line, sourceLine, counts in try writer.write(line, sourceLine: sourceLine, counts: &counts) },
                           replay: { try writer.replay($0) }, flush: { try writer.flush() })
     }

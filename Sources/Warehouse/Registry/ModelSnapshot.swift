@@ -77,6 +77,8 @@ public struct ModelSnapshot: Sendable, Equatable {
     /// The newest import whose rows the training could see (the largest `imports.id` when the
     /// snapshot was saved, 0 for none); nil for snapshots saved before it was recorded.
     public var trainedThroughImport: Int64? = nil
+    /// Its training could see data of a customer erased since (`lifecycle forget`).
+    public var trainedOnErasedData = false
 
     /// `name@version`, e.g. `churn@3`.
     public var reference: String { "\(name)@\(version)" }
@@ -94,6 +96,8 @@ public struct ModelSummary: Sendable, Equatable {
     public let latestCreatedAt: Int64
     /// Aliases and the versions they point at, by alias name.
     public let aliases: [ModelAlias]
+    /// Versions whose training could see data of a customer erased since, oldest first.
+    public var versionsTrainedOnErasedData: [Int] = []
 }
 
 /// An alias and the version it points at.

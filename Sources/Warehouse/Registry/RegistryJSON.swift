@@ -56,7 +56,8 @@ public enum RegistryJSON {
             ["model": .string(model.name), "kind": .string(model.kind), "versions": .integer(Int64(model.versions)),
              "latest_created_at": .string(RegistryClock.iso(model.latestCreatedAt)),
              "aliases": .object(model.aliases.map { JSONMember($0.alias, .integer(Int64($0.version))) }),
-             "aliases_naming_missing_versions": .array(model.aliases.filter(\.versionMissing).map { .string($0.alias) })]
+             "aliases_naming_missing_versions": .array(model.aliases.filter(\.versionMissing).map { .string($0.alias) }),
+             "versions_trained_on_erased_data": .array(model.versionsTrainedOnErasedData.map { .integer(Int64($0)) })]
         })
     }
 
@@ -67,7 +68,8 @@ public enum RegistryJSON {
              "created_at": .string(RegistryClock.iso(snapshot.createdAt)), "code_version": .string(snapshot.codeVersion),
              "training_as_of": .string(RegistryClock.iso(snapshot.trainingAsOf)),
              "training_rows": .integer(Int64(snapshot.trainingRows)), "weights_sha256": .string(snapshot.weightsSHA256),
-             "aliases": .array(aliases.filter { $0.value == snapshot.version }.keys.sorted().map { .string($0) })]
+             "aliases": .array(aliases.filter { $0.value == snapshot.version }.keys.sorted().map { .string($0) }),
+             "trained_on_erased_data": .bool(snapshot.trainedOnErasedData)]
         })
     }
 

@@ -23,7 +23,10 @@ public enum RegistryTables {
                          [.text(model.name), .text(model.kind), .count(model.versions), .instant(model.latestCreatedAt),
                           .text(model.aliases.map { "\($0.alias)=\($0.version)" + ($0.versionMissing ? " (MISSING)" : "") }.joined(separator: " "))]
                      },
-                     notes: models.isEmpty ? ["No models yet: training stores the first version (e.g. `lifecycle train churn`)."] : missing)
+                     notes: models.isEmpty ? ["No models yet: training stores the first version (e.g. `lifecycle train churn`)."]
+                         : missing + [erasedNote(models.flatMap { model in
+                             model.versionsTrainedOnErasedData.map { "\(model.name)@\($0)" }
+                         })].compactMap { $0 })
     }
 
     /// `models list NAME`: one row per version; aliases naming a version that is not there are
@@ -35,13 +38,22 @@ public enum RegistryTables {
             "alias \($0.key) of \(name) names version \($0.value), which is missing: run `lifecycle models verify`."
         }
         return Table(columns: ["version", Column("created (UTC)", key: "created_at"), Column("training as of", key: "training_as_of"), "rows", "code",
-                              Column("weights sha256", key: "weights_sha256_prefix"), "aliases"],
+                              Column("weights sha256", key: "weights_sha256_prefix"), "aliases",
+                              Column("trained on erased data", key: "trained_on_erased_data")],
               rows: snapshots.map { snapshot in
                   [.count(snapshot.version), .instant(snapshot.createdAt), .instant(snapshot.trainingAsOf),
                    .count(snapshot.trainingRows), .text(snapshot.codeVersion), .text(String(snapshot.weightsSHA256.prefix(12))),
-                   .text(aliases.filter { $0.value == snapshot.version }.keys.sorted().joined(separator: " "))]
+                   .text(aliases.filter { $0.value == snapshot.version }.keys.sorted().joined(separator: " ")),
+                   .bool(snapshot.trainedOnErasedData)]
               },
-              notes: missing)
+              notes: missing + [erasedNote(snapshots.filter(\.trainedOnErasedData).map(\.reference))].compactMap { $0 })
+    }
+
+    /// The note that marks versions trained on data of customers erased since; nil for none.
+    static func erasedNote(_ references: [String]) -> String? {
+        guard !references.isEmpty else { return nil }
+        return "trained on erased data: \(references.joined(separator: ", ")) (customers erased since by lifecycle forget were in "
+            + "\(references.count == 1 ? "its" : "their") training data; retraining is your decision, docs/PRIVACY.md)."
     }
 
     /// `models show`: the overview, hyperparameters, metrics (arrays of objects such as a

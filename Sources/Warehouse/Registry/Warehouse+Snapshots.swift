@@ -108,7 +108,12 @@ extension Warehouse {
     public func snapshots(named name: String) throws -> [ModelSnapshot] {
         let rows = try db.query("SELECT \(Self.snapshotColumns) FROM model_snapshots WHERE name = ? ORDER BY version", name)
         guard !rows.isEmpty else { throw RegistryError.unknownModel(name, known: try modelNames()) }
-        return try rows.map(snapshot(from:))
+        let erased = try snapshotsTrainedOnErasedData()
+        return try rows.map {
+            var snapshot = try snapshot(from: $0)
+            snapshot.trainedOnErasedData = erased.contains(snapshot.id)
+            return snapshot
+        }
     }
 
     /// Every model name with its kind, version count and aliases, by name; an alias whose version
@@ -123,6 +128,13 @@ extension Warehouse {
             aliases[row[0].string ?? "", default: []].append(
                 ModelAlias(alias: row[1].string ?? "", version: Int(row[2].int64 ?? 0), versionMissing: row[3].int64 == 1))
         }
+        var erased: [String: [Int]] = [:]
+        for row in try db.query("""
+            SELECT name, version FROM model_snapshots WHERE id IN (SELECT j.value FROM erasures e, json_each(e.trained_snapshots) j)
+            ORDER BY name, version
+            """) {
+            erased[row[0].string ?? "", default: []].append(Int(row[1].int64 ?? 0))
+        }
         return try db.query("""
             SELECT name, kind, version, created_at FROM model_snapshots s
             WHERE version = (SELECT max(version) FROM model_snapshots WHERE name = s.name)
@@ -130,7 +142,8 @@ extension Warehouse {
             """).map {
             let name = $0[0].string ?? ""
             return ModelSummary(name: name, kind: $0[1].string ?? "", versions: Int($0[2].int64 ?? 0),
-                                latestCreatedAt: $0[3].int64 ?? 0, aliases: aliases[name] ?? [])
+                                latestCreatedAt: $0[3].int64 ?? 0, aliases: aliases[name] ?? [],
+                                versionsTrainedOnErasedData: erased[name] ?? [])
         }
     }
 

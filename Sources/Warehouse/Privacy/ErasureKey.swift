@@ -1,0 +1,56 @@
+import Foundation
+import SQLiteStore
+
+/// The warehouse's own erasure key (`privacy_keys`, migration 0014): 32 random bytes made once,
+/// by the first erasure, under which the erasure log hashes customer ids.
+enum ErasureKey {
+    static let length = 32
+
+    /// The stored key, nil when nothing was ever erased.
+    static func stored(_ db: Connection) throws -> [UInt8]? {
+        try db.scalar("SELECT key FROM privacy_keys WHERE purpose = 'erasure'").bytes
+    }
+
+    /// The stored key, or a new one from the system's random source, stored inside the caller's
+    /// transaction (so a rolled-back dry run leaves none).
+    static func storedOrCreated(_ db: Connection) throws -> [UInt8] {
+        if let key = try stored(db) { return key }
+        var generator = SystemRandomNumberGenerator()
+        let key = (0..<length).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        try db.run("INSERT INTO privacy_keys (purpose, key, created_at) VALUES ('erasure', ?, ?)",
+                   SQLValue.blob(key), Int64(Date().timeIntervalSince1970))
+        return key
+    }
+}
+
+/// The customers an import must skip: the keyed hashes of the erasure log, read once per import.
+/// With no erasures (the usual case) `contains` is a test of an empty set and hashes nothing.
+struct ErasedCustomers {
+    private let hashes: Set<String>
+    private let hash: KeyedHash?
+    /// The last customer asked about and the answer: an invoice's lines name one customer.
+    private var last: (id: String, erased: Bool)?
+
+    init(_ db: Connection) throws {
+        let hashes = Set(try db.query("SELECT customer_hash FROM erasures").compactMap { $0[0].string })
+        self.hashes = hashes
+        hash = hashes.isEmpty ? nil : try ErasureKey.stored(db).map(KeyedHash.init(key:))
+    }
+
+    /// Whether the customer with this external id (as stored) was erased.
+    mutating func contains(_ externalID: String?) -> Bool {
+        guard let hash, let externalID else { return false }
+        if let last, last.id == externalID { return last.erased }
+        let erased = hashes.contains(hash.hex(externalID))
+        last = (externalID, erased)
+        return erased
+    }
+
+    /// The erased customer id a rejected record holds as one of its fields (split at commas,
+    /// semicolons, tabs, spaces, bars and quotes), so the ledger does not keep its raw text.
+    mutating func quoted(in raw: String) -> String? {
+        guard hash != nil else { return nil }
+        let separators: Set<Character> = [",", ";", "\t", " ", "\"", "|"]
+        return raw.split(whereSeparator: separators.contains).lazy.map(String.init).first { contains($0) }
+    }
+}
