@@ -60,15 +60,17 @@ public final class Importer {
         let started = DispatchTime.now().uptimeNanoseconds
         // A stream (stdin, a FIFO) can be read only once: it is hashed while it is imported.
         let digest = try ByteSource.isStream(path) ? nil : try ByteSource.digest(ofFile: path)
+        let privacy = try ImportPrivacy.resolve(db, options: options, file: path)
         let source = try ByteSource(path: path, hashing: digest == nil)
         let ledger = try ImportLedger.begin(db: db, kind: options.kind, format: options.format, fileName: path, size: digest?.size,
-                                            sha256: digest?.sha256, options: options.storedJSON(defaultWindow: .standard()))
+                                            sha256: digest?.sha256, options: options.storedJSON(defaultWindow: .standard(), keeping: privacy.properties))
         let window = options.dateWindow ?? Self.storedDefaultWindow(ledger.options) ?? .standard()
         let splitting: FieldSplitting = options.format == .cdnow ? .whitespace : .delimited(options.delimiter)
         let reader = CSVReader(source: source, splitting: splitting)
         let text = FieldText(reader: reader, encoding: options.encoding)
         let zone = options.timeZone.map(ZoneConverter.init)
-        let context = RunContext(path: path, options: options, ledger: ledger, source: source, totalBytes: digest?.size, started: started)
+        let context = RunContext(path: path, options: options, privacy: privacy, ledger: ledger, source: source, totalBytes: digest?.size,
+                                 started: started)
         let counts: ImportCounts
         // The pragma is a no-op inside a transaction, so it is restored here, after any rollback below.
         defer { try? db.execute("PRAGMA foreign_keys = ON") }
@@ -77,7 +79,7 @@ public final class Importer {
                 // OrderWriter checks each batch's references itself (BatchReferenceCheck).
                 try db.execute("PRAGMA foreign_keys = OFF")
             }
-            let entities = try EntityResolver(db: db, importID: ledger.id)
+            let entities = try EntityResolver(db: db, importID: ledger.id, pseudonyms: privacy.pseudonyms)
             switch options.kind {
             case .orders:
                 let handler = try orderHandler(reader: reader, text: text, zone: zone, window: window, options: options, ledger: ledger,
@@ -88,9 +90,10 @@ public final class Importer {
                     throw ImportError(file: path, line: nil, reason: "events are imported with --format csv (got \(options.format.rawValue))")
                 }
                 let decoder = try CSVEventDecoder(reader: reader, text: text, file: path, zone: zone, dateOrder: options.dateOrder,
-                                                 map: options.columnMap, window: window)
+                                                 map: options.columnMap, window: window, keeping: privacy.properties)
                 let writer = EventWriter(db: db, importID: ledger.id, entities: entities)
-                let handler = RowHandler<EventInput>(startsOnRecord: false, decode: decoder.decode, write: { event, _, _ in try writer.write(event) })
+                let handler = RowHandler<EventInput>(startsOnRecord: false, decode: decoder.decode,
+                                                     write: { event, _, counts in try writer.write(event, counts: &counts) })
                 counts = try run(handler, reader: reader, text: text, context: context)
             case .users:
                 guard options.format == .csv else {
@@ -98,7 +101,7 @@ public final class Importer {
                 }
                 let decoder = try CSVUserDecoder(reader: reader, text: text, file: path, zone: zone, dateOrder: options.dateOrder,
                                                 map: options.columnMap, window: window)
-                let writer = UserWriter(db: db, importID: ledger.id)
+                let writer = UserWriter(db: db, importID: ledger.id, entities: entities)
                 let handler = RowHandler<UserInput>(startsOnRecord: false, decode: decoder.decode, write: { user, _, _ in try writer.write(user) })
                 counts = try run(handler, reader: reader, text: text, context: context)
             }
@@ -117,6 +120,7 @@ public final class Importer {
     private struct RunContext {
         let path: String
         let options: ImportOptions
+        let privacy: ImportPrivacy
         let ledger: ImportLedger
         let source: ByteSource
         let totalBytes: Int64?
@@ -161,7 +165,7 @@ public final class Importer {
                         throw try strictStop(at: record, rejection, context: context)
                     }
                     counts.rejected += 1
-                    try ledger.reject(line: record.line, reason: rejection.reason, raw: record.raw)
+                    try ledger.reject(line: record.line, reason: rejection.reason, raw: record.raw, keepingRaw: context.privacy.keepsRejectedText)
                 }
                 inBatch += 1
                 // Under --strict the whole file is one transaction, so a bad row can undo it all.
@@ -178,6 +182,7 @@ public final class Importer {
         }
         try handler.flush()
         try refreshTotals(context.options)
+        _ = try RejectsRetention.purge(db, olderThanDays: context.privacy.keepRejectsDays, now: Int64(Date().timeIntervalSince1970))
         try ledger.checkpoint(counts)
         try ledger.finish(sha256: context.source.sha256Hex(), size: context.source.storedBytesRead)
         try db.execute("COMMIT")
@@ -198,7 +203,7 @@ public final class Importer {
         let error = ImportError(file: context.path, line: record.line,
                                 reason: rejection.reason + " (--strict: nothing from the file was stored)")
         try db.transaction(.immediate) {
-            try context.ledger.reject(line: record.line, reason: rejection.reason, raw: record.raw)
+            try context.ledger.reject(line: record.line, reason: rejection.reason, raw: record.raw, keepingRaw: context.privacy.keepsRejectedText)
             try context.ledger.checkpoint(counts)
         }
         try context.ledger.fail(error.description)
