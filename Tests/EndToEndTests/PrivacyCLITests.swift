@@ -118,4 +118,82 @@ import Testing
             #expect(counts == pseudoCounts)
         }
     }
+
+    @Test func keysAreCheckedAndRevealFindsTheCustomer() throws {
+        let work = try WorkDirectory()
+        try Data(repeating: 1, count: 31).write(to: work.url.appendingPathComponent("short.key"))
+        try Data((0..<32).map { UInt8($0) }).write(to: work.url.appendingPathComponent("a.key"))
+        try Data((0..<32).map { UInt8($0 + 100) }).write(to: work.url.appendingPathComponent("b.key"))
+        try "user_id,country\ncarol@example.com,France\n17850,Spain\n".write(toFile: work.path("users.csv"), atomically: true, encoding: .utf8)
+        try run(["import", "users", "users.csv"], db: "w.db", in: work)
+
+        let short = try Binary.run(["privacy", "pseudonymise", "--key-file", "short.key", "--db", "w.db"], directory: work.url)
+        #expect(short.status != 0)
+        #expect(short.stderr.contains("has 31 bytes; a pseudonym key needs at least 32"))
+        let rewritten = try run(["privacy", "pseudonymise", "--key-file", "a.key"], db: "w.db", in: work)
+        #expect(rewritten.contains("2 customer ids"))
+
+        let withoutKey = try Binary.run(["import", "users", "users.csv", "--db", "w.db"], directory: work.url)
+        #expect(withoutKey.status == 1)
+        #expect(withoutKey.stderr.contains("needs its key: give --key-file FILE or set LIFECYCLE_KEY_FILE"))
+        let wrongKey = try Binary.run(["import", "users", "users.csv", "--key-file", "b.key", "--db", "w.db"], directory: work.url)
+        #expect(wrongKey.status == 1)
+        #expect(wrongKey.stderr.contains("not the one this warehouse's pseudonyms were made with"))
+        let again = try Binary.run(["import", "users", "users.csv", "--db", "w.db", "--json"], directory: work.url,
+                                   environment: ["LIFECYCLE_KEY_FILE": work.path("a.key")])
+        #expect(again.status == 0)
+        #expect(again.stdout.contains("\"duplicates\" : 2"))
+
+        let pseudonym = try #require(try Connection(path: work.path("w.db"))
+            .scalar("SELECT external_id FROM users WHERE country = 'France'").string)
+        #expect(pseudonym.count == 64)
+        try "bob@example.com\ncarol@example.com\n17850\n".write(toFile: work.path("candidates.txt"), atomically: true, encoding: .utf8)
+        let revealed = try run(["privacy", "reveal", pseudonym, "--key-file", "a.key", "--candidates", "candidates.txt"], db: "w.db", in: work)
+        #expect(revealed == "carol@example.com\n")
+        let wrongReveal = try Binary.run(["privacy", "reveal", pseudonym, "--key-file", "b.key", "--candidates", "candidates.txt", "--db", "w.db"],
+                                         directory: work.url)
+        #expect(wrongReveal.status != 0)
+        try "bob@example.com\n".write(toFile: work.path("none.txt"), atomically: true, encoding: .utf8)
+        let notFound = try Binary.run(["privacy", "reveal", pseudonym, "--key-file", "a.key", "--candidates", "none.txt", "--db", "w.db"],
+                                      directory: work.url)
+        #expect(notFound.status != 0)
+        #expect(notFound.stderr.contains("none of the 1 candidates"))
+    }
+
+    @Test func propertiesRejectsAndStatus() throws {
+        let work = try WorkDirectory()
+        try """
+            user_id,occurred_at,type,properties
+            u1,2024-01-01T10:00:00Z,view,"{""page"":""/a"",""email"":""u1@example.com"",""ip"":""10.0.0.1""}"
+            u2,2024-01-01T10:01:00Z,view,"{""page"":""/b"",""ip"":""10.0.0.2""}"
+            carol@example.com,yesterday,view,
+
+            """.write(toFile: work.path("events.csv"), atomically: true, encoding: .utf8)
+        let imported = try Binary.run(["import", "events", "events.csv", "--keep-properties", "page", "--db", "w.db"], directory: work.url)
+        #expect(imported.status == 0)
+        #expect(imported.stderr.contains("read 3, loaded 2, duplicates 0, rejected 1; properties dropped 3 keys"))
+        try run(["privacy", "keep-properties", "page,device"], db: "w.db", in: work)
+        try run(["privacy", "keep-rejects-days", "7"], db: "w.db", in: work)
+
+        let status = try run(["privacy", "status", "--format", "json"], db: "w.db", in: work)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(status.utf8)) as? [String: Any])
+        #expect(object["pseudonymised"] as? Bool == false)
+        #expect(object["keep_properties"] as? [String] == ["device", "page"])
+        #expect(object["keep_rejects_days"] as? Int == 7)
+        #expect(object["erasures"] is NSNull)
+        let columns = try #require(object["columns"] as? [[String: Any]])
+        let raw = columns.first { $0["table"] as? String == "import_rejects" && $0["column"] as? String == "raw" }
+        #expect(raw?["rows"] as? Int == 1)
+        let table = try run(["privacy", "status"], db: "w.db", in: work)
+        #expect(table.contains("Rejected rows' raw text: kept 7 days"))
+
+        // Nothing is old enough yet; with 0 days every reject's text goes, its line and reason stay.
+        #expect(try run(["rejects", "purge"], db: "w.db", in: work).contains("blanked the raw text of 0 rejected rows older than 7 days"))
+        #expect(try run(["rejects", "purge", "--older-than-days", "0"], db: "w.db", in: work).contains("1 rejected row"))
+        let reject = try #require(try Connection(path: work.path("w.db")).query("SELECT line, reason, raw, raw_purged_at FROM import_rejects").first)
+        #expect(reject[0].int64 == 4)
+        #expect(reject[1].string?.contains("occurred_at") == true)
+        #expect(reject[2].string == "")
+        #expect(reject[3].int64 != nil)
+    }
 }
