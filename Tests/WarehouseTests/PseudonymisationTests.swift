@@ -105,7 +105,8 @@ import Testing
         let idsBefore = try warehouse.customerIDs()
         let tilesBefore = try warehouse.count("SELECT count(*) FROM rfm_tile_starts")
         let summary = try warehouse.pseudonymise(key: Self.key)
-        #expect(summary == PseudonymisationSummary(users: 2, events: 2, rejectsBlanked: 2, tileStartsRefreshed: tilesBefore > 0))
+        #expect(summary == PseudonymisationSummary(users: 2, events: 2, cdnowOrders: 0, rejectsBlanked: 2,
+                                                   tileStartsRefreshed: tilesBefore > 0))
         // Same rows, same internal ids, pseudonymous external ids.
         let idsAfter = try warehouse.customerIDs()
         #expect(idsAfter == idsBefore.mapValues { Self.key.pseudonym(of: $0) })
@@ -120,6 +121,29 @@ import Testing
         // Twice is refused, and nothing changes.
         #expect(throws: PrivacyError.self) { try warehouse.pseudonymise(key: Self.key) }
         #expect(try warehouse.customerIDs() == idsAfter)
+    }
+
+    /// CDNOW rows have no order id: theirs is made of customer, date and position, so it holds the customer id.
+    @Test func cdnowOrderIdsCarryThePseudonym() throws {
+        let scratch = try Scratch()
+        let file = try scratch.file("cdnow.txt", "00001  19970101  1  11.77\n00001  19970101  2  20.00\n00002  19970112  1  12.00\n")
+        var options = ImportOptions(kind: .orders, format: .cdnow, timeZone: utc)
+        let clear = try scratch.warehouse("clear.db")
+        _ = try clear.importFile(file, options: options)
+        #expect(try clear.count("SELECT count(*) FROM orders WHERE external_id LIKE '00001:%'") == 2)
+        let summary = try clear.pseudonymise(key: Self.key)
+        #expect(summary.cdnowOrders == 3)
+        let prefix = Self.key.pseudonym(of: "00001") + ":19970101:"
+        #expect(try clear.db.query("SELECT external_id FROM orders ORDER BY id").map { $0[0].string } == [prefix + "1", prefix + "2",
+                                                                                                          Self.key.pseudonym(of: "00002") + ":19970112:1"])
+        options.pseudonymKey = Self.key
+        #expect(try clear.importFile(file, options: options).counts.duplicate == 3)
+        // Imported into a pseudonymised warehouse from the start: the same ids.
+        let pseudonymised = try scratch.warehouse("p.db")
+        _ = try pseudonymised.pseudonymise(key: Self.key)
+        _ = try pseudonymised.importFile(file, options: options)
+        let ids = { (w: Warehouse) in try w.db.query("SELECT external_id FROM orders ORDER BY external_id").map { $0[0].string ?? "" } }
+        #expect(try ids(pseudonymised) == ids(clear))
     }
 
     @Test func revealFindsTheSourceIdAmongCandidates() throws {

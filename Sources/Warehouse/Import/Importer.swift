@@ -83,7 +83,7 @@ public final class Importer {
             switch options.kind {
             case .orders:
                 let handler = try orderHandler(reader: reader, text: text, zone: zone, window: window, options: options, ledger: ledger,
-                                               path: path, entities: entities)
+                                               path: path, entities: entities, pseudonyms: privacy.pseudonyms)
                 counts = try run(handler, reader: reader, text: text, context: context)
             case .events:
                 guard options.format == .csv else {
@@ -235,13 +235,14 @@ public final class Importer {
 
     /// Reads the header and builds the order handler for the import's format.
     private func orderHandler(reader: CSVReader, text: FieldText, zone: ZoneConverter?, window: DateWindow, options: ImportOptions,
-                              ledger: ImportLedger, path: String, entities: EntityResolver) throws -> RowHandler<OrderLineInput> {
+                              ledger: ImportLedger, path: String, entities: EntityResolver,
+                              pseudonyms: PseudonymKey?) throws -> RowHandler<OrderLineInput> {
         var decoder: any OrderRowDecoder
         switch options.format {
         case .onlineRetail:
             decoder = OnlineRetailDecoder(file: path, zone: zone, dateOrder: options.dateOrder, currency: options.currency ?? "GBP", window: window)
         case .cdnow:
-            decoder = CDNOWDecoder(file: path, zone: zone, currency: options.currency ?? "USD", window: window)
+            decoder = CDNOWDecoder(file: path, zone: zone, currency: options.currency ?? "USD", window: window, pseudonyms: pseudonyms)
         case .csv:
             decoder = CSVOrderDecoder(file: path, zone: zone, dateOrder: options.dateOrder, currency: options.currency, map: options.columnMap,
                                       window: window)

@@ -7,6 +7,9 @@ public struct PseudonymisationSummary: Sendable, Equatable {
     public let users: Int
     /// Events whose content-hash id (made from the record, customer id included) was keyed.
     public let events: Int
+    /// CDNOW orders, whose id begins with the customer id (`CDNOWDecoder.orderRef`), and the
+    /// rejects whose reason quotes such an id.
+    public let cdnowOrders: Int
     /// Rejected rows whose raw text was blanked (it holds source ids that cannot be found reliably in a broken row).
     public let rejectsBlanked: Int
     /// RFM tile starts taken again (they name customers and order ties by their ids).
@@ -28,12 +31,33 @@ extension Warehouse {
             }
             let users = try rewrite(table: "users", where: "1", with: key.pseudonym(of:))
             let events = try rewrite(table: "events", where: "external_id LIKE '\(PseudonymKey.contentHashPrefix)%'", with: key.eventID)
+            let cdnow = try rewrite(table: "orders", where: "import_id IN (SELECT id FROM imports WHERE format = 'cdnow')") {
+                CDNOWDecoder.orderRef($0, customer: key.pseudonym(of:))
+            }
+            try rewriteQuotedOrderRefs(key)
             try db.run("UPDATE import_rejects SET raw = '', raw_purged_at = ? WHERE raw_purged_at IS NULL", now)
             let blanked = db.changes
             let hadTiles = try db.scalar("SELECT count(*) FROM rfm_tile_starts").int64 ?? 0 > 0
             if hadTiles { try RFMTileStarts.refresh(db, zone: try PurchaseMonths.current(db).zone) }
             try db.run("UPDATE privacy_settings SET pseudonym_key_fingerprint = ?, pseudonymised_at = ? WHERE id = 1", key.fingerprint, now)
-            return PseudonymisationSummary(users: users, events: events, rejectsBlanked: blanked, tileStartsRefreshed: hadTiles)
+            return PseudonymisationSummary(users: users, events: events, cdnowOrders: cdnow, rejectsBlanked: blanked,
+                                           tileStartsRefreshed: hadTiles)
+        }
+    }
+
+    /// Reasons of CDNOW rejects that quote an order id (`order '17850:19970101:1' is stored in …`,
+    /// OrderWriter's refusals) quote it with the customer's pseudonym.
+    private func rewriteQuotedOrderRefs(_ key: PseudonymKey) throws {
+        let prefix = "order '"
+        let rows = try db.query("""
+            SELECT id, reason FROM import_rejects
+            WHERE import_id IN (SELECT id FROM imports WHERE format = 'cdnow') AND substr(reason, 1, 7) = ?
+            """, prefix)
+        for row in rows {
+            guard let id = row[0].int64, let reason = row[1].string else { continue }
+            let quoted = String(reason.dropFirst(prefix.count))
+            try db.run("UPDATE import_rejects SET reason = ? WHERE id = ?",
+                       prefix + CDNOWDecoder.orderRef(quoted, customer: key.pseudonym(of:)), id)
         }
     }
 
