@@ -50,7 +50,7 @@ import Testing
         }
         let mapping = try clearIDs(pseudonymised: work.path("p.db"), clear: work.path("c.db"))
         #expect(mapping.keys.allSatisfy { $0.count == 64 && $0.allSatisfy(\.isHexDigit) })
-        let writers = [["train", "churn"], ["train", "clv"], ["train", "segments", "--k", "3"]]
+        let writers = [["train", "churn"], ["train", "clv"], ["train", "segments", "--k", "3"], ["train", "recommendations"]]
         for command in writers {
             try run(command, db: "c.db", in: work)
             try run(command, db: "p.db", in: work)
@@ -60,7 +60,7 @@ import Testing
         let bins = ["--bins", "recency=30,90,180,365", "--bins", "frequency=1,2,4,8", "--bins", "monetary=100,250,500,1000"]
         let questions = [["rfm"] + bins, ["rfm", "--users"] + bins, ["retention"], ["retention", "--metric", "revenue"], ["activity"],
                          ["activity", "--activity", "events"], ["clv", "summary"],
-                         ["score", "churn@1"], ["score", "clv@1"], ["score", "segments@1"]]
+                         ["score", "churn@1"], ["score", "clv@1"], ["score", "segments@1"], ["score", "recommendations@1"]]
         for question in questions {
             let clear = try run(question + ["--format", "csv"], db: "c.db", in: work)
             let pseudonymised = try run(question + ["--format", "csv"], db: "p.db", in: work)
@@ -68,6 +68,12 @@ import Testing
             let differing = Set(mapped(pseudonymised, mapping)).symmetricDifference(mapped(clear, [:]))
             #expect(differing.isEmpty, "\(question.joined(separator: " ")): \(differing.count) lines differ, e.g. \(differing.sorted().prefix(2))")
         }
+        // One customer's recommendations: by her source id, by her pseudonym, or by her source id with the key.
+        let (pseudonym, source) = try #require(mapping.min { $0.value < $1.value })
+        let byID = try run(["recommend", source, "--format", "csv"], db: "c.db", in: work)
+        #expect(byID.split(separator: "\n").count > 1)
+        #expect(try run(["recommend", pseudonym, "--format", "csv"], db: "p.db", in: work) == byID)
+        #expect(try run(["recommend", source, "--format", "csv"], db: "p.db", in: work, environment: key) == byID)
         try expectSameQuintilesButForTies(clear: run(["rfm", "--users", "--format", "csv"], db: "c.db", in: work),
                                           pseudonymised: run(["rfm", "--users", "--format", "csv"], db: "p.db", in: work), mapping)
         // Stored per-customer answers, by customer: features, churn and lifetime-value scores, segments.

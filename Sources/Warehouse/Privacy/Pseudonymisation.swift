@@ -80,3 +80,15 @@ extension Warehouse {
         return candidates.filter { candidate in FieldParse.customerRef(candidate).map { key.pseudonym(of: $0) == wanted } ?? false }
     }
 }
+
+extension Warehouse {
+    /// A customer id given on the command line as the warehouse stores it: unchanged when stored
+    /// so (a source id, or a pseudonym), else, in a pseudonymised warehouse with its key given,
+    /// the pseudonym of that source id. A key that is not the warehouse's is refused.
+    public func storedCustomerID(_ given: String, key: PseudonymKey?) throws -> String {
+        if try db.scalar("SELECT 1 FROM users WHERE external_id = ?", given).int64 != nil { return given }
+        let settings = try PrivacySettings.read(db)
+        guard settings.isPseudonymised, let key = try settings.requireKey(key, for: "a source customer id") else { return given }
+        return key.pseudonym(of: FieldParse.customerRef(given) ?? given)
+    }
+}
