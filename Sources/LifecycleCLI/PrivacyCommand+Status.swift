@@ -38,7 +38,7 @@ struct PrivacyStatusCommand: ParsableCommand {
         lines.append("Rejected rows' raw text: kept \(settings.keepRejectsDays) days; \(grouped(status.rejectsPurged)) blanked so far.")
         lines.append("Erasures: " + (status.erasures.map { "\(grouped($0)) (\(status.erasureTable ?? ""))" } ?? "no erasure log in this warehouse") + ".")
         let table = Table(columns: ["table", "column", "holds", "rows"],
-                          rows: status.holdings.map { [$0.table, $0.column, $0.holds, String($0.rows)] }, numericColumns: [3])
+                          rows: status.holdings.map { [$0.table, $0.column, $0.holds, grouped($0.rows)] }, numericColumns: [3])
         return lines.joined(separator: "\n") + "\n\n" + table.rendered(as: .table)
     }
 

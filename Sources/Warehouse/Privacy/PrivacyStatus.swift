@@ -34,23 +34,24 @@ extension Warehouse {
             holdings.append(PrivacyStatus.Holding(table: table, column: column, holds: holds, rows: rows))
         }
         let settings = try PrivacySettings.read(db)
-        let idWords = settings.isPseudonymised ? "customer pseudonym (HMAC-SHA256 of the source id)" : "customer id as the source wrote it"
-        try add("users", "external_id", idWords, where: "external_id IS NOT NULL")
+        let idWords = settings.isPseudonymised ? "pseudonym" : "id as written"
+        try add("users", "external_id", "customer \(idWords)", where: "external_id IS NOT NULL")
         for index in 1...4 {
-            try add("rfm_tile_starts", "e\(index)", idWords + " (a customer at an RFM tile start)", where: "e\(index) IS NOT NULL")
+            try add("rfm_tile_starts", "e\(index)", "customer at an RFM tile start (\(idWords))", where: "e\(index) IS NOT NULL")
         }
-        try add("events", "external_id", settings.isPseudonymised ? "keyed content hash of the event record (k:)"
-                    : "content hash of the event record, customer id included (h:)",
+        try add("orders", "external_id", "CDNOW order id: customer:date:position (\(idWords))",
+                where: "import_id IN (SELECT id FROM imports WHERE format = 'cdnow')")
+        try add("events", "external_id", settings.isPseudonymised ? "keyed hash of the record (k:)" : "hash of the record, customer id included (h:)",
                 where: "external_id LIKE 'h:%' OR external_id LIKE 'k:%'")
-        try add("events", "properties", "event properties as the source wrote them (minus keys not kept)", where: "properties IS NOT NULL")
-        try add("import_rejects", "raw", "raw text of rejected rows", where: "raw <> ''")
-        try add("imports", "file_name", "file names as given on the command line", where: "file_name IS NOT NULL")
+        try add("events", "properties", "properties as written, minus keys not kept", where: "properties IS NOT NULL")
+        try add("import_rejects", "raw", "raw text of a rejected row", where: "raw <> ''")
+        try add("imports", "file_name", "file name as typed", where: "file_name IS NOT NULL")
         let referring = try db.query("""
             SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) p
             WHERE m.type = 'table' AND p.name = 'user_id' ORDER BY m.name
             """).compactMap { $0[0].string }
         for table in referring {
-            try add(table, "user_id", "rows of one customer (users.id)", where: "user_id IS NOT NULL")
+            try add(table, "user_id", "a customer's rows (users.id)", where: "user_id IS NOT NULL")
         }
         let purged = Int(try db.scalar("SELECT count(*) FROM import_rejects WHERE raw_purged_at IS NOT NULL").int64 ?? 0)
         let erasureTable = try db.scalar("""
