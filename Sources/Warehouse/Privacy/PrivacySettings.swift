@@ -34,7 +34,7 @@ public struct PrivacySettings: Sendable, Equatable {
     func requireKey(_ key: PseudonymKey?, for purpose: String) throws -> PseudonymKey? {
         guard isPseudonymised else {
             if key != nil {
-                throw PrivacyError("a pseudonym key was given, but this warehouse stores customer ids as the source wrote them; "
+                throw PrivacyError("a pseudonym key was given (--key-file or \(PseudonymKey.environmentVariable)), but this warehouse stores customer ids as the source wrote them; "
                                    + "to store pseudonyms, run: lifecycle privacy pseudonymise --key-file FILE")
             }
             return nil
