@@ -123,6 +123,19 @@ import Testing
         #expect(try warehouse.customerIDs() == idsAfter)
     }
 
+    /// The rewrite is one transaction: when it fails part way (here a stored id that already is
+    /// another customer's pseudonym), nothing of it stays.
+    @Test func aFailedRewriteLeavesTheWarehouseAsItWas() throws {
+        let scratch = try Scratch()
+        let warehouse = try scratch.warehouse()
+        let users = "user_id,country\nbob,Italy\ncarol,France\n\(Self.key.pseudonym(of: "carol")),Spain\n"
+        _ = try warehouse.importFile(try scratch.file("u.csv", users), options: ImportOptions(kind: .users, format: .csv))
+        let before = try warehouse.customerIDs()
+        #expect(throws: (any Error).self) { try warehouse.pseudonymise(key: Self.key) }
+        #expect(try warehouse.customerIDs() == before)
+        #expect(try warehouse.privacySettings().isPseudonymised == false)
+    }
+
     /// CDNOW rows have no order id: theirs is made of customer, date and position, so it holds the customer id.
     @Test func cdnowOrderIdsCarryThePseudonym() throws {
         let scratch = try Scratch()
