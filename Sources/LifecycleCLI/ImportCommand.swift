@@ -46,7 +46,22 @@ struct ImportEvents: ParsableCommand {
     @Option(help: "Text encoding: utf-8 or latin-1, or auto (UTF-8 where valid, else Latin-1).")
     var encoding: TextEncoding = .utf8
 
-    func run() throws { try options.run(kind: .events, format: .csv, currency: nil, encoding: encoding) }
+    @Option(name: .customLong("keep-properties"),
+            help: ArgumentHelp("Keep only these top-level keys of each event's properties (default: the warehouse setting, else all); the others are dropped and counted.",
+                               valueName: "a,b,..."))
+    var keepProperties: String?
+
+    func validate() throws {
+        if let keepProperties { _ = try Self.filter(keepProperties) }
+    }
+
+    private static func filter(_ list: String) throws -> PropertyFilter {
+        do { return try PropertyFilter(list: list) } catch let error as PrivacyError { throw ValidationError(error.description) }
+    }
+
+    func run() throws {
+        try options.run(kind: .events, format: .csv, currency: nil, encoding: encoding, keepProperties: keepProperties.map(Self.filter))
+    }
 }
 
 struct ImportUsers: ParsableCommand {
@@ -107,6 +122,13 @@ struct ImportArguments: ParsableArguments {
     @Flag(help: "Print the summary as JSON on standard output.")
     var json = false
 
+    @OptionGroup var key: KeyFileOption
+
+    @Option(name: .customLong("keep-rejects-days"),
+            help: ArgumentHelp("At the end, blank the raw text of rejected rows older than this (default: the warehouse setting, 30 unless set).",
+                               valueName: "days"))
+    var keepRejectsDays: Int?
+
     func validate() throws {
         if files.isEmpty { throw ValidationError("give at least one file (or '-' for standard input)") }
         if let timezone, TimeZone(identifier: timezone) == nil {
@@ -121,6 +143,7 @@ struct ImportArguments: ParsableArguments {
             throw ValidationError("--dates-between \(datesBetween): expected FROM..TO with dates as YYYY-MM-DD and FROM before TO, e.g. 2009-01-01..2012-01-01")
         }
         if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input ('-') can be read only once") }
+        if let keepRejectsDays, keepRejectsDays < 0 { throw ValidationError("--keep-rejects-days must be 0 or more") }
     }
 
     private var parsedDelimiter: UInt8? {
@@ -131,7 +154,8 @@ struct ImportArguments: ParsableArguments {
 
     /// Imports every file as `kind` in `format` and `encoding` (nil: the format's default),
     /// amounts without a currency in `currency`.
-    func run(kind: ImportKind, format: ImportFormat, currency: String?, encoding: TextEncoding?) throws {
+    func run(kind: ImportKind, format: ImportFormat, currency: String?, encoding: TextEncoding?, keepProperties: PropertyFilter? = nil) throws {
+        let pseudonymKey = try key.key()
         let warehouse = try database.openForWriting()
         var map: [String: String] = [:]
         for mapping in mappings {
@@ -141,7 +165,8 @@ struct ImportArguments: ParsableArguments {
         let options = ImportOptions(kind: kind, format: format, timeZone: timezone.flatMap(TimeZone.init(identifier:)),
                                     currency: currency, columnMap: map, encoding: encoding, dateOrder: dateOrder,
                                     delimiter: parsedDelimiter ?? UInt8(ascii: ","), strict: strict, batchSize: batchSize,
-                                    dateWindow: datesBetween.flatMap { DateWindow(parsing: $0) })
+                                    dateWindow: datesBetween.flatMap { DateWindow(parsing: $0) }, pseudonymKey: pseudonymKey,
+                                    keepProperties: keepProperties, keepRejectsDays: keepRejectsDays)
         var summaries: [ImportSummary] = []
         var failure: Error?
         for file in files {
@@ -190,6 +215,7 @@ enum SummaryText {
         let c = summary.counts
         var text = "\(summary.file): read \(grouped(c.read)), loaded \(grouped(c.loaded)), duplicates \(grouped(c.duplicate)), rejected \(grouped(c.rejected))"
         if c.erased > 0 { text += ", erased \(grouped(c.erased)) (rows of customers erased by lifecycle forget, skipped)" }
+        if c.propertyKeysDropped > 0 { text += "; properties dropped \(grouped(c.propertyKeysDropped)) keys" }
         if summary.kind == .orders {
             text += "; new orders \(grouped(c.ordersCreated)) (guest \(grouped(c.guestOrders)), returns \(grouped(c.returnOrders)))"
         }
@@ -205,7 +231,7 @@ enum SummaryText {
              "read": $0.counts.read, "loaded": $0.counts.loaded, "duplicates": $0.counts.duplicate, "rejected": $0.counts.rejected,
              "erased": $0.counts.erased,
              "orders_created": $0.counts.ordersCreated, "guest_orders": $0.counts.guestOrders, "return_orders": $0.counts.returnOrders,
-             "resumed_after": $0.resumedAfter, "seconds": $0.elapsed, "rows_per_second": $0.rowsPerSecond]
+             "resumed_after": $0.resumedAfter, "property_keys_dropped": $0.counts.propertyKeysDropped, "seconds": $0.elapsed, "rows_per_second": $0.rowsPerSecond]
         }
         let data = (try? JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys])) ?? Data()
         return String(decoding: data, as: UTF8.self)

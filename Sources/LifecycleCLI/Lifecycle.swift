@@ -12,7 +12,7 @@ struct Lifecycle: ParsableCommand {
             DemoCommand.self, GenerateCommand.self, ImportCommand.self, MigrateCommand.self, StatusCommand.self,
             RfmCommand.self, RetentionCommand.self, ActivityCommand.self, ReportCommand.self,
             FeaturesCommand.self, TrainCommand.self, ModelsCommand.self, ScoreCommand.self, ClvCommand.self, ReportingZoneCommand.self,
-            SegmentsCommand.self, RecommendCommand.self, ImportsCommand.self, QueryCommand.self, ForgetCommand.self,
+            SegmentsCommand.self, RecommendCommand.self, ImportsCommand.self, QueryCommand.self, ForgetCommand.self, PrivacyCommand.self, RejectsCommand.self,
         ]
     )
 }

@@ -8,8 +8,10 @@ struct RecommendCommand: ParsableCommand {
         commandName: "recommend",
         abstract: "A customer's top products they have not bought yet, and which of their purchases led to each.")
 
-    @Argument(help: "Customer id as in the source (users.external_id).")
+    @Argument(help: "Customer id as stored (users.external_id): the source's id, or in a pseudonymised warehouse the pseudonym, or the source's id with --key-file.")
     var user: String
+
+    @OptionGroup var key: KeyFileOption
 
     @Option(help: "How many products.")
     var count = 10
@@ -36,7 +38,9 @@ struct RecommendCommand: ParsableCommand {
         guard let instant = try asOf?.instant(warehouse) ?? warehouse.dayAfterLastOrder() else {
             throw ValidationError("the warehouse has no orders: import some first")
         }
-        let answer = try warehouse.recommend(customer: user, snapshot: snapshot, asOf: instant, count: count)
+        let customer: String
+        do { customer = try warehouse.storedCustomerID(user, key: key.key()) } catch let error as PrivacyError { throw ValidationError(error.description) }
+        let answer = try warehouse.recommend(customer: customer, snapshot: snapshot, asOf: instant, count: count)
         if answer.isPopularityFallback {
             printError("user \(user) bought nothing before \(CalendarDate.day(instant)), so item-to-item has nothing to go on: showing the \(answer.items.count) products most customers bought instead (popularity fallback; score = buyers)")
         } else {

@@ -2,20 +2,24 @@
 /// (master, with a header line) or `customer_id sample_id date number_of_cds dollar_value`
 /// (sample, no header); dates `YYYYMMDD` with no time of day. There is no order id: a row is
 /// identified by customer, date and its position among that customer's rows of that day, so the
-/// sample's rows are the same orders as the master's.
+/// sample's rows are the same orders as the master's. The order id therefore holds the customer
+/// id: a pseudonymised warehouse stores her pseudonym in it (`orderRef`).
 struct CDNOWDecoder: OrderRowDecoder {
     let file: String
     let zone: ZoneConverter?
     let currency: String
     let window: DateWindow
+    /// Set in a pseudonymised warehouse.
+    let pseudonyms: PseudonymKey?
     private var dateColumn = 1
     private var width = 4
     /// Rows seen per (customer, date) in this file, to number same-day rows.
     private final class Positions { var seen: [String: Int] = [:] }
     private let positions = Positions()
 
-    init(file: String, zone: ZoneConverter?, currency: String, window: DateWindow) {
+    init(file: String, zone: ZoneConverter?, currency: String, window: DateWindow, pseudonyms: PseudonymKey?) {
         self.file = file
+        self.pseudonyms = pseudonyms
         self.window = window
         self.zone = zone
         self.currency = currency
@@ -34,6 +38,17 @@ struct CDNOWDecoder: OrderRowDecoder {
         return true
     }
 
+    /// A CDNOW order id: `customer:date:position`, the customer as the warehouse stores her.
+    static func orderRef(customer: String, rest: String) -> String {
+        customer + ":" + rest
+    }
+
+    /// The order id with its customer part replaced (`pseudonymise` rewriting a stored id).
+    static func orderRef(_ stored: String, customer transform: (String) -> String) -> String {
+        guard let colon = stored.firstIndex(of: ":") else { return stored }
+        return orderRef(customer: transform(String(stored[..<colon])), rest: String(stored[stored.index(after: colon)...]))
+    }
+
     func decode(_ reader: CSVReader, text: FieldText) -> Result<OrderLineInput, RowRejection> {
         guard reader.fieldCount == width else {
             return .failure(RowRejection(reason: "expected \(width) whitespace-separated fields, found \(reader.fieldCount)"))
@@ -49,7 +64,8 @@ struct CDNOWDecoder: OrderRowDecoder {
         let position = (positions.seen[dayKey] ?? 0) + 1
         positions.seen[dayKey] = position
         return .success(OrderLineInput(
-            orderRef: "\(customer):\(dateText):\(position)", customerRef: customer, time: at,
+            orderRef: Self.orderRef(customer: pseudonyms?.pseudonym(of: customer) ?? customer, rest: "\(dateText):\(position)"),
+            customerRef: customer, time: at,
             kind: value < 0 ? .return : .purchase, productRef: nil, productName: nil, isMerchandise: true,
             description: nil, quantity: cds, unitPriceMicros: nil, amountMicros: value, country: nil, currency: currency))
     }

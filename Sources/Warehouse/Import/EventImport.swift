@@ -10,6 +10,8 @@ struct EventInput {
     var productRef: String?
     var valueMicros: Int64?
     var properties: String?
+    /// Top-level property keys `--keep-properties` left out.
+    var droppedKeys = 0
 }
 
 /// Events from any CSV. Fields: occurred_at, type (required); event_id, user_id, product_id,
@@ -30,13 +32,17 @@ struct CSVEventDecoder {
     let zone: ZoneConverter?
     let dateOrder: DateOrder
     let window: DateWindow
+    /// The property keys kept (nil: all); applied after the content hash, so an event is the same row whatever is kept.
+    let keeping: PropertyFilter?
     private let columns: CSVFieldMap
 
-    init(reader: CSVReader, text: FieldText, file: String, zone: ZoneConverter?, dateOrder: DateOrder, map: [String: String], window: DateWindow) throws {
+    init(reader: CSVReader, text: FieldText, file: String, zone: ZoneConverter?, dateOrder: DateOrder, map: [String: String], window: DateWindow,
+         keeping: PropertyFilter?) throws {
         guard try reader.next() else { throw ImportError(file: file, line: nil, reason: "the file is empty (expected a header line)") }
         columns = try CSVFieldMap(header: HeaderMap(reader: reader, text: text, file: file), fields: Self.fields, map: map, file: file)
         self.file = file
         self.window = window
+        self.keeping = keeping
         self.zone = zone
         self.dateOrder = dateOrder
     }
@@ -75,8 +81,10 @@ struct CSVEventDecoder {
             hash.add(userRef); hash.add(at); hash.add(type); hash.add(productRef); hash.add(value); hash.add(properties)
             externalID = "h:" + String(UInt64(bitPattern: hash.value), radix: 16)
         }
+        var dropped = 0
+        if let keeping, let full = properties { (properties, dropped) = keeping.apply(full) }
         return .success(EventInput(externalID: externalID, userRef: userRef, at: at, type: type,
-                                   productRef: productRef, valueMicros: value, properties: properties))
+                                   productRef: productRef, valueMicros: value, properties: properties, droppedKeys: dropped))
     }
 }
 
@@ -86,13 +94,16 @@ struct EventWriter {
     let importID: Int64
     let entities: EntityResolver
 
-    func write(_ event: EventInput) throws -> Bool {
+    func write(_ event: EventInput, counts: inout ImportCounts) throws -> Bool {
         let userID = try event.userRef.map { try entities.user($0, country: nil) }
         let productID = try event.productRef.map { try entities.product($0, name: nil, isMerchandise: true) }
         try db.run("""
             INSERT INTO events (external_id, user_id, occurred_at, type, product_id, value_micros, properties, import_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (external_id) DO NOTHING
-            """, event.externalID, userID, event.at, event.type, productID, event.valueMicros, event.properties, importID)
-        return db.changes == 1
+            """, entities.storedEventID(event.externalID), userID, event.at, event.type, productID, event.valueMicros, event.properties,
+            importID)
+        guard db.changes == 1 else { return false }
+        counts.propertyKeysDropped += event.droppedKeys
+        return true
     }
 }

@@ -9,6 +9,8 @@ public struct ImportCounts: Sendable, Equatable {
     public var ordersCreated = 0
     public var guestOrders = 0
     public var returnOrders = 0
+    /// Top-level event property keys left out of the loaded events (`--keep-properties`).
+    public var propertyKeysDropped = 0
 
     public init() {}
 

@@ -25,7 +25,7 @@ struct ImportLedger {
                 try refuseOtherOptions(db: db, kind: kind, format: format, fileName: fileName, sha256: sha256, options: options)
                 let rows = try db.query("""
                     SELECT id, pid, rows_read, rows_loaded, rows_duplicate, rows_rejected, orders_created, guest_orders, return_orders, options,
-                           rows_erased
+                           rows_erased, property_keys_dropped
                     FROM imports WHERE sha256 = ? AND kind = ? AND format = ? AND status = 'running'
                       AND json_remove(options, '$.\(ImportOptions.defaultWindowKey)') = json_remove(?, '$.\(ImportOptions.defaultWindowKey)')
                     ORDER BY id DESC LIMIT 1
@@ -44,6 +44,7 @@ struct ImportLedger {
                     counts.guestOrders = Int(row[7].int64 ?? 0)
                     counts.returnOrders = Int(row[8].int64 ?? 0)
                     counts.erased = Int(row[10].int64 ?? 0)
+                    counts.propertyKeysDropped = Int(row[11].int64 ?? 0)
                     let id = row[0].int64 ?? 0
                     try db.run("UPDATE imports SET pid = ?, resumed = resumed + 1 WHERE id = ?", pid, id)
                     return ImportLedger(db: db, id: id, alreadyDone: counts.read, startCounts: counts, resumed: true,
@@ -77,18 +78,20 @@ struct ImportLedger {
                           + "Import it with the options of import \(id), or undo that import first (lifecycle imports undo \(id))")
     }
 
-    /// Stores a rejected row.
-    func reject(line: Int, reason: String, raw: String) throws {
-        try db.run("INSERT INTO import_rejects (import_id, line, reason, raw) VALUES (?, ?, ?, ?)", id, line, reason, raw)
+    /// Stores a rejected row; `keepingRaw: false` (a pseudonymised warehouse) stores its raw text
+    /// blanked at once, since the source ids in it cannot be found reliably in a broken row.
+    func reject(line: Int, reason: String, raw: String, keepingRaw: Bool = true) throws {
+        try db.run("INSERT INTO import_rejects (import_id, line, reason, raw, raw_purged_at) VALUES (?, ?, ?, ?, ?)",
+                   id, line, reason, keepingRaw ? raw : "", keepingRaw ? nil : Int64(Date().timeIntervalSince1970))
     }
 
     /// Records the counts; runs inside the batch's transaction so they match what is committed.
     func checkpoint(_ counts: ImportCounts) throws {
         try db.run("""
             UPDATE imports SET rows_read = ?, rows_loaded = ?, rows_duplicate = ?, rows_rejected = ?, rows_erased = ?,
-                orders_created = ?, guest_orders = ?, return_orders = ? WHERE id = ?
+                orders_created = ?, guest_orders = ?, return_orders = ?, property_keys_dropped = ? WHERE id = ?
             """, counts.read, counts.loaded, counts.duplicate, counts.rejected, counts.erased,
-            counts.ordersCreated, counts.guestOrders, counts.returnOrders, id)
+            counts.ordersCreated, counts.guestOrders, counts.returnOrders, counts.propertyKeysDropped, id)
     }
 
     /// Marks the import finished (inside the last batch's transaction).

@@ -47,11 +47,18 @@ public struct ImportOptions: Sendable {
     /// The dates instants must fall in (`--dates-between`); nil: `DateWindow.standard`, resolved
     /// when the import starts.
     public var dateWindow: DateWindow?
+    /// The key of a pseudonymised warehouse (`--key-file`); required there, refused elsewhere.
+    public var pseudonymKey: PseudonymKey?
+    /// Event property keys to keep (`--keep-properties`); nil: the warehouse setting.
+    public var keepProperties: PropertyFilter?
+    /// Days rejected rows keep their raw text, for the purge that ends the import; nil: the warehouse setting.
+    public var keepRejectsDays: Int?
 
     public init(kind: ImportKind, format: ImportFormat, timeZone: TimeZone? = nil, currency: String? = nil,
                 columnMap: [String: String] = [:], encoding: TextEncoding? = nil, dateOrder: DateOrder = .monthFirst,
                 delimiter: UInt8 = UInt8(ascii: ","), strict: Bool = false, batchSize: Int = 50_000,
-                dateWindow: DateWindow? = nil) {
+                dateWindow: DateWindow? = nil, pseudonymKey: PseudonymKey? = nil, keepProperties: PropertyFilter? = nil,
+                keepRejectsDays: Int? = nil) {
         self.kind = kind
         self.format = format
         self.timeZone = timeZone
@@ -63,6 +70,9 @@ public struct ImportOptions: Sendable {
         self.strict = strict
         self.batchSize = batchSize
         self.dateWindow = dateWindow
+        self.pseudonymKey = pseudonymKey
+        self.keepProperties = keepProperties
+        self.keepRejectsDays = keepRejectsDays
     }
 
     /// The options that change what a file's rows become, as canonical JSON: compared to tell
@@ -85,9 +95,18 @@ public struct ImportOptions: Sendable {
     /// Stored options that choose which records load, not what a record becomes: a re-import
     /// of the same file that differs only in them is not refused (a record in both windows is
     /// the same row either way).
-    static let filterKeys: Set<String> = ["dates_between", defaultWindowKey]
+    /// `keep_properties` decides what of a record is kept, never which row it is, so it is not compared either.
+    static let filterKeys: Set<String> = ["dates_between", defaultWindowKey, keepPropertiesKey]
 
-    private func json(defaultWindow: DateWindow?) -> String {
+    /// The key of the property keys an events import kept, in the stored options.
+    static let keepPropertiesKey = "keep_properties"
+
+    /// `storedJSON` with the property keys the import keeps (the option or the warehouse setting).
+    func storedJSON(defaultWindow: DateWindow, keeping filter: PropertyFilter?) -> String {
+        json(defaultWindow: dateWindow == nil ? defaultWindow : nil, keeping: filter)
+    }
+
+    private func json(defaultWindow: DateWindow?, keeping filter: PropertyFilter? = nil) -> String {
         var object: [String: Any] = ["encoding": encoding.rawValue, "date_order": dateOrder.rawValue,
                                      "delimiter": String(UnicodeScalar(delimiter))]
         if let dateWindow { object["dates_between"] = dateWindow.text }
@@ -95,6 +114,7 @@ public struct ImportOptions: Sendable {
         if let timeZone { object["timezone"] = timeZone.identifier }
         if let currency { object["currency"] = currency }
         if !columnMap.isEmpty { object["map"] = columnMap }
+        if let filter { object[Self.keepPropertiesKey] = filter.names }
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return "{}" }
         return String(decoding: data, as: UTF8.self)
     }

@@ -62,15 +62,17 @@ public final class Importer {
         let started = DispatchTime.now().uptimeNanoseconds
         // A stream (stdin, a FIFO) can be read only once: it is hashed while it is imported.
         let digest = try ByteSource.isStream(path) ? nil : try ByteSource.digest(ofFile: path)
+        let privacy = try ImportPrivacy.resolve(db, options: options, file: path)
         let source = try ByteSource(path: path, hashing: digest == nil)
         let ledger = try ImportLedger.begin(db: db, kind: options.kind, format: options.format, fileName: path, size: digest?.size,
-                                            sha256: digest?.sha256, options: options.storedJSON(defaultWindow: .standard()))
+                                            sha256: digest?.sha256, options: options.storedJSON(defaultWindow: .standard(), keeping: privacy.properties))
         let window = options.dateWindow ?? Self.storedDefaultWindow(ledger.options) ?? .standard()
         let splitting: FieldSplitting = options.format == .cdnow ? .whitespace : .delimited(options.delimiter)
         let reader = CSVReader(source: source, splitting: splitting)
         let text = FieldText(reader: reader, encoding: options.encoding)
         let zone = options.timeZone.map(ZoneConverter.init)
-        let context = RunContext(path: path, options: options, ledger: ledger, source: source, totalBytes: digest?.size, started: started)
+        let context = RunContext(path: path, options: options, privacy: privacy, ledger: ledger, source: source, totalBytes: digest?.size,
+                                 started: started)
         let counts: ImportCounts
         // The pragma is a no-op inside a transaction, so it is restored here, after any rollback below.
         defer { try? db.execute("PRAGMA foreign_keys = ON") }
@@ -79,21 +81,21 @@ public final class Importer {
                 // OrderWriter checks each batch's references itself (BatchReferenceCheck).
                 try db.execute("PRAGMA foreign_keys = OFF")
             }
-            let entities = try EntityResolver(db: db, importID: ledger.id)
+            let entities = try EntityResolver(db: db, importID: ledger.id, pseudonyms: privacy.pseudonyms)
             switch options.kind {
             case .orders:
                 let handler = try orderHandler(reader: reader, text: text, zone: zone, window: window, options: options, ledger: ledger,
-                                               path: path, entities: entities)
+                                               path: path, entities: entities, pseudonyms: privacy.pseudonyms)
                 counts = try run(handler, reader: reader, text: text, context: context)
             case .events:
                 guard options.format == .csv else {
                     throw ImportError(file: path, line: nil, reason: "events are imported with --format csv (got \(options.format.rawValue))")
                 }
                 let decoder = try CSVEventDecoder(reader: reader, text: text, file: path, zone: zone, dateOrder: options.dateOrder,
-                                                 map: options.columnMap, window: window)
+                                                 map: options.columnMap, window: window, keeping: privacy.properties)
                 let writer = EventWriter(db: db, importID: ledger.id, entities: entities)
                 let handler = RowHandler<EventInput>(startsOnRecord: false, decode: decoder.decode, customer: \.userRef,
-                                                     write: { event, _, _ in try writer.write(event) })
+                                                     write: { event, _, counts in try writer.write(event, counts: &counts) })
                 counts = try run(handler, reader: reader, text: text, context: context)
             case .users:
                 guard options.format == .csv else {
@@ -101,7 +103,7 @@ public final class Importer {
                 }
                 let decoder = try CSVUserDecoder(reader: reader, text: text, file: path, zone: zone, dateOrder: options.dateOrder,
                                                 map: options.columnMap, window: window)
-                let writer = UserWriter(db: db, importID: ledger.id)
+                let writer = UserWriter(db: db, importID: ledger.id, entities: entities)
                 let handler = RowHandler<UserInput>(startsOnRecord: false, decode: decoder.decode, customer: \.externalID,
                                                     write: { user, _, _ in try writer.write(user) })
                 counts = try run(handler, reader: reader, text: text, context: context)
@@ -121,6 +123,7 @@ public final class Importer {
     private struct RunContext {
         let path: String
         let options: ImportOptions
+        let privacy: ImportPrivacy
         let ledger: ImportLedger
         let source: ByteSource
         let totalBytes: Int64?
@@ -139,7 +142,7 @@ public final class Importer {
         defer { checkpointer?.stop() }
         var index = 0
         var inBatch = 0
-        var erasedCustomers = try ErasedCustomers(db)
+        var erasedCustomers = try ErasedCustomers(db, pseudonyms: context.privacy.pseudonyms)
         try db.execute("BEGIN IMMEDIATE")
         while let chunk = decoding.queue.take() {
             for record in chunk.records {
@@ -168,7 +171,7 @@ public final class Importer {
                         throw try strictStop(at: record, rejection, context: context, erased: &erasedCustomers)
                     }
                     counts.rejected += 1
-                    try reject(record, rejection, ledger: ledger, erased: &erasedCustomers)
+                    try reject(record, rejection, context: context, erased: &erasedCustomers)
                 }
                 inBatch += 1
                 // Under --strict the whole file is one transaction, so a bad row can undo it all.
@@ -185,6 +188,7 @@ public final class Importer {
         }
         try handler.flush()
         try refreshTotals(context.options)
+        _ = try RejectsRetention.purge(db, olderThanDays: context.privacy.keepRejectsDays, now: Int64(Date().timeIntervalSince1970))
         try ledger.checkpoint(counts)
         try ledger.finish(sha256: context.source.sha256Hex(), size: context.source.storedBytesRead)
         try db.execute("COMMIT")
@@ -206,7 +210,7 @@ public final class Importer {
         let error = ImportError(file: context.path, line: record.line,
                                 reason: rejection.reason + " (--strict: nothing from the file was stored)")
         try db.transaction(.immediate) {
-            try reject(record, rejection, ledger: context.ledger, erased: &erased)
+            try reject(record, rejection, context: context, erased: &erased)
             try context.ledger.checkpoint(counts)
         }
         try context.ledger.fail(error.description)
@@ -215,12 +219,13 @@ public final class Importer {
 
     /// Stores a rejected row; one that holds an erased customer's id as a field is stored without
     /// its raw text, the id in its reason replaced (docs/PRIVACY.md).
-    private func reject<Row>(_ record: DecodedRecord<Row>, _ rejection: RowRejection, ledger: ImportLedger,
+    private func reject<Row>(_ record: DecodedRecord<Row>, _ rejection: RowRejection, context: RunContext,
                              erased: inout ErasedCustomers) throws {
         if let id = erased.quoted(in: record.raw) {
-            try ledger.reject(line: record.line, reason: rejection.reason.replacingOccurrences(of: id, with: "[erased]"), raw: "")
+            try context.ledger.reject(line: record.line, reason: rejection.reason.replacingOccurrences(of: id, with: "[erased]"), raw: "")
         } else {
-            try ledger.reject(line: record.line, reason: rejection.reason, raw: record.raw)
+            try context.ledger.reject(line: record.line, reason: rejection.reason, raw: record.raw,
+                                      keepingRaw: context.privacy.keepsRejectedText)
         }
     }
 
@@ -249,13 +254,14 @@ public final class Importer {
 
     /// Reads the header and builds the order handler for the import's format.
     private func orderHandler(reader: CSVReader, text: FieldText, zone: ZoneConverter?, window: DateWindow, options: ImportOptions,
-                              ledger: ImportLedger, path: String, entities: EntityResolver) throws -> RowHandler<OrderLineInput> {
+                              ledger: ImportLedger, path: String, entities: EntityResolver,
+                              pseudonyms: PseudonymKey?) throws -> RowHandler<OrderLineInput> {
         var decoder: any OrderRowDecoder
         switch options.format {
         case .onlineRetail:
             decoder = OnlineRetailDecoder(file: path, zone: zone, dateOrder: options.dateOrder, currency: options.currency ?? "GBP", window: window)
         case .cdnow:
-            decoder = CDNOWDecoder(file: path, zone: zone, currency: options.currency ?? "USD", window: window)
+            decoder = CDNOWDecoder(file: path, zone: zone, currency: options.currency ?? "USD", window: window, pseudonyms: pseudonyms)
         case .csv:
             decoder = CSVOrderDecoder(file: path, zone: zone, dateOrder: options.dateOrder, currency: options.currency, map: options.columnMap,
                                       window: window)

@@ -51,6 +51,7 @@ struct CSVUserDecoder {
 struct UserWriter {
     let db: Connection
     let importID: Int64
+    let entities: EntityResolver
 
     func write(_ user: UserInput) throws -> Bool {
         try db.run("""
@@ -60,7 +61,7 @@ struct UserWriter {
                 signed_up_at = coalesce(excluded.signed_up_at, signed_up_at)
             WHERE coalesce(excluded.country, country) IS NOT country
                OR coalesce(excluded.signed_up_at, signed_up_at) IS NOT signed_up_at
-            """, user.externalID, user.country, user.signedUpAt, importID)
+            """, entities.storedCustomerID(user.externalID), user.country, user.signedUpAt, importID)
         return db.changes == 1
     }
 }

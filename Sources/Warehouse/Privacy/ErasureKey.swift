@@ -31,17 +31,23 @@ struct ErasedCustomers {
     /// The last customer asked about and the answer: an invoice's lines name one customer.
     private var last: (id: String, erased: Bool)?
 
-    init(_ db: Connection) throws {
+    /// The pseudonym key of a pseudonymised warehouse: the log hashes ids as stored, so a source
+    /// id is mapped to its pseudonym before it is hashed.
+    private let pseudonyms: PseudonymKey?
+
+    init(_ db: Connection, pseudonyms: PseudonymKey? = nil) throws {
         let hashes = Set(try db.query("SELECT customer_hash FROM erasures").compactMap { $0[0].string })
         self.hashes = hashes
+        self.pseudonyms = pseudonyms
         hash = hashes.isEmpty ? nil : try ErasureKey.stored(db).map(KeyedHash.init(key:))
     }
 
-    /// Whether the customer with this external id (as stored) was erased.
+    /// Whether the customer with this source id (stored as is, or as its pseudonym) was erased.
     mutating func contains(_ externalID: String?) -> Bool {
         guard let hash, let externalID else { return false }
         if let last, last.id == externalID { return last.erased }
-        let erased = hashes.contains(hash.hex(externalID))
+        let stored = pseudonyms?.pseudonym(of: externalID) ?? externalID
+        let erased = hashes.contains(hash.hex(stored))
         last = (externalID, erased)
         return erased
     }

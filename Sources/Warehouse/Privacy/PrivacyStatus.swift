@@ -1,0 +1,63 @@
+import Foundation
+import SQLiteStore
+
+/// `lifecycle privacy status`: where personal data sits in the warehouse and the settings that
+/// govern it (docs/PRIVACY.md).
+public struct PrivacyStatus: Sendable {
+    /// One column that holds customer ids, something made from them, or raw text.
+    public struct Holding: Sendable, Equatable {
+        public let table: String
+        public let column: String
+        /// What the column holds, in words.
+        public let holds: String
+        /// Rows where it holds something (non-NULL; raw text: not blanked).
+        public let rows: Int
+    }
+
+    public let settings: PrivacySettings
+    public let holdings: [Holding]
+    /// Rejected rows whose raw text was blanked (purged, or never kept under pseudonyms).
+    public let rejectsPurged: Int
+    /// The table of the erasure log, when this warehouse has one (`lifecycle forget`).
+    public let erasureTable: String?
+    /// Customers erased (rows of the erasure log); nil without one.
+    public let erasures: Int?
+}
+
+extension Warehouse {
+    /// Counts every column that holds customer ids or raw text. Tables that refer to a customer by
+    /// `user_id` are found from the schema, so tables added later are listed too.
+    public func privacyStatus() throws -> PrivacyStatus {
+        var holdings: [PrivacyStatus.Holding] = []
+        func add(_ table: String, _ column: String, _ holds: String, where filter: String) throws {
+            let rows = Int(try db.scalar("SELECT count(*) FROM \"\(table)\" WHERE \(filter)").int64 ?? 0)
+            holdings.append(PrivacyStatus.Holding(table: table, column: column, holds: holds, rows: rows))
+        }
+        let settings = try PrivacySettings.read(db)
+        let idWords = settings.isPseudonymised ? "pseudonym" : "id as written"
+        try add("users", "external_id", "customer \(idWords)", where: "external_id IS NOT NULL")
+        for index in 1...4 {
+            try add("rfm_tile_starts", "e\(index)", "customer at an RFM tile start (\(idWords))", where: "e\(index) IS NOT NULL")
+        }
+        try add("orders", "external_id", "CDNOW order id: customer:date:position (\(idWords))",
+                where: "import_id IN (SELECT id FROM imports WHERE format = 'cdnow')")
+        try add("events", "external_id", settings.isPseudonymised ? "keyed hash of the record (k:)" : "hash of the record, customer id included (h:)",
+                where: "external_id LIKE 'h:%' OR external_id LIKE 'k:%'")
+        try add("events", "properties", "properties as written, minus keys not kept", where: "properties IS NOT NULL")
+        try add("import_rejects", "raw", "raw text of a rejected row", where: "raw <> ''")
+        try add("imports", "file_name", "file name as typed", where: "file_name IS NOT NULL")
+        let referring = try db.query("""
+            SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) p
+            WHERE m.type = 'table' AND p.name = 'user_id' ORDER BY m.name
+            """).compactMap { $0[0].string }
+        for table in referring {
+            try add(table, "user_id", "a customer's rows (users.id)", where: "user_id IS NOT NULL")
+        }
+        let purged = Int(try db.scalar("SELECT count(*) FROM import_rejects WHERE raw_purged_at IS NOT NULL").int64 ?? 0)
+        let erasureTable = try db.scalar("""
+            SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '%erasure%' ORDER BY name LIMIT 1
+            """).string
+        let erasures = try erasureTable.map { Int(try db.scalar("SELECT count(*) FROM \"\($0)\"").int64 ?? 0) }
+        return PrivacyStatus(settings: settings, holdings: holdings, rejectsPurged: purged, erasureTable: erasureTable, erasures: erasures)
+    }
+}
