@@ -11,51 +11,50 @@ struct PrivacyStatusCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(help: "Output format: table or json (default: table).")
-    var format: StatusFormat = .table
-
-    enum StatusFormat: String, ExpressibleByArgument, CaseIterable {
-        case table, json
-    }
+    @OptionGroup var output: FormatOption
 
     func run() throws {
         let status = try database.openForReading().privacyStatus()
-        switch format {
-        case .json: print(Self.json(status))
-        case .table: print(Self.text(status), terminator: "")
+        let format = output.resolved
+        let answer = Self.answer(status)
+        if format == .table || format == .markdown {
+            print(Self.summary(status) + "\n" + answer.table.rendered(as: format), terminator: "")
+        } else {
+            emit(answer, as: format)
         }
     }
 
-    static func text(_ status: PrivacyStatus) -> String {
+    /// The settings in words, above the table on a terminal.
+    static func summary(_ status: PrivacyStatus) -> String {
         let settings = status.settings
         var lines: [String] = []
         if let at = settings.pseudonymisedAt, let fingerprint = settings.keyFingerprint {
-            lines.append("Customer ids: pseudonyms (HMAC-SHA256) since \(StatusJSON.iso(at)); key fingerprint \(fingerprint.prefix(16))…")
+            lines.append("Customer ids: pseudonyms (HMAC-SHA256) since \(RegistryClock.iso(at)); key fingerprint \(fingerprint.prefix(16))…")
         } else {
             lines.append("Customer ids: stored as the source wrote them (not pseudonymised).")
         }
         lines.append("Event properties: " + (settings.keepProperties.map { "only \($0.names.joined(separator: ", ")) kept" } ?? "every key kept") + ".")
         lines.append("Rejected rows' raw text: kept \(settings.keepRejectsDays) days; \(grouped(status.rejectsPurged)) blanked so far.")
         lines.append("Erasures: " + (status.erasures.map { "\(grouped($0)) (\(status.erasureTable ?? ""))" } ?? "no erasure log in this warehouse") + ".")
-        let table = Table(columns: ["table", "column", "holds", "rows"],
-                          rows: status.holdings.map { [$0.table, $0.column, $0.holds, grouped($0.rows)] }, numericColumns: [3])
-        return lines.joined(separator: "\n") + "\n\n" + table.rendered(as: .table)
+        return lines.joined(separator: "\n") + "\n"
     }
 
-    static func json(_ status: PrivacyStatus) -> String {
+    /// The contract (docs/OUTPUT.md): rows are the columns holding ids or raw text; the
+    /// `settings` section holds one (name, value) row per setting and count.
+    static func answer(_ status: PrivacyStatus) -> Answer {
         let settings = status.settings
-        let object: [String: Any] = [
-            "pseudonymised": settings.isPseudonymised,
-            "pseudonymised_at": settings.pseudonymisedAt.map(StatusJSON.iso) as Any,
-            "key_fingerprint": settings.keyFingerprint as Any,
-            "keep_properties": settings.keepProperties?.names as Any,
-            "keep_rejects_days": settings.keepRejectsDays,
-            "rejects_purged": status.rejectsPurged,
-            "erasure_table": status.erasureTable as Any,
-            "erasures": status.erasures as Any,
-            "columns": status.holdings.map { ["table": $0.table, "column": $0.column, "holds": $0.holds, "rows": $0.rows] as [String: Any] },
+        let rows: [[Cell]] = [
+            ["pseudonymised", .bool(settings.isPseudonymised)],
+            ["pseudonymised_at", .instantOrNull(settings.pseudonymisedAt)],
+            ["key_fingerprint", .textOrNull(settings.keyFingerprint)],
+            ["keep_properties", .textOrNull(settings.keepProperties?.names.joined(separator: ","))],
+            ["keep_rejects_days", .count(settings.keepRejectsDays)],
+            ["rejects_purged", .count(status.rejectsPurged)],
+            ["erasures", status.erasures.map { .count($0) } ?? .null],
         ]
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()
-        return String(decoding: data, as: UTF8.self)
+        let holdings = Table(columns: ["table", "column", "holds", "rows"],
+                             rows: status.holdings.map { [.text($0.table), .text($0.column), .text($0.holds), .count($0.rows)] })
+        return Answer(question: "privacy status", table: holdings,
+                      sections: [.init(key: "settings", title: "", table: Table(columns: ["name", "value"], rows: rows))])
     }
 }

@@ -183,11 +183,15 @@ import Testing
 
         let status = try run(["privacy", "status", "--format", "json"], db: "w.db", in: work)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(status.utf8)) as? [String: Any])
-        #expect(object["pseudonymised"] as? Bool == false)
-        #expect(object["keep_properties"] as? [String] == ["device", "page"])
-        #expect(object["keep_rejects_days"] as? Int == 7)
-        #expect(object["erasures"] is NSNull)
-        let columns = try #require(object["columns"] as? [[String: Any]])
+        #expect(object["question"] as? String == "privacy status")
+        let settingRows = try #require(object["settings"] as? [[String: Any]])
+        var settings: [String: Any] = [:]
+        for row in settingRows { settings[row["name"] as? String ?? ""] = row["value"] }
+        #expect(settings["pseudonymised"] as? Bool == false)
+        #expect(settings["keep_properties"] as? String == "device,page")
+        #expect(settings["keep_rejects_days"] as? Int == 7)
+        #expect(settings["erasures"] as? Int == 0)
+        let columns = try #require(object["rows"] as? [[String: Any]])
         let raw = columns.first { $0["table"] as? String == "import_rejects" && $0["column"] as? String == "raw" }
         #expect(raw?["rows"] as? Int == 1)
         let table = try run(["privacy", "status"], db: "w.db", in: work)

@@ -6,8 +6,7 @@ public enum ErasureReport {
         var lines = ["\(verb) \(summary.erased.count) customer\(summary.erased.count == 1 ? "" : "s")"
                      + (summary.dryRun ? " (dry run: nothing changed)" : "")]
         if !summary.tables.isEmpty {
-            lines.append(Table(columns: ["table", "rows"], rows: summary.tables.map { [$0.table, String($0.rows)] },
-                               numericColumns: [1]).rendered(as: .table).trimmingSuffixNewlines())
+            lines.append(Table(columns: ["table", "rows"], rows: summary.tables.map { [.text($0.table), .count($0.rows)] }).rendered(as: .table).trimmingSuffixNewlines())
         }
         for amount in summary.removedAmounts {
             lines.append("orders removed in \(amount.currency): \(amount.orders), net \(ExactDecimal.format(amount.micros))")
@@ -21,7 +20,7 @@ public enum ErasureReport {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// snake_case fields, counts and exact micro-units as numbers.
+    /// snake_case fields, counts as numbers, amounts as exact decimals (docs/OUTPUT.md's money rule).
     public static func json(_ summary: ErasureSummary) -> JSONValue {
         ["dry_run": .bool(summary.dryRun),
          "erased": .array(summary.erased.map { .string($0) }),
@@ -29,7 +28,7 @@ public enum ErasureReport {
          "already_erased": .array(summary.alreadyErased.map { .string($0) }),
          "rows": .object(summary.tables.map { JSONMember($0.table, .integer(Int64($0.rows))) }),
          "removed_orders": .array(summary.removedAmounts.map {
-             ["currency": .string($0.currency), "orders": .integer(Int64($0.orders)), "net_amount_micros": .integer($0.micros)]
+             ["currency": .string($0.currency), "orders": .integer(Int64($0.orders)), "net_amount": .decimal(MachineDecimal.text($0.micros))]
          }),
          "trained_models": .array(summary.trainedModels.map { .string($0) })]
     }
