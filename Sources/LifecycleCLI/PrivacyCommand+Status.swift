@@ -35,7 +35,7 @@ struct PrivacyStatusCommand: ParsableCommand {
         }
         lines.append("Event properties: " + (settings.keepProperties.map { "only \($0.names.joined(separator: ", ")) kept" } ?? "every key kept") + ".")
         lines.append("Rejected rows' raw text: kept \(settings.keepRejectsDays) days; \(grouped(status.rejectsPurged)) blanked so far.")
-        lines.append("Erasures: " + (status.erasures.map { "\(grouped($0)) (\(status.erasureTable ?? ""))" } ?? "no erasure log in this warehouse") + ".")
+        lines.append("Erasures: \(grouped(status.erasures)) customers erased (lifecycle forget).")
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -50,7 +50,7 @@ struct PrivacyStatusCommand: ParsableCommand {
             ["keep_properties", .textOrNull(settings.keepProperties?.names.joined(separator: ","))],
             ["keep_rejects_days", .count(settings.keepRejectsDays)],
             ["rejects_purged", .count(status.rejectsPurged)],
-            ["erasures", status.erasures.map { .count($0) } ?? .null],
+            ["erasures", .count(status.erasures)],
         ]
         let holdings = Table(columns: ["table", "column", "holds", "rows"],
                              rows: status.holdings.map { [.text($0.table), .text($0.column), .text($0.holds), .count($0.rows)] })

@@ -160,7 +160,7 @@ import Warehouse
 
         // The models that saw her are marked; they stay as they were.
         let models = try Self.lifecycle(["models", "list", "churn", "--format", "json"], in: work)
-        let versions = try #require(try JSONSerialization.jsonObject(with: Data(models.stdout.utf8)) as? [[String: Any]])
+        let versions = try #require((try JSONSerialization.jsonObject(with: Data(models.stdout.utf8)) as? [String: Any])?["rows"] as? [[String: Any]])
         // churn@1 was trained (by the demo) before her rows were imported.
         #expect(versions.map { $0["trained_on_erased_data"] as? Bool } == [false, true])
 

@@ -20,7 +20,7 @@ import Warehouse
         "retention": ["retention"], "retention curve": ["retention", "--curve"], "activity": ["activity"],
         "segments": ["segments"], "score churn": ["score", "churn", "--top", "3"], "score clv": ["score", "clv", "--top", "3"],
         "score segments": ["score", "segments", "--top", "3"], "score recommendations": ["score", "recommendations", "--top", "2"],
-        "recommend": ["recommend", "USER"], "clv summary": ["clv", "summary"], "status": ["status"], "imports list": ["imports", "list"],
+        "recommend": ["recommend", "USER"], "clv summary": ["clv", "summary"], "status": ["status"], "privacy status": ["privacy", "status"], "imports list": ["imports", "list"],
         "features build": ["features", "build"], "models list": ["models", "list"], "models versions": ["models", "list", "churn"],
         "models show": ["models", "show", "churn"], "models diff": ["models", "diff", "churn@1", "clv@1", "--all"],
         "models compare": ["models", "compare", "churn"], "models history": ["models", "history", "churn"],

@@ -194,7 +194,7 @@ import Testing
         let columns = try #require(object["rows"] as? [[String: Any]])
         let raw = columns.first { $0["table"] as? String == "import_rejects" && $0["column"] as? String == "raw" }
         #expect(raw?["rows"] as? Int == 1)
-        let table = try run(["privacy", "status"], db: "w.db", in: work)
+        let table = try run(["privacy", "status", "--format", "table"], db: "w.db", in: work)
         #expect(table.contains("Rejected rows' raw text: kept 7 days"))
 
         // Nothing is old enough yet; with 0 days every reject's text goes, its line and reason stay.

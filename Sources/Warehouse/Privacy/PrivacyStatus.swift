@@ -18,10 +18,8 @@ public struct PrivacyStatus: Sendable {
     public let holdings: [Holding]
     /// Rejected rows whose raw text was blanked (purged, or never kept under pseudonyms).
     public let rejectsPurged: Int
-    /// The table of the erasure log, when this warehouse has one (`lifecycle forget`).
-    public let erasureTable: String?
-    /// Customers erased (rows of the erasure log); nil without one.
-    public let erasures: Int?
+    /// Customers erased (rows of the erasure log `erasures`, migration 0014; `lifecycle forget`).
+    public let erasures: Int
 }
 
 extension Warehouse {
@@ -54,10 +52,7 @@ extension Warehouse {
             try add(table, "user_id", "a customer's rows (users.id)", where: "user_id IS NOT NULL")
         }
         let purged = Int(try db.scalar("SELECT count(*) FROM import_rejects WHERE raw_purged_at IS NOT NULL").int64 ?? 0)
-        let erasureTable = try db.scalar("""
-            SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '%erasure%' ORDER BY name LIMIT 1
-            """).string
-        let erasures = try erasureTable.map { Int(try db.scalar("SELECT count(*) FROM \"\($0)\"").int64 ?? 0) }
-        return PrivacyStatus(settings: settings, holdings: holdings, rejectsPurged: purged, erasureTable: erasureTable, erasures: erasures)
+        let erasures = Int(try db.scalar("SELECT count(*) FROM erasures").int64 ?? 0)
+        return PrivacyStatus(settings: settings, holdings: holdings, rejectsPurged: purged, erasures: erasures)
     }
 }
