@@ -41,12 +41,12 @@ public struct PseudonymKey: Sendable {
 
     /// What the warehouse stores to recognise the key: a MAC of a fixed label, which tells nothing about the key.
     public var fingerprint: String {
-        HMACSHA256.hex(key: bytes, message: Self.fingerprintLabel)
+        KeyedHash(key: bytes).hex(Self.fingerprintLabel)
     }
 
     /// The pseudonym of a source customer id: 64 hex digits.
     public func pseudonym(of sourceID: String) -> String {
-        HMACSHA256.hex(key: bytes, message: Array(sourceID.utf8))
+        KeyedHash(key: bytes).hex(sourceID)
     }
 
     /// An event's stored id: a content hash (`h:…`, made from the record and so from the customer
@@ -54,7 +54,7 @@ public struct PseudonymKey: Sendable {
     /// without the key; a source's own event id is kept.
     func eventID(_ externalID: String) -> String {
         guard externalID.hasPrefix(Self.contentHashPrefix) else { return externalID }
-        return Self.keyedHashPrefix + HMACSHA256.hex(key: bytes, message: Array(externalID.utf8))
+        return Self.keyedHashPrefix + KeyedHash(key: bytes).hex(externalID)
     }
 }
 
