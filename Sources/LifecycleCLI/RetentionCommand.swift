@@ -36,19 +36,29 @@ struct RetentionCommand: ParsableCommand {
     @Flag(help: "Print only the retention curve.")
     var curve = false
 
+    @Option(help: ArgumentHelp("One answer per group: country (each equals the answer with --country).", valueName: "dimension"))
+    var by: Breakdown?
+
     func validate() throws {
         do {
             try RetentionOptions(period: period, mode: mode, metric: metric, cohort: cohort, activity: activity,
                                  eventType: eventType, maxOffset: maxOffset).validate()
         } catch { throw ValidationError("\(error)") }
+        if by != nil && scopeArguments.country != nil { throw ValidationError("--by country gives every country; drop --country") }
     }
 
     func run() throws {
         let warehouse = try database.openForReading()
         let options = RetentionOptions(scope: try scopeArguments.scope(for: warehouse), period: period, mode: mode, metric: metric,
                                        cohort: cohort, activity: activity, eventType: eventType, maxOffset: maxOffset)
-        let triangle = try warehouse.retention(options)
         let format = output.resolved
+        if let by {
+            let breakdown = try brokenDown(by, warehouse: warehouse, options: options)
+            print(breakdown.rendered(as: format), terminator: "")
+            if format == .csv || format == .jsonl { printNotes(breakdown.combined.notes) }
+            return
+        }
+        let triangle = try warehouse.retention(options)
         if curve {
             emit(triangle.answer(curveOnly: true), as: format)
             if format == .table && isTerminal(STDOUT_FILENO) { print("\n" + TerminalCharts.curve(triangle)) }
@@ -70,4 +80,23 @@ struct RetentionCommand: ParsableCommand {
             }
         }
     }
+
+    /// The answer of every group of `by`: the same question with the group's `--country`.
+    private func brokenDown(_ by: Breakdown, warehouse: Warehouse, options: RetentionOptions) throws -> BrokenDownAnswer {
+        let groups = try warehouse.breakdownCountries().map { country in
+            var scoped = options
+            scoped.scope.country = country
+            let triangle = try warehouse.retention(scoped)
+            return BrokenDownAnswer.Group(value: country, answer: triangle.answer(curveOnly: curve))
+        }
+        return BrokenDownAnswer(column: by.column, by: by.rawValue, groups: groups, notes: try breakdownNotes(warehouse))
+    }
 }
+
+/// The breakdown's own notes: customers with no country are in no group.
+func breakdownNotes(_ warehouse: Warehouse) throws -> [String] {
+    let without = try warehouse.customersWithoutCountry()
+    return without == 0 ? [] : ["\(grouped(without)) customers with no country are in no group"]
+}
+
+extension Breakdown: ExpressibleByArgument {}

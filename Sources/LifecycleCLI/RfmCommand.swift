@@ -27,6 +27,9 @@ struct RfmCommand: ParsableCommand {
     @Flag(help: "Also save the scores as a snapshot keyed by as-of (replacing one with the same as-of).")
     var save = false
 
+    @Option(help: ArgumentHelp("One summary per group: country (each equals the summary with --country).", valueName: "dimension"))
+    var by: Breakdown?
+
     @Option(help: ArgumentHelp("Show segment migration from this date to as-of (snapshots not saved yet are computed and saved).", valueName: "date"))
     var compare: String?
 
@@ -34,6 +37,8 @@ struct RfmCommand: ParsableCommand {
         if segment != nil && !users { throw ValidationError("--segment lists customers: add --users") }
         if scopeArguments.until != nil { throw ValidationError("--until: rfm ends at --as-of; use --as-of DATE") }
         if compare != nil && users { throw ValidationError("--compare shows the migration matrix; drop --users") }
+        if by != nil && (users || compare != nil || save) { throw ValidationError("--by breaks down the summary; drop --users, --compare and --save") }
+        if by != nil && scopeArguments.country != nil { throw ValidationError("--by country gives every country; drop --country") }
         if let compare { try validateDate(compare, option: "--compare") }
         var parsed = RFMBins()
         for text in bins {
@@ -45,7 +50,16 @@ struct RfmCommand: ParsableCommand {
         let warehouse = try database.open(writing: save || compare != nil)
         let options = try rfmOptions(warehouse)
         let format = output.resolved
-        if let compare {
+        if let by {
+            let groups = try warehouse.breakdownCountries().map { country in
+                var scoped = options
+                scoped.scope.country = country
+                return BrokenDownAnswer.Group(value: country, answer: try warehouse.rfmSummary(scoped).answer())
+            }
+            let breakdown = BrokenDownAnswer(column: by.column, by: by.rawValue, groups: groups, notes: try breakdownNotes(warehouse))
+            print(breakdown.rendered(as: format), terminator: "")
+            if format == .csv || format == .jsonl { printNotes(breakdown.combined.notes) }
+        } else if let compare {
             let from = try AnalyticsScope.instant(compare, in: options.scope.timeZone ?? warehouse.reportingTimeZone(), option: "--compare")
             emit(try warehouse.rfmTransitions(from: from, options: options).answer(), as: format)
         } else if users {
