@@ -12,7 +12,9 @@ struct ForgetCommand: ParsableCommand {
             predictions, CLV predictions, segment assignments and recommendations; blanks rejected rows' raw text, file names, \
             import errors and other events' properties that quote an id; brings the kept totals up to date; and logs a keyed \
             hash of each id (never the id), so later imports skip the customers' rows. Ids are external ids as stored \
-            (lifecycle rfm --users lists them). Model versions trained with their data are listed and stay as they are: \
+            (lifecycle rfm --users lists them); in a pseudonymised warehouse, source ids with --key-file (or \
+            LIFECYCLE_KEY_FILE), each erased as its pseudonym. With --log-absent an id with no data yet is logged too, so \
+            her rows stay out when they arrive. Model versions trained with their data are listed and stay as they are: \
             retraining is your decision (docs/PRIVACY.md). Exits with status 1 when an id is neither a customer nor erased \
             before (the others are still erased).
             """)
@@ -22,7 +24,7 @@ struct ForgetCommand: ParsableCommand {
         case table, json
     }
 
-    @Argument(help: "Customer ids (external ids as stored).")
+    @Argument(help: "Customer ids: external ids as stored, or source ids with --key-file in a pseudonymised warehouse.")
     var customers: [String] = []
 
     @Option(name: .customLong("from"), help: ArgumentHelp("A file of customer ids, one per line (blank lines skipped).", valueName: "file"))
@@ -30,6 +32,12 @@ struct ForgetCommand: ParsableCommand {
 
     @Flag(name: .customLong("dry-run"), help: "Say what would be removed, per table, and change nothing.")
     var dryRun = false
+
+    @Flag(name: .customLong("log-absent"),
+          help: "Log ids with no data too (an erasure request that comes before the customer's data), so later imports skip them; without it such an id is an error.")
+    var logAbsent = false
+
+    @OptionGroup var key: KeyFileOption
 
     @Option(help: "Output format: table or json (default: table).")
     var format: Format = .table
@@ -42,7 +50,12 @@ struct ForgetCommand: ParsableCommand {
 
     func run() throws {
         let ids = try customers + (file.map(Self.ids(inFile:)) ?? [])
-        let summary = try database.openForWriting(creating: false).forget(ids, dryRun: dryRun)
+        let summary: ErasureSummary
+        do {
+            summary = try database.openForWriting(creating: false).forget(ids, dryRun: dryRun, key: key.key(), logAbsent: logAbsent)
+        } catch let refusal as PrivacyError {
+            throw ValidationError(refusal.description)
+        }
         switch format {
         case .json: try printJSON(ErasureReport.json(summary))
         case .table: print(ErasureReport.text(summary), terminator: "")

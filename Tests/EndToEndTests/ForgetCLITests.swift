@@ -197,4 +197,27 @@ import Warehouse
         #expect(try db.scalar("SELECT count(*) FROM orders").int64 == 0)
         #expect(try db.scalar("SELECT count(*) FROM erasures").int64 == 1)
     }
+
+    @Test("forget in a pseudonymised warehouse takes source ids with the key (option or variable) and refuses another key; --log-absent logs an id with no data")
+    func sourceIdsWithTheKeyAndAbsentIds() throws {
+        let work = try WorkDirectory()
+        try Data((0..<32).map { UInt8($0 * 7 + 1) }).write(to: work.url.appendingPathComponent("shop.key"))
+        try Data((0..<32).map { UInt8($0 * 5 + 2) }).write(to: work.url.appendingPathComponent("other.key"))
+        try Self.orders.write(toFile: work.path("carol-orders.csv"), atomically: true, encoding: .utf8)
+        try Self.lifecycle(["privacy", "pseudonymise", "--key-file", "shop.key"], in: work)
+        try Self.lifecycle(["import", "orders", "carol-orders.csv", "--format", "online-retail", "--timezone", "Europe/London",
+                            "--key-file", "shop.key"], in: work)
+        let wrong = try Binary.run(["forget", Self.customer, "--key-file", "other.key", "--db", "w.db"], directory: work.url)
+        #expect(wrong.status != 0 && wrong.stderr.contains("fingerprint differs"), "\(wrong.stderr)")
+        let erased = try Binary.run(["forget", Self.customer, "--db", "w.db"], directory: work.url,
+                                    environment: ["LIFECYCLE_KEY_FILE": work.path("shop.key")])
+        #expect(erased.status == 0 && erased.stdout.hasPrefix("erased 1 customer\n"), "\(erased.stderr)")
+        let absent = try Binary.run(["forget", "dave@example.com", "--log-absent", "--key-file", "shop.key", "--db", "w.db"],
+                                    directory: work.url)
+        #expect(absent.status == 0 && absent.stdout.contains("logged with no data yet (later imports skip them): dave@example.com"),
+                "\(absent.stdout) \(absent.stderr)")
+        let db = try Connection(path: work.path("w.db"), mode: .readOnly)
+        #expect(try db.scalar("SELECT count(*) FROM orders").int64 == 0)
+        #expect(try db.scalar("SELECT count(*) FROM erasures").int64 == 2)
+    }
 }

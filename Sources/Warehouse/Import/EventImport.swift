@@ -14,6 +14,19 @@ struct EventInput {
     var droppedKeys = 0
 }
 
+extension EventInput {
+    /// The event without its properties when they hold an erased customer's id as a whole value
+    /// or key (a referral, a shared basket): the event stays, its dropped keys are counted.
+    func withoutProperties(naming erased: inout ErasedCustomers) -> EventInput {
+        guard let properties, erased.mentioned(inJSON: properties) else { return self }
+        var event = self
+        event.properties = nil
+        let keys = (try? JSONSerialization.jsonObject(with: Data(properties.utf8)) as? [String: Any])?.count ?? 0
+        event.droppedKeys += keys
+        return event
+    }
+}
+
 /// Events from any CSV. Fields: occurred_at, type (required); event_id, user_id, product_id,
 /// value, properties (a JSON object). Without an event_id column, an event's identity is a hash
 /// of its content, so re-importing the same log adds nothing.

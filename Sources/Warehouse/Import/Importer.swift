@@ -48,6 +48,9 @@ public final class Importer {
         /// Loads a row; true when new, false when already stored. Throws a `RowRejection`, having
         /// written nothing of the row, when the row conflicts with what is stored.
         var write: (Row, _ line: Int, inout ImportCounts) throws -> Bool
+        /// The row without free text that names an erased customer (an event's properties),
+        /// applied before it is written.
+        var scrub: (Row, inout ErasedCustomers) -> Row = { row, _ in row }
         /// Re-counts a row an interrupted run already committed (resuming).
         var replay: (Row) throws -> Void = { _ in }
         /// Applies per-batch work before a commit.
@@ -95,7 +98,8 @@ public final class Importer {
                                                  map: options.columnMap, window: window, keeping: privacy.properties)
                 let writer = EventWriter(db: db, importID: ledger.id, entities: entities)
                 let handler = RowHandler<EventInput>(startsOnRecord: false, decode: decoder.decode, customer: \.userRef,
-                                                     write: { event, _, counts in try writer.write(event, counts: &counts) })
+                                                     write: { event, _, counts in try writer.write(event, counts: &counts) },
+                                                     scrub: { event, erased in event.withoutProperties(naming: &erased) })
                 counts = try run(handler, reader: reader, text: text, context: context)
             case .users:
                 guard options.format == .csv else {
@@ -158,7 +162,7 @@ public final class Importer {
                     counts.erased += 1
                 case .success(let row):
                     do {
-                        if try handler.write(row, record.line, &counts) { counts.loaded += 1 } else { counts.duplicate += 1 }
+                        if try handler.write(handler.scrub(row, &erasedCustomers), record.line, &counts) { counts.loaded += 1 } else { counts.duplicate += 1 }
                     } catch let rejection as RowRejection {
                         rejected = rejection
                     }

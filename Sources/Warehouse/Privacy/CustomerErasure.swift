@@ -13,13 +13,19 @@ extension Warehouse {
     /// `dryRun` the same work is done and rolled back, so the counts are exact.
     /// SQLite's `secure_delete` is on for the erasure, so the pages it frees or rewrites are
     /// overwritten with zeros instead of keeping the deleted rows' bytes in free space.
-    public func forget(_ externalIDs: [String], dryRun: Bool = false) throws -> ErasureSummary {
+    /// With `key` (a pseudonymised warehouse's pseudonym key, checked by its fingerprint) the ids
+    /// are source ids, each erased as its pseudonym; without it they are ids as stored. With
+    /// `logAbsent` an id with no data and not erased before is logged all the same (an erasure
+    /// request that comes before the customer's data), so later imports skip her.
+    public func forget(_ externalIDs: [String], dryRun: Bool = false, key: PseudonymKey? = nil,
+                       logAbsent: Bool = false) throws -> ErasureSummary {
+        let pseudonyms = key == nil ? nil : try PrivacySettings.read(db).requireKey(key, for: "forget with a source id")
         let secureDelete = try db.scalar("PRAGMA secure_delete").int64 ?? 0
         try db.execute("PRAGMA secure_delete = ON")
         defer { try? db.execute("PRAGMA secure_delete = \(secureDelete)") }
         try db.execute("BEGIN IMMEDIATE")
         do {
-            let summary = try CustomerErasure(db: db).run(externalIDs, dryRun: dryRun)
+            let summary = try CustomerErasure(db: db, pseudonyms: pseudonyms, logAbsent: logAbsent).run(externalIDs, dryRun: dryRun)
             try db.execute(dryRun ? "ROLLBACK" : "COMMIT")
             return summary
         } catch {
@@ -32,6 +38,10 @@ extension Warehouse {
 /// The deletions and redactions of one erasure, inside the caller's transaction.
 private struct CustomerErasure {
     let db: Connection
+    /// Set when the ids given are source ids of a pseudonymised warehouse.
+    let pseudonyms: PseudonymKey?
+    /// Log ids with no data too (`forget --log-absent`).
+    let logAbsent: Bool
 
     /// Tables cleared of a user's rows by `user_id`, after her orders and events, before her user row.
     static let derivedUserTables = ["user_features", "predictions", "clv_predictions", "segment_assignments", "recommendations",
@@ -40,7 +50,9 @@ private struct CustomerErasure {
     func run(_ given: [String], dryRun: Bool) throws -> ErasureSummary {
         let key = try ErasureKey.storedOrCreated(db)
         let hash = KeyedHash(key: key)
-        var erased: [String] = [], notFound: [String] = [], alreadyErased: [String] = []
+        var erased: [String] = [], notFound: [String] = [], alreadyErased: [String] = [], loggedAbsent: [String] = []
+        /// The ids as stored of `erased` (pseudonyms when a key mapped them), in the same order.
+        var stored: [String] = []
         var totals: [String: Int] = [:]
         var amounts: [String: (orders: Int, micros: Int64)] = [:]
         var models = Set<String>()
@@ -49,10 +61,20 @@ private struct CustomerErasure {
         /// Per erased customer: the keyed hash, rows per table, snapshots trained with the data.
         var logged: [(hash: String, rows: [(String, Int)], snapshots: [Int64])] = []
         for externalID in given where seen.insert(externalID).inserted {
-            let digest = hash.hex(externalID)
-            guard let userID = try db.scalar("SELECT id FROM users WHERE external_id = ?", externalID).int64 else {
+            // The log hashes the id as stored: in a pseudonymised warehouse, the pseudonym.
+            let storedID = pseudonyms.map { $0.pseudonym(of: FieldParse.customerRef(externalID) ?? externalID) } ?? externalID
+            let digest = hash.hex(storedID)
+            guard let userID = try db.scalar("SELECT id FROM users WHERE external_id = ?", storedID).int64 else {
                 let before = try db.scalar("SELECT count(*) FROM erasures WHERE customer_hash = ?", digest).int64 ?? 0
-                if before > 0 { alreadyErased.append(externalID) } else { notFound.append(externalID) }
+                if before > 0 {
+                    alreadyErased.append(externalID)
+                } else if logAbsent {
+                    try db.run("INSERT INTO erasures (erased_at, customer_hash, rows_removed, trained_snapshots) VALUES (?, ?, '{}', '[]')",
+                               now, digest)
+                    loggedAbsent.append(externalID)
+                } else {
+                    notFound.append(externalID)
+                }
                 continue
             }
             let trained = try trainedSnapshots(userID)
@@ -68,12 +90,19 @@ private struct CustomerErasure {
             for (table, count) in rows { totals[table, default: 0] += count }
             logged.append((digest, rows, trained.map(\.id)))
             erased.append(externalID)
+            stored.append(storedID)
         }
-        let quotes = try QuotedIDRedaction(db: db).run(erased)
+        // Text may quote the stored id or, in a pseudonymised warehouse, the source id: both go.
+        var quoted: [String: String] = [:]
+        for (given, storedID) in zip(erased, stored) {
+            quoted[storedID] = storedID
+            if given != storedID { quoted[given] = storedID }
+        }
+        let quotes = try QuotedIDRedaction(db: db).run(quoted)
         for (table, count) in quotes.perTable { totals[table, default: 0] += count }
         for (index, entry) in logged.enumerated() {
             try db.run("INSERT INTO erasures (erased_at, customer_hash, rows_removed, trained_snapshots) VALUES (?, ?, ?, ?)",
-                       now, entry.hash, Self.jsonObject(entry.rows + (quotes.perID[erased[index]] ?? [])),
+                       now, entry.hash, Self.jsonObject(entry.rows + (quotes.perID[stored[index]] ?? [])),
                        "[" + entry.snapshots.map(String.init).joined(separator: ",") + "]")
         }
         // Deleted orders made the kept totals stale (migration 0007's trigger): rebuilt here,
@@ -81,7 +110,7 @@ private struct CustomerErasure {
         try CustomerTotals.refresh(db)
         let order = Self.tableOrder
         return ErasureSummary(
-            dryRun: dryRun, erased: erased, notFound: notFound, alreadyErased: alreadyErased,
+            dryRun: dryRun, erased: erased, notFound: notFound, alreadyErased: alreadyErased, loggedAbsent: loggedAbsent,
             tables: order.compactMap { table in totals[table].flatMap { $0 > 0 ? .init(table: table, rows: $0) : nil } },
             removedAmounts: amounts.keys.sorted().map { .init(currency: $0, orders: amounts[$0]!.orders, micros: amounts[$0]!.micros) },
             trainedModels: models.sorted())

@@ -52,11 +52,36 @@ struct ErasedCustomers {
         return erased
     }
 
-    /// The erased customer id a rejected record holds as one of its fields (split at commas,
-    /// semicolons, tabs, spaces, bars and quotes), so the ledger does not keep its raw text.
+    /// Whether a JSON text (an event's properties) holds an erased customer's id, exactly as
+    /// stored or as the source wrote it, as a whole value or key at any depth.
+    mutating func mentioned(inJSON text: String) -> Bool {
+        guard hash != nil, let object = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) else {
+            return false
+        }
+        return mentions(object)
+    }
+
+    private mutating func mentions(_ value: Any) -> Bool {
+        switch value {
+        case let object as [String: Any]:
+            for (key, inner) in object where contains(key) || mentions(inner) { return true }
+            return false
+        case let array as [Any]:
+            for inner in array where mentions(inner) { return true }
+            return false
+        case let text as String:
+            return contains(text)
+        case let number as NSNumber:
+            return contains(number.stringValue)
+        default:
+            return false
+        }
+    }
+
+    /// The erased customer id a rejected record holds as one of its fields (``QuotedFields``),
+    /// so the ledger does not keep its raw text.
     mutating func quoted(in raw: String) -> String? {
         guard hash != nil else { return nil }
-        let separators: Set<Character> = [",", ";", "\t", " ", "\"", "|"]
-        return raw.split(whereSeparator: separators.contains).lazy.map(String.init).first { contains($0) }
+        return QuotedFields.of(raw).lazy.map(String.init).first { contains($0) }
     }
 }

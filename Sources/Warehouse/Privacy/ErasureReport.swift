@@ -16,6 +16,9 @@ public enum ErasureReport {
                          + "(kept as they are; retraining is your decision, docs/PRIVACY.md)")
         }
         if !summary.alreadyErased.isEmpty { lines.append("erased before: \(summary.alreadyErased.joined(separator: ", "))") }
+        if !summary.loggedAbsent.isEmpty {
+            lines.append("\(summary.dryRun ? "would log" : "logged") with no data yet (later imports skip them): \(summary.loggedAbsent.joined(separator: ", "))")
+        }
         if !summary.notFound.isEmpty { lines.append("not found: \(summary.notFound.joined(separator: ", "))") }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -26,6 +29,7 @@ public enum ErasureReport {
          "erased": .array(summary.erased.map { .string($0) }),
          "not_found": .array(summary.notFound.map { .string($0) }),
          "already_erased": .array(summary.alreadyErased.map { .string($0) }),
+         "logged_absent": .array(summary.loggedAbsent.map { .string($0) }),
          "rows": .object(summary.tables.map { JSONMember($0.table, .integer(Int64($0.rows))) }),
          "removed_orders": .array(summary.removedAmounts.map {
              ["currency": .string($0.currency), "orders": .integer(Int64($0.orders)), "net_amount": .decimal(MachineDecimal.text($0.micros))]

@@ -23,6 +23,8 @@ public struct ErasureSummary: Sendable, Equatable {
     public let notFound: [String]
     /// Ids given that no user has because they were erased before (their keyed hash is in the log).
     public let alreadyErased: [String]
+    /// Ids given with no data, logged all the same (`forget --log-absent`): later imports skip them.
+    public let loggedAbsent: [String]
     /// Rows per table, in the order the tables are cleared, tables with none left out.
     public let tables: [TableRows]
     /// The erased customers' orders by currency.

@@ -4,9 +4,10 @@ import SQLiteStore
 /// one pass per table: rejected rows (`import_rejects.raw` emptied, the id in `reason` replaced),
 /// `imports.file_name` and `imports.error`, and the properties of other users' or anonymous
 /// events that hold an id as a whole value or key. Ids are matched without regard to ASCII
-/// case (an e-mail address is often written with other capitals) by LIKE with the id's
-/// wildcards escaped, which needs no lowered copy of every value; in rejects and imports a
-/// short id may therefore blank more text than its own (docs/PRIVACY.md).
+/// case (an e-mail address is often written with other capitals). A rejected row counts when
+/// its raw text or reason holds the id as a whole field (``QuotedFields``), so a short id
+/// ("12") does not blank other rows that merely contain its digits; a file name or import error
+/// counts when it contains the id anywhere (docs/PRIVACY.md).
 struct QuotedIDRedaction {
     let db: Connection
 
@@ -23,31 +24,42 @@ struct QuotedIDRedaction {
         var perTable: [(String, Int)] = []
     }
 
-    func run(_ ids: [String]) throws -> Counts {
+    /// Blanks text quoting the keys of `owners`; each key's counts go to its value (the id as
+    /// stored of the customer it names: in a pseudonymised warehouse both her pseudonym and her
+    /// source id name her).
+    func run(_ owners: [String: String]) throws -> Counts {
         var counts = Counts()
+        let ids = owners.keys.sorted()
         guard !ids.isEmpty else { return counts }
         try db.execute("""
             DROP TABLE IF EXISTS temp.erased_ids;
             DROP TABLE IF EXISTS temp.erased_id_quotes;
-            CREATE TEMP TABLE erased_ids (id TEXT PRIMARY KEY, pattern TEXT NOT NULL, lowered TEXT NOT NULL);
+            CREATE TEMP TABLE erased_ids (id TEXT PRIMARY KEY, owner TEXT NOT NULL, pattern TEXT NOT NULL, lowered TEXT NOT NULL);
             CREATE INDEX temp.erased_ids_by_lowered ON erased_ids (lowered);
-            CREATE TEMP TABLE erased_id_quotes (source TEXT NOT NULL, row_id INTEGER NOT NULL, id TEXT NOT NULL);
+            CREATE TEMP TABLE erased_id_quotes (source TEXT NOT NULL, row_id INTEGER NOT NULL, id TEXT NOT NULL, owner TEXT NOT NULL);
             """)
         defer { try? db.execute("DROP TABLE IF EXISTS temp.erased_ids; DROP TABLE IF EXISTS temp.erased_id_quotes") }
         for id in ids {
-            try db.run("INSERT OR IGNORE INTO temp.erased_ids (id, pattern, lowered) VALUES (?1, ?2, lower(?1))",
-                       id, "%" + Self.likeEscaped(id) + "%")
+            try db.run("INSERT OR IGNORE INTO temp.erased_ids (id, owner, pattern, lowered) VALUES (?1, ?2, ?3, lower(?1))",
+                       id, owners[id]!, "%" + Self.likeEscaped(id) + "%")
         }
         // CROSS JOIN keeps each table the outer loop: one pass over it, however many ids.
         let like = { (column: String) in "\(column) LIKE f.pattern ESCAPE '\\'" }
-        try db.run("""
-            INSERT INTO temp.erased_id_quotes (source, row_id, id)
-            SELECT 'import_rejects', r.id, f.id FROM import_rejects r CROSS JOIN temp.erased_ids f
+        // LIKE finds the candidates; only those holding the id as a whole field count.
+        let quoting = try db.query("""
+            SELECT r.id, f.id, f.owner, r.raw, r.reason FROM import_rejects r CROSS JOIN temp.erased_ids f
             WHERE \(like("r.raw")) OR \(like("r.reason"))
-            """)
+            """).filter { row in
+                let id = row[1].string ?? ""
+                return QuotedFields.holds(row[3].string ?? "", id) || QuotedFields.holds(row[4].string ?? "", id)
+            }
+        for row in quoting {
+            try db.run("INSERT INTO temp.erased_id_quotes (source, row_id, id, owner) VALUES ('import_rejects', ?, ?, ?)",
+                       row[0].int64 ?? 0, row[1].string ?? "", row[2].string ?? "")
+        }
         try db.run("""
-            INSERT INTO temp.erased_id_quotes (source, row_id, id)
-            SELECT 'imports', i.id, f.id FROM imports i CROSS JOIN temp.erased_ids f
+            INSERT INTO temp.erased_id_quotes (source, row_id, id, owner)
+            SELECT 'imports', i.id, f.id, f.owner FROM imports i CROSS JOIN temp.erased_ids f
             WHERE \(like("i.file_name")) OR \(like("i.error"))
             """)
         // A value that merely contains an id (a session "s10145" for customer 10145) is someone
@@ -58,19 +70,19 @@ struct QuotedIDRedaction {
         let wholeValue = "f.lowered IN (lower(CAST(t.atom AS TEXT)), lower(t.key))"
         if ids.count <= Self.likePassLimit {
             try db.run("""
-                INSERT INTO temp.erased_id_quotes (source, row_id, id)
-                SELECT 'other_events_properties', e.id, f.id FROM events e CROSS JOIN temp.erased_ids f
+                INSERT INTO temp.erased_id_quotes (source, row_id, id, owner)
+                SELECT 'other_events_properties', e.id, f.id, f.owner FROM events e CROSS JOIN temp.erased_ids f
                 WHERE e.properties IS NOT NULL AND \(like("e.properties"))
                   AND EXISTS (SELECT 1 FROM json_tree(e.properties) t WHERE \(wholeValue))
                 """)
         } else {
             try db.run("""
-                INSERT INTO temp.erased_id_quotes (source, row_id, id)
-                SELECT DISTINCT 'other_events_properties', e.id, f.id FROM events e, json_tree(e.properties) t, temp.erased_ids f
+                INSERT INTO temp.erased_id_quotes (source, row_id, id, owner)
+                SELECT DISTINCT 'other_events_properties', e.id, f.id, f.owner FROM events e, json_tree(e.properties) t, temp.erased_ids f
                 WHERE e.properties IS NOT NULL AND \(wholeValue)
                 """)
         }
-        for row in try db.query("SELECT id, source, count(DISTINCT row_id) FROM temp.erased_id_quotes GROUP BY id, source ORDER BY source") {
+        for row in try db.query("SELECT owner, source, count(DISTINCT row_id) FROM temp.erased_id_quotes GROUP BY owner, source ORDER BY source") {
             counts.perID[row[0].string ?? "", default: []].append((row[1].string ?? "", Int(row[2].int64 ?? 0)))
         }
         let rejects = "SELECT row_id FROM temp.erased_id_quotes WHERE source = 'import_rejects'"
