@@ -5,11 +5,11 @@ import SQLiteStore
 /// (`raw = ''`, `raw_purged_at` set), while the file, line and reason stay. A reject's age is its
 /// import's start.
 enum RejectsRetention {
-    /// Blanks the raw text of rejects whose import started more than `days` days before `now`; returns how many.
+    /// Blanks the raw text of rejects whose import started `days` days or more before `now` (0: every reject, even of an import started this second); returns how many.
     static func purge(_ db: Connection, olderThanDays days: Int, now: Int64) throws -> Int {
         try db.run("""
             UPDATE import_rejects SET raw = '', raw_purged_at = ?1
-            WHERE raw_purged_at IS NULL AND import_id IN (SELECT id FROM imports WHERE started_at < ?1 - ?2 * 86400)
+            WHERE raw_purged_at IS NULL AND import_id IN (SELECT id FROM imports WHERE started_at <= ?1 - ?2 * 86400)
             """, now, days)
         return db.changes
     }
