@@ -4,17 +4,19 @@ import Warehouse
 
 extension ScoreCommand {
     /// Cluster assignments into `segment_assignments`, by user.
-    func scoreSegments(_ snapshot: ModelSnapshot, warehouse: Warehouse, asOf: Int64) throws -> Table {
+    func scoreSegments(_ snapshot: ModelSnapshot, warehouse: Warehouse, asOf: Int64, users: UserList?) throws -> Table {
         let scoring: SegmentScoring
         do {
-            scoring = try warehouse.scoreSegments(snapshot, asOf: asOf)
+            scoring = try warehouse.scoreSegments(snapshot, asOf: asOf, users: users?.userIDs)
         } catch let error as SegmentError {
             throw ValidationError(error.description)
         }
         printError("\(grouped(scoring.assignments.count)) users assigned as of \(CalendarDate.day(asOf)) by \(snapshot.reference); stored in segment_assignments")
-        let rows = zip(scoring.dataset.customers, scoring.assignments).map {
-            [.text($0.0.externalID), .count($0.1.cluster), .real($0.1.distance, decimals: 4)] as [Cell]
+        let names = Dictionary(scoring.dataset.customers.map { ($0.userID, $0.externalID) }, uniquingKeysWith: { first, _ in first })
+        let rows = scoring.assignments.map {
+            [.text(names[$0.userID] ?? String($0.userID)), .count($0.cluster), .real($0.distance, decimals: 4)] as [Cell]
         }
-        return Table(columns: ["user", "cluster", "distance"], rows: shown(rows))
+        return Table(columns: ["user", "cluster", "distance"], rows: shown(rows),
+                     notes: [users?.unscoredNote(scored: scoring.assignments.map(\.userID))].compactMap { $0 })
     }
 }

@@ -21,27 +21,33 @@ struct ScoreCommand: ParsableCommand {
     @Option(help: "Print only the first N users (all are stored).")
     var top: Int?
 
+    @Option(help: ArgumentHelp("Score only the customers listed in this file, one external id per line (`-` reads standard input; blank lines ignored; an unknown id is an error). churn, clv and segments only.", valueName: "file"))
+    var users: String?
+
     func run() throws {
         let warehouse = try database.openForWriting()
         let snapshot = try warehouse.snapshot(model)
         guard let instant = try asOf?.instant(warehouse) ?? warehouse.dayAfterLastOrder() else {
             throw ValidationError("the warehouse has no orders: import some first")
         }
-        let table: Table
+        let list = try users.map { try UserList(path: $0, warehouse: warehouse) }
+        var table: Table
         switch snapshot.kind {
         case _ where snapshot.name == Warehouse.churnModelName:
-            table = try scoreChurn(snapshot, warehouse: warehouse, asOf: instant)
+            table = try scoreChurn(snapshot, warehouse: warehouse, asOf: instant, users: list)
         case "bgnbd_gamma_gamma":
-            table = try scoreLifetimeValue(snapshot, warehouse: warehouse, asOf: instant)
+            table = try scoreLifetimeValue(snapshot, warehouse: warehouse, asOf: instant, users: list)
         case "kmeans":
-            table = try scoreSegments(snapshot, warehouse: warehouse, asOf: instant)
+            table = try scoreSegments(snapshot, warehouse: warehouse, asOf: instant, users: list)
         case "item_similarity":
+            if users != nil { throw ValidationError("--users: score \(snapshot.reference) scores every buyer; --users applies to churn, clv and segments") }
             table = try scoreRecommendations(snapshot, warehouse: warehouse, asOf: instant)
         default:
             throw ValidationError("\(snapshot.reference) is a \(snapshot.kind) model, which `score` does not handle")
         }
         let parameters = [JSONMember("model", .string(snapshot.reference)), JSONMember("kind", .string(snapshot.kind)),
-                          JSONMember("top", top.map { .integer(Int64($0)) } ?? .null)]
+                          JSONMember("top", top.map { .integer(Int64($0)) } ?? .null),
+                          JSONMember("users", list.map { .integer(Int64($0.userIDs.count)) } ?? .null)]
         emit(Answer(question: "score", parameters: parameters, asOf: instant, table: table), as: output.resolved)
     }
 

@@ -41,10 +41,13 @@ import Warehouse
         let work = try WorkDirectory()
         try Self.seed(work)
         let list = try #require(try Self.json(try Self.run(["models", "list", "--format", "json"], in: work))["rows"])
+        // These seeded metrics hold no holdout ROC AUC: the main metric is null, not invented.
         #expect(list == [["model": "churn", "kind": "logistic_regression", "versions": 2,
-                          "latest_created_at": list.arrayElement(0)?["latest_created_at"] ?? nil, "aliases": ""],
+                          "latest_created_at": list.arrayElement(0)?["latest_created_at"] ?? nil, "aliases": "",
+                          "main_metric": .null, "main_metric_value": .null, "main_metric_version": 2],
                          ["model": "clv", "kind": "logistic_regression", "versions": 1,
-                          "latest_created_at": list.arrayElement(1)?["latest_created_at"] ?? nil, "aliases": ""]])
+                          "latest_created_at": list.arrayElement(1)?["latest_created_at"] ?? nil, "aliases": "",
+                          "main_metric": .null, "main_metric_value": .null, "main_metric_version": 1]])
         let versions = try Self.run(["models", "list", "churn", "--format", "csv"], in: work)
         #expect(versions.stdout.split(separator: "\n").count == 3)
 

@@ -137,10 +137,11 @@ extension Warehouse {
 
     /// Scores every user with a purchase before `asOf` with a stored churn model and records the
     /// scores in `predictions` under that snapshot (replacing an earlier run for the same as-of).
-    public func scoreChurn(_ snapshot: ModelSnapshot, asOf: Int64) throws -> [ChurnScore] {
+    /// With `users`, only those users are scored, stored and returned; the run's other rows stay.
+    public func scoreChurn(_ snapshot: ModelSnapshot, asOf: Int64, users: Set<Int64>? = nil) throws -> [ChurnScore] {
         let (model, vector) = try churnModel(snapshot)
-        let scores = try scoreChurn(model: model, vector: vector, asOf: asOf)
-        try savePredictions(snapshot: snapshot, asOf: asOf, scores: scores.map { (userID: $0.userID, score: $0.probability) })
+        let scores = try scoreChurn(model: model, vector: vector, asOf: asOf).filter { users?.contains($0.userID) ?? true }
+        try savePredictions(snapshot: snapshot, asOf: asOf, scores: scores.map { (userID: $0.userID, score: $0.probability) }, only: users)
         return scores
     }
 }

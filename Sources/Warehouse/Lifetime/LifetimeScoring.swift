@@ -48,11 +48,12 @@ extension Warehouse {
 
     /// Scores with a stored lifetime-value snapshot and records the result in one transaction:
     /// the lifetime value in `predictions`, everything in `clv_predictions` (replacing that
-    /// snapshot's earlier run for the same as-of).
-    public func scoreLifetimeValue(_ snapshot: ModelSnapshot, asOf: Int64) throws -> [LifetimeScore] {
-        let scores = try lifetimeScores(try lifetimeModel(snapshot), asOf: asOf)
+    /// snapshot's earlier run for the same as-of). With `users`, only those customers are scored,
+    /// stored and returned; the run's other rows stay.
+    public func scoreLifetimeValue(_ snapshot: ModelSnapshot, asOf: Int64, users: Set<Int64>? = nil) throws -> [LifetimeScore] {
+        let scores = try lifetimeScores(try lifetimeModel(snapshot), asOf: asOf).filter { users?.contains($0.userID) ?? true }
         try registryTransaction {
-            try savePredictions(snapshot: snapshot, asOf: asOf, scores: scores.map { (userID: $0.userID, score: $0.lifetimeValue) })
+            try savePredictions(snapshot: snapshot, asOf: asOf, scores: scores.map { (userID: $0.userID, score: $0.lifetimeValue) }, only: users)
             try replaceScoringRun(
                 "clv_predictions",
                 columns: ["frequency", "recency", "age", "monetary_value", "expected_purchases", "probability_alive",
@@ -65,7 +66,7 @@ extension Warehouse {
                         .real(score.expectedPurchases), .real(score.probabilityAlive), .real(score.expectedOrderValue),
                         .real(score.lifetimeValue),
                     ])
-                })
+                }, only: users)
         }
         return scores
     }

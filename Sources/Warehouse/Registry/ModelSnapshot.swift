@@ -98,6 +98,11 @@ public struct ModelSummary: Sendable, Equatable {
     public let aliases: [ModelAlias]
     /// Versions whose training could see data of a customer erased since, oldest first.
     public var versionsTrainedOnErasedData: [Int] = []
+    /// The version the production alias names when it exists, else the latest: the one whose
+    /// main metric is shown.
+    public var mainVersion: Int? = nil
+    /// That version's main metric (nil for a kind without one).
+    public var mainMetric: MainMetric? = nil
 }
 
 /// An alias and the version it points at.

@@ -18,10 +18,13 @@ public enum RegistryTables {
                 "alias \($0.alias) of \(model.name) names version \($0.version), which is missing: run `lifecycle models verify`."
             }
         }
-        return Table(columns: ["model", "kind", "versions", Column("latest created (UTC)", key: "latest_created_at"), "aliases"],
+        return Table(columns: ["model", "kind", "versions", Column("latest created (UTC)", key: "latest_created_at"), "aliases",
+                               Column("main metric", key: "main_metric"), Column("value", key: "main_metric_value"),
+                               Column("of version", key: "main_metric_version")],
                      rows: models.map { model in
                          [.text(model.name), .text(model.kind), .count(model.versions), .instant(model.latestCreatedAt),
                           .text(model.aliases.map { "\($0.alias)=\($0.version)" + ($0.versionMissing ? " (MISSING)" : "") }.joined(separator: " "))]
+                             + mainMetricCells(model.mainMetric) + [model.mainVersion.map { .count($0) } ?? .null]
                      },
                      notes: models.isEmpty ? ["No models yet: training stores the first version (e.g. `lifecycle train churn`)."]
                          : missing + [erasedNote(models.flatMap { model in
@@ -39,14 +42,21 @@ public enum RegistryTables {
         }
         return Table(columns: ["version", Column("created (UTC)", key: "created_at"), Column("training as of", key: "training_as_of"), "rows", "code",
                               Column("weights sha256", key: "weights_sha256_prefix"), "aliases",
-                              Column("trained on erased data", key: "trained_on_erased_data")],
+                              Column("trained on erased data", key: "trained_on_erased_data"),
+                              Column("main metric", key: "main_metric"), Column("value", key: "main_metric_value")],
               rows: snapshots.map { snapshot in
                   [.count(snapshot.version), .instant(snapshot.createdAt), .instant(snapshot.trainingAsOf),
                    .count(snapshot.trainingRows), .text(snapshot.codeVersion), .text(String(snapshot.weightsSHA256.prefix(12))),
                    .text(aliases.filter { $0.value == snapshot.version }.keys.sorted().joined(separator: " ")),
                    .bool(snapshot.trainedOnErasedData)]
+                      + mainMetricCells(MainMetric(kind: snapshot.kind, metrics: snapshot.metrics))
               },
               notes: missing + [erasedNote(snapshots.filter(\.trainedOnErasedData).map(\.reference))].compactMap { $0 })
+    }
+
+    /// The main metric's name and value (four decimals in tables), null for none.
+    static func mainMetricCells(_ metric: MainMetric?) -> [Cell] {
+        [metric.map { .text($0.name) } ?? .null, metric?.value.map { .real($0, decimals: 4) } ?? .null]
     }
 
     /// The note that marks versions trained on data of customers erased since; nil for none.

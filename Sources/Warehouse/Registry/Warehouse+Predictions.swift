@@ -13,12 +13,13 @@ public struct Prediction: Sendable, Equatable {
 extension Warehouse {
     /// Stores one score per user made by `snapshot` as of `asOf`, replacing that snapshot's
     /// earlier scores for the same as-of, all in one transaction. Returns the number stored.
-    /// Scores must be finite; every user must exist and appear once.
+    /// Scores must be finite; every user must exist and appear once. With `only`, only those
+    /// users' earlier scores are replaced.
     @discardableResult
-    public func savePredictions<Scores: Sequence>(snapshot: ModelSnapshot, asOf: Int64, scores: Scores) throws -> Int
+    public func savePredictions<Scores: Sequence>(snapshot: ModelSnapshot, asOf: Int64, scores: Scores, only: Set<Int64>? = nil) throws -> Int
     where Scores.Element == (userID: Int64, score: Double) {
         try replaceScoringRun("predictions", columns: ["score"], snapshot: snapshot, asOf: asOf,
-                              rows: scores.lazy.map { ScoringRow(userID: $0.userID, values: [.real($0.score)]) })
+                              rows: scores.lazy.map { ScoringRow(userID: $0.userID, values: [.real($0.score)]) }, only: only)
     }
 
     /// The scores `snapshot` made as of `asOf`, highest first (ties by user id); `limit` keeps

@@ -12,12 +12,24 @@ extension Warehouse {
     /// (a savepoint inside the caller's), so a run is never half replaced: `predictions`,
     /// `clv_predictions`, `segment_assignments` and `recommendations` all keep their runs this
     /// way. Every REAL must be finite; a row the table refuses is an error naming its user, and
-    /// the earlier run stays. Returns the number of rows stored.
+    /// the earlier run stays. With `only` (a run over listed users, `score --users`), only those
+    /// users' earlier rows are replaced and the rest of the run stays. Returns the number of rows stored.
     @discardableResult
     func replaceScoringRun(_ table: String, columns: [String], snapshot: ModelSnapshot, asOf: Int64,
-                           rows: some Sequence<ScoringRow>, references: String = "users") throws -> Int {
+                           rows: some Sequence<ScoringRow>, only: Set<Int64>? = nil, references: String = "users") throws -> Int {
         try registryTransaction {
-            try db.run("DELETE FROM \(table) WHERE snapshot_id = ? AND as_of = ?", snapshot.id, asOf)
+            if let only {
+                let delete = try db.cached("DELETE FROM \(table) WHERE snapshot_id = ? AND as_of = ? AND user_id = ?")
+                for userID in only.sorted() {
+                    defer { delete.reset() }
+                    delete.bind(int64: snapshot.id, at: 1)
+                    delete.bind(int64: asOf, at: 2)
+                    delete.bind(int64: userID, at: 3)
+                    try delete.step()
+                }
+            } else {
+                try db.run("DELETE FROM \(table) WHERE snapshot_id = ? AND as_of = ?", snapshot.id, asOf)
+            }
             let names = ["snapshot_id", "as_of", "user_id"] + columns
             let insert = try db.cached("INSERT INTO \(table) (\(names.joined(separator: ", "))) VALUES (\(names.map { _ in "?" }.joined(separator: ", ")))")
             var count = 0

@@ -135,6 +135,18 @@ extension Warehouse {
             """) {
             erased[row[0].string ?? "", default: []].append(Int(row[1].int64 ?? 0))
         }
+        // The main metric's version: production's when that snapshot exists, else the latest.
+        var main: [String: (version: Int, metric: MainMetric?)] = [:]
+        for row in try db.query("""
+            SELECT s.name, s.version, s.kind, s.metrics FROM model_snapshots s
+            WHERE s.version = coalesce(
+                (SELECT a.version FROM model_aliases a JOIN model_snapshots p ON p.name = a.name AND p.version = a.version
+                 WHERE a.name = s.name AND a.alias = 'production'),
+                (SELECT max(version) FROM model_snapshots WHERE name = s.name))
+            """) {
+            let metrics = try row[3].string.map { try JSONValue.parse($0) } ?? .emptyObject
+            main[row[0].string ?? ""] = (Int(row[1].int64 ?? 0), MainMetric(kind: row[2].string ?? "", metrics: metrics))
+        }
         return try db.query("""
             SELECT name, kind, version, created_at FROM model_snapshots s
             WHERE version = (SELECT max(version) FROM model_snapshots WHERE name = s.name)
@@ -143,7 +155,8 @@ extension Warehouse {
             let name = $0[0].string ?? ""
             return ModelSummary(name: name, kind: $0[1].string ?? "", versions: Int($0[2].int64 ?? 0),
                                 latestCreatedAt: $0[3].int64 ?? 0, aliases: aliases[name] ?? [],
-                                versionsTrainedOnErasedData: erased[name] ?? [])
+                                versionsTrainedOnErasedData: erased[name] ?? [],
+                                mainVersion: main[name]?.version, mainMetric: main[name]?.metric)
         }
     }
 

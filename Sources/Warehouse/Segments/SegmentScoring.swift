@@ -12,7 +12,7 @@ public struct SegmentScoring: Sendable {
     public let dataset: SegmentDataset
     /// The model's number of clusters.
     public let clusters: Int
-    /// In dataset order (by user id).
+    /// In dataset order (by user id); only the listed users' when scored with `users`.
     public let assignments: [SegmentAssignment]
 }
 
@@ -42,19 +42,26 @@ extension Warehouse {
 
     /// Assigns every customer as of `asOf` and records the assignments in
     /// `segment_assignments` under `snapshot` (replacing an earlier run for the same as-of).
-    public func scoreSegments(_ snapshot: ModelSnapshot, asOf: Int64) throws -> SegmentScoring {
-        let scoring = try assignSegments(snapshot, asOf: asOf)
-        try saveSegmentAssignments(snapshot: snapshot, asOf: asOf, scoring.assignments)
+    /// With `users`, only those customers' assignments are stored and returned (the dataset
+    /// stays whole); the run's other rows stay.
+    public func scoreSegments(_ snapshot: ModelSnapshot, asOf: Int64, users: Set<Int64>? = nil) throws -> SegmentScoring {
+        var scoring = try assignSegments(snapshot, asOf: asOf)
+        if let users {
+            scoring = SegmentScoring(dataset: scoring.dataset, clusters: scoring.clusters,
+                                     assignments: scoring.assignments.filter { users.contains($0.userID) })
+        }
+        try saveSegmentAssignments(snapshot: snapshot, asOf: asOf, scoring.assignments, only: users)
         return scoring
     }
 
     /// Stores one row per user for `snapshot` as of `asOf`, replacing that snapshot's earlier
-    /// rows for the same as-of, in one transaction. Returns the number stored.
+    /// rows for the same as-of (only those of `only`'s users when given), in one transaction.
+    /// Returns the number stored.
     @discardableResult
-    public func saveSegmentAssignments(snapshot: ModelSnapshot, asOf: Int64, _ assignments: [SegmentAssignment]) throws -> Int {
+    public func saveSegmentAssignments(snapshot: ModelSnapshot, asOf: Int64, _ assignments: [SegmentAssignment], only: Set<Int64>? = nil) throws -> Int {
         try replaceScoringRun("segment_assignments", columns: ["cluster", "distance"], snapshot: snapshot, asOf: asOf,
                               rows: assignments.lazy.map {
                                   ScoringRow(userID: $0.userID, values: [.integer(Int64($0.cluster)), .real($0.distance)])
-                              })
+                              }, only: only)
     }
 }
