@@ -13,8 +13,10 @@ import SQLiteStore
 /// committed, and the log stays bounded (about that many batches). Only for file databases in WAL mode.
 final class BackgroundCheckpointer: @unchecked Sendable {
     private let writer: Connection
-    /// The thread's own connection (connections are never shared between threads).
-    private let checkpointing: Connection
+    /// The thread's own connection (connections are never shared between threads); closed by
+    /// `stop`, so it never outlives the writer: a connection left open when the process ends
+    /// leaves the `-shm` file behind (and a reader in a read-only directory then cannot open).
+    private var checkpointing: Connection?
     private let previousLimit: Int64
     private let condition = NSCondition()
     /// Checkpoints asked for, and the last request served by a finished checkpoint.
@@ -57,6 +59,7 @@ final class BackgroundCheckpointer: @unchecked Sendable {
         condition.broadcast()
         condition.unlock()
         finished.wait()
+        checkpointing = nil
         try? writer.execute("PRAGMA wal_autocheckpoint = \(previousLimit)")
     }
 
@@ -68,7 +71,7 @@ final class BackgroundCheckpointer: @unchecked Sendable {
             condition.unlock()
             if stop { break }
             // PASSIVE copies what no reader still needs and returns; a busy database is retried next time.
-            try? checkpointing.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            try? checkpointing?.execute("PRAGMA wal_checkpoint(PASSIVE)")
             condition.lock()
             served = ticket
             condition.broadcast()
