@@ -5,6 +5,16 @@ import Testing
 /// `lifecycle rfm`, `retention`, `activity` and `report` as a user runs them, and the queries of
 /// sql/ run unchanged in the sqlite3 shell.
 @Suite struct AnalyticsCLITests {
+    /// A warehouse `w.db` in a fresh directory holding `dump` (United Kingdom and France).
+    static func importedDump() throws -> WorkDirectory {
+        let work = try WorkDirectory()
+        try dump.write(toFile: work.path("d.csv"), atomically: true, encoding: .utf8)
+        let result = try Binary.run(["import", "orders", "d.csv", "--format", "online-retail", "--timezone", "Europe/London", "--db", "w.db"],
+                                    directory: work.url)
+        #expect(result.status == 0, "\(result.stderr)")
+        return work
+    }
+
     /// Three customers and a guest; A returns part of an order.
     static let dump = """
         InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country

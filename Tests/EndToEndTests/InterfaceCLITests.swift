@@ -6,16 +6,6 @@ import Warehouse
 /// model references alike in every `models` command, and a question about nothing refused
 /// with what is wrong instead of an empty answer.
 @Suite struct InterfaceCLITests {
-    /// A warehouse `w.db` in a fresh directory holding `AnalyticsCLITests.dump` (United Kingdom and France).
-    private func imported() throws -> WorkDirectory {
-        let work = try WorkDirectory()
-        try AnalyticsCLITests.dump.write(toFile: work.path("d.csv"), atomically: true, encoding: .utf8)
-        let result = try Binary.run(["import", "orders", "d.csv", "--format", "online-retail", "--timezone", "Europe/London", "--db", "w.db"],
-                                    directory: work.url)
-        #expect(result.status == 0, "\(result.stderr)")
-        return work
-    }
-
     @Test("lifecycle --version prints the version snapshots record")
     func versionFlag() throws {
         let work = try WorkDirectory()
@@ -80,7 +70,7 @@ import Warehouse
 
     @Test("a date that does not exist ends with rfm's usage, not the top-level one")
     func badDateShowsTheCommandsUsage() throws {
-        let work = try imported()
+        let work = try AnalyticsCLITests.importedDump()
         for arguments in [["rfm", "--as-of", "2011-13-01"], ["rfm", "--compare", "2011-02-30"], ["retention", "--since", "2011-00-10"]] {
             let result = try Binary.run(arguments + ["--db", "w.db"], directory: work.url)
             #expect(result.status != 0)
@@ -91,7 +81,7 @@ import Warehouse
 
     @Test("a country no customer has is refused, naming the known countries nearest to it")
     func unknownCountry() throws {
-        let work = try imported()
+        let work = try AnalyticsCLITests.importedDump()
         let narnia = try Binary.run(["rfm", "--country", "Narnia", "--db", "w.db"], directory: work.url)
         #expect(narnia.status == 1)
         #expect(narnia.stdout.isEmpty)
@@ -109,7 +99,7 @@ import Warehouse
 
     @Test("retention and activity on events refuse a warehouse without them instead of an empty table")
     func noEvents() throws {
-        let work = try imported()
+        let work = try AnalyticsCLITests.importedDump()
         let retention = try Binary.run(["retention", "--activity", "events", "--db", "w.db"], directory: work.url)
         #expect(retention.status == 1)
         #expect(retention.stdout.isEmpty)

@@ -6,19 +6,9 @@ import Warehouse
 /// `lifecycle query`: any read-only statement or a named query of sql/, every format, --out,
 /// and writes refused with the warehouse left as it was.
 @Suite struct QueryCLITests {
-    /// A warehouse `w.db` holding `AnalyticsCLITests.dump`.
-    private func imported() throws -> WorkDirectory {
-        let work = try WorkDirectory()
-        try AnalyticsCLITests.dump.write(toFile: work.path("d.csv"), atomically: true, encoding: .utf8)
-        let result = try Binary.run(["import", "orders", "d.csv", "--format", "online-retail", "--timezone", "Europe/London", "--db", "w.db"],
-                                    directory: work.url)
-        #expect(result.status == 0, "\(result.stderr)")
-        return work
-    }
-
     @Test("a SELECT with --param answers in json, csv and jsonl with the same keys")
     func selectWithParameters() throws {
-        let work = try imported()
+        let work = try AnalyticsCLITests.importedDump()
         let sql = "SELECT external_id, count(*), sum(amount_micros) AS amount_micros FROM orders WHERE country = :country GROUP BY 1 ORDER BY 1"
         let json = try Binary.run(["query", sql, "--param", "country=France", "--db", "w.db", "--format", "json"], directory: work.url)
         #expect(json.status == 0, "\(json.stderr)")
@@ -36,7 +26,7 @@ import Warehouse
 
     @Test("a named query of sql/ runs with its parameters, as the sqlite3 shell runs it")
     func namedQuery() throws {
-        let work = try imported()
+        let work = try AnalyticsCLITests.importedDump()
         let result = try Binary.run(["query", "rfm_users", "--param", "as_of=2011-03-01", "--db", "w.db", "--format", "csv"], directory: work.url)
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
@@ -48,7 +38,7 @@ import Warehouse
 
     @Test("a statement that writes, a second statement or an unknown parameter is refused and nothing changes")
     func refusals() throws {
-        let work = try imported()
+        let work = try AnalyticsCLITests.importedDump()
         let before = try Data(contentsOf: work.url.appendingPathComponent("w.db"))
         let delete = try Binary.run(["query", "DELETE FROM order_lines", "--db", "w.db"], directory: work.url)
         #expect(delete.status != 0)
@@ -68,7 +58,7 @@ import Warehouse
 
     @Test("--out writes the answer to a file in the format its extension names")
     func outFile() throws {
-        let work = try imported()
+        let work = try AnalyticsCLITests.importedDump()
         let result = try Binary.run(["query", "SELECT id, kind FROM orders ORDER BY id", "--out", "orders.jsonl", "--db", "w.db"], directory: work.url)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.isEmpty)
