@@ -4,7 +4,7 @@ timed, for bench/analytics.sh. Optional: needs pandas (pip install pandas); CI d
 
 It starts from the same warehouse file as the CLI (pandas.read_sql of the orders of known
 customers) and computes the same definitions (docs/QUERIES.md): RFM quintiles with ties broken by
-customer id, the segment grid, and the monthly first-purchase retention triangle in UTC.
+a fixed shuffle of users.id, the segment grid, and the monthly first-purchase retention triangle in UTC.
 
 Usage: python3 bench/analytics_pandas.py WAREHOUSE.db [ORDERS.csv]
 With ORDERS.csv (the Online Retail layout the warehouse was loaded from) it also times the
@@ -33,14 +33,14 @@ for cells, name in [("11 12 21 22", "Hibernating"), ("13 14 23 24", "At Risk"), 
 def load(path):
     with sqlite3.connect(path) as con:
         return pd.read_sql("""
-            SELECT u.external_id AS customer, o.ordered_at, o.kind, o.amount_micros
+            SELECT u.external_id AS customer, o.user_id, o.ordered_at, o.kind, o.amount_micros
             FROM orders o JOIN users u ON u.id = o.user_id
             WHERE o.kind IN ('purchase', 'return')""", con)
 
 
-def ntile5(values, ids):
-    """NTILE(5) over (value, id): positions in that order, the first n % 5 tiles one larger."""
-    order = np.lexsort((ids, values))
+def ntile5(values, ties):
+    """NTILE(5) over (value, tie key): positions in that order, the first n % 5 tiles one larger."""
+    order = np.lexsort((ties, values))
     n = len(order)
     q, rem = divmod(n, 5)
     position = np.empty(n, dtype=np.int64)
@@ -58,6 +58,8 @@ def load_csv(path):
     local = pd.to_datetime(raw["InvoiceDate"], format="%Y-%m-%d %H:%M:%S")
     utc = local.dt.tz_localize("Europe/London", ambiguous=True, nonexistent="shift_forward").dt.tz_convert("UTC")
     raw["ordered_at"] = (utc.dt.tz_convert(None) - pd.Timestamp("1970-01-01")) // pd.Timedelta(seconds=1)
+    # users.id as an import gives it: customers numbered from 1 in the order their id first occurs.
+    user_ids = {customer: rank for rank, customer in enumerate(raw.loc[raw["CustomerID"] != "", "CustomerID"].drop_duplicates(), start=1)}
     grouped = raw.groupby("InvoiceNo", sort=False)
     invoices = pd.DataFrame({"customer": grouped["CustomerID"].first(), "first_quantity": grouped["Quantity"].first(),
                              "ordered_at": grouped["ordered_at"].min(), "amount_micros": grouped["amount_micros"].sum()})
@@ -67,7 +69,8 @@ def load_csv(path):
     invoices["kind"] = kind
     last = int(invoices["ordered_at"].max())
     invoices = invoices[(invoices["customer"] != "") & invoices["kind"].isin(["purchase", "return"])]
-    return invoices[["customer", "ordered_at", "kind", "amount_micros"]].reset_index(drop=True), (last // 86400 + 1) * 86400
+    invoices["user_id"] = invoices["customer"].map(user_ids)
+    return invoices[["customer", "user_id", "ordered_at", "kind", "amount_micros"]].reset_index(drop=True), (last // 86400 + 1) * 86400
 
 
 def rfm(orders, as_of):
@@ -76,10 +79,11 @@ def rfm(orders, as_of):
     table = purchases.groupby("customer").agg(last=("ordered_at", "max"), frequency=("ordered_at", "size"))
     table["monetary"] = before.groupby("customer")["amount_micros"].sum().reindex(table.index)
     table["recency"] = (as_of - table["last"]) // 86400
-    ids = table.index.to_numpy(dtype=str)
-    table["r"] = ntile5(-table["recency"].to_numpy(), ids)
-    table["f"] = ntile5(table["frequency"].to_numpy(), ids)
-    table["m"] = ntile5(table["monetary"].to_numpy(), ids)
+    # The tie key (docs/QUERIES.md, "Scores"): users.id x 1327217885 modulo 2^31.
+    ties = (purchases.groupby("customer")["user_id"].first().reindex(table.index) * 1327217885 % 2**31).to_numpy()
+    table["r"] = ntile5(-table["recency"].to_numpy(), ties)
+    table["f"] = ntile5(table["frequency"].to_numpy(), ties)
+    table["m"] = ntile5(table["monetary"].to_numpy(), ties)
     table["segment"] = (table["r"] * 10 + table["f"]).map(GRID)
     summary = table.groupby("segment").agg(users=("r", "size"), recency=("recency", "mean"),
                                           frequency=("frequency", "mean"), revenue=("monetary", "sum"))

@@ -157,7 +157,7 @@ shop() {  # name csv zone
     printf '%s\t%s\t%s\t%s\n' "$name" "import orders" "$t" "$kb" >> "$results"
 
     if [ "$with_duckdb" = 1 ]; then
-        sqlite3 -csv -header "$db" "SELECT o.id, u.external_id AS customer, o.ordered_at, o.kind, o.amount_micros, u.country
+        sqlite3 -csv -header "$db" "SELECT o.id, u.external_id AS customer, o.user_id, o.ordered_at, o.kind, o.amount_micros, u.country
                                     FROM orders o LEFT JOIN users u ON u.id = o.user_id" > "$work/$name-orders.csv"
         sqlite3 -csv -header "$db" "SELECT order_id, product_id FROM order_lines" > "$work/$name-lines.csv"
         rm -f "$work/$name.duckdb"

@@ -11,8 +11,9 @@
 -- A customer is a known user with a purchase order before as-of. Recency: whole days from her
 -- last purchase to as-of; frequency: her purchase orders; monetary: her net revenue (purchases
 -- plus returns, which are negative). Without bins a score is NTILE(5) over the customers
--- ordered by the value, ties broken by external id ascending (recency from the oldest purchase
--- to the newest, so R 5 = most recent).
+-- ordered by the value, ties broken by a fixed shuffle of users.id ("tie" below), never by the
+-- id's text, so a pseudonymised warehouse scores as a clear one (recency from the oldest
+-- purchase to the newest, so R 5 = most recent).
 --
 -- Rows: section 'segment' (one per segment present, in the map's order: name, users, shares,
 -- averages, revenue) and sections 'R', 'F', 'M' (one per score: its customers and the range of
@@ -64,8 +65,13 @@ source AS MATERIALIZED (
                   WHERE k.through_order_id IS s.through_order_id AND k.orders_counted = s.orders_counted) AS kept_as_of
           FROM params)
 ),
+-- "tie" orders customers of equal value: users.id (the order customers were first imported in,
+-- the same in a pseudonymised warehouse and a clear one, unlike the id's text) shuffled by
+-- Fibonacci hashing, so that the order does not follow tenure: its low 31 bits times
+-- 1327217885 (2^31 / golden ratio, odd) modulo 2^31, a one-to-one map, with the high bits kept.
+-- In import order, recent one-order customers would all rank above older ones in F's tie.
 customers AS MATERIALIZED (
-    SELECT t.user_id, (SELECT external_id FROM users WHERE id = t.user_id) AS external_id,
+    SELECT t.user_id, (((t.user_id & 2147483647) * 1327217885) & 2147483647) | (t.user_id & -2147483648) AS tie,
            ((SELECT as_of FROM params) - t.last_purchase_at) / 86400 AS recency_days,
            t.purchase_orders AS frequency,
            t.net_micros AS monetary_micros
@@ -75,7 +81,7 @@ customers AS MATERIALIZED (
     UNION ALL
     -- One pass over orders_by_user (user, time, kind, amount), grouped as it streams: no sort,
     -- no table reads ("+" keeps the planner off orders_by_time).
-    SELECT o.user_id, (SELECT external_id FROM users WHERE id = o.user_id) AS external_id,
+    SELECT o.user_id, (((o.user_id & 2147483647) * 1327217885) & 2147483647) | (o.user_id & -2147483648) AS tie,
            ((SELECT as_of FROM params) - max(CASE WHEN o.kind = 'purchase' THEN o.ordered_at END)) / 86400 AS recency_days,
            count(*) FILTER (WHERE o.kind = 'purchase') AS frequency,
            sum(o.amount_micros) AS monetary_micros
@@ -90,9 +96,9 @@ customers AS MATERIALIZED (
 -- NTILE(5) without sorting every customer three times. Over n customers the first n % 5 tiles
 -- hold one more; b1..b4 are the 0-based positions where tiles 2..5 start, and a customer's
 -- score is 1 + the number of starts at or before her position. So it is enough to know who
--- stands at b1..b4 in (value, external id) order: a histogram of the value (a cheap GROUP BY)
+-- stands at b1..b4 in (value, tie) order: a histogram of the value (a cheap GROUP BY)
 -- tells which value group holds each start and at which offset, and the customer there is
--- picked from that group alone with ORDER BY value, external id LIMIT 1 OFFSET offset (a
+-- picked from that group alone with ORDER BY value, tie LIMIT 1 OFFSET offset (a
 -- defined order; the order json_group_array collects in is not, and changes when the sorter
 -- spills to worker threads). Money is grouped by whole currency units, ordered by amount.
 -- With the starts kept (source.kept) nothing is counted or picked: the histograms' WHERE is
@@ -114,25 +120,25 @@ r_starts AS MATERIALIZED (
     SELECT s.j, x.g, s.b - x.below AS offset FROM starts s JOIN r_groups x ON x.below <= s.b AND s.b < x.below + x.c
 ),
 r_cuts AS MATERIALIZED (
-    SELECT k1 - (SELECT kept_shift FROM source) AS k1, e1, k2 - (SELECT kept_shift FROM source) AS k2, e2,
-           k3 - (SELECT kept_shift FROM source) AS k3, e3, k4 - (SELECT kept_shift FROM source) AS k4, e4
+    SELECT k1 - (SELECT kept_shift FROM source) AS k1, t1, k2 - (SELECT kept_shift FROM source) AS k2, t2,
+           k3 - (SELECT kept_shift FROM source) AS k3, t3, k4 - (SELECT kept_shift FROM source) AS k4, t4
     FROM rfm_tile_starts WHERE measure = 'R' AND (SELECT kept FROM source)
     UNION ALL
     SELECT * FROM (
-        SELECT max(CASE WHEN j = 1 THEN k END) AS k1, max(CASE WHEN j = 1 THEN e END) AS e1,
-               max(CASE WHEN j = 2 THEN k END) AS k2, max(CASE WHEN j = 2 THEN e END) AS e2,
-               max(CASE WHEN j = 3 THEN k END) AS k3, max(CASE WHEN j = 3 THEN e END) AS e3,
-               max(CASE WHEN j = 4 THEN k END) AS k4, max(CASE WHEN j = 4 THEN e END) AS e4
-        FROM (SELECT 1 AS j, k, e FROM (SELECT -recency_days AS k, external_id AS e FROM customers
+        SELECT max(CASE WHEN j = 1 THEN k END) AS k1, max(CASE WHEN j = 1 THEN t END) AS t1,
+               max(CASE WHEN j = 2 THEN k END) AS k2, max(CASE WHEN j = 2 THEN t END) AS t2,
+               max(CASE WHEN j = 3 THEN k END) AS k3, max(CASE WHEN j = 3 THEN t END) AS t3,
+               max(CASE WHEN j = 4 THEN k END) AS k4, max(CASE WHEN j = 4 THEN t END) AS t4
+        FROM (SELECT 1 AS j, k, t FROM (SELECT -recency_days AS k, tie AS t FROM customers
                                     WHERE -recency_days = (SELECT g FROM r_starts WHERE j = 1)
                                     ORDER BY 1, 2 LIMIT (SELECT NOT kept FROM source) OFFSET coalesce((SELECT offset FROM r_starts WHERE j = 1), 0))
-              UNION ALL SELECT 2 AS j, k, e FROM (SELECT -recency_days AS k, external_id AS e FROM customers
+              UNION ALL SELECT 2 AS j, k, t FROM (SELECT -recency_days AS k, tie AS t FROM customers
                                     WHERE -recency_days = (SELECT g FROM r_starts WHERE j = 2)
                                     ORDER BY 1, 2 LIMIT (SELECT NOT kept FROM source) OFFSET coalesce((SELECT offset FROM r_starts WHERE j = 2), 0))
-              UNION ALL SELECT 3 AS j, k, e FROM (SELECT -recency_days AS k, external_id AS e FROM customers
+              UNION ALL SELECT 3 AS j, k, t FROM (SELECT -recency_days AS k, tie AS t FROM customers
                                     WHERE -recency_days = (SELECT g FROM r_starts WHERE j = 3)
                                     ORDER BY 1, 2 LIMIT (SELECT NOT kept FROM source) OFFSET coalesce((SELECT offset FROM r_starts WHERE j = 3), 0))
-              UNION ALL SELECT 4 AS j, k, e FROM (SELECT -recency_days AS k, external_id AS e FROM customers
+              UNION ALL SELECT 4 AS j, k, t FROM (SELECT -recency_days AS k, tie AS t FROM customers
                                     WHERE -recency_days = (SELECT g FROM r_starts WHERE j = 4)
                                     ORDER BY 1, 2 LIMIT (SELECT NOT kept FROM source) OFFSET coalesce((SELECT offset FROM r_starts WHERE j = 4), 0)))
     ) WHERE NOT (SELECT kept FROM source)
@@ -145,24 +151,24 @@ f_starts AS MATERIALIZED (
     SELECT s.j, x.g, s.b - x.below AS offset FROM starts s JOIN f_groups x ON x.below <= s.b AND s.b < x.below + x.c
 ),
 f_cuts AS MATERIALIZED (
-    SELECT k1, e1, k2, e2, k3, e3, k4, e4
+    SELECT k1, t1, k2, t2, k3, t3, k4, t4
     FROM rfm_tile_starts WHERE measure = 'F' AND (SELECT kept FROM source)
     UNION ALL
     SELECT * FROM (
-        SELECT max(CASE WHEN j = 1 THEN k END) AS k1, max(CASE WHEN j = 1 THEN e END) AS e1,
-               max(CASE WHEN j = 2 THEN k END) AS k2, max(CASE WHEN j = 2 THEN e END) AS e2,
-               max(CASE WHEN j = 3 THEN k END) AS k3, max(CASE WHEN j = 3 THEN e END) AS e3,
-               max(CASE WHEN j = 4 THEN k END) AS k4, max(CASE WHEN j = 4 THEN e END) AS e4
-        FROM (SELECT 1 AS j, k, e FROM (SELECT frequency AS k, external_id AS e FROM customers
+        SELECT max(CASE WHEN j = 1 THEN k END) AS k1, max(CASE WHEN j = 1 THEN t END) AS t1,
+               max(CASE WHEN j = 2 THEN k END) AS k2, max(CASE WHEN j = 2 THEN t END) AS t2,
+               max(CASE WHEN j = 3 THEN k END) AS k3, max(CASE WHEN j = 3 THEN t END) AS t3,
+               max(CASE WHEN j = 4 THEN k END) AS k4, max(CASE WHEN j = 4 THEN t END) AS t4
+        FROM (SELECT 1 AS j, k, t FROM (SELECT frequency AS k, tie AS t FROM customers
                                     WHERE frequency = (SELECT g FROM f_starts WHERE j = 1)
                                     ORDER BY 1, 2 LIMIT (SELECT NOT kept FROM source) OFFSET coalesce((SELECT offset FROM f_starts WHERE j = 1), 0))
-              UNION ALL SELECT 2 AS j, k, e FROM (SELECT frequency AS k, external_id AS e FROM customers
+              UNION ALL SELECT 2 AS j, k, t FROM (SELECT frequency AS k, tie AS t FROM customers
                                     WHERE frequency = (SELECT g FROM f_starts WHERE j = 2)
                                     ORDER BY 1, 2 LIMIT (SELECT NOT kept FROM source) OFFSET coalesce((SELECT offset FROM f_starts WHERE j = 2), 0))
-              UNION ALL SELECT 3 AS j, k, e FROM (SELECT frequency AS k, external_id AS e FROM customers
+              UNION ALL SELECT 3 AS j, k, t FROM (SELECT frequency AS k, tie AS t FROM customers
                                     WHERE frequency = (SELECT g FROM f_starts WHERE j = 3)
                                     ORDER BY 1, 2 LIMIT (SELECT NOT kept FROM source) OFFSET coalesce((SELECT offset FROM f_starts WHERE j = 3), 0))
-              UNION ALL SELECT 4 AS j, k, e FROM (SELECT frequency AS k, external_id AS e FROM customers
+              UNION ALL SELECT 4 AS j, k, t FROM (SELECT frequency AS k, tie AS t FROM customers
                                     WHERE frequency = (SELECT g FROM f_starts WHERE j = 4)
                                     ORDER BY 1, 2 LIMIT (SELECT NOT kept FROM source) OFFSET coalesce((SELECT offset FROM f_starts WHERE j = 4), 0)))
     ) WHERE NOT (SELECT kept FROM source)
@@ -175,52 +181,52 @@ m_starts AS MATERIALIZED (
     SELECT s.j, x.g, s.b - x.below AS offset FROM starts s JOIN m_groups x ON x.below <= s.b AND s.b < x.below + x.c
 ),
 m_cuts AS MATERIALIZED (
-    SELECT k1, e1, k2, e2, k3, e3, k4, e4
+    SELECT k1, t1, k2, t2, k3, t3, k4, t4
     FROM rfm_tile_starts WHERE measure = 'M' AND (SELECT kept FROM source)
     UNION ALL
     SELECT * FROM (
-        SELECT max(CASE WHEN j = 1 THEN k END) AS k1, max(CASE WHEN j = 1 THEN e END) AS e1,
-               max(CASE WHEN j = 2 THEN k END) AS k2, max(CASE WHEN j = 2 THEN e END) AS e2,
-               max(CASE WHEN j = 3 THEN k END) AS k3, max(CASE WHEN j = 3 THEN e END) AS e3,
-               max(CASE WHEN j = 4 THEN k END) AS k4, max(CASE WHEN j = 4 THEN e END) AS e4
-        FROM (SELECT 1 AS j, k, e FROM (SELECT monetary_micros AS k, external_id AS e FROM customers
+        SELECT max(CASE WHEN j = 1 THEN k END) AS k1, max(CASE WHEN j = 1 THEN t END) AS t1,
+               max(CASE WHEN j = 2 THEN k END) AS k2, max(CASE WHEN j = 2 THEN t END) AS t2,
+               max(CASE WHEN j = 3 THEN k END) AS k3, max(CASE WHEN j = 3 THEN t END) AS t3,
+               max(CASE WHEN j = 4 THEN k END) AS k4, max(CASE WHEN j = 4 THEN t END) AS t4
+        FROM (SELECT 1 AS j, k, t FROM (SELECT monetary_micros AS k, tie AS t FROM customers
                                     WHERE monetary_micros / 1000000 = (SELECT g FROM m_starts WHERE j = 1)
                                     ORDER BY 1, 2 LIMIT (SELECT NOT kept FROM source) OFFSET coalesce((SELECT offset FROM m_starts WHERE j = 1), 0))
-              UNION ALL SELECT 2 AS j, k, e FROM (SELECT monetary_micros AS k, external_id AS e FROM customers
+              UNION ALL SELECT 2 AS j, k, t FROM (SELECT monetary_micros AS k, tie AS t FROM customers
                                     WHERE monetary_micros / 1000000 = (SELECT g FROM m_starts WHERE j = 2)
                                     ORDER BY 1, 2 LIMIT (SELECT NOT kept FROM source) OFFSET coalesce((SELECT offset FROM m_starts WHERE j = 2), 0))
-              UNION ALL SELECT 3 AS j, k, e FROM (SELECT monetary_micros AS k, external_id AS e FROM customers
+              UNION ALL SELECT 3 AS j, k, t FROM (SELECT monetary_micros AS k, tie AS t FROM customers
                                     WHERE monetary_micros / 1000000 = (SELECT g FROM m_starts WHERE j = 3)
                                     ORDER BY 1, 2 LIMIT (SELECT NOT kept FROM source) OFFSET coalesce((SELECT offset FROM m_starts WHERE j = 3), 0))
-              UNION ALL SELECT 4 AS j, k, e FROM (SELECT monetary_micros AS k, external_id AS e FROM customers
+              UNION ALL SELECT 4 AS j, k, t FROM (SELECT monetary_micros AS k, tie AS t FROM customers
                                     WHERE monetary_micros / 1000000 = (SELECT g FROM m_starts WHERE j = 4)
                                     ORDER BY 1, 2 LIMIT (SELECT NOT kept FROM source) OFFSET coalesce((SELECT offset FROM m_starts WHERE j = 4), 0)))
     ) WHERE NOT (SELECT kept FROM source)
 ),
--- Scores: against the customers at the tile starts, highest first (the external id is read only
+-- Scores: against the customers at the tile starts, highest first (the tie key counts only
 -- on a tie of the value; a start that does not exist is NULL and never matches), or the fixed
 -- bins given; the same expressions as rfm_users.sql's. The summary keeps only each customer's
 -- cell, one integer ((r - 1) * 25 + (f - 1) * 5 + m - 1), and her values: a narrower row to
--- store and sort than the three scores and the external id.
+-- store and sort than the three scores and the tie.
 keyed AS MATERIALIZED (
-    SELECT 25 * (CASE WHEN (SELECT rb1 FROM bins) IS NULL THEN CASE WHEN (-c.recency_days, c.external_id) >= (rc.k4, rc.e4) THEN 5
-                           WHEN (-c.recency_days, c.external_id) >= (rc.k3, rc.e3) THEN 4
-                           WHEN (-c.recency_days, c.external_id) >= (rc.k2, rc.e2) THEN 3
-                           WHEN (-c.recency_days, c.external_id) >= (rc.k1, rc.e1) THEN 2 ELSE 1 END
+    SELECT 25 * (CASE WHEN (SELECT rb1 FROM bins) IS NULL THEN CASE WHEN (-c.recency_days, c.tie) >= (rc.k4, rc.t4) THEN 5
+                           WHEN (-c.recency_days, c.tie) >= (rc.k3, rc.t3) THEN 4
+                           WHEN (-c.recency_days, c.tie) >= (rc.k2, rc.t2) THEN 3
+                           WHEN (-c.recency_days, c.tie) >= (rc.k1, rc.t1) THEN 2 ELSE 1 END
                   ELSE 5 - (c.recency_days > (SELECT rb1 FROM bins)) - (c.recency_days > (SELECT rb2 FROM bins))
                          - (c.recency_days > (SELECT rb3 FROM bins)) - (c.recency_days > (SELECT rb4 FROM bins))
              END)
-           + 5 * (CASE WHEN (SELECT fb1 FROM bins) IS NULL THEN CASE WHEN (c.frequency, c.external_id) >= (fc.k4, fc.e4) THEN 5
-                           WHEN (c.frequency, c.external_id) >= (fc.k3, fc.e3) THEN 4
-                           WHEN (c.frequency, c.external_id) >= (fc.k2, fc.e2) THEN 3
-                           WHEN (c.frequency, c.external_id) >= (fc.k1, fc.e1) THEN 2 ELSE 1 END
+           + 5 * (CASE WHEN (SELECT fb1 FROM bins) IS NULL THEN CASE WHEN (c.frequency, c.tie) >= (fc.k4, fc.t4) THEN 5
+                           WHEN (c.frequency, c.tie) >= (fc.k3, fc.t3) THEN 4
+                           WHEN (c.frequency, c.tie) >= (fc.k2, fc.t2) THEN 3
+                           WHEN (c.frequency, c.tie) >= (fc.k1, fc.t1) THEN 2 ELSE 1 END
                   ELSE 1 + (c.frequency > (SELECT fb1 FROM bins)) + (c.frequency > (SELECT fb2 FROM bins))
                          + (c.frequency > (SELECT fb3 FROM bins)) + (c.frequency > (SELECT fb4 FROM bins))
              END)
-           + (CASE WHEN (SELECT mb1 FROM bins) IS NULL THEN CASE WHEN (c.monetary_micros, c.external_id) >= (mc.k4, mc.e4) THEN 5
-                           WHEN (c.monetary_micros, c.external_id) >= (mc.k3, mc.e3) THEN 4
-                           WHEN (c.monetary_micros, c.external_id) >= (mc.k2, mc.e2) THEN 3
-                           WHEN (c.monetary_micros, c.external_id) >= (mc.k1, mc.e1) THEN 2 ELSE 1 END
+           + (CASE WHEN (SELECT mb1 FROM bins) IS NULL THEN CASE WHEN (c.monetary_micros, c.tie) >= (mc.k4, mc.t4) THEN 5
+                           WHEN (c.monetary_micros, c.tie) >= (mc.k3, mc.t3) THEN 4
+                           WHEN (c.monetary_micros, c.tie) >= (mc.k2, mc.t2) THEN 3
+                           WHEN (c.monetary_micros, c.tie) >= (mc.k1, mc.t1) THEN 2 ELSE 1 END
                   ELSE 1 + (c.monetary_micros > (SELECT mb1 FROM bins)) + (c.monetary_micros > (SELECT mb2 FROM bins))
                          + (c.monetary_micros > (SELECT mb3 FROM bins)) + (c.monetary_micros > (SELECT mb4 FROM bins))
              END) - 31 AS cell,

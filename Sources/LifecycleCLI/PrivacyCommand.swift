@@ -49,8 +49,7 @@ struct PrivacyPseudonymise: ParsableCommand {
         do { summary = try warehouse.pseudonymise(key: key) } catch let error as PrivacyError { throw ValidationError(error.description) }
         print("pseudonymised \(database.path): \(grouped(summary.users)) customer ids, \(grouped(summary.events)) event content hashes and "
               + "\(grouped(summary.cdnowOrders)) CDNOW order ids rewritten, "
-              + "raw text of \(grouped(summary.rejectsBlanked)) rejected \(summary.rejectsBlanked == 1 ? "row" : "rows") blanked"
-              + (summary.tileStartsRefreshed ? ", RFM tile starts taken again" : ""))
+              + "raw text of \(grouped(summary.rejectsBlanked)) rejected \(summary.rejectsBlanked == 1 ? "row" : "rows") blanked")
         print("imports now need the key (--key-file or \(PseudonymKey.environmentVariable)); keep it outside the warehouse: without it no source id can be looked up")
     }
 }

@@ -11,19 +11,19 @@ import Testing
     // python3 bench/reference/online_retail.py ../shared/data/online-retail/online_retail.csv.gz
     // as of 2011-12-10 00:00:00, 4339 customers, net revenue 8310477054000 micros
     static let segments: [String: Int] = [
-        "About To Sleep": 350,
-        "At Risk": 596,
-        "Can't Lose Them": 63,
-        "Champions": 632,
-        "Hibernating": 1077,
-        "Loyal Customers": 819,
-        "Need Attention": 188,
-        "New Customers": 42,
-        "Potential Loyalists": 480,
-        "Promising": 92,
+        "About To Sleep": 353,
+        "At Risk": 598,
+        "Can't Lose Them": 64,
+        "Champions": 649,
+        "Hibernating": 1074,
+        "Loyal Customers": 796,
+        "Need Attention": 191,
+        "New Customers": 39,
+        "Potential Loyalists": 477,
+        "Promising": 98,
     ]
     /// Sum over customers of customer id x RFM code (e.g. 17850 x 545): every customer's three scores.
-    static let scoreFingerprint = 22_118_776_792
+    static let scoreFingerprint = 22_092_014_732
     static let triangle: [(cohort: String, counts: [Int64])] = [
         ("2010-12", [885, 324, 286, 340, 321, 352, 321, 309, 313, 350, 331, 445, 235]),
         ("2011-01", [417, 92, 111, 96, 134, 120, 103, 101, 125, 136, 152, 49]),

@@ -3,6 +3,12 @@ import SQLiteStore
 import Testing
 @testable import Warehouse
 
+/// RFM's tie key for the customer with this `users.id`, worked out here from its definition
+/// (docs/QUERIES.md, "Scores"): the low 31 bits times 1327217885 modulo 2^31, the high bits kept.
+func rfmTieKey(_ userID: Int64) -> Int64 {
+    (((userID & 0x7FFF_FFFF) * 1_327_217_885) & 0x7FFF_FFFF) | (userID & ~0x7FFF_FFFF)
+}
+
 /// RFM on hand-made fixtures whose answers are worked out in the comments.
 @Suite struct AnalyticsRFMTests {
     private func users(_ fixture: AnalyticsFixture, _ options: RFMOptions) throws -> [String: RFMUser] {
@@ -53,25 +59,39 @@ import Testing
         #expect(zoned.scope.asOf == AnalyticsFixture.at("2011-03-10 05:00"))
     }
 
-    /// Seven customers: one purchase each on the same day, amounts 10, 10, 5, 20, 10, 5, 30.
+    /// Seven customers, users.id 1 to 7 in this order, one purchase each on the same day. Their
+    /// tie keys (id x 1327217885 mod 2^31: 1327217885, 506952122, 1834170007, 1013904244,
+    /// 193638481, 1520856366, 700590603) order them c5 c2 c7 c4 c1 c6 c3; their ids' text and
+    /// their import order are c1 … c7.
     private func seven() throws -> AnalyticsFixture {
         let fixture = try AnalyticsFixture()
-        for (id, amount) in [("c1", "10"), ("c2", "10"), ("c3", "5"), ("c4", "20"), ("c5", "10"), ("c6", "5"), ("c7", "30")] {
+        for (id, amount) in [("c1", "10"), ("c2", "10"), ("c3", "30"), ("c4", "20"), ("c5", "10"), ("c6", "5"), ("c7", "5")] {
             try fixture.order(id, "2011-03-01 10:00", amount)
         }
         return fixture
     }
 
-    @Test func quintilesBreakTiesByExternalIDAndTheFirstTilesTakeTheRemainder() throws {
+    @Test func tieKeysShuffleUserIDsOneToOne() throws {
+        let fixture = try seven()
+        let keys = try fixture.warehouse.db.query("""
+            SELECT external_id, id, (((id & 2147483647) * 1327217885) & 2147483647) | (id & -2147483648) FROM users ORDER BY 3
+            """)
+        #expect(keys.map { $0[0].string } == ["c5", "c2", "c7", "c4", "c1", "c6", "c3"])
+        #expect(keys.allSatisfy { $0[2].int64 == rfmTieKey($0[1].int64 ?? 0) })
+        // Beyond 31 bits the high bits are kept, so ids a multiple of 2^31 apart keep distinct keys.
+        #expect(rfmTieKey(1 << 31 | 5) == 1 << 31 | rfmTieKey(5))
+    }
+
+    @Test func quintilesBreakTiesByTheTieKeyAndTheFirstTilesTakeTheRemainder() throws {
         // n = 7: tiles of 2, 2, 1, 1, 1. Recency and frequency tie everywhere, so the order is
-        // the external id: c1 c2 | c3 c4 | c5 | c6 | c7. Money sorts (5 c3, 5 c6, 10 c1, 10 c2,
-        // 10 c5, 20 c4, 30 c7): c3 c6 | c1 c2 | c5 | c4 | c7.
+        // the tie key's: c5 c2 | c7 c4 | c1 | c6 | c3. Money sorts (5 c7, 5 c6, 10 c5, 10 c2,
+        // 10 c1, 20 c4, 30 c3): c7 c6 | c5 c2 | c1 | c4 | c3.
         let fixture = try seven()
         let found = try users(fixture, RFMOptions(scope: AnalyticsFixture.scope(asOf: "2011-03-10")))
         let expected: [String: (Int, Int, Int, String)] = [
-            "c1": (1, 1, 2, "Hibernating"), "c2": (1, 1, 2, "Hibernating"), "c3": (2, 2, 1, "Hibernating"),
-            "c4": (2, 2, 4, "Hibernating"), "c5": (3, 3, 3, "Need Attention"), "c6": (4, 4, 1, "Loyal Customers"),
-            "c7": (5, 5, 5, "Champions"),
+            "c5": (1, 1, 2, "Hibernating"), "c2": (1, 1, 2, "Hibernating"), "c7": (2, 2, 1, "Hibernating"),
+            "c4": (2, 2, 4, "Hibernating"), "c1": (3, 3, 3, "Need Attention"), "c6": (4, 4, 1, "Loyal Customers"),
+            "c3": (5, 5, 5, "Champions"),
         ]
         for (id, want) in expected {
             let user = try #require(found[id])
@@ -82,7 +102,7 @@ import Testing
     @Test func summaryHoldsSharesAveragesAndTheRangesOfEachScore() throws {
         let fixture = try seven()
         let summary = try fixture.warehouse.rfmSummary(RFMOptions(scope: AnalyticsFixture.scope(asOf: "2011-03-10")))
-        // Hibernating: c1 c2 c3 c4, revenue 10 + 10 + 5 + 20 = 45 of 90.
+        // Hibernating: c5 c2 c7 c4, revenue 10 + 10 + 5 + 20 = 45 of 90.
         let hibernating = try #require(summary.segments.first { $0.name == "Hibernating" })
         #expect(hibernating.users == 4)
         #expect(abs(hibernating.userShare - 4.0 / 7) < 1e-12)
@@ -93,7 +113,7 @@ import Testing
         #expect(summary.segments.map(\.name) == ["Champions", "Loyal Customers", "Need Attention", "Hibernating"])
         let money = summary.scores.filter { $0.measure == .monetary }.map { [$0.score, $0.users, Int($0.minimum / 1_000_000), Int($0.maximum / 1_000_000)] }
         #expect(money == [[1, 2, 5, 5], [2, 2, 10, 10], [3, 1, 10, 10], [4, 1, 20, 20], [5, 1, 30, 30]])
-        #expect(summary.table().notes.contains("M (net revenue), quintiles (ties by customer id): 1 = 5.00..5.00, 2 = 10.00..10.00, 3 = 10.00..10.00, 4 = 20.00..20.00, 5 = 30.00..30.00"))
+        #expect(summary.table().notes.contains("M (net revenue), quintiles (ties in a fixed shuffle of customers): 1 = 5.00..5.00, 2 = 10.00..10.00, 3 = 10.00..10.00, 4 = 20.00..20.00, 5 = 30.00..30.00"))
     }
 
     @Test func fixedBinsScoreByThresholdsWithInclusiveUpperEdges() throws {
@@ -130,7 +150,7 @@ import Testing
         #expect(bins.monetaryMicros == [500_000, 2_000_000, 3_250_000, 4_000_000])
     }
 
-    /// The histogram method must give exactly NTILE(5) over (value, external id). Random
+    /// The histogram method must give exactly NTILE(5) over (value, tie key). Random
     /// customers with many ties, and every small n, against SQLite's own ntile().
     @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 11, 12, 97, 400])
     func scoresEqualSQLiteNtileOnRandomCustomers(count: Int) throws {
@@ -171,7 +191,7 @@ import Testing
         try expectScoresEqualNtile(fixture, asOf: "2011-03-02", customers: 100_000)  // after the last order
     }
 
-    /// Compares every customer's R, F and M with ntile(5) over (value, external id), as grouped
+    /// Compares every customer's R, F and M with ntile(5) over (value, tie key), as grouped
     /// from the orders (the fixture writes them with SQL, past the totals' mark) and as read from
     /// `customer_totals` once they are brought up to date.
     private func expectScoresEqualNtile(_ fixture: AnalyticsFixture, asOf: String, customers: Int? = nil) throws {
@@ -185,10 +205,11 @@ import Testing
         let found = try users(fixture, RFMOptions(scope: AnalyticsFixture.scope(asOf: asOf)))
         let reference = try fixture.warehouse.db.query("""
             WITH c AS (
-                SELECT u.external_id AS id, (unixepoch(?) - max(CASE WHEN o.kind = 'purchase' THEN o.ordered_at END)) / 86400 AS rec,
+                SELECT u.external_id AS id, (((u.id & 2147483647) * 1327217885) & 2147483647) | (u.id & -2147483648) AS tie,
+                       (unixepoch(?) - max(CASE WHEN o.kind = 'purchase' THEN o.ordered_at END)) / 86400 AS rec,
                        sum(o.kind = 'purchase') AS freq, sum(o.amount_micros) AS mon
                 FROM orders o JOIN users u ON u.id = o.user_id GROUP BY u.id)
-            SELECT id, ntile(5) OVER (ORDER BY rec DESC, id), ntile(5) OVER (ORDER BY freq, id), ntile(5) OVER (ORDER BY mon, id) FROM c
+            SELECT id, ntile(5) OVER (ORDER BY rec DESC, tie), ntile(5) OVER (ORDER BY freq, tie), ntile(5) OVER (ORDER BY mon, tie) FROM c
             """, asOf)
         #expect(found.count == reference.count)
         if let customers { #expect(reference.count == customers) }

@@ -34,8 +34,9 @@ import Testing
         let warehouse = try scratch.warehouse()
         _ = try warehouse.importFile(file, options: orderOptions(.onlineRetail, zone: utc))
         let revenue = try warehouse.count("SELECT sum(amount_micros) FROM orders")
-        let tilesBefore = try warehouse.db.query("SELECT e1, e2, e3, e4 FROM rfm_tile_starts").flatMap(\.values)
-        #expect(tilesBefore.contains(.text("carol@example.com")))
+        let carol = try #require(try warehouse.db.scalar("SELECT id FROM users WHERE external_id = 'carol@example.com'").int64)
+        let tilesBefore = try warehouse.db.query("SELECT t1, t2, t3, t4 FROM rfm_tile_starts").flatMap(\.values)
+        #expect(tilesBefore.contains(.integer(rfmTieKey(carol))))
 
         let summary = try warehouse.forget(["carol@example.com"])
         #expect(summary.erased == ["carol@example.com"])

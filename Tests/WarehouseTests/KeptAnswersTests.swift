@@ -176,7 +176,7 @@ import Testing
         _ = try warehouse.importFile(sample.ordersFile.path, options: orderOptions(.onlineRetail))
         func fScores(_ scope: AnalyticsScope) throws -> Set<Int> { Set(try warehouse.rfmUsers(RFMOptions(scope: scope)).users.map(\.f)) }
         func moveTheFStarts() throws {
-            try warehouse.db.execute("UPDATE rfm_tile_starts SET k1 = 0, e1 = '', k2 = 0, e2 = '', k3 = 0, e3 = '', k4 = 0, e4 = '' WHERE measure = 'F'")
+            try warehouse.db.execute("UPDATE rfm_tile_starts SET k1 = 0, t1 = 0, k2 = 0, t2 = 0, k3 = 0, t3 = 0, k4 = 0, t4 = 0 WHERE measure = 'F'")
         }
         try moveTheFStarts()
         #expect(try fScores(AnalyticsScope()) == [5])
@@ -205,6 +205,32 @@ import Testing
                                                      tileStartsAsOf: AnalyticsFixture.at("2011-01-21 05:00")))
         try warehouse.db.execute("UPDATE orders SET kind = kind WHERE external_id = '536002'")
         #expect(try warehouse.status().kept == .init(current: false, purchaseMonthsZone: nil, tileStartsAsOf: nil))
+    }
+
+    /// Migration 0016 drops the tile starts kept under the old tie order (they named customers
+    /// by external id); RFM finds the starts itself meanwhile, and the next orders import takes
+    /// them again although it adds no order.
+    @Test func tileStartsDroppedByMigration0016AreTakenAgainByTheNextImport() throws {
+        let scratch = try Scratch()
+        let old = try Connection(path: scratch.path("old.db"))
+        let all = try SQLCatalog.migrator()
+        try Migrator(migrations: Array(all.migrations.prefix(15))).migrate(old)
+        try old.execute("INSERT INTO rfm_tile_starts (measure, as_of, orders_counted, k1, e1) VALUES ('F', 0, 0, 1, '12001')")
+        try Migrator(migrations: Array(all.migrations.prefix(16))).migrate(old)
+        #expect(try old.scalar("SELECT count(*) FROM rfm_tile_starts").int64 == 0)
+        let columns = try old.query("SELECT name FROM pragma_table_info('rfm_tile_starts') WHERE name GLOB '[et][1-4]'").compactMap { $0[0].string }
+        #expect(columns == ["t1", "t2", "t3", "t4"])
+
+        let warehouse = try scratch.warehouse()
+        let file = try scratch.file("jan.csv", CustomerTotalsTests.january)
+        _ = try warehouse.importFile(file, options: orderOptions(.onlineRetail))
+        let starts = try warehouse.db.query("SELECT * FROM rfm_tile_starts ORDER BY measure").map(\.values)
+        let scores = try warehouse.rfmUsers(RFMOptions()).users
+        try warehouse.db.execute("DELETE FROM rfm_tile_starts")
+        #expect(try warehouse.rfmUsers(RFMOptions()).users == scores)
+        #expect(try warehouse.importFile(file, options: orderOptions(.onlineRetail)).counts.loaded == 0)
+        #expect(starts.count == 3)
+        #expect(try warehouse.db.query("SELECT * FROM rfm_tile_starts ORDER BY measure").map(\.values) == starts)
     }
 
     /// A warehouse migrated to 0008 has neither months nor tile starts until its next refresh,

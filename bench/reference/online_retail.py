@@ -12,8 +12,11 @@ and the monthly cohort retention triangle under the definitions of docs/QUERIES.
 - as-of = midnight UTC after the last invoice (2011-12-10);
 - recency = whole days from the last purchase to as-of; frequency = purchase invoices;
   monetary = net amount of purchase and return invoices, exact (integer millionths);
-- scores: NTILE(5) over customers sorted by (value, customer id as text) -- the first n % 5
-  tiles one larger, as numpy.array_split cuts -- recency from oldest to newest (R 5 = newest);
+- scores: NTILE(5) over customers sorted by (value, tie key) -- the first n % 5 tiles one
+  larger, as numpy.array_split cuts -- recency from oldest to newest (R 5 = newest); the tie key
+  is a fixed shuffle of the customer's users.id, never the id's text (so a pseudonymised
+  warehouse scores the same): users.id numbers customers 1, 2, ... in the order their id first
+  occurs in the file, and the key is (id x 1327217885) mod 2^31;
 - segments from (R, F) by the standard grid;
 - cohorts: UTC calendar month of the first purchase; a customer counts at offset k when she
   has a purchase invoice in month cohort + k.
@@ -60,11 +63,14 @@ rfm = pd.DataFrame({
 rfm["monetary"] = net.groupby("customer")["amount"].sum().reindex(rfm.index)
 rfm["recency"] = ((as_of - rfm["last"]).dt.total_seconds() // 86400).astype(np.int64)
 rfm = rfm.reset_index().rename(columns={"customer": "id"})
+# The tie key: users.id is the customer's rank by first occurrence in the file, from 1.
+user_id = {customer: rank for rank, customer in enumerate(raw.loc[raw["CustomerID"] != "", "CustomerID"].drop_duplicates(), start=1)}
+rfm["tie"] = rfm["id"].map(user_id) * 1327217885 % 2**31
 
 
 def ntile5(frame, column, descending=False):
     key = -frame[column] if descending else frame[column]
-    order = frame.assign(key=key).sort_values(["key", "id"], kind="mergesort").index.to_numpy()
+    order = frame.assign(key=key).sort_values(["key", "tie"], kind="mergesort").index.to_numpy()
     scores = pd.Series(0, index=frame.index)
     for tile, chunk in enumerate(np.array_split(order, 5), start=1):
         scores[chunk] = tile

@@ -4,8 +4,9 @@ and docs/LEARNING.md written in DuckDB SQL, and the answer written in the CSV la
 `lifecycle ... --format csv`, so the two files can be compared cell by cell.
 
 It reads the rows the warehouse holds, exported by bench/questions.sh (`load`, not timed):
-orders (id, customer = users.external_id or empty for a guest, ordered_at in Unix seconds UTC,
-kind, amount_micros, country = users.country) and order lines (order_id, product_id). Periods are
+orders (id, customer = users.external_id or empty for a guest, user_id = users.id, whose shuffle
+breaks RFM's ties, ordered_at in Unix seconds UTC, kind, amount_micros, country = users.country)
+and order lines (order_id, product_id). Periods are
 taken in UTC: the bench warehouses have no reporting time zone. The bench shops have no events,
 so the event features are those of a user without events (0 or NULL).
 
@@ -125,14 +126,14 @@ def rfm(con, options):
         where += f" AND ordered_at >= {instant(options.since)}"
     rows = con.execute(f"""
         WITH customers AS (
-            SELECT customer, ({as_of} - max(ordered_at) FILTER (WHERE kind = 'purchase')) // 86400 AS recency,
+            SELECT customer, any_value(user_id) AS user_id, ({as_of} - max(ordered_at) FILTER (WHERE kind = 'purchase')) // 86400 AS recency,
                    count(*) FILTER (WHERE kind = 'purchase') AS frequency, sum(amount_micros) AS monetary
             FROM orders WHERE {where} AND kind IN ('purchase', 'return')
             GROUP BY customer HAVING count(*) FILTER (WHERE kind = 'purchase') > 0),
         scored AS (
             SELECT recency, frequency, monetary,
-                   ntile(5) OVER (ORDER BY -recency, customer) AS r, ntile(5) OVER (ORDER BY frequency, customer) AS f
-            FROM customers)
+                   ntile(5) OVER (ORDER BY -recency, tie) AS r, ntile(5) OVER (ORDER BY frequency, tie) AS f
+            FROM (SELECT *, (((user_id & 2147483647) * 1327217885) & 2147483647) | (user_id & -2147483648) AS tie FROM customers))
         SELECT r * 10 + f, count(*), sum(recency), sum(frequency), sum(monetary) FROM scored GROUP BY 1""").fetchall()
     segments = {}
     for cell, users, recency, frequency, revenue in rows:
@@ -323,7 +324,7 @@ def load(arguments):
     db, orders, lines = arguments
     con = duckdb.connect(db)
     con.execute(f"""CREATE OR REPLACE TABLE orders AS SELECT * FROM read_csv('{orders}', header = true, delim = ',', quote = '"', escape = '"', columns = {{
-                        'id': 'BIGINT', 'customer': 'VARCHAR', 'ordered_at': 'BIGINT', 'kind': 'VARCHAR',
+                        'id': 'BIGINT', 'customer': 'VARCHAR', 'user_id': 'BIGINT', 'ordered_at': 'BIGINT', 'kind': 'VARCHAR',
                         'amount_micros': 'BIGINT', 'country': 'VARCHAR'}})""")
     con.execute(f"""CREATE OR REPLACE TABLE lines AS SELECT * FROM read_csv('{lines}', header = true, delim = ',', columns = {{
                         'order_id': 'BIGINT', 'product_id': 'BIGINT'}})""")

@@ -12,16 +12,15 @@ public struct PseudonymisationSummary: Sendable, Equatable {
     public let cdnowOrders: Int
     /// Rejected rows whose raw text was blanked (it holds source ids that cannot be found reliably in a broken row).
     public let rejectsBlanked: Int
-    /// RFM tile starts taken again (they name customers and order ties by their ids).
-    public let tileStartsRefreshed: Bool
 }
 
 extension Warehouse {
     /// Makes the warehouse store customer ids as pseudonyms under `key` (docs/PRIVACY.md), in one
     /// transaction: every stored customer id (`users.external_id`) becomes its HMAC-SHA256 under
-    /// the key, events' content-hash ids are keyed, rejected rows' raw text is blanked, the RFM
-    /// tile starts are taken again, and the key's fingerprint is stored. From then on every import
-    /// needs the key. Refuses a warehouse that is already pseudonymised.
+    /// the key, events' content-hash ids are keyed, rejected rows' raw text is blanked, and the
+    /// key's fingerprint is stored. `users.id` stays, so everything
+    /// kept by it (features, scores, the RFM tile starts, whose ties are by it) is unchanged. From
+    /// then on every import needs the key. Refuses a warehouse that is already pseudonymised.
     public func pseudonymise(key: PseudonymKey, now: Int64 = Int64(Date().timeIntervalSince1970)) throws -> PseudonymisationSummary {
         try db.transaction(.immediate) {
             let settings = try PrivacySettings.read(db)
@@ -37,11 +36,8 @@ extension Warehouse {
             try rewriteQuotedOrderRefs(key)
             try db.run("UPDATE import_rejects SET raw = '', raw_purged_at = ? WHERE raw_purged_at IS NULL", now)
             let blanked = db.changes
-            let hadTiles = try db.scalar("SELECT count(*) FROM rfm_tile_starts").int64 ?? 0 > 0
-            if hadTiles { try RFMTileStarts.refresh(db, zone: try PurchaseMonths.current(db).zone) }
             try db.run("UPDATE privacy_settings SET pseudonym_key_fingerprint = ?, pseudonymised_at = ? WHERE id = 1", key.fingerprint, now)
-            return PseudonymisationSummary(users: users, events: events, cdnowOrders: cdnow, rejectsBlanked: blanked,
-                                           tileStartsRefreshed: hadTiles)
+            return PseudonymisationSummary(users: users, events: events, cdnowOrders: cdnow, rejectsBlanked: blanked)
         }
     }
 

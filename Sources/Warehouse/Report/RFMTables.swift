@@ -55,7 +55,7 @@ extension RFMSummary {
             line += measure == .recency ? "bins at \(edges) days (up to the first: 5)" : "bins at \(edges) (up to the first: 1)"
             line += "; found " + ranges.joined(separator: ", ")
         } else {
-            line += "quintiles (ties by customer id): " + ranges.joined(separator: ", ")
+            line += "quintiles (ties in a fixed shuffle of customers): " + ranges.joined(separator: ", ")
         }
         return line
     }
