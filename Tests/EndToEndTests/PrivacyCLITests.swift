@@ -27,7 +27,7 @@ import Testing
         return mapping
     }
 
-    /// `text` with every pseudonym replaced by its source id, lines sorted (orders that break ties by id differ).
+    /// `text` with every pseudonym replaced by its source id, lines sorted (lists ordered by the id's text differ).
     private func mapped(_ text: String, _ mapping: [String: String]) -> [String] {
         text.split(separator: "\n").map { line in
             line.split(separator: ",", omittingEmptySubsequences: false).map { field in mapping[String(field)] ?? String(field) }
@@ -58,9 +58,13 @@ import Testing
         try run(["features", "build"], db: "c.db", in: work)
         try run(["features", "build"], db: "p.db", in: work)
         let bins = ["--bins", "recency=30,90,180,365", "--bins", "frequency=1,2,4,8", "--bins", "monetary=100,250,500,1000"]
-        let questions = [["rfm"] + bins, ["rfm", "--users"] + bins, ["retention"], ["retention", "--metric", "revenue"], ["activity"],
-                         ["activity", "--activity", "events"], ["clv", "summary"],
-                         ["score", "churn@1"], ["score", "clv@1"], ["score", "segments@1"], ["score", "recommendations@1"]]
+        // RFM quintiles too: their ties go by a shuffle of users.id, not by the id's text
+        // (docs/QUERIES.md), at the default as-of (kept tile starts), a later one and an earlier one.
+        let rfm = [["rfm"], ["rfm", "--users"], ["rfm", "--users", "--as-of", "2012-02-01"], ["rfm", "--users", "--as-of", "2011-07-01"],
+                   ["rfm", "--as-of", "2011-07-01"], ["rfm"] + bins, ["rfm", "--users"] + bins]
+        let questions = rfm + [["retention"], ["retention", "--metric", "revenue"], ["activity"], ["activity", "--activity", "events"],
+                               ["clv", "summary"], ["score", "churn@1"], ["score", "clv@1"], ["score", "segments@1"],
+                               ["score", "recommendations@1"]]
         for question in questions {
             let clear = try run(question + ["--format", "csv"], db: "c.db", in: work)
             let pseudonymised = try run(question + ["--format", "csv"], db: "p.db", in: work)
@@ -74,8 +78,6 @@ import Testing
         #expect(byID.split(separator: "\n").count > 1)
         #expect(try run(["recommend", pseudonym, "--format", "csv"], db: "p.db", in: work) == byID)
         #expect(try run(["recommend", source, "--format", "csv"], db: "p.db", in: work, environment: key) == byID)
-        try expectSameQuintilesButForTies(clear: run(["rfm", "--users", "--format", "csv"], db: "c.db", in: work),
-                                          pseudonymised: run(["rfm", "--users", "--format", "csv"], db: "p.db", in: work), mapping)
         // Stored per-customer answers, by customer: features, churn and lifetime-value scores, segments.
         let stored = ["SELECT u.external_id, f.* FROM user_features f JOIN users u ON u.id = f.user_id",
                       "SELECT u.external_id, p.as_of, p.score FROM predictions p JOIN users u ON u.id = p.user_id",
@@ -90,38 +92,6 @@ import Testing
             let clear = try rows("c.db")
             #expect(!clear.isEmpty)
             #expect(try rows("p.db") == clear, "\(sql)")
-        }
-    }
-
-    /// RFM quintiles break ties by the stored customer id (docs/QUERIES.md), which a pseudonym
-    /// reorders: every customer keeps her recency, frequency and monetary value, every score
-    /// holds as many customers, and a customer's score may differ only when her value is one that
-    /// customers of two scores share (a tie across a tile start).
-    private func expectSameQuintilesButForTies(clear: String, pseudonymised: String, _ mapping: [String: String]) {
-        func rows(_ text: String, _ names: [String: String]) -> [String: [String]] {
-            var byCustomer: [String: [String]] = [:]
-            for line in text.split(separator: "\n").dropFirst() {
-                let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-                byCustomer[names[fields[0]] ?? fields[0]] = fields
-            }
-            return byCustomer
-        }
-        let plain = rows(clear, [:]), pseudo = rows(pseudonymised, mapping)
-        #expect(plain.count == pseudo.count && plain.count > 300)
-        // Fields: customer, country, recency, frequency, monetary, R, F, M, segment.
-        for (value, score) in [(2, 5), (3, 6), (4, 7)] {
-            var scoresOfValue: [String: Set<String>] = [:]
-            for fields in plain.values { scoresOfValue[fields[value], default: []].insert(fields[score]) }
-            let sharedValues = Set(scoresOfValue.filter { $0.value.count > 1 }.keys)
-            var counts: [String: Int] = [:], pseudoCounts: [String: Int] = [:]
-            for (customer, fields) in plain {
-                guard let other = pseudo[customer] else { Issue.record("\(customer) missing"); continue }
-                #expect(other[value] == fields[value])
-                counts[fields[score], default: 0] += 1
-                pseudoCounts[other[score], default: 0] += 1
-                if other[score] != fields[score] { #expect(sharedValues.contains(fields[value]), "\(customer) moved without a tie") }
-            }
-            #expect(counts == pseudoCounts)
         }
     }
 
