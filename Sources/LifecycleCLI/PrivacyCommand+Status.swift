@@ -35,6 +35,8 @@ struct PrivacyStatusCommand: ParsableCommand {
         }
         lines.append("Event properties: " + (settings.keepProperties.map { "only \($0.names.joined(separator: ", ")) kept" } ?? "every key kept") + ".")
         lines.append("Rejected rows' raw text: kept \(settings.keepRejectsDays) days; \(grouped(status.rejectsPurged)) blanked so far.")
+        lines.append("Imported file names: " + (settings.isPseudonymised ? "not kept (imports are known by their content's SHA-256)."
+                                                                         : "kept without their directories."))
         lines.append("Erasures: \(grouped(status.erasures)) customers erased (lifecycle forget).")
         return lines.joined(separator: "\n") + "\n"
     }
@@ -49,6 +51,7 @@ struct PrivacyStatusCommand: ParsableCommand {
             ["key_fingerprint", .textOrNull(settings.keyFingerprint)],
             ["keep_properties", .textOrNull(settings.keepProperties?.names.joined(separator: ","))],
             ["keep_rejects_days", .count(settings.keepRejectsDays)],
+            ["file_names", .text(settings.isPseudonymised ? "not_kept" : "base_name")],
             ["rejects_purged", .count(status.rejectsPurged)],
             ["erasures", .count(status.erasures)],
         ]

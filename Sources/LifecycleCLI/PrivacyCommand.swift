@@ -49,7 +49,8 @@ struct PrivacyPseudonymise: ParsableCommand {
         do { summary = try warehouse.pseudonymise(key: key) } catch let error as PrivacyError { throw ValidationError(error.description) }
         print("pseudonymised \(database.path): \(grouped(summary.users)) customer ids, \(grouped(summary.events)) event content hashes and "
               + "\(grouped(summary.cdnowOrders)) CDNOW order ids rewritten, "
-              + "raw text of \(grouped(summary.rejectsBlanked)) rejected \(summary.rejectsBlanked == 1 ? "row" : "rows") blanked")
+              + "raw text of \(grouped(summary.rejectsBlanked)) rejected \(summary.rejectsBlanked == 1 ? "row" : "rows") blanked, "
+              + "\(grouped(summary.fileNamesDropped)) imported file \(summary.fileNamesDropped == 1 ? "name" : "names") dropped")
         print("imports now need the key (--key-file or \(PseudonymKey.environmentVariable)); keep it outside the warehouse: without it no source id can be looked up")
     }
 }

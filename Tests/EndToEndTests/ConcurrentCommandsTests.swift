@@ -46,13 +46,13 @@ import SQLiteStore
 
         // Phase 1's imports create the users, products and orders, whose ids (and so the order
         // in which training reads them) follow the order the writer lock granted: the sequential
-        // run repeats that order, read back from the imports' ids.
+        // run repeats that order, read back from the imports' ids (the ledger keeps base names).
         let granted = try Connection(path: together, mode: .readOnly)
             .query("SELECT file_name FROM imports ORDER BY id").compactMap { $0[0].string }
-        let phaseOne = Self.phaseOne(files).sorted { first, second in
-            (granted.firstIndex(of: first.count > 2 ? first[2] : "") ?? granted.count)
-                < (granted.firstIndex(of: second.count > 2 ? second[2] : "") ?? granted.count)
+        func position(_ command: [String]) -> Int {
+            command.count > 2 ? granted.firstIndex(of: URL(fileURLWithPath: command[2]).lastPathComponent) ?? granted.count : granted.count
         }
+        let phaseOne = Self.phaseOne(files).sorted { position($0) < position($1) }
         for command in phaseOne + [Self.trainChurn] + phaseTwo.writers {
             let result = try run(command, db: sequential, in: work)
             #expect(result.status == 0, "sequential \(command.joined(separator: " ")): \(result.stderr)")

@@ -27,7 +27,7 @@ import SQLiteStore
         #expect(throws: (any Error).self) {
             try warehouse.importFile(second, options: orderOptions(.csv, zone: nil, batchSize: 1_000))
         }
-        let row = try warehouse.db.query("SELECT status, error FROM imports WHERE file_name = ?", second)
+        let row = try warehouse.db.query("SELECT status, error FROM imports WHERE file_name = 'second.csv'")
         #expect(row.count == 1)
         #expect(row.first?[0].string == "failed")
         #expect(row.first?[1].string?.contains("full") == true)

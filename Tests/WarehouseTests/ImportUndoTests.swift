@@ -43,7 +43,7 @@ func warehouseDump(_ warehouse: Warehouse) throws -> [String] {
         #expect(try warehouseDump(warehouse) != before)
 
         let summary = try warehouse.undoImport(second.importID)
-        #expect(summary == UndoSummary(importID: 2, kind: "orders", file: later, dryRun: false, orders: 1, lines: 3, ordersRestored: 1,
+        #expect(summary == UndoSummary(importID: 2, kind: "orders", file: "b.csv", dryRun: false, orders: 1, lines: 3, ordersRestored: 1,
                                        events: 0, users: 1, products: 1, usersKept: 0, productsKept: 0))
         #expect(try warehouseDump(warehouse) == before)
         #expect(try warehouse.listImports().map(\.status) == ["finished", "undone"])

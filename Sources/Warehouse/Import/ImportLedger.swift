@@ -12,17 +12,21 @@ struct ImportLedger {
     let resumed: Bool
     /// The options as stored with the import (those of the killed run when resuming).
     let options: String
+    /// The file as given, and as the ledger stores it (`ImportFileName`): a stored error names the latter.
+    let path: String, fileName: String
 
     /// Starts a new import row, or takes over the row of a killed run of the same file with the
     /// same options (identified by SHA-256), so the re-run continues where it stopped. The
     /// standard date window resolved by a run (`ImportOptions.defaultWindowKey`) is not compared.
-    static func begin(db: Connection, kind: ImportKind, format: ImportFormat, fileName: String,
+    /// The row stores `path` as `ImportFileName` says; refusals name it as given.
+    static func begin(db: Connection, kind: ImportKind, format: ImportFormat, path: String, pseudonymised: Bool,
                       size: Int64?, sha256: String?, options: String) throws -> ImportLedger {
+        let fileName = ImportFileName.stored(path, pseudonymised: pseudonymised)
         let now = Int64(Date().timeIntervalSince1970)
         let pid = Int64(getpid())
         return try db.transaction(.immediate) {
             if let sha256 {
-                try refuseOtherOptions(db: db, kind: kind, format: format, fileName: fileName, sha256: sha256, options: options)
+                try refuseOtherOptions(db: db, kind: kind, format: format, path: path, sha256: sha256, options: options)
                 let rows = try db.query("""
                     SELECT id, pid, rows_read, rows_loaded, rows_duplicate, rows_rejected, orders_created, guest_orders, return_orders, options,
                            rows_erased, property_keys_dropped
@@ -33,7 +37,7 @@ struct ImportLedger {
                 if let row = rows.first {
                     let otherPID = row[1].int64 ?? 0
                     if otherPID != pid, otherPID > 0, kill(pid_t(otherPID), 0) == 0 {
-                        throw ImportError(file: fileName, line: nil, reason: "another lifecycle process (pid \(otherPID)) is importing this file right now (import \(row[0]))")
+                        throw ImportError(file: path, line: nil, reason: "another lifecycle process (pid \(otherPID)) is importing this file right now (import \(row[0]))")
                     }
                     var counts = ImportCounts()
                     counts.read = Int(row[2].int64 ?? 0)
@@ -48,7 +52,7 @@ struct ImportLedger {
                     let id = row[0].int64 ?? 0
                     try db.run("UPDATE imports SET pid = ?, resumed = resumed + 1 WHERE id = ?", pid, id)
                     return ImportLedger(db: db, id: id, alreadyDone: counts.read, startCounts: counts, resumed: true,
-                                        options: row[9].string ?? options)
+                                        options: row[9].string ?? options, path: path, fileName: fileName)
                 }
             }
             try db.run("""
@@ -56,13 +60,13 @@ struct ImportLedger {
                 VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?)
                 """, kind.rawValue, format.rawValue, fileName, size, sha256, options, pid, now)
             return ImportLedger(db: db, id: db.lastInsertRowID, alreadyDone: 0, startCounts: ImportCounts(), resumed: false,
-                                options: options)
+                                options: options, path: path, fileName: fileName)
         }
     }
 
     /// Refuses to import a file whose rows an earlier import (not undone) already loaded with other
     /// conversion options: the same records would be read as other instants or currencies.
-    private static func refuseOtherOptions(db: Connection, kind: ImportKind, format: ImportFormat, fileName: String,
+    private static func refuseOtherOptions(db: Connection, kind: ImportKind, format: ImportFormat, path: String,
                                            sha256: String, options: String) throws {
         let earlier = try db.query("""
             SELECT id, format, options FROM imports
@@ -73,7 +77,7 @@ struct ImportLedger {
         let differences = OptionDifferences.between(earlierID: id, earlierFormat: earlier[1].string ?? "", earlierOptions: earlier[2].string ?? "{}",
                                                     format: format.rawValue, options: options)
         guard !differences.isEmpty else { return }
-        throw ImportError(file: fileName, line: nil, reason: "this file was already imported by import \(id) with other options ("
+        throw ImportError(file: path, line: nil, reason: "this file was already imported by import \(id) with other options ("
                           + differences.joined(separator: "; ") + "): its records would become other rows. "
                           + "Import it with the options of import \(id), or undo that import first (lifecycle imports undo \(id))")
     }
@@ -115,11 +119,13 @@ struct ImportLedger {
         }
     }
 
-    /// Marks the import failed with a message, in its own transaction.
+    /// Marks the import failed with a message, in its own transaction; the message names the file
+    /// as the ledger does.
     func fail(_ message: String) throws {
+        let stored = path == fileName ? message : message.replacingOccurrences(of: path, with: fileName)
         try db.transaction(.immediate) {
             try db.run("UPDATE imports SET status = 'failed', finished_at = ?, error = ? WHERE id = ?",
-                       Int64(Date().timeIntervalSince1970), message, id)
+                       Int64(Date().timeIntervalSince1970), stored, id)
         }
     }
 }

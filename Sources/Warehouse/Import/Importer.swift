@@ -67,7 +67,8 @@ public final class Importer {
         let digest = try ByteSource.isStream(path) ? nil : try ByteSource.digest(ofFile: path)
         let privacy = try ImportPrivacy.resolve(db, options: options, file: path)
         let source = try ByteSource(path: path, hashing: digest == nil)
-        let ledger = try ImportLedger.begin(db: db, kind: options.kind, format: options.format, fileName: path, size: digest?.size,
+        let ledger = try ImportLedger.begin(db: db, kind: options.kind, format: options.format, path: path,
+                                            pseudonymised: privacy.pseudonyms != nil, size: digest?.size,
                                             sha256: digest?.sha256, options: options.storedJSON(defaultWindow: .standard(), keeping: privacy.properties))
         let window = options.dateWindow ?? Self.storedDefaultWindow(ledger.options) ?? .standard()
         let splitting: FieldSplitting = options.format == .cdnow ? .whitespace : .delimited(options.delimiter)

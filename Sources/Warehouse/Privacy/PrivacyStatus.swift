@@ -10,7 +10,8 @@ public struct PrivacyStatus: Sendable {
         public let column: String
         /// What the column holds, in words.
         public let holds: String
-        /// Rows where it holds something (non-NULL; raw text: not blanked).
+        /// Rows where it holds something (non-NULL; raw text: not blanked; file names: a name, not
+        /// `-` for standard input or a marker put in place of one).
         public let rows: Int
     }
 
@@ -43,7 +44,8 @@ extension Warehouse {
                 where: "external_id LIKE 'h:%' OR external_id LIKE 'k:%'")
         try add("events", "properties", "properties as written, minus keys not kept", where: "properties IS NOT NULL")
         try add("import_rejects", "raw", "raw text of a rejected row", where: "raw <> ''")
-        try add("imports", "file_name", "file name as typed", where: "file_name IS NOT NULL")
+        try add("imports", "file_name", settings.isPseudonymised ? "file name: not kept when pseudonymised" : "file name without its directories",
+                where: "file_name NOT IN ('-', '\(ImportFileName.notKept)', '\(QuotedIDRedaction.redacted)')")
         let referring = try db.query("""
             SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) p
             WHERE m.type = 'table' AND p.name = 'user_id' ORDER BY m.name

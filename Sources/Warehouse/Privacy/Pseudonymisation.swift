@@ -12,13 +12,15 @@ public struct PseudonymisationSummary: Sendable, Equatable {
     public let cdnowOrders: Int
     /// Rejected rows whose raw text was blanked (it holds source ids that cannot be found reliably in a broken row).
     public let rejectsBlanked: Int
+    /// Imports whose file name was dropped from the ledger (a file may be named after a customer; `ImportFileName`).
+    public let fileNamesDropped: Int
 }
 
 extension Warehouse {
     /// Makes the warehouse store customer ids as pseudonyms under `key` (docs/PRIVACY.md), in one
     /// transaction: every stored customer id (`users.external_id`) becomes its HMAC-SHA256 under
-    /// the key, events' content-hash ids are keyed, rejected rows' raw text is blanked, and the
-    /// key's fingerprint is stored. `users.id` stays, so everything
+    /// the key, events' content-hash ids are keyed, rejected rows' raw text and the imports' file
+    /// names are dropped, and the key's fingerprint is stored. `users.id` stays, so everything
     /// kept by it (features, scores, the RFM tile starts, whose ties are by it) is unchanged. From
     /// then on every import needs the key. Refuses a warehouse that is already pseudonymised.
     public func pseudonymise(key: PseudonymKey, now: Int64 = Int64(Date().timeIntervalSince1970)) throws -> PseudonymisationSummary {
@@ -36,9 +38,21 @@ extension Warehouse {
             try rewriteQuotedOrderRefs(key)
             try db.run("UPDATE import_rejects SET raw = '', raw_purged_at = ? WHERE raw_purged_at IS NULL", now)
             let blanked = db.changes
+            let names = try dropFileNames()
             try db.run("UPDATE privacy_settings SET pseudonym_key_fingerprint = ?, pseudonymised_at = ? WHERE id = 1", key.fingerprint, now)
-            return PseudonymisationSummary(users: users, events: events, cdnowOrders: cdnow, rejectsBlanked: blanked)
+            return PseudonymisationSummary(users: users, events: events, cdnowOrders: cdnow, rejectsBlanked: blanked,
+                                           fileNamesDropped: names)
         }
+    }
+
+    /// The ledger keeps no file names in a pseudonymised warehouse (`ImportFileName`): each becomes
+    /// the marker, in the import's stored error too. Returns how many.
+    private func dropFileNames() throws -> Int {
+        try db.run("""
+            UPDATE imports SET error = replace(error, file_name, ?1), file_name = ?1
+            WHERE file_name NOT IN ('-', ?1, ?2)
+            """, ImportFileName.notKept, QuotedIDRedaction.redacted)
+        return db.changes
     }
 
     /// Reasons of CDNOW rejects that quote an order id (`order '17850:19970101:1' is stored in …`,
