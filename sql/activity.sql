@@ -1,5 +1,5 @@
 -- Activity and lifecycle per period: active users (DAU, WAU or MAU), the average daily active
--- users and stickiness, PostHog's lifecycle states, first purchases, orders and net revenue.
+-- users (and for months the average rolling weekly active users) and stickiness, PostHog's lifecycle states, first purchases, orders and net revenue.
 --
 -- Activity is any event of a known user and any purchase order of a known user (:activity
 -- 'both', the default), or only one of them ('orders', 'events'); guest orders never count.
@@ -19,7 +19,9 @@
 --
 -- Rows, one per period from the first with activity (or :since) to the one holding as-of:
 --   period (number), period_start, period_label, days_observed (days of the period before as-of),
---   active_users, user_days (sum over days of the users active that day), new_users,
+--   active_users, user_days (sum over days of the users active that day), weekly_user_days
+--   (months only, else NULL: sum over the observed days of the users active that day or the six
+--   days before, i.e. of the rolling WAU), new_users,
 --   returning_users, resurrecting_users, dormant_users, first_purchases (customers whose first
 --   purchase falls in the period), orders (purchase orders), revenue_micros (net of returns),
 --   complete (1 when the period ended before as-of).
@@ -75,6 +77,15 @@ pairs AS MATERIALIZED (
                 ELSE (4 * (day + 671) + 3) / 1461 * 12 + (5 * (day + 671 - 1461 * ((4 * (day + 671) + 3) / 1461) / 4) + 2) / 153 END AS n, count(*) AS days
     FROM user_days
     GROUP BY 1, 2
+),
+-- Months: per day observed, the users active that day or the six days before (the rolling WAU),
+-- summed per month; each active day covers itself and the six days after it.
+weekly AS (
+    SELECT (4 * (day + 671) + 3) / 1461 * 12 + (5 * (day + 671 - 1461 * ((4 * (day + 671) + 3) / 1461) / 4) + 2) / 153 AS n,
+           count(*) AS weekly_user_days
+    FROM (SELECT DISTINCT u.user_id, u.day + k.value AS day FROM user_days u, json_each('[0,1,2,3,4,5,6]') k
+          WHERE (SELECT period FROM params) = 'month' AND u.day + k.value < (SELECT end_day FROM bounds))
+    GROUP BY 1
 ),
 -- Each user-period with the user's previous active period. A user active in n - 1 is, in n,
 -- either returning or dormant, so dormant(n) = active(n - 1) - returning(n): no second window.
@@ -133,6 +144,7 @@ SELECT s.n AS period,
             ELSE substr(date(s.first_day * 86400, 'unixepoch'), 1, 7) END AS period_label,
        CASE WHEN b.end_day < s.next_day THEN b.end_day ELSE s.next_day END - s.first_day AS days_observed,
        coalesce(a.active_users, 0) AS active_users, coalesce(a.user_days, 0) AS user_days,
+       CASE WHEN (SELECT period FROM params) = 'month' THEN coalesce(w.weekly_user_days, 0) END AS weekly_user_days,
        coalesce(a.new_users, 0) AS new_users, coalesce(a.returning_users, 0) AS returning_users,
        coalesce(a.resurrecting_users, 0) AS resurrecting_users,
        coalesce(d.active_users, 0) - coalesce(a.returning_users, 0) AS dormant_users,
@@ -141,6 +153,7 @@ SELECT s.n AS period,
        s.n < b.as_of_n AS complete
 FROM spans s, bounds b
 LEFT JOIN per_period a ON a.n = s.n
+LEFT JOIN weekly w ON w.n = s.n
 LEFT JOIN per_period d ON d.n = s.n - 1
 LEFT JOIN money m ON m.n = s.n
 LEFT JOIN firsts f ON f.n = s.n

@@ -16,6 +16,8 @@
 --   :since, :until   only cohorts from the period holding :since to the one holding the instant
 --                    before :until
 --   :country     only customers of this country
+--   :users       only these customers: a JSON array of users.id, e.g. '[3,17]' (the groups of
+--                `retention --by rfm-segment`)
 --   :max_offset  only offsets up to this one
 --
 -- Rows, one per cohort and offset k = 0, 1, ... up to the last period observed before as-of:
@@ -40,7 +42,7 @@ WITH RECURSIVE params AS MATERIALIZED (
            unixepoch(:since) AS since, unixepoch(:until) AS until,
            coalesce(:period, 'month') AS period, coalesce(:cohort, 'first-purchase') AS cohort,
            coalesce(:activity, 'orders') AS activity, :event_type AS event_type,
-           coalesce(:metric, 'users') AS metric, :country AS country, :max_offset AS max_offset,
+           coalesce(:metric, 'users') AS metric, :country AS country, :users AS users, :max_offset AS max_offset,
            EXISTS (SELECT 1 FROM reporting_offsets) AS zoned
 ),
 -- Period numbers of the instants that bound the question.
@@ -112,8 +114,9 @@ active AS (
 -- active period are its lowest and highest bit.
 mask_users AS MATERIALIZED (
     SELECT a.mask, count(*) AS users FROM active a
-    WHERE (SELECT country FROM params) IS NULL
-       OR (SELECT country FROM users WHERE id = a.user_id) = (SELECT country FROM params)
+    WHERE ((SELECT country FROM params) IS NULL
+           OR (SELECT country FROM users WHERE id = a.user_id) = (SELECT country FROM params))
+      AND ((SELECT users FROM params) IS NULL OR a.user_id IN (SELECT value FROM json_each((SELECT users FROM params))))
     GROUP BY a.mask
 ),
 mask_bits AS MATERIALIZED (
@@ -163,7 +166,8 @@ pairs AS MATERIALIZED (
                  sum(purchase) AS orders, sum(amount) AS revenue
           FROM acts
           GROUP BY 1, 2) g
-    WHERE (SELECT country FROM params) IS NULL OR (SELECT country FROM users WHERE id = g.user_id) = (SELECT country FROM params)
+    WHERE ((SELECT country FROM params) IS NULL OR (SELECT country FROM users WHERE id = g.user_id) = (SELECT country FROM params))
+      AND ((SELECT users FROM params) IS NULL OR g.user_id IN (SELECT value FROM json_each((SELECT users FROM params))))
 ),
 members AS MATERIALIZED (
     SELECT x.user_id, x.n AS c, x.last_n FROM pairs x

@@ -9,14 +9,8 @@ struct ScopeArguments: ParsableArguments {
         valueName: "date"))
     var asOf: String?
 
-    @Option(help: ArgumentHelp("Start of the window: only cohorts or periods from the one holding this date (rfm: only orders from it).", valueName: "date"))
-    var since: String?
-
-    @Option(help: ArgumentHelp("End of the window: only cohorts or periods up to the one holding the day before this date.", valueName: "date"))
-    var until: String?
-
-    @Option(help: ArgumentHelp("Only customers of this country (as stored in users.country, e.g. 'United Kingdom').", valueName: "name"))
-    var country: String?
+    @OptionGroup var window: WindowArguments
+    @OptionGroup var countryArgument: CountryArgument
 
     @Option(name: .customLong("timezone"), help: ArgumentHelp(
         "Reporting time zone for periods and dates, e.g. Europe/London (default: the warehouse's, UTC unless set).", valueName: "zone"))
@@ -27,10 +21,12 @@ struct ScopeArguments: ParsableArguments {
         valueName: "code"))
     var currency: String?
 
+    var since: String? { window.since }
+    var until: String? { window.until }
+    var country: String? { countryArgument.country }
+
     func validate() throws {
-        for (text, option) in [(asOf, "--as-of"), (since, "--since"), (until, "--until")] {
-            if let text { try validateDate(text, option: option) }
-        }
+        if let asOf { try validateDate(asOf, option: "--as-of") }
         if let currency, CurrencyCode.normalized(currency) == nil {
             throw ValidationError(CurrencyCode.refusal(currency, source: "--currency"))
         }
@@ -42,14 +38,66 @@ struct ScopeArguments: ParsableArguments {
     /// The scope, with dates read in the reporting zone (`--timezone`, else the warehouse's).
     func scope(for warehouse: Warehouse) throws -> AnalyticsScope {
         let zone = try timezone.flatMap(TimeZone.init(identifier:)) ?? warehouse.reportingTimeZone()
-        func instant(_ text: String?, _ option: String) throws -> Int64? {
-            guard let text else { return nil }
-            do { return try AnalyticsScope.instant(text, in: zone, option: option) } catch { throw ValidationError("\(error)") }
-        }
-        return AnalyticsScope(asOf: try instant(asOf, "--as-of"), since: try instant(since, "--since"),
-                              until: try instant(until, "--until"), country: country,
+        return AnalyticsScope(asOf: try readDate(asOf, option: "--as-of", in: zone), since: try window.since(in: zone),
+                              until: try window.until(in: zone), country: country,
                               timeZone: timezone.flatMap(TimeZone.init(identifier:)), currency: currency)
     }
+}
+
+/// `--since/--until`: the window every scoped command takes, read by `DateOption`'s one rule.
+/// What the window selects depends on the command (docs/QUERIES.md, "Scope options"): cohorts
+/// or periods for the questions, orders for rfm, the first-purchase cohort for the commands
+/// about customers.
+struct WindowArguments: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "Start of the window (\(DateOption.help)): retention and activity, cohorts or periods from the one holding it; rfm and recommend, only orders from it; segments, score and clv summary, only customers whose first purchase is from it.",
+        valueName: "date"))
+    var since: String?
+
+    @Option(help: ArgumentHelp(
+        "End of the window: retention and activity, cohorts or periods up to the one holding the day before it; segments, score and clv summary, only customers whose first purchase is before it.",
+        valueName: "date"))
+    var until: String?
+
+    func validate() throws {
+        if let since { try validateDate(since, option: "--since") }
+        if let until { try validateDate(until, option: "--until") }
+    }
+
+    /// `--since` as an instant in `zone`.
+    func since(in zone: TimeZone) throws -> Int64? { try readDate(since, option: "--since", in: zone) }
+
+    /// `--until` as an instant in `zone`.
+    func until(in zone: TimeZone) throws -> Int64? { try readDate(until, option: "--until", in: zone) }
+}
+
+/// `--country`: only customers of one country; one no customer has is refused, naming the
+/// nearest stored countries (`Warehouse.resolve`, `Warehouse.customers(in:asOf:)`).
+struct CountryArgument: ParsableArguments {
+    @Option(help: ArgumentHelp("Only customers of this country (as stored in users.country, e.g. 'United Kingdom').", valueName: "name"))
+    var country: String?
+}
+
+/// The scope of the commands about customers (`segments`, `score`, `clv summary`): `--country`
+/// and the first-purchase window `--since/--until`, the same options as the questions'.
+struct CustomerScopeArguments: ParsableArguments {
+    @OptionGroup var window: WindowArguments
+    @OptionGroup var countryArgument: CountryArgument
+
+    /// Whether any of the options was given.
+    var isGiven: Bool { window.since != nil || window.until != nil || countryArgument.country != nil }
+
+    /// The customers' scope, dates read in the warehouse's reporting time zone.
+    func scope(for warehouse: Warehouse) throws -> CustomerScope {
+        let zone = try warehouse.reportingTimeZone()
+        return CustomerScope(country: countryArgument.country, since: try window.since(in: zone), until: try window.until(in: zone))
+    }
+}
+
+/// A date option's instant in `zone` (nil when not given), by `DateOption`'s one rule.
+private func readDate(_ text: String?, option: String, in zone: TimeZone) throws -> Int64? {
+    guard let text else { return nil }
+    do { return try AnalyticsScope.instant(text, in: zone, option: option) } catch { throw ValidationError("\(error)") }
 }
 
 /// Refuses a date or instant option that cannot be read in any zone, while arguments are

@@ -26,13 +26,17 @@ struct ClvSummary: ParsableCommand {
     @Option(name: .customLong("observation-end"), help: ArgumentHelp("Last day of the observation (inclusive; \(DateOption.help)). Default: the day of the last purchase.", valueName: "date"))
     var observationEnd: DateArgument?
 
+    @OptionGroup(title: "Scope (only these customers are summed; each with all her purchases)")
+    var customerScope: CustomerScopeArguments
+
     func run() throws {
         let warehouse = try database.openForReading()
         guard let lastDay = try warehouse.lastPurchaseDay(currency: currencyOption.currency) else {
             throw ValidationError("the warehouse has no purchases: import some first")
         }
         let end = try observationEnd?.day(warehouse) ?? lastDay
-        let purchases = try warehouse.lifetimePurchases(through: end, currency: currencyOption.currency)
+        let scope = try customerScope.scope(for: warehouse)
+        let purchases = try warehouse.lifetimePurchases(through: end, currency: currencyOption.currency, scope: scope)
         let summaries = purchases.summaries(observationEnd: end, period: period)
         let names = try warehouse.customerIDs()
         let repeatBuyers = summaries.filter { $0.frequency > 0 }.count
@@ -42,9 +46,9 @@ struct ClvSummary: ParsableCommand {
                 [.text(names[Int64(s.customer)] ?? String(s.customer)), .count(s.frequency),
                  .real(s.recency, decimals: 4), .real(s.age, decimals: 4), .money(micros: Self.micros(s.monetaryValue), currency: purchases.currency)]
             },
-            notes: ["\(grouped(summaries.count)) customers with a purchase on or before \(LifetimeCalendar.date(end)), \(grouped(repeatBuyers)) with repeat purchases; recency and T in \(period.rawValue)s; monetary_value is the mean of the repeat purchases (0 without)\(purchases.currency.map { ", in \($0)" } ?? ""), to the micro-unit"])
+            notes: ["\(grouped(summaries.count)) customers\(scope.isEveryone ? "" : " " + scope.text(in: try warehouse.reportingTimeZone())) with a purchase on or before \(LifetimeCalendar.date(end)), \(grouped(repeatBuyers)) with repeat purchases; recency and T in \(period.rawValue)s; monetary_value is the mean of the repeat purchases (0 without)\(purchases.currency.map { ", in \($0)" } ?? ""), to the micro-unit"])
         let parameters = [JSONMember("period", .string(period.rawValue)), JSONMember("currency", cell: .textOrNull(purchases.currency)),
-                          JSONMember("observation_end", .string(LifetimeCalendar.date(end)))]
+                          JSONMember("observation_end", .string(LifetimeCalendar.date(end)))] + scope.answerParameters
         emit(Answer(question: "clv summary", parameters: parameters, asOf: nil, table: table), as: output.resolved)
     }
 

@@ -22,11 +22,15 @@ struct RecommendCommand: ParsableCommand {
     @Option(name: .customLong("as-of"), help: ArgumentHelp("Use the customer's purchases before this date (\(DateOption.help)); default: the day after the last order.", valueName: "date"))
     var asOf: DateArgument?
 
+    @OptionGroup(title: "Window (only the orders from --since count, as in rfm; the customer is named, so there is no --country)")
+    var window: WindowArguments
+
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: FormatOption
 
     func validate() throws {
         if count < 1 { throw ValidationError("--count must be at least 1") }
+        if window.until != nil { throw ValidationError("--until: recommend ends at --as-of; use --as-of DATE") }
     }
 
     func run() throws {
@@ -40,14 +44,18 @@ struct RecommendCommand: ParsableCommand {
         }
         let customer: String
         do { customer = try warehouse.storedCustomerID(user, key: key.key()) } catch let error as PrivacyError { throw ValidationError(error.description) }
-        let answer = try warehouse.recommend(customer: customer, snapshot: snapshot, asOf: instant, count: count)
+        let zone = try warehouse.reportingTimeZone()
+        let since = try window.since(in: zone)
+        let answer = try warehouse.recommend(customer: customer, snapshot: snapshot, asOf: instant, count: count, since: since)
+        let from = since.map { " from " + LocalText.instant($0, in: zone) } ?? ""
         if answer.isPopularityFallback {
-            printError("user \(user) bought nothing before \(CalendarDate.day(instant)), so item-to-item has nothing to go on: showing the \(answer.items.count) products most customers bought instead (popularity fallback; score = buyers)")
+            printError("user \(user) bought nothing\(from) before \(CalendarDate.day(instant)), so item-to-item has nothing to go on: showing the \(answer.items.count) products most customers bought instead (popularity fallback; score = buyers)")
         } else {
-            printError("user \(user): \(answer.purchasedProducts) product\(answer.purchasedProducts == 1 ? "" : "s") bought before \(CalendarDate.day(instant)); \(snapshot.reference), score = sum of cosine similarities")
+            printError("user \(user): \(answer.purchasedProducts) product\(answer.purchasedProducts == 1 ? "" : "s") bought\(from) before \(CalendarDate.day(instant)); \(snapshot.reference), score = sum of cosine similarities")
         }
         let parameters = [JSONMember("user", .string(user)), JSONMember("model", .string(snapshot.reference)),
-                          JSONMember("count", .integer(Int64(count))), JSONMember("popularity_fallback", .bool(answer.isPopularityFallback))]
+                          JSONMember("count", .integer(Int64(count))), JSONMember("popularity_fallback", .bool(answer.isPopularityFallback)),
+                          JSONMember("since", cell: .instantOrNull(since))]
         emit(Answer(question: "recommend", parameters: parameters, asOf: instant, table: Self.table(answer)), as: output.resolved)
     }
 

@@ -36,7 +36,7 @@ struct RetentionCommand: ParsableCommand {
     @Flag(help: "Print only the retention curve.")
     var curve = false
 
-    @Option(help: ArgumentHelp("One answer per group: country (each equals the answer with --country).", valueName: "dimension"))
+    @Option(help: ArgumentHelp("One answer per group: country (each equals the answer with --country) or rfm-segment (each customer's RFM segment at as-of, as `rfm --users` gives it).", valueName: "dimension"))
     var by: Breakdown?
 
     func validate() throws {
@@ -44,7 +44,7 @@ struct RetentionCommand: ParsableCommand {
             try RetentionOptions(period: period, mode: mode, metric: metric, cohort: cohort, activity: activity,
                                  eventType: eventType, maxOffset: maxOffset).validate()
         } catch { throw ValidationError("\(error)") }
-        if by != nil && scopeArguments.country != nil { throw ValidationError("--by country gives every country; drop --country") }
+        if by == .country && scopeArguments.country != nil { throw ValidationError("--by country gives every country; drop --country") }
     }
 
     func run() throws {
@@ -81,15 +81,28 @@ struct RetentionCommand: ParsableCommand {
         }
     }
 
-    /// The answer of every group of `by`: the same question with the group's `--country`.
+    /// The answer of every group of `by`: the same question with the group's `--country`, or
+    /// for only the customers of one RFM segment.
     private func brokenDown(_ by: Breakdown, warehouse: Warehouse, options: RetentionOptions) throws -> BrokenDownAnswer {
-        let groups = try warehouse.breakdownCountries().map { country in
-            var scoped = options
-            scoped.scope.country = country
-            let triangle = try warehouse.retention(scoped)
-            return BrokenDownAnswer.Group(value: country, answer: triangle.answer(curveOnly: curve))
+        func group(_ value: String, _ scoped: RetentionOptions) throws -> BrokenDownAnswer.Group {
+            BrokenDownAnswer.Group(value: value, answer: try warehouse.retention(scoped).answer(curveOnly: curve))
         }
-        return BrokenDownAnswer(column: by.column, by: by.rawValue, groups: groups, notes: try breakdownNotes(warehouse))
+        switch by {
+        case .country:
+            let groups = try warehouse.breakdownCountries().map { country in
+                var scoped = options
+                scoped.scope.country = country
+                return try group(country, scoped)
+            }
+            return BrokenDownAnswer(column: by.column, by: by.rawValue, groups: groups, notes: try breakdownNotes(warehouse))
+        case .rfmSegment:
+            let groups = try warehouse.breakdownRFMSegments(options.scope).map { segment, users in
+                var scoped = options
+                scoped.users = users
+                return try group(segment, scoped)
+            }
+            return BrokenDownAnswer(column: by.column, by: by.rawValue, groups: groups)
+        }
     }
 }
 

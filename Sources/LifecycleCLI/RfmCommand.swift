@@ -27,7 +27,7 @@ struct RfmCommand: ParsableCommand {
     @Flag(help: "Also save the scores as a snapshot keyed by as-of (replacing one with the same as-of).")
     var save = false
 
-    @Option(help: ArgumentHelp("One summary per group: country (each equals the summary with --country).", valueName: "dimension"))
+    @Option(help: ArgumentHelp("One summary per group: country (each equals the summary with --country); rfm-segment is refused, the summary being by segment already.", valueName: "dimension"))
     var by: Breakdown?
 
     @Option(help: ArgumentHelp("Show segment migration from this date to as-of (snapshots not saved yet are computed and saved).", valueName: "date"))
@@ -38,6 +38,7 @@ struct RfmCommand: ParsableCommand {
         if scopeArguments.until != nil { throw ValidationError("--until: rfm ends at --as-of; use --as-of DATE") }
         if compare != nil && users { throw ValidationError("--compare shows the migration matrix; drop --users") }
         if by != nil && (users || compare != nil || save) { throw ValidationError("--by breaks down the summary; drop --users, --compare and --save") }
+        if by == .rfmSegment { throw ValidationError("--by rfm-segment: the rfm summary is already one row per RFM segment (retention --by rfm-segment breaks cohorts down by it)") }
         if by != nil && scopeArguments.country != nil { throw ValidationError("--by country gives every country; drop --country") }
         if let compare { try validateDate(compare, option: "--compare") }
         var parsed = RFMBins()

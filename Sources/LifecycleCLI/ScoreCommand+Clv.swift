@@ -3,8 +3,8 @@ import Warehouse
 
 extension ScoreCommand {
     /// Lifetime values into `predictions`, the full prediction into `clv_predictions`, highest first.
-    func scoreLifetimeValue(_ snapshot: ModelSnapshot, warehouse: Warehouse, asOf: Int64, users: UserList?) throws -> Table {
-        let scores = try warehouse.scoreLifetimeValue(snapshot, asOf: asOf, users: users?.userIDs)
+    func scoreLifetimeValue(_ snapshot: ModelSnapshot, warehouse: Warehouse, asOf: Int64, users: Set<Int64>?, list: UserList?) throws -> Table {
+        let scores = try warehouse.scoreLifetimeValue(snapshot, asOf: asOf, users: users)
         printError("\(grouped(scores.count)) customers scored as of \(CalendarDate.day(asOf)) by \(snapshot.reference); stored in predictions and clv_predictions")
         return Table(
             columns: ["customer", "frequency", "recency", "T", "probability_alive", "expected_purchases", "expected_order_value", "lifetime_value"],
@@ -13,6 +13,6 @@ extension ScoreCommand {
                     + [score.summary.recency, score.summary.age, score.probabilityAlive, score.expectedPurchases,
                        score.expectedOrderValue, score.lifetimeValue].map { .real($0, decimals: 4) }
             },
-            notes: [users?.unscoredNote(scored: scores.map(\.userID))].compactMap { $0 })
+            notes: [list?.unscoredNote(scored: scores.map(\.userID))].compactMap { $0 })
     }
 }

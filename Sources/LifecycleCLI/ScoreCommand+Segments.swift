@@ -4,10 +4,10 @@ import Warehouse
 
 extension ScoreCommand {
     /// Cluster assignments into `segment_assignments`, by user.
-    func scoreSegments(_ snapshot: ModelSnapshot, warehouse: Warehouse, asOf: Int64, users: UserList?) throws -> Table {
+    func scoreSegments(_ snapshot: ModelSnapshot, warehouse: Warehouse, asOf: Int64, users: Set<Int64>?, list: UserList?) throws -> Table {
         let scoring: SegmentScoring
         do {
-            scoring = try warehouse.scoreSegments(snapshot, asOf: asOf, users: users?.userIDs)
+            scoring = try warehouse.scoreSegments(snapshot, asOf: asOf, users: users)
         } catch let error as SegmentError {
             throw ValidationError(error.description)
         }
@@ -17,6 +17,6 @@ extension ScoreCommand {
             [.text(names[$0.userID] ?? String($0.userID)), .count($0.cluster), .real($0.distance, decimals: 4)] as [Cell]
         }
         return Table(columns: ["user", "cluster", "distance"], rows: shown(rows),
-                     notes: [users?.unscoredNote(scored: scoring.assignments.map(\.userID))].compactMap { $0 })
+                     notes: [list?.unscoredNote(scored: scoring.assignments.map(\.userID))].compactMap { $0 })
     }
 }

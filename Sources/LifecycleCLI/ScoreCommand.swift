@@ -2,8 +2,9 @@ import ArgumentParser
 import Foundation
 import Warehouse
 
-/// `lifecycle score NAME[@VERSION|@ALIAS] --as-of DATE`: scores every user with a stored model
-/// and records the results; what is stored and printed depends on the model's kind.
+/// `lifecycle score NAME[@VERSION|@ALIAS] --as-of DATE`: scores every user (or those of a users
+/// file, or of a `--country`/`--since`/`--until` scope) with a stored model and records the
+/// results; what is stored and printed depends on the model's kind.
 struct ScoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "score",
@@ -24,6 +25,13 @@ struct ScoreCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Score only the customers listed in this file, one external id per line (`-` reads standard input; blank lines ignored; an unknown id is an error). churn, clv and segments only.", valueName: "file"))
     var users: String?
 
+    @OptionGroup(title: "Scope (only these customers are scored, stored and printed; the rest of an earlier run stays)")
+    var customerScope: CustomerScopeArguments
+
+    func validate() throws {
+        if users != nil && customerScope.isGiven { throw ValidationError("--users lists the customers to score; drop --country, --since and --until") }
+    }
+
     func run() throws {
         let warehouse = try database.openForWriting()
         let snapshot = try warehouse.snapshot(model)
@@ -31,23 +39,28 @@ struct ScoreCommand: ParsableCommand {
             throw ValidationError("the warehouse has no orders: import some first")
         }
         let list = try users.map { try UserList(path: $0, warehouse: warehouse) }
+        let scope = try customerScope.scope(for: warehouse)
+        let chosen = try list?.userIDs ?? warehouse.customers(in: scope, asOf: instant)
         var table: Table
         switch snapshot.kind {
         case _ where snapshot.name == Warehouse.churnModelName:
-            table = try scoreChurn(snapshot, warehouse: warehouse, asOf: instant, users: list)
+            table = try scoreChurn(snapshot, warehouse: warehouse, asOf: instant, users: chosen, list: list)
         case "bgnbd_gamma_gamma":
-            table = try scoreLifetimeValue(snapshot, warehouse: warehouse, asOf: instant, users: list)
+            table = try scoreLifetimeValue(snapshot, warehouse: warehouse, asOf: instant, users: chosen, list: list)
         case "kmeans":
-            table = try scoreSegments(snapshot, warehouse: warehouse, asOf: instant, users: list)
+            table = try scoreSegments(snapshot, warehouse: warehouse, asOf: instant, users: chosen, list: list)
         case "item_similarity":
             if users != nil { throw ValidationError("--users: score \(snapshot.reference) scores every buyer; --users applies to churn, clv and segments") }
-            table = try scoreRecommendations(snapshot, warehouse: warehouse, asOf: instant)
+            table = try scoreRecommendations(snapshot, warehouse: warehouse, asOf: instant, users: chosen)
         default:
             throw ValidationError("\(snapshot.reference) is a \(snapshot.kind) model, which `score` does not handle")
         }
+        if let chosen, list == nil {
+            table.notes.append("\(grouped(chosen.count)) customers \(scope.text(in: try warehouse.reportingTimeZone())) in scope")
+        }
         let parameters = [JSONMember("model", .string(snapshot.reference)), JSONMember("kind", .string(snapshot.kind)),
                           JSONMember("top", top.map { .integer(Int64($0)) } ?? .null),
-                          JSONMember("users", list.map { .integer(Int64($0.userIDs.count)) } ?? .null)]
+                          JSONMember("users", list.map { .integer(Int64($0.userIDs.count)) } ?? .null)] + scope.answerParameters
         emit(Answer(question: "score", parameters: parameters, asOf: instant, table: table), as: output.resolved)
     }
 

@@ -18,6 +18,9 @@ struct SegmentsCommand: ParsableCommand {
     @Option(name: .customLong("as-of"), help: ArgumentHelp("Assign customers as of this date (\(DateOption.help)); default: the day after the last order. Nothing is stored (see `lifecycle score segments`).", valueName: "date"))
     var asOf: DateArgument?
 
+    @OptionGroup(title: "Scope (only these customers are described; each is assigned from all her purchases)")
+    var customerScope: CustomerScopeArguments
+
     func run() throws {
         let warehouse = try database.openForReading()
         let snapshot = try warehouse.snapshot(model)
@@ -27,7 +30,7 @@ struct SegmentsCommand: ParsableCommand {
         }
         let report: SegmentReport
         do {
-            report = try warehouse.segmentReport(snapshot, asOf: instant)
+            report = try warehouse.segmentReport(snapshot, asOf: instant, scope: try customerScope.scope(for: warehouse))
         } catch let error as SegmentError {
             throw ValidationError(error.description)
         }

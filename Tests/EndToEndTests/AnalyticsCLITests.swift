@@ -83,7 +83,7 @@ import Testing
         let work = try imported()
         let activity = try Binary.run(["activity", "--db", "w.db", "--format", "csv"], directory: work.url)
         #expect(activity.status == 0, "\(activity.stderr)")
-        #expect(activity.stdout.hasPrefix("period,start,complete,days,active_users,avg_dau,stickiness,new,returning,resurrecting,dormant,churn,first_purchases,orders,revenue\n2010-12,2010-12-01,true,31,2,"))
+        #expect(activity.stdout.hasPrefix("period,start,complete,days,active_users,avg_dau,avg_wau,stickiness,new,returning,resurrecting,dormant,churn,first_purchases,orders,revenue\n2010-12,2010-12-01,true,31,2,"))
         let report = try Binary.run(["report", "--db", "w.db", "--out", "r.html"], directory: work.url)
         #expect(report.status == 0, "\(report.stderr)")
         let html = try String(contentsOfFile: work.path("r.html"), encoding: .utf8)

@@ -17,7 +17,8 @@ import Warehouse
     /// The commands of docs/OUTPUT.md, by heading id, as run here (`USER`: a customer of the shop).
     static let invocations: [String: [String]] = [
         "rfm": ["rfm"], "rfm users": ["rfm", "--users"], "rfm compare": ["rfm", "--compare", "2011-06-01"],
-        "retention": ["retention"], "retention by country": ["retention", "--by", "country"], "rfm by country": ["rfm", "--by", "country"],
+        "retention": ["retention"], "retention by country": ["retention", "--by", "country"],
+        "retention by rfm-segment": ["retention", "--by", "rfm-segment"], "rfm by country": ["rfm", "--by", "country"],
         "retention curve": ["retention", "--curve"], "activity": ["activity"],
         "segments": ["segments"], "score churn": ["score", "churn", "--top", "3"], "score clv": ["score", "clv", "--top", "3"],
         "score segments": ["score", "segments", "--top", "3"], "score recommendations": ["score", "recommendations", "--top", "2"],

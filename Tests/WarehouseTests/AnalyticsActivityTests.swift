@@ -42,6 +42,21 @@ import Testing
         #expect(report.exclusions.guestOrders == 2)
     }
 
+    @Test("months carry the average rolling WAU: each active day counts for itself and the six days after, within the observed days")
+    func monthsCarryTheAverageRollingWeeklyActiveUsers() throws {
+        let fixture = try fixture()
+        let report = try fixture.warehouse.activity(ActivityOptions(scope: AnalyticsFixture.scope(asOf: "2011-04-15")))
+        // Jan: A 10-16 and 20-26 (14 days), B 31st (1). Feb: B 1-7 (its Jan 31st also covers 1-6), C 14-20, D 20-26.
+        // Mar: A 5-11, D 12-18. Apr (14 days observed): B 2-8 (7), C 10-14 (5).
+        #expect(report.periods.map(\.weeklyUserDays) == [15, 21, 14, 12])
+        #expect(report.periods[0].averageWeeklyActive == 15.0 / 31)
+        #expect(report.periods[3].averageWeeklyActive == 12.0 / 14)
+        let weeks = try fixture.warehouse.activity(ActivityOptions(scope: AnalyticsFixture.scope(asOf: "2011-04-15"), period: .week))
+        #expect(weeks.periods.allSatisfy { $0.weeklyUserDays == nil && $0.averageWeeklyActive == nil }, "a week's WAU is its active users")
+        #expect(!weeks.table().rendered(as: .table).contains("avg WAU"), "tables show the measures the period allows")
+        #expect(report.table().rendered(as: .table).contains("avg WAU"))
+    }
+
     @Test func activityCanBeOnlyOrdersOrOnlyEvents() throws {
         let fixture = try fixture()
         let scope = AnalyticsFixture.scope(asOf: "2011-04-15")

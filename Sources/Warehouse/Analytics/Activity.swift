@@ -32,6 +32,9 @@ public struct ActivityPeriod: Sendable, Equatable {
     public let activeUsers: Int
     /// Sum over the observed days of that day's active users.
     public let userDays: Int
+    /// Months only (nil otherwise): sum over the observed days of the users active that day or
+    /// the six days before (the rolling WAU of each day).
+    public let weeklyUserDays: Int?
     public let newUsers: Int
     public let returningUsers: Int
     public let resurrectingUsers: Int
@@ -47,6 +50,11 @@ public struct ActivityPeriod: Sendable, Equatable {
 
     /// Average daily active users over the observed days.
     public var averageDailyActive: Double? { daysObserved > 0 ? Double(userDays) / Double(daysObserved) : nil }
+    /// Months only: the average rolling WAU over the observed days.
+    public var averageWeeklyActive: Double? {
+        guard let weeklyUserDays, daysObserved > 0 else { return nil }
+        return Double(weeklyUserDays) / Double(daysObserved)
+    }
     /// Average DAU over the period's active users (DAU/WAU for weeks, DAU/MAU for months).
     public var stickiness: Double? {
         guard activeUsers > 0, let dau = averageDailyActive else { return nil }
@@ -80,7 +88,7 @@ extension Warehouse {
         let periods = try NamedQuery("activity").rows(in: db, parameters).map {
             ActivityPeriod(period: $0.int("period"), label: $0.text("period_label"), start: $0.text("period_start"),
                            daysObserved: Int($0.int("days_observed")), activeUsers: Int($0.int("active_users")),
-                           userDays: Int($0.int("user_days")), newUsers: Int($0.int("new_users")),
+                           userDays: Int($0.int("user_days")), weeklyUserDays: $0.optionalInt("weekly_user_days").map(Int.init), newUsers: Int($0.int("new_users")),
                            returningUsers: Int($0.int("returning_users")), resurrectingUsers: Int($0.int("resurrecting_users")),
                            dormantUsers: Int($0.int("dormant_users")), firstPurchases: Int($0.int("first_purchases")),
                            orders: Int($0.int("orders")), revenueMicros: $0.int("revenue_micros"), complete: $0.int("complete") == 1)

@@ -17,6 +17,9 @@ public enum AnalyticsError: Error, Equatable, CustomStringConvertible {
     /// Activity from events was asked for and the warehouse holds none (of `type` when given);
     /// `types` are the event types it does hold.
     case noEvents(type: String?, types: [String])
+    /// No customer with a purchase before as-of falls in the `--country`/`--since`/`--until`
+    /// scope (described as people read it).
+    case noCustomers(String)
 
     public var description: String {
         switch self {
@@ -35,6 +38,8 @@ public enum AnalyticsError: Error, Equatable, CustomStringConvertible {
             guard let type else { return "--activity events: the warehouse holds no events: import some with `lifecycle import events FILE`" }
             let known = types.isEmpty ? "it holds no events at all" : "types held: " + Excerpt.list(types)
             return "--event-type '\(Excerpt.of(type))': no events of that type (\(known))"
+        case .noCustomers(let scope):
+            return "no customer with a purchase before as-of is \(scope): nothing to answer (widen --since/--until or pick another --country)"
         }
     }
 }

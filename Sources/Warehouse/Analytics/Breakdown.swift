@@ -4,9 +4,17 @@ import SQLiteStore
 public enum Breakdown: String, Sendable, CaseIterable {
     /// One group per `users.country`, each the answer of the same command with `--country`.
     case country
+    /// One group per RFM segment at the as-of, each the answer for the customers `rfm --users`
+    /// (same as-of, country, currency and zone, no look-back window) puts in that segment.
+    case rfmSegment = "rfm-segment"
 
     /// The group column of machine output.
-    public var column: Column { Column(rawValue, key: rawValue) }
+    public var column: Column {
+        switch self {
+        case .country: Column("country", key: "country")
+        case .rfmSegment: Column("RFM segment", key: "rfm_segment")
+        }
+    }
 }
 
 extension Warehouse {
@@ -18,5 +26,26 @@ extension Warehouse {
     /// Customers with no country, who fall in no group of `--by country`.
     public func customersWithoutCountry() throws -> Int {
         Int(try db.scalar("SELECT count(*) FROM users WHERE country IS NULL").int64 ?? 0)
+    }
+}
+
+extension Warehouse {
+    /// Every customer's RFM segment as of `scope`'s as-of, grouped: the groups of
+    /// `--by rfm-segment`, in the segments' display order, each with its customers' `users.id`.
+    /// The segments are those of `rfm --users` with the same as-of, country, currency and zone,
+    /// from every order before the as-of (`since`/`until` select cohorts, not the segments' orders).
+    public func breakdownRFMSegments(_ scope: AnalyticsScope) throws -> [(segment: String, users: Set<Int64>)] {
+        var whole = scope
+        whole.since = nil
+        whole.until = nil
+        let options = RFMOptions(scope: whole)
+        let resolved = try resolve(whole)
+        defer { try? endCurrencyFilter() }
+        try useSegmentMap(nil)
+        var groups: [String: (position: Int64, users: Set<Int64>)] = [:]
+        for row in try NamedQuery("rfm_users").rows(in: db, rfmParameters(resolved, options)) {
+            groups[row.text("segment"), default: (row.int("segment_position"), [])].users.insert(row.int("user_id"))
+        }
+        return groups.sorted { ($0.value.position, $0.key) < ($1.value.position, $1.key) }.map { ($0.key, $0.value.users) }
     }
 }

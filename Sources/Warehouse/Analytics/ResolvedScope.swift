@@ -55,12 +55,7 @@ extension Warehouse {
             asOf = AnalyticsScope.startOfDay(AnalyticsScope.day(of: last, in: zone) + 1, in: zone)
         }
         let resolvedAsOf = asOf ?? 0
-        if let since = scope.since, since >= resolvedAsOf {
-            throw AnalyticsError.invalidOption(option: "--since", reason: "must be before as-of (\(LocalText.instant(resolvedAsOf, in: zone)))")
-        }
-        if let since = scope.since, let until = scope.until, until <= since {
-            throw AnalyticsError.invalidOption(option: "--until", reason: "must be after --since")
-        }
+        try checkWindow(since: scope.since, until: scope.until, asOf: resolvedAsOf, zone: zone)
         return ResolvedScope(asOf: resolvedAsOf, since: scope.since, until: scope.until, country: scope.country,
                              timeZone: zone, asOfIsDefault: scope.asOf == nil, currency: currency,
                              currencyFiltered: try currencyFilterInForce())

@@ -63,6 +63,7 @@ extension Warehouse {
         parameters.set(":event_type", options.eventType)
         parameters.set(":metric", options.metric.rawValue)
         parameters.set(":max_offset", options.maxOffset.map(Int64.init))
+        parameters.set(":users", options.users.map { "[" + $0.sorted().map(String.init).joined(separator: ",") + "]" })
         let rows = try NamedQuery("retention").rows(in: db, parameters)
 
         var cohorts: [RetentionCohort] = []

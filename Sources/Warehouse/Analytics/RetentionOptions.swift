@@ -43,6 +43,8 @@ public struct RetentionOptions: Sendable, Equatable {
     public var eventType: String?
     /// Only offsets up to this one.
     public var maxOffset: Int?
+    /// Only these customers (`users.id`; nil: all): a group of `--by rfm-segment`.
+    public var users: Set<Int64>?
 
     public init(scope: AnalyticsScope = AnalyticsScope(), period: Period = .month, mode: RetentionMode = .classic,
                 metric: RetentionMetric = .users, cohort: CohortKind = .firstPurchase, activity: ActivitySource = .orders,

@@ -1,3 +1,4 @@
+import Foundation
 import SQLiteStore
 
 /// Checks that refuse a question whose population cannot exist, so a typo is named instead of
@@ -9,6 +10,17 @@ extension Warehouse {
         if try db.scalar("SELECT EXISTS (SELECT 1 FROM users WHERE country = ?)", country).int64 == 1 { return }
         let known = try db.query("SELECT DISTINCT country FROM users WHERE country IS NOT NULL").compactMap { $0[0].string }
         throw AnalyticsError.unknownCountry(country, nearest: NearestNames.closest(to: country, among: known))
+    }
+
+    /// Refuses a window that holds nothing before as-of: `--since` at or after `asOf`, or
+    /// `--until` at or before `--since`.
+    func checkWindow(since: Int64?, until: Int64?, asOf: Int64, zone: TimeZone) throws {
+        if let since, since >= asOf {
+            throw AnalyticsError.invalidOption(option: "--since", reason: "must be before as-of (\(LocalText.instant(asOf, in: zone)))")
+        }
+        if let since, let until, until <= since {
+            throw AnalyticsError.invalidOption(option: "--until", reason: "must be after --since")
+        }
     }
 
     /// Refuses activity from events when the warehouse holds none (of `type`, when given).

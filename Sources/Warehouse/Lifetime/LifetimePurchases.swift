@@ -47,15 +47,19 @@ public struct LifetimePurchases: Sendable {
 extension Warehouse {
     /// Reads the purchases of known customers on or before `lastDay` (a day number in the
     /// reporting time zone) in `currency`; nil: the one currency of the orders before the day
-    /// after, and a `CurrencyError` listing them when there are several (`useCurrency`).
-    public func lifetimePurchases(through lastDay: Int64, currency: String? = nil) throws -> LifetimePurchases {
+    /// after, and a `CurrencyError` listing them when there are several (`useCurrency`). With a
+    /// `scope`, only its customers' purchases (as `customers(in:asOf:)` picks and checks them,
+    /// as of the day after, from the orders of every currency).
+    public func lifetimePurchases(through lastDay: Int64, currency: String? = nil, scope: CustomerScope = CustomerScope()) throws -> LifetimePurchases {
         guard let sql = SQLCatalog.query("clv_purchases") else { throw AnalyticsError.missingQuery("clv_purchases") }
+        let users = try customers(in: scope, asOf: try instantAfter(day: lastDay))
         let code = try useCurrency(currency, asOf: try instantAfter(day: lastDay), since: nil, country: nil)
         defer { try? endCurrencyFilter() }
         let statement = try db.prepare(sql)
         try statement.bind(named: [":last_day": CalendarDate.day(lastDay * 86_400)])
         var purchases: [Purchase] = []
         while try statement.step() {
+            if let users, !users.contains(statement.int64(at: 0)) { continue }
             purchases.append(Purchase(customer: Int(statement.int64(at: 0)), day: Int(statement.int64(at: 1)),
                                       value: Double(statement.int64(at: 2)) / 1_000_000))
         }

@@ -47,13 +47,15 @@ extension Warehouse {
     /// The top `count` products for the user whose source id is `customer`, from their purchases
     /// before `asOf`, each with the bought products that contributed most. A user with no
     /// purchases before `asOf` gets the products most users bought before it (popularity), marked
-    /// as such; an unknown customer id is an error.
-    public func recommend(customer: String, snapshot: ModelSnapshot, asOf: Int64, count: Int) throws -> UserRecommendationAnswer {
+    /// as such; an unknown customer id is an error. With `since` (rfm's look-back window), only
+    /// the orders from it count, for the customer and for the popularity fallback.
+    public func recommend(customer: String, snapshot: ModelSnapshot, asOf: Int64, count: Int, since: Int64? = nil) throws -> UserRecommendationAnswer {
         guard let userID = try db.scalar("SELECT id FROM users WHERE external_id = ?", customer).int64 else {
             throw RecommendationError(description: "no user '\(customer)' in users (customer ids are as in the source, e.g. `sqlite3 DB 'SELECT external_id FROM users LIMIT 5'`)")
         }
+        try checkWindow(since: since, until: nil, asOf: asOf, zone: try reportingTimeZone())
         let model = try recommendationModel(snapshot)
-        let purchases = try purchaseSets(before: asOf).byUser
+        let purchases = try purchaseSets(from: since, before: asOf).byUser
         let bought = purchases[Int(userID)] ?? []
         guard !bought.isEmpty else {
             let popular = PopularityModel.fit(purchases: purchases).recommend(for: [], count: count)

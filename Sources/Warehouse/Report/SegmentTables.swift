@@ -32,7 +32,7 @@ public enum SegmentTables {
         table.columns += report.overlap.segments.map { Column($0, key: "rfm_" + Column.key(for: $0)) }
         for cluster in table.rows.indices { table.rows[cluster] += report.overlap.counts[cluster].map(Cell.count) }
         table.notes = [note(report)]
-        return Answer(question: "segments", parameters: [JSONMember("model", .string(report.snapshot.reference))],
+        return Answer(question: "segments", parameters: [JSONMember("model", .string(report.snapshot.reference))] + report.scope.answerParameters,
                       asOf: report.asOf, table: table)
     }
 
@@ -44,6 +44,6 @@ public enum SegmentTables {
 
     /// What a report is about, for under its tables.
     public static func note(_ report: SegmentReport) -> String {
-        "\(report.snapshot.reference) as of \(CalendarDate.day(report.asOf)): \(Format.count(report.overlap.clusterSizes.reduce(0, +))) customers in \(report.profiles.count) clusters"
+        "\(report.snapshot.reference) as of \(CalendarDate.day(report.asOf)): \(Format.count(report.overlap.clusterSizes.reduce(0, +))) customers\(report.scopeText.map { " " + $0 } ?? "") in \(report.profiles.count) clusters"
     }
 }

@@ -32,17 +32,26 @@ public struct SegmentReport: Sendable {
     public let asOf: Int64
     public let profiles: [SegmentProfile]
     public let overlap: SegmentOverlap
+    /// The customers described (`--country`, `--since/--until`; everyone by default).
+    public let scope: CustomerScope
+    /// The scope as people read it ("of 'France'"), nil for everyone.
+    public let scopeText: String?
 }
 
 extension Warehouse {
     /// Assigns every customer as of `asOf` with `snapshot` (nothing is stored) and describes the
-    /// clusters and their overlap with the RFM segments as of the same instant.
-    public func segmentReport(_ snapshot: ModelSnapshot, asOf: Int64) throws -> SegmentReport {
+    /// clusters and their overlap with the RFM segments as of the same instant. With a `scope`,
+    /// only its customers are described (each assigned as in the whole shop's run, from all her
+    /// purchases; shares are of the customers described); a scope is checked as
+    /// `customers(in:asOf:)` checks it.
+    public func segmentReport(_ snapshot: ModelSnapshot, asOf: Int64, scope: CustomerScope = CustomerScope()) throws -> SegmentReport {
+        let users = try customers(in: scope, asOf: asOf)
         let scoring = try assignSegments(snapshot, asOf: asOf)
-        let clusters = scoring.clusters
-        let labels = scoring.assignments.map(\.cluster)
+        let kept = zip(scoring.dataset.customers, scoring.assignments).filter { users?.contains($0.0.userID) ?? true }
+        let customers = kept.map(\.0), labels = kept.map(\.1.cluster)
         return SegmentReport(snapshot: snapshot, asOf: asOf,
-                             profiles: SegmentProfile.profiles(scoring.dataset.customers, assignments: labels, clusters: clusters),
-                             overlap: SegmentOverlap(scoring.dataset.customers, assignments: labels, clusters: clusters))
+                             profiles: SegmentProfile.profiles(customers, assignments: labels, clusters: scoring.clusters),
+                             overlap: SegmentOverlap(customers, assignments: labels, clusters: scoring.clusters),
+                             scope: scope, scopeText: scope.isEveryone ? nil : scope.text(in: try reportingTimeZone()))
     }
 }
