@@ -4,13 +4,15 @@
 # For each shop: generate it (`lifecycle generate --users N --seed 42 --no-events`, N = 36,000,
 # 180,000, 360,000: about 1M, 5M, 10M order lines), import it (seconds and peak RSS, beside the
 # sqlite3 shell's bare `.import` of the same file into a plain table), export the rows DuckDB
-# needs (orders with the customer's external id and country, order lines; not timed) and load them
+# needs (orders with the customer's external id, users.id for RFM's tie key and country, order
+# lines; not timed) and load them
 # into DuckDB (not timed). Then a matrix of questions, each asked of lifecycle (`--format csv`)
 # and of DuckDB (bench/reference/questions_duckdb.py: the same definitions in DuckDB SQL, the same
 # CSV layout), interleaved (lifecycle, DuckDB, lifecycle, DuckDB...) so contention hits both,
-# best of RUNS (3); the two answers are compared cell by cell after parsing (shares and averages
-# within their last printed decimal), and any mismatch is printed with MISMATCH and makes the
-# script exit 1 at the end. Last, `train churn`, `score churn`, `train clv`, `train segments`
+# best of RUNS (3); the two answers are compared cell by cell in the machine output of
+# docs/OUTPUT.md (reals and shares within 1e-9 relative, integers, money, text, dates and booleans
+# as the same text; the feature build on the rows it stored), and any mismatch is printed with
+# MISMATCH and makes the script exit 1 at the end. Last, `train churn`, `score churn`, `train clv`, `train segments`
 # once each.
 # Prints per question: lifecycle seconds, DuckDB seconds, their ratio, lifecycle peak RSS (GNU
 # time %M); then, over the generated shops, the growth of every command from the smallest to the

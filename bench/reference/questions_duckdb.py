@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """The questions of bench/questions.sh answered by DuckDB, with the definitions of docs/QUERIES.md
 and docs/LEARNING.md written in DuckDB SQL, and the answer written in the CSV layout of
-`lifecycle ... --format csv`, so the two files can be compared cell by cell.
+`lifecycle ... --format csv` as docs/OUTPUT.md fixes it (headers: the JSON row keys; money exact
+with trailing zeros dropped; reals and shares as the shortest text of the double, shares as
+fractions; booleans `true`/`false`; null empty), so the two files can be compared cell by cell.
 
 It reads the rows the warehouse holds, exported by bench/questions.sh (`load`, not timed):
 orders (id, customer = users.external_id or empty for a guest, user_id = users.id, whose shuffle
@@ -15,7 +17,8 @@ Usage:
   questions_duckdb.py ask DB.duckdb OUT.csv QUESTION [OPTIONS]   prints the seconds taken
       QUESTION: rfm | retention | activity | features, with lifecycle's options
       (--as-of DATE, --since DATE, --country NAME, --period, --mode, --metric, --cohort)
-  questions_duckdb.py compare LIFECYCLE.csv DUCKDB.csv          exit 1 when they differ
+  questions_duckdb.py compare LIFECYCLE.csv DUCKDB.csv          exit 1 when they differ: reals and
+      shares within 1e-9 relative, every other cell the same text (see REAL below)
 The seconds of `ask` run from opening the database to the closed CSV file (connect, queries,
 formatting, writing); starting Python and importing duckdb are not counted.
 """
@@ -36,26 +39,23 @@ CELL_SEGMENT = {int(cell): name for name, cells in SEGMENTS for cell in cells.sp
 POSITION = {name: index for index, (name, _) in enumerate(SEGMENTS)}
 
 
-# Formatting, as the CLI's (Sources/Warehouse/Analytics/Format.swift, Import/Decimal.swift).
-def exact(micros):
-    """ExactDecimal.format: at least two decimals, trailing zeros trimmed beyond them."""
+# Formatting, as the CLI's machine output (docs/OUTPUT.md "Values"; Sources/Warehouse/Output/Cell.swift).
+def money(micros):
+    """Money: the exact decimal of the micro-units, trailing zeros dropped (`2228427.401`, `12.5`, `3`)."""
     sign = "-" if micros < 0 else ""
     whole, fraction = divmod(abs(micros), 1_000_000)
-    text = f"{fraction:06d}"
-    while len(text) > 2 and text.endswith("0"):
-        text = text[:-1]
-    return f"{sign}{whole}.{text}"
+    fraction = f"{fraction:06d}".rstrip("0")
+    return f"{sign}{whole}" + (f".{fraction}" if fraction else "")
 
 
-def money(micros):
-    """Format.money: rounded half away from zero to cents in integer arithmetic."""
-    cents = (abs(micros) + 5_000) // 10_000
-    text = exact(cents * 10_000)
-    return "-" + text if micros < 0 and cents > 0 else text
+def real(value):
+    """A real or a share: the shortest text that reads back to the same double; empty (null) when absent or not finite."""
+    return "" if value is None or not math.isfinite(value) else repr(float(value))
 
 
-def fixed(value, decimals):
-    return "" if value is None or not math.isfinite(value) else f"{value:.{decimals}f}"
+def flag(value):
+    """A bool: `true` / `false`."""
+    return "true" if value else "false"
 
 
 def round_away(x):
@@ -145,9 +145,9 @@ def rfm(con, options):
     out = []
     for name in sorted(segments, key=POSITION.get):
         users, recency, frequency, micros = segments[name]
-        out.append([name, users, fixed(users / customers, 6), fixed(recency / users, 1), fixed(frequency / users, 2),
-                    money(round_away(micros / users)), exact(micros), fixed(micros / revenue, 6) if revenue else ""])
-    return ["segment", "users", "share", "avg recency (days)", "avg frequency", "avg monetary", "revenue", "revenue share"], out
+        out.append([name, users, real(users / customers), real(recency / users), real(frequency / users),
+                    money(round_away(micros / users)), money(micros), real(micros / revenue) if revenue else ""])
+    return ["segment", "users", "share", "avg_recency_days", "avg_frequency", "avg_monetary", "revenue", "revenue_share"], out
 
 
 def retention(con, options):
@@ -197,9 +197,8 @@ def retention(con, options):
                 base = value
         if c not in names:
             names[c] = (label(period, c), (EPOCH + timedelta(days=first_day(period, c))).isoformat())
-        show = exact if options.metric == "revenue" else str
-        out.append([*names[c], users, show(base), k, show(value),
-                    fixed(value / base, 6) if base else "", 1 if c + k < as_of_n else 0])
+        show = money if options.metric == "revenue" else str
+        out.append([*names[c], users, show(base), k, show(value), real(value / base) if base else "", flag(c + k < as_of_n)])
     return ["cohort", "cohort_start", "cohort_users", "base", "k", "value", "share", "complete"], out
 
 
@@ -207,6 +206,13 @@ def activity(con, options):
     as_of, where = scope(con, options)
     period = options.period
     n_of = lambda column: period_sql(period, column)
+    end_day = (as_of - 1) // 86400 + 1  # the first day not observed
+    # Months: the rolling WAU of every observed day (the users active that day or the six days
+    # before), summed per month; each active day covers itself and the six days after it.
+    weekly = f"""
+        UNION ALL SELECT 'w', {period_sql('month', 'day')}, count(*), 0, 0, 0, 0, 0
+        FROM (SELECT DISTINCT customer, day + k AS day FROM days, range(7) AS shift(k) WHERE day + k < {end_day}) GROUP BY 2""" \
+        if period == "month" else ""
     tables = con.execute(f"""
         WITH days AS (SELECT DISTINCT customer, ordered_at // 86400 AS day FROM orders WHERE {where} AND kind = 'purchase'),
         pairs AS (SELECT customer, {n_of('day')} AS n, count(*) AS days FROM days GROUP BY ALL),
@@ -228,13 +234,12 @@ def activity(con, options):
             FROM (SELECT min(ordered_at) AS first_at FROM orders WHERE {where} AND kind = 'purchase' GROUP BY customer) GROUP BY 1)
         SELECT 'a', n, sum(active), sum(user_days), sum(new_users), sum(returning_users), sum(resurrecting_users), sum(dormant) FROM per_period GROUP BY n
         UNION ALL SELECT 'm', n, orders, revenue, 0, 0, 0, 0 FROM money
-        UNION ALL SELECT 'f', n, first_purchases, 0, 0, 0, 0, 0 FROM firsts""").fetchall()
-    active, money_by, firsts = {}, {}, {}
+        UNION ALL SELECT 'f', n, first_purchases, 0, 0, 0, 0, 0 FROM firsts{weekly}""").fetchall()
+    active, money_by, firsts, weekly_by = {}, {}, {}, {}
     for kind, n, *values in tables:
-        {"a": active, "m": money_by, "f": firsts}[kind][n] = [int(v) for v in values]
+        {"a": active, "m": money_by, "f": firsts, "w": weekly_by}[kind][n] = [int(v) for v in values]
     last = period_of_day(period, (as_of - 1) // 86400)
     as_of_n = period_of_day(period, as_of // 86400)
-    end_day = (as_of - 1) // 86400 + 1
     seen = [n for n, v in active.items() if v[0] > 0]
     start = period_of_day(period, instant(options.since) // 86400) if options.since else (min(seen) if seen else last)
     out, previous_active = [], None
@@ -243,14 +248,15 @@ def activity(con, options):
         orders, revenue = money_by.get(n, [0, 0])[:2]
         days = min(next_first_day(period, n), end_day) - first_day(period, n)
         dau = user_days / days if days > 0 else None
-        stickiness = "" if period == "day" else (fixed(dau / users, 6) if users > 0 and dau is not None else "")
-        churn = fixed(dormant / previous_active, 6) if previous_active else ""
-        out.append([label(period, n), days, users, fixed(dau, 1), stickiness, new, returning, resurrecting, dormant,
-                    churn, firsts.get(n, [0])[0], orders, exact(revenue)])
+        wau = weekly_by.get(n, [0])[0] / days if period == "month" and days > 0 else None
+        stickiness = "" if period == "day" else (real(dau / users) if users > 0 and dau is not None else "")
+        churn = real(dormant / previous_active) if previous_active else ""
+        start_day = (EPOCH + timedelta(days=first_day(period, n))).isoformat()
+        out.append([label(period, n), start_day, flag(n < as_of_n), days, users, real(dau), real(wau), stickiness,
+                    new, returning, resurrecting, dormant, churn, firsts.get(n, [0])[0], orders, money(revenue)])
         previous_active = users
-    name = {"day": "DAU", "week": "WAU", "month": "MAU"}[period]
-    return ["period", "days", name, "avg DAU", "stickiness", "new", "returning", "resurrecting", "dormant", "churn",
-            "first purchases", "orders", "revenue"], out
+    return ["period", "start", "complete", "days", "active_users", "avg_dau", "avg_wau", "stickiness", "new", "returning",
+            "resurrecting", "dormant", "churn", "first_purchases", "orders", "revenue"], out
 
 
 FEATURE_COLUMNS = ["customer", "recency_days", "frequency", "monetary_micros", "tenure_days", "avg_order_value_micros",
@@ -332,27 +338,36 @@ def load(arguments):
     con.close()
 
 
-# Columns whose cells are real numbers rounded for display: equal within one unit of the last
-# decimal shown (averages summed in another order may round the other way). Features' reals are
-# printed in full by both sides: equal within 1e-9 relative.
-ROUNDED = {"share", "avg recency (days)", "avg frequency", "avg monetary", "revenue share", "avg DAU", "stickiness", "churn"}
-REAL = {"recency_days", "tenure_days", "mean_days_between_orders", "sd_days_between_orders", "return_share",
-        "days_since_last_event", "avg_review_score"}
+# How two answers are compared (docs/OUTPUT.md "Values"). Reals and shares are written by both
+# sides as the shortest text of a double; both compute each as the same quotient of exact integers
+# (share = users / customers, avg_dau = user_days / days, ...), so they should agree to the bit,
+# but a double summed in another order (the features' mean and standard deviation of gaps,
+# DuckDB's parallel sums) may differ in its last bits. They are equal within 1e-9 relative
+# (absolute for magnitudes below 1, as shares are): millions of ulps of slack, while one unit more
+# or less in any count behind them (customers, orders, user-days: all below 10^9) moves them by more than that; a null (empty) real equals only a null. Every other cell (integers, money, text,
+# dates, booleans, and the features' integer micro-units) must be the same text: money is exact
+# and written in one form (trailing zeros dropped), so equal amounts are equal texts.
+REAL = {
+    # rfm
+    "share", "avg_recency_days", "avg_frequency", "revenue_share",
+    # activity (retention's only real is "share")
+    "avg_dau", "avg_wau", "stickiness", "churn",
+    # the stored feature rows
+    "recency_days", "tenure_days", "mean_days_between_orders", "sd_days_between_orders", "return_share",
+    "days_since_last_event", "avg_review_score"}
+RELATIVE = 1e-9
 
 
 def same(column, a, b):
     if a == b:
         return True
+    if column not in REAL or a == "" or b == "":
+        return False
     try:
         x, y = float(a), float(b)
     except ValueError:
         return False
-    if column in ROUNDED:
-        decimals = min(len(t.split(".")[1]) if "." in t else 0 for t in (a, b))
-        return abs(x - y) <= 1.000001 * 10 ** -decimals
-    if column in REAL:
-        return abs(x - y) <= 1e-9 * max(1.0, abs(x), abs(y))
-    return x == y and "." not in a + b  # integers written differently ("5" and "5.0")
+    return math.isfinite(x) and math.isfinite(y) and abs(x - y) <= RELATIVE * max(1.0, abs(x), abs(y))
 
 
 def compare(arguments):
@@ -369,6 +384,8 @@ def compare(arguments):
     else:
         header = left[0]
         for number, (a, b) in enumerate(zip(left[1:], right[1:]), start=2):
+            if len(a) != len(header) or len(b) != len(header):
+                problems.append(f"line {number}: {len(a)} / {len(b)} fields for {len(header)} columns")
             for column, x, y in zip(header, a, b):
                 if not same(column, x, y):
                     problems.append(f"line {number}, {column}: {x!r} / {y!r}")
