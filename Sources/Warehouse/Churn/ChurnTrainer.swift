@@ -121,10 +121,12 @@ extension Warehouse {
         }
         guard let model else { throw ChurnTrainingError(description: "churn model as of \(CalendarDate.day(options.asOf)): the fit returned no model") }
         var probabilities: [Double] = []
-        let scoringTime: Duration
+        var scoringTime = Duration.zero
         if case .sequence(let sequence) = model {
-            let histories = try churnSequences(users: holdout.userIDs, asOf: evaluationAsOf, shape: sequence.shape)
-            scoringTime = clock.measure { probabilities = sequence.classifier.predictProbabilities(histories) }
+            // Chunk by chunk, as scoring reads them; only the predictions are timed.
+            try forEachChurnSequenceChunk(users: holdout.userIDs, asOf: evaluationAsOf, shape: sequence.shape) { _, chunk in
+                scoringTime += clock.measure { probabilities += sequence.classifier.predictProbabilities(chunk) }
+            }
         } else {
             scoringTime = clock.measure { probabilities = model.predictProbabilities(holdout.features) }
         }
