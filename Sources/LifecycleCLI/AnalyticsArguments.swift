@@ -130,3 +130,4 @@ extension CohortKind: ExpressibleByArgument {}
 extension ActivitySource: ExpressibleByArgument {}
 extension ActivityKinds: ExpressibleByArgument {}
 extension ChurnModelKind: ExpressibleByArgument {}
+extension ChurnSequenceShape.Period: ExpressibleByArgument {}

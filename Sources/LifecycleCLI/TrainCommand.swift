@@ -42,7 +42,7 @@ struct Horizon: ExpressibleByArgument, CustomStringConvertible {
 struct TrainChurn: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "churn",
-        abstract: "Will a user with purchases before --as-of buy nothing within --horizon? Logistic regression or gradient-boosted trees.")
+        abstract: "Will a user with purchases before --as-of buy nothing within --horizon? Logistic regression, gradient-boosted trees or a recurrent sequence model.")
 
     @OptionGroup var database: DatabaseOptions
 
@@ -55,7 +55,7 @@ struct TrainChurn: ParsableCommand {
     @Option(name: .customLong("evaluate-as-of"), help: ArgumentHelp("Holdout as-of (same form as --as-of; default: --as-of plus the horizon).", valueName: "date"))
     var evaluateAsOf: DateArgument?
 
-    @Option(help: "The learner: logistic (L2-regularised logistic regression) or gbt (histogram gradient-boosted trees).")
+    @Option(help: "The learner: logistic (L2-regularised logistic regression), gbt (histogram gradient-boosted trees) or sequence (a GRU over each user's per-period history).")
     var model: ChurnModelKind = .logistic
 
     @Option(name: .customLong("l2"), help: ArgumentHelp("L2 penalty: on the standardised coefficients (logistic, default 1) or on leaf values (gbt, default 0).", valueName: "penalty"))
@@ -64,8 +64,8 @@ struct TrainChurn: ParsableCommand {
     @Option(name: .customLong("max-iterations"), help: "gbt: boosting rounds at most.")
     var maxIterations = 100
 
-    @Option(name: .customLong("learning-rate"), help: "gbt: shrinkage applied to every tree.")
-    var learningRate = 0.1
+    @Option(name: .customLong("learning-rate"), help: ArgumentHelp("gbt: shrinkage applied to every tree (default 0.1); sequence: Adam's step size (default 0.01).", valueName: "rate"))
+    var learningRate: Double?
 
     @Option(name: .customLong("max-leaf-nodes"), help: "gbt: leaves per tree at most (best-first growth).")
     var maxLeafNodes = 31
@@ -76,11 +76,29 @@ struct TrainChurn: ParsableCommand {
     @Option(name: .customLong("min-samples-leaf"), help: "gbt: users per leaf at least.")
     var minSamplesLeaf = 20
 
-    @Option(name: .customLong("validation-fraction"), help: "gbt: share of the training as-of's users held out to stop early (0: no early stopping).")
+    @Option(name: .customLong("validation-fraction"), help: "gbt, sequence: share of the training as-of's users held out to stop early (0: no early stopping).")
     var validationFraction = 0.1
 
-    @Option(help: "gbt: seed of the early-stopping split.")
+    @Option(help: "gbt: seed of the early-stopping split; sequence: of the initial weights, that split and the mini-batch order.")
     var seed: UInt64 = 0
+
+    @Option(name: .customLong("sequence-period"), help: "sequence: length of one period of the history, week (7 days) or month (30 days).")
+    var sequencePeriod: ChurnSequenceShape.Period = ChurnSequenceShape.standard.period
+
+    @Option(help: "sequence: periods of history ending at the as-of.")
+    var periods = ChurnSequenceShape.standard.periods
+
+    @Option(name: .customLong("hidden-size"), help: "sequence: width of the GRU's hidden state.")
+    var hiddenSize = 16
+
+    @Option(name: .customLong("batch-size"), help: "sequence: users per mini-batch.")
+    var batchSize = 64
+
+    @Option(name: .customLong("max-epochs"), help: "sequence: passes over the training users at most.")
+    var maxEpochs = 30
+
+    @Option(help: "sequence: stop after this many epochs without a lower validation loss.")
+    var patience = 3
 
     @Flag(help: "Point the production alias at the new version when it beats the current production model on this holdout.")
     var promote = false
@@ -91,18 +109,29 @@ struct TrainChurn: ParsableCommand {
     func validate() throws {
         if let l2, l2 < 0 { throw ValidationError("--l2 must be >= 0") }
         if maxIterations < 1 { throw ValidationError("--max-iterations must be >= 1") }
-        if !(learningRate > 0) { throw ValidationError("--learning-rate must be > 0") }
+        if let learningRate, !(learningRate > 0) { throw ValidationError("--learning-rate must be > 0") }
         if maxLeafNodes < 2 { throw ValidationError("--max-leaf-nodes must be >= 2") }
         if let maxDepth, maxDepth < 1 { throw ValidationError("--max-depth must be >= 1") }
         if minSamplesLeaf < 1 { throw ValidationError("--min-samples-leaf must be >= 1") }
         if !(0..<1).contains(validationFraction) { throw ValidationError("--validation-fraction must be in [0, 1)") }
+        if periods < 1 { throw ValidationError("--periods must be >= 1") }
+        if hiddenSize < 1 { throw ValidationError("--hidden-size must be >= 1") }
+        if batchSize < 1 { throw ValidationError("--batch-size must be >= 1") }
+        if maxEpochs < 1 { throw ValidationError("--max-epochs must be >= 1") }
+        if patience < 1 { throw ValidationError("--patience must be >= 1") }
     }
 
     /// The boosting settings the options give.
     private var boosting: GradientBoostingOptions {
-        GradientBoostingOptions(maximumIterations: maxIterations, learningRate: learningRate, maximumLeafNodes: maxLeafNodes,
+        GradientBoostingOptions(maximumIterations: maxIterations, learningRate: learningRate ?? 0.1, maximumLeafNodes: maxLeafNodes,
                                 maximumDepth: maxDepth, minimumSamplesPerLeaf: minSamplesLeaf, l2Regularization: l2 ?? 0,
                                 validationFraction: validationFraction, seed: seed)
+    }
+
+    /// The sequence model's settings the options give.
+    private var sequence: GRUSequenceOptions {
+        GRUSequenceOptions(hiddenSize: hiddenSize, learningRate: learningRate ?? 0.01, batchSize: batchSize, maximumEpochs: maxEpochs,
+                           validationFraction: validationFraction, patience: patience, seed: seed)
     }
 
     func run() throws {
@@ -110,7 +139,8 @@ struct TrainChurn: ParsableCommand {
         guard let dataEnd = try warehouse.dayAfterLastOrder() else { throw ValidationError("the warehouse has no orders: import some first") }
         let trainingAsOf = try asOf?.instant(warehouse) ?? (dataEnd - 2 * horizon.seconds) / 86_400 * 86_400
         let options = ChurnTrainingOptions(asOf: trainingAsOf, horizonSeconds: horizon.seconds, evaluationAsOf: try evaluateAsOf?.instant(warehouse),
-                                           model: model, l2Penalty: l2 ?? 1, boosting: boosting)
+                                           model: model, l2Penalty: l2 ?? 1, boosting: boosting, sequence: sequence,
+                                           sequenceShape: ChurnSequenceShape(period: sequencePeriod, periods: periods))
         let training: ChurnTraining
         do {
             training = try warehouse.trainChurn(options)
@@ -172,6 +202,10 @@ enum ChurnReport {
         case .gbt:
             let stop = training.stoppedEarly ? "stopped early on its validation split" : "all rounds"
             return "gradient-boosted trees, \(training.iterations) trees (\(stop)), \(seconds)"
+        case .sequence:
+            let shape = training.options.sequenceShape
+            let stop = training.stoppedEarly ? "stopped early on its validation split" : "all epochs"
+            return "GRU over \(shape.periods) \(shape.period.rawValue)s, \(training.iterations) epochs (\(stop), weights of epoch \(training.bestEpoch ?? training.iterations)), \(seconds)"
         }
     }
 }

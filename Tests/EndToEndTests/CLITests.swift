@@ -114,11 +114,27 @@ import Testing
         let treeScores = try Binary.run(["score", "churn@3", "--db", "w.db", "--top", "3", "--format", "csv"], directory: work.url)
         #expect(treeScores.status == 0, "\(treeScores.stderr)")
         #expect(treeScores.stdout.split(separator: "\n").count == 4)
+        // So is the sequence model; once production, `score churn@production` scores with it.
+        let sequence = try Binary.run(["train", "churn", "--db", "w.db", "--model", "sequence", "--max-epochs", "2", "--periods", "8",
+                                       "--sequence-period", "month", "--hidden-size", "4"], directory: work.url)
+        #expect(sequence.status == 0, "\(sequence.stderr)")
+        #expect(sequence.stderr.contains("stored as churn@4"))
+        #expect(sequence.stdout.contains("GRU over 8 months"))
+        #expect(try Binary.run(["models", "promote", "churn@4", "--db", "w.db"], directory: work.url).status == 0)
+        let sequenceScores = try Binary.run(["score", "churn@production", "--db", "w.db", "--top", "3", "--format", "csv"], directory: work.url)
+        #expect(sequenceScores.status == 0, "\(sequenceScores.stderr)")
+        #expect(sequenceScores.stderr.contains("by churn@4"))
+        #expect(sequenceScores.stdout.split(separator: "\n").count == 4)
+        let shown = try Binary.run(["models", "show", "churn@4", "--db", "w.db", "--format", "csv"], directory: work.url)
+        #expect(shown.stdout.contains("hyperparameters,sequence_period,month") && shown.stdout.contains("hyperparameters,hidden_size,4"))
+        let export = try Binary.run(["models", "export", "churn@4", "--db", "w.db", "--out", "churn-4.safetensors"], directory: work.url)
+        #expect(export.status == 0, "\(export.stderr)")
         let compare = try Binary.run(["models", "compare", "churn", "--db", "w.db", "--format", "json"], directory: work.url)
         #expect(compare.status == 0, "\(compare.stderr)")
         let table = try JSONSerialization.jsonObject(with: Data(compare.stdout.utf8)) as? [String: Any]
         let models = (table?["rows"] as? [[String: Any]])?.compactMap { $0["model"] as? String }
-        #expect(models == ["churn@1", "recency baseline", "churn@2", "churn@3"])
+        #expect(models == ["churn@1", "recency baseline", "churn@2", "churn@3", "churn@4"])
+        #expect((table?["rows"] as? [[String: Any]])?.last?["kind"] as? String == "sequence")
         let tooLate = try Binary.run(["train", "churn", "--db", "w.db", "--as-of", "2011-12-01"], directory: work.url)
         #expect(tooLate.status != 0)
         #expect(tooLate.stderr.contains("after the data"))

@@ -34,3 +34,22 @@ extension GRUSequenceModel: ParameterEncodable {
                   + hiddenBias.values + outputWeight.values + outputBias.values)
     }
 }
+
+/// `gru_sequence` with the input scaling: the GRU's tensors, then `feature_means`: [d] and
+/// `feature_standard_deviations`: [d] when the inputs are standardised (absent: no scaling).
+extension GRUSequenceClassifier: ParameterEncodable {
+    public static let parameterKind = GRUSequenceModel.parameterKind
+
+    public func encodeParameters() -> ModelParameters {
+        let gru = model.encodeParameters()
+        return ModelParameters(kind: Self.parameterKind, tensors: gru.tensors + (standardizer?.tensors() ?? []))
+    }
+
+    public init(parameters: ModelParameters) throws(LearningError) {
+        let model = try GRUSequenceModel(parameters: parameters)
+        let reader = try ParameterReader(parameters, kind: Self.parameterKind)
+        let standardizer: Standardizer? = reader.has("feature_means")
+            ? try Standardizer(reading: reader, features: model.inputSize) : nil
+        self.init(standardizer: standardizer, model: model)
+    }
+}

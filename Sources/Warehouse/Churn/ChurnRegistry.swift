@@ -55,7 +55,7 @@ extension Warehouse {
         }
         let incumbent = try churnModel(try self.snapshot("\(Self.churnModelName)@\(current)"))
         let holdout = try churnDataset(asOf: training.evaluationAsOf, horizonSeconds: training.options.horizonSeconds, vector: incumbent.vector)
-        let incumbentMetrics = ChurnMetrics(probabilities: incumbent.model.predictProbabilities(holdout.features), churned: holdout.churned ?? [])
+        let incumbentMetrics = ChurnMetrics(probabilities: try churnProbabilities(incumbent.model, on: holdout), churned: holdout.churned ?? [])
         let challenger = training.metrics
         let (challengerAUC, incumbentAUC) = (challenger.rocAUC ?? 0, incumbentMetrics.rocAUC ?? 0)
         var note = String(format: "on the holdout as of %@: v%d ROC AUC %.4f, log loss %.4f; production v%d ROC AUC %.4f, log loss %.4f",
@@ -96,8 +96,23 @@ extension Warehouse {
                 JSONMember("early_stopping_rounds", .integer(Int64(boosting.earlyStoppingRounds))),
                 JSONMember("seed", .integer(Int64(bitPattern: boosting.seed))),
             ]
+        case .sequence:
+            let fit = options.sequence
+            members += [
+                JSONMember("sequence_period", .string(options.sequenceShape.period.rawValue)),
+                JSONMember("periods", .integer(Int64(options.sequenceShape.periods))),
+                JSONMember("hidden_size", .integer(Int64(fit.hiddenSize))),
+                JSONMember("learning_rate", .number(fit.learningRate)),
+                JSONMember("batch_size", .integer(Int64(fit.batchSize))),
+                JSONMember("max_epochs", .integer(Int64(fit.maximumEpochs))),
+                JSONMember("gradient_clip_norm", fit.gradientClipNorm.map { .number($0) } ?? .null),
+                JSONMember("validation_fraction", .number(fit.validationFraction)),
+                JSONMember("patience", .integer(Int64(fit.patience))),
+                JSONMember("seed", .integer(Int64(bitPattern: fit.seed))),
+            ]
         }
-        members.append(JSONMember("features", .array(training.vector.names.map(JSONValue.string))))
+        let inputs = options.model == .sequence ? ChurnSequencePeriod.inputNames : training.vector.names
+        members.append(JSONMember("features", .array(inputs.map(JSONValue.string))))
         members.append(JSONMember("evaluation_as_of", .string(CalendarDate.day(training.evaluationAsOf))))
         return members
     }
@@ -120,16 +135,31 @@ extension Warehouse {
             members.append(JSONMember("feature_importances", .object(zip(training.vector.names, model.featureImportances).map {
                 JSONMember($0, .number($1))
             })))
+        case .sequence:
+            members.append(JSONMember("epochs", .integer(Int64(training.iterations))))
+            members.append(JSONMember("best_epoch", .integer(Int64(training.bestEpoch ?? training.iterations))))
+            members.append(JSONMember("stopped_early", .bool(training.stoppedEarly)))
         }
         return members
     }
 
-    /// The classifier and feature vector of a stored churn snapshot (checksum verified).
+    /// The classifier and feature vector of a stored churn snapshot (checksum verified). A
+    /// sequence model reads histories, not feature rows: its vector is the standard one, whose
+    /// rows give the users and labels of its datasets, and its stored inputs must be the
+    /// per-period inputs this build computes.
     public func churnModel(_ snapshot: ModelSnapshot) throws -> (model: ChurnClassifier, vector: ChurnFeatureVector) {
         let model = try churnClassifier(snapshot)
-        guard case .array(let items)? = snapshot.hyperparameters["features"],
-              let vector = ChurnFeatureVector(names: items.compactMap { if case .string(let name) = $0 { return name } else { return nil } }),
-              vector.inputs.count == model.featureCount else {
+        var names: [String] = []
+        if case .array(let items)? = snapshot.hyperparameters["features"] {
+            names = items.compactMap { if case .string(let name) = $0 { return name } else { return nil } }
+        }
+        if case .sequence = model {
+            guard names == ChurnSequencePeriod.inputNames, names.count == model.featureCount else {
+                throw ChurnTrainingError(description: "\(snapshot.reference) does not list the per-period inputs this build computes; retrain it with `lifecycle train churn --model sequence`")
+            }
+            return (model, .standard)
+        }
+        guard let vector = ChurnFeatureVector(names: names), vector.inputs.count == model.featureCount else {
             throw ChurnTrainingError(description: "\(snapshot.reference) does not list the churn features this build knows; retrain it with `lifecycle train churn`")
         }
         return (model, vector)
@@ -140,7 +170,7 @@ extension Warehouse {
     /// With `users`, only those users are scored, stored and returned; the run's other rows stay.
     public func scoreChurn(_ snapshot: ModelSnapshot, asOf: Int64, users: Set<Int64>? = nil) throws -> [ChurnScore] {
         let (model, vector) = try churnModel(snapshot)
-        let scores = try scoreChurn(model: model, vector: vector, asOf: asOf).filter { users?.contains($0.userID) ?? true }
+        let scores = try scoreChurn(model: model, vector: vector, asOf: asOf, users: users)
         try savePredictions(snapshot: snapshot, asOf: asOf, scores: scores.map { (userID: $0.userID, score: $0.probability) }, only: users)
         return scores
     }

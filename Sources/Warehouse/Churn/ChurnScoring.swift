@@ -8,14 +8,38 @@ public struct ChurnScore: Sendable, Equatable {
 }
 
 extension Warehouse {
-    /// Churn probabilities as of `asOf` for every user with a purchase before it (features are
-    /// built for that as-of when missing), highest first.
-    public func scoreChurn(model: ChurnClassifier, vector: ChurnFeatureVector, asOf: Int64) throws -> [ChurnScore] {
-        let data = try churnDataset(asOf: asOf, horizonSeconds: nil, vector: vector)
-        let probabilities = model.predictProbabilities(data.features)
+    /// Churn probabilities as of `asOf` for every user with a purchase before it (or only those
+    /// of `users`), highest first. Feature rows are built for that as-of when missing; the
+    /// sequence model instead reads the users' histories in chunks, so its memory does not grow
+    /// with the number of users beyond one score each.
+    public func scoreChurn(model: ChurnClassifier, vector: ChurnFeatureVector, asOf: Int64, users: Set<Int64>? = nil) throws -> [ChurnScore] {
+        var scored: [(userID: Int64, probability: Double)] = []
+        if case .sequence(let sequence) = model {
+            try requireOneCurrency(before: asOf)
+            let customers = try churnCustomers(before: asOf).filter { users?.contains($0) ?? true }
+            scored.reserveCapacity(customers.count)
+            try forEachChurnSequenceChunk(users: customers, asOf: asOf, shape: sequence.shape) { ids, chunk in
+                scored += zip(ids, sequence.classifier.predictProbabilities(chunk)).map { (userID: $0.0, probability: $0.1) }
+            }
+        } else {
+            let data = try churnDataset(asOf: asOf, horizonSeconds: nil, vector: vector)
+            scored = zip(data.userIDs, model.predictProbabilities(data.features)).map { (userID: $0.0, probability: $0.1) }
+                .filter { users?.contains($0.userID) ?? true }
+        }
         let external = try customerIDs()
-        return zip(data.userIDs, probabilities)
-            .map { ChurnScore(userID: $0.0, externalID: external[$0.0] ?? String($0.0), probability: $0.1) }
+        return scored
+            .map { ChurnScore(userID: $0.userID, externalID: external[$0.userID] ?? String($0.userID), probability: $0.probability) }
             .sorted { $0.probability > $1.probability || ($0.probability == $1.probability && $0.userID < $1.userID) }
+    }
+
+    /// Ids of the users with a purchase before `asOf`, ascending: the users a churn model
+    /// scores (the rows of `user_features` for that as-of).
+    func churnCustomers(before asOf: Int64) throws -> [Int64] {
+        let statement = try db.prepare(
+            "SELECT user_id FROM orders WHERE user_id IS NOT NULL AND kind = 'purchase' AND ordered_at < ? GROUP BY user_id ORDER BY user_id")
+        try statement.bind([asOf])
+        var users: [Int64] = []
+        while try statement.step() { users.append(statement.int64(at: 0)) }
+        return users
     }
 }

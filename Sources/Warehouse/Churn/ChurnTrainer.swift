@@ -16,15 +16,22 @@ public struct ChurnTrainingOptions: Sendable {
     /// The boosted trees' settings (their early-stopping split is taken from the training
     /// as-of's users, never from the holdout).
     public var boosting: GradientBoostingOptions
+    /// The sequence model's fit settings (its early-stopping split, too, is taken from the
+    /// training as-of's users) and the shape of the histories it reads.
+    public var sequence: GRUSequenceOptions
+    public var sequenceShape: ChurnSequenceShape
 
     public init(asOf: Int64, horizonSeconds: Int64, evaluationAsOf: Int64? = nil, model: ChurnModelKind = .logistic,
-                l2Penalty: Double = 1, boosting: GradientBoostingOptions = GradientBoostingOptions()) {
+                l2Penalty: Double = 1, boosting: GradientBoostingOptions = GradientBoostingOptions(),
+                sequence: GRUSequenceOptions = GRUSequenceOptions(), sequenceShape: ChurnSequenceShape = .standard) {
         self.asOf = asOf
         self.horizonSeconds = horizonSeconds
         self.evaluationAsOf = evaluationAsOf
         self.model = model
         self.l2Penalty = l2Penalty
         self.boosting = boosting
+        self.sequence = sequence
+        self.sequenceShape = sequenceShape
     }
 }
 
@@ -37,10 +44,13 @@ public struct ChurnTraining: Sendable {
     public let trainingRows: Int
     public let trainingChurnRate: Double
     public let fingerprint: String
-    /// Newton iterations (logistic regression) or trees grown (boosting).
+    /// Newton iterations (logistic regression), trees grown (boosting) or epochs run (sequence).
     public let iterations: Int
-    /// Whether boosting stopped early on its validation split (false for logistic regression).
+    /// Whether boosting or the sequence model stopped early on its validation split (false for
+    /// logistic regression).
     public let stoppedEarly: Bool
+    /// The epoch whose weights the sequence model keeps (nil for the other kinds).
+    public let bestEpoch: Int?
     /// Wall-clock seconds of the fit alone (not reading features).
     public let trainingSeconds: Double
     /// Wall-clock seconds to score the holdout's users, per 100,000 users.
@@ -79,9 +89,14 @@ extension Warehouse {
             throw ChurnTrainingError(description: "every user before \(CalendarDate.day(options.asOf)) has the same label; a model needs both churners and returners")
         }
         let regression = LogisticRegressionOptions(l2Penalty: options.l2Penalty)
+        // The sequence model reads histories of the same users; they are built before the clock
+        // starts, as the feature rows are.
+        let sequences = options.model == .sequence
+            ? try churnSequences(users: training.userIDs, asOf: options.asOf, shape: options.sequenceShape) : nil
         let clock = ContinuousClock()
         var model: ChurnClassifier?
         var iterations = 0, stoppedEarly = false
+        var bestEpoch: Int?
         let baselineFit: LogisticRegressionFit
         let trainingTime: Duration
         do {
@@ -93,6 +108,11 @@ extension Warehouse {
                 case .gbt:
                     let fit = try GradientBoostedTreesModel.fit(training.features, labels: labels, options: options.boosting)
                     (model, iterations, stoppedEarly) = (.gradientBoostedTrees(fit.model), fit.model.trees.count, fit.stoppedEarly)
+                case .sequence:
+                    guard let sequences else { break }
+                    let (classifier, fit) = try GRUSequenceClassifier.fit(sequences, labels: labels, options: options.sequence)
+                    model = .sequence(ChurnSequenceModel(classifier: classifier, shape: options.sequenceShape))
+                    (iterations, stoppedEarly, bestEpoch) = (fit.trainingLoss.count, fit.stoppedEarly, fit.bestEpoch)
                 }
             }
             baselineFit = try LogisticRegressionModel.fit(column(0, of: training.features), labels: labels, options: regression)
@@ -101,15 +121,36 @@ extension Warehouse {
         }
         guard let model else { throw ChurnTrainingError(description: "churn model as of \(CalendarDate.day(options.asOf)): the fit returned no model") }
         var probabilities: [Double] = []
-        let scoringTime = clock.measure { probabilities = model.predictProbabilities(holdout.features) }
+        var scoringTime = Duration.zero
+        if case .sequence(let sequence) = model {
+            // Chunk by chunk, as scoring reads them; only the predictions are timed.
+            try forEachChurnSequenceChunk(users: holdout.userIDs, asOf: evaluationAsOf, shape: sequence.shape) { _, chunk in
+                scoringTime += clock.measure { probabilities += sequence.classifier.predictProbabilities(chunk) }
+            }
+        } else {
+            scoringTime = clock.measure { probabilities = model.predictProbabilities(holdout.features) }
+        }
         let metrics = ChurnMetrics(probabilities: probabilities, churned: holdoutLabels)
         let baseline = ChurnMetrics(probabilities: baselineFit.model.predictProbabilities(column(0, of: holdout.features)), churned: holdoutLabels)
         return ChurnTraining(model: model, vector: vector, options: options, evaluationAsOf: evaluationAsOf,
                              trainingRows: training.userIDs.count, trainingChurnRate: training.churnRate ?? 0,
-                             fingerprint: training.fingerprint, iterations: iterations, stoppedEarly: stoppedEarly,
+                             fingerprint: sequences.map { Self.fingerprint(training, sequences: $0) } ?? training.fingerprint,
+                             iterations: iterations, stoppedEarly: stoppedEarly, bestEpoch: bestEpoch,
                              trainingSeconds: trainingTime.seconds,
                              scoringSecondsPer100k: scoringTime.seconds * 100_000 / Double(max(holdout.userIDs.count, 1)),
                              metrics: metrics, baseline: baseline)
+    }
+
+    /// SHA-256 of what the sequence model was fitted on: per user in order, its id, its
+    /// sequence's values and its label.
+    private static func fingerprint(_ training: ChurnDataset, sequences: SequenceTensor) -> String {
+        var fingerprint = DataFingerprint()
+        for (row, user) in training.userIDs.enumerated() {
+            fingerprint.add(user)
+            for k in (row * sequences.stride)..<((row + 1) * sequences.stride) { fingerprint.add(sequences.values[k]) }
+            if let churned = training.churned { fingerprint.add(Int64(churned[row] ? 1 : 0)) }
+        }
+        return fingerprint.hex()
     }
 
     /// Column `index` of a matrix as a one-column matrix (the baseline's recency input is column 0).

@@ -208,7 +208,8 @@ extension Warehouse {
 
     /// Kinds that may alternate among the versions of one name (churn's learners); any other
     /// name keeps one kind. The trigger `model_snapshots_one_kind` enforces the same rule.
-    static let binaryClassifierKinds: Set<String> = [LogisticRegressionModel.parameterKind, GradientBoostedTreesModel.parameterKind]
+    static let binaryClassifierKinds: Set<String> = [LogisticRegressionModel.parameterKind, GradientBoostedTreesModel.parameterKind,
+                                                    GRUSequenceClassifier.parameterKind]
 
     // MARK: Internals
 

@@ -58,6 +58,7 @@ enum KnownModelKinds {
         ItemSimilarityModel.parameterKind: { _ = try ItemSimilarityModel(parameters: $0) },
         PopularityModel.parameterKind: { _ = try PopularityModel(parameters: $0) },
         GradientBoostedTreesModel.parameterKind: { _ = try GradientBoostedTreesModel(parameters: $0) },
+        GRUSequenceClassifier.parameterKind: { _ = try GRUSequenceClassifier(parameters: $0) },
     ]
 }
 
