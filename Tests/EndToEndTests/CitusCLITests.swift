@@ -78,6 +78,33 @@ struct CitusCLITests {
         #expect(try db.scalar("SELECT count(*) FROM pg_dist_partition").int64 == 12)
     }
 
+    @Test func twoMigrationsStartedTogetherTakeTurns() throws {
+        let url = try cluster.createDatabase("lc_together", citus: true)
+        let work = try WorkDirectory()
+        let first = try Binary.start(["migrate", "--db", url], directory: work.url)
+        let second = try Binary.start(["migrate", "--db", url], directory: work.url)
+        first.waitUntilExit()
+        second.waitUntilExit()
+        #expect(first.terminationStatus == 0 && second.terminationStatus == 0)
+        let db = try PGConnection.open(PostgresLocation(url: url))
+        defer { try? db.close() }
+        #expect(try db.scalar("SELECT count(*) FROM schema_migrations").int64 == 2)
+        #expect(try db.scalar("SELECT count(*) FROM pg_dist_partition").int64 == 12)
+    }
+
+    @Test func anEditedMigrationIsRefusedNamingTheServer() throws {
+        let url = try cluster.createDatabase("lc_edited", citus: false)
+        #expect(try lifecycle(["migrate", "--db", url]).status == 0)
+        let db = try PGConnection.open(PostgresLocation(url: url))
+        defer { try? db.close() }
+        try db.query("UPDATE schema_migrations SET checksum = 'feed' WHERE version = 1")
+        for command in ["migrate", "status"] {
+            let result = try lifecycle([command, "--db", url])
+            #expect(result.status != 0)
+            #expect(result.stderr.contains("\(url): migration 0001_warehouse_core was changed after it was applied"), "\(result.stderr)")
+        }
+    }
+
     @Test func statusOnCitusShowsTheEngineCountsAndImports() throws {
         let url = try cluster.createDatabase("lc_status", citus: true)
         #expect(try lifecycle(["migrate", "--db", url]).status == 0)
