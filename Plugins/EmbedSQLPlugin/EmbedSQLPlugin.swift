@@ -1,13 +1,15 @@
 import Foundation
 import PackagePlugin
 
-/// Embeds every `.sql` file of the package's top-level `migrations/` and `sql/` folders into the
-/// target as generated Swift source, so the built binary carries them and works from any directory.
+/// Embeds every `.sql` file of the package's top-level `migrations/` and `sql/` folders (and of their
+/// `postgres/` subfolders) into the target as generated Swift source, so the built binary carries
+/// them and works from any directory.
 @main
 struct EmbedSQLPlugin: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
         let root = context.package.directoryURL
-        let folders = ["migrations", "sql"].map { root.appending(path: $0) }
+        // Each engine's files: SQLite's at the top of migrations/ and sql/, PostgreSQL's in their postgres/ subfolders.
+        let folders = ["migrations", "sql", "migrations/postgres", "sql/postgres"].map { root.appending(path: $0) }
         var inputs: [URL] = []
         for folder in folders {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
@@ -18,7 +20,7 @@ struct EmbedSQLPlugin: BuildToolPlugin {
             .buildCommand(
                 displayName: "Embedding migrations/ and sql/ into \(target.name)",
                 executable: try context.tool(named: "EmbedSQLTool").url,
-                arguments: [output.path] + inputs.map(\.path),
+                arguments: [output.path, root.path] + inputs.map(\.path),
                 inputFiles: inputs,
                 outputFiles: [output]
             )

@@ -1,13 +1,15 @@
 // Writes a Swift file that holds the text of the given .sql files.
-// Usage: EmbedSQLTool OUTPUT.swift FILE.sql...
-// Each file becomes an entry of `EmbeddedSQL.files`, keyed by "<folder>/<name>", e.g. "migrations/0001_init.sql".
+// Usage: EmbedSQLTool OUTPUT.swift ROOT FILE.sql...
+// Each file becomes an entry of `EmbeddedSQL.files`, keyed by its path relative to ROOT, e.g.
+// "migrations/0001_init.sql" or "migrations/postgres/0001_warehouse_core.sql".
 import Foundation
 
 let arguments = CommandLine.arguments.dropFirst()
-guard let outputPath = arguments.first else {
-    FileHandle.standardError.write(Data("usage: EmbedSQLTool OUTPUT.swift FILE.sql...\n".utf8))
+guard arguments.count >= 2, let outputPath = arguments.first else {
+    FileHandle.standardError.write(Data("usage: EmbedSQLTool OUTPUT.swift ROOT FILE.sql...\n".utf8))
     exit(2)
 }
+let rootPath = URL(fileURLWithPath: arguments.dropFirst().first!).standardizedFileURL.path + "/"
 
 /// A Swift raw string literal that holds `text` exactly, whatever quotes or hashes it contains.
 func rawLiteral(_ text: String) -> String {
@@ -17,13 +19,18 @@ func rawLiteral(_ text: String) -> String {
 }
 
 var entries: [String] = []
-for path in arguments.dropFirst() {
+for path in arguments.dropFirst(2) {
     let url = URL(fileURLWithPath: path)
     guard let text = try? String(contentsOf: url, encoding: .utf8) else {
         FileHandle.standardError.write(Data("EmbedSQLTool: cannot read \(path) as UTF-8\n".utf8))
         exit(1)
     }
-    let key = url.deletingLastPathComponent().lastPathComponent + "/" + url.lastPathComponent
+    let full = url.standardizedFileURL.path
+    guard full.hasPrefix(rootPath) else {
+        FileHandle.standardError.write(Data("EmbedSQLTool: \(path) is not under \(rootPath)\n".utf8))
+        exit(1)
+    }
+    let key = String(full.dropFirst(rootPath.count))
     entries.append("        \"\(key)\": \(rawLiteral(text)),")
 }
 

@@ -4,12 +4,53 @@ import Warehouse
 
 /// Options every command that opens the warehouse takes.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The warehouse file (default: $LIFECYCLE_DB, else ./lifecycle.db).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp(
+        "The warehouse: a file (SQLite), or a postgresql://USER@HOST/DB URL (PostgreSQL, with or without Citus; a Unix socket as ?host=/socket/dir; only migrate and status so far). Default: $LIFECYCLE_DB, else ./lifecycle.db.",
+        valueName: "path-or-url"))
     var db: String?
 
-    /// The path to open: `--db`, else `LIFECYCLE_DB`, else `./lifecycle.db`.
-    var path: String {
+    /// What `--db`, else `LIFECYCLE_DB`, else `./lifecycle.db` names, as given.
+    private var given: String {
         db ?? ProcessInfo.processInfo.environment["LIFECYCLE_DB"] ?? "lifecycle.db"
+    }
+
+    /// The PostgreSQL URL to connect to, when the warehouse is on a server rather than in a file.
+    var postgresURL: String? {
+        PostgresWarehouse.isURL(given) ? given : nil
+    }
+
+    /// The warehouse for messages: the file's path, or the server's URL with its password masked.
+    var path: String {
+        postgresURL.map(PostgresWarehouse.masked) ?? given
+    }
+
+    /// Refuses a PostgreSQL URL for a command that does not run there yet (issue 16's later work),
+    /// instead of treating the URL as a file name.
+    private func requireFile() throws {
+        guard postgresURL == nil else {
+            throw ValidationError("\(path): this command does not run on PostgreSQL yet; on a postgresql:// warehouse only `lifecycle migrate` and `lifecycle status` work so far")
+        }
+    }
+
+    /// Connects to the PostgreSQL warehouse at `url` for a command that writes, migrating it
+    /// unless `migrating` is false; errors name the URL with its password masked.
+    func openPostgresForWriting(url: String, migrating: Bool = true) throws -> PostgresWarehouse {
+        try onServer(url) { try PostgresWarehouse.openForWriting(url: url, migrating: migrating) }
+    }
+
+    /// Connects to the PostgreSQL warehouse at `url` for a command that only reads.
+    func openPostgresForReading(url: String) throws -> PostgresWarehouse {
+        try onServer(url) { try PostgresWarehouse.openForReading(url: url) }
+    }
+
+    /// Runs `body` against the server at `url`, turning any failure into one message that names
+    /// the server with its password masked.
+    func onServer<T>(_ url: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            throw ValidationError(PostgresWarehouse.describe(error, url: url))
+        }
     }
 
     /// Opens the warehouse for a command that writes (imports, training, scoring, saves): waits
@@ -18,6 +59,7 @@ struct DatabaseOptions: ParsableArguments {
     /// shows results and then fails to store them. `creating: false` refuses a missing path (for
     /// commands that change what must already be there); `migrating: false` only checks the schema.
     func openForWriting(creating: Bool = true, migrating: Bool = true) throws -> Warehouse {
+        try requireFile()
         do {
             return try Warehouse.openForWriting(path: path, command: Self.commandLine, creating: creating, migrating: migrating,
                                                 waiting: announceWait)
@@ -31,6 +73,7 @@ struct DatabaseOptions: ParsableArguments {
     /// Opens an existing warehouse for a command that only reads: no waiting, no change to the
     /// file; a missing path or a file that is not a warehouse is refused with what to do.
     func openForReading() throws -> Warehouse {
+        try requireFile()
         do {
             return try Warehouse.openForReading(path: path)
         } catch let error as WarehouseOpenError {

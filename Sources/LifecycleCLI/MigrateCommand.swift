@@ -8,9 +8,20 @@ struct MigrateCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
+        if let url = database.postgresURL {
+            let warehouse = try database.openPostgresForWriting(url: url, migrating: false)
+            let applied = try database.onServer(url) { try warehouse.migrate() }
+            let version = try database.onServer(url) { try warehouse.status(recent: 0) }.schemaVersion
+            report(applied: applied, version: version)
+            return
+        }
         let warehouse = try database.openForWriting(migrating: false)
         let applied = try warehouse.migrate()
         let version = try warehouse.status().schemaVersion
+        report(applied: applied, version: version)
+    }
+
+    private func report(applied: [String], version: Int) {
         if applied.isEmpty {
             print("\(database.path): schema is up to date at version \(version)")
         } else {

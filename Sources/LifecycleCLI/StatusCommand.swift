@@ -13,7 +13,13 @@ struct StatusCommand: ParsableCommand {
     var recent = 5
 
     func run() throws {
-        let status = try database.openForReading().status(recent: recent)
+        let status: WarehouseStatus
+        if let url = database.postgresURL {
+            let warehouse = try database.openPostgresForReading(url: url)
+            status = try database.onServer(url) { try warehouse.status(recent: recent) }
+        } else {
+            status = try database.openForReading().status(recent: recent)
+        }
         let format = output.resolved
         if format.isMachine {
             emit(StatusAnswer.answer(status, recent: recent), as: format)
@@ -27,7 +33,9 @@ struct StatusCommand: ParsableCommand {
                 [.integer($0.id), .text($0.kind), .text($0.format), .text($0.file), .text($0.status), .instant($0.startedAt),
                  .count($0.read), .count($0.loaded), .count($0.duplicate), .count($0.rejected), .count($0.erased)]
             })
-        print("\(status.path): schema version \(status.schemaVersion) (this build knows \(status.knownVersion))\n")
+        print("\(status.path): schema version \(status.schemaVersion) (this build knows \(status.knownVersion))")
+        if let engine = status.engine { print("Engine: \(engine)") }
+        print()
         print(counts.rendered(as: format))
         print(Self.describe(status.kept))
         print(Self.describe(status.currencies) + "\n")
@@ -68,6 +76,7 @@ enum StatusAnswer {
             ["warehouse", "schema_version", .count(status.schemaVersion)],
             ["warehouse", "known_version", .count(status.knownVersion)],
         ]
+        if let engine = status.engine { rows.append(["warehouse", "engine", .text(engine)]) }
         rows += status.tableCounts.map { ["tables", .text($0.table), .count($0.rows)] }
         rows += [["customer_totals", "current", .bool(status.kept.current)],
                  ["customer_totals", "purchase_months_zone", .textOrNull(status.kept.purchaseMonthsZone)],

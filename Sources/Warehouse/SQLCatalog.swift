@@ -1,14 +1,24 @@
 import SQLiteStore
 
 /// The SQL files the binary carries: `migrations/` (schema versions) and `sql/` (named queries),
-/// embedded at build time from the package's top-level folders.
+/// embedded at build time from the package's top-level folders. PostgreSQL's own files live in
+/// the `postgres/` subfolders of both (`postgresMigrations()`).
 public enum SQLCatalog {
     /// The schema migrations, validated (numbered 1...n without gaps or duplicates).
     public static func migrator() throws -> Migrator {
-        let files = EmbeddedSQL.files
-            .filter { $0.key.hasPrefix("migrations/") }
-            .map { (name: String($0.key.dropFirst("migrations/".count)), sql: $0.value) }
-        return try Migrator(files: files)
+        try Migrator(files: files(in: "migrations/"))
+    }
+
+    /// PostgreSQL's schema migrations (`migrations/postgres/`), validated the same way.
+    public static func postgresMigrations() throws -> [Migration] {
+        try Migrator(files: files(in: "migrations/postgres/")).migrations
+    }
+
+    /// The files directly in `folder` (not in its subfolders), by file name.
+    private static func files(in folder: String) -> [(name: String, sql: String)] {
+        EmbeddedSQL.files
+            .filter { $0.key.hasPrefix(folder) && !$0.key.dropFirst(folder.count).contains("/") }
+            .map { (name: String($0.key.dropFirst(folder.count)), sql: $0.value) }
     }
 
     /// The text of a named query in `sql/`, e.g. `query("rfm")` for `sql/rfm.sql`.
@@ -18,7 +28,7 @@ public enum SQLCatalog {
 
     /// The names of the queries in `sql/`, sorted (`rfm_summary`, `retention`, ...).
     public static var queryNames: [String] {
-        EmbeddedSQL.files.keys.filter { $0.hasPrefix("sql/") && $0.hasSuffix(".sql") }
+        EmbeddedSQL.files.keys.filter { $0.hasPrefix("sql/") && $0.hasSuffix(".sql") && !$0.dropFirst(4).contains("/") }
             .map { String($0.dropFirst(4).dropLast(4)) }.sorted()
     }
 }

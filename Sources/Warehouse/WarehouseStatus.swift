@@ -37,6 +37,8 @@ public struct WarehouseStatus: Sendable {
     /// The currencies of the orders with their order counts (`orderCurrencies`).
     public let currencies: [CurrencyCount]
     public let recentImports: [RecentImport]
+    /// The engine when it is not the SQLite file: "PostgreSQL 15.18, Citus 13.2-1 with 2 workers".
+    public var engine: String? = nil
 }
 
 extension Warehouse {

@@ -1,0 +1,131 @@
+import Foundation
+import PostgresNIO
+
+/// One connection to a PostgreSQL server, used synchronously.
+///
+/// The lifecycle CLI is synchronous (one command, one thread of control, like its SQLite
+/// side), so this type blocks: each call sends its request on a private one-thread SwiftNIO event
+/// loop and waits for the answer with `EventLoopFuture.wait()`. The waiting thread is never an
+/// event-loop thread and never needs Swift concurrency's cooperative pool, so a caller on any
+/// thread — the CLI's main thread, or a test function on the pool — cannot starve the work it
+/// waits for. (Blocking on a `Task` instead would hold a pool thread while the task needs one:
+/// on a 2-core machine two such waits deadlock.) Not for use from several threads at once.
+///
+/// Statements take `$1`-style positional parameters (``query(_:_:)``) or `:name` parameters
+/// (``query(_:named:)``), bound by the protocol, never spliced into the text.
+public final class PGConnection {
+    public let location: PostgresLocation
+    private let group: MultiThreadedEventLoopGroup
+    private let connection: PostgresConnection
+    private let logger: Logger
+    private var closed = false
+
+    private init(location: PostgresLocation, group: MultiThreadedEventLoopGroup, connection: PostgresConnection, logger: Logger) {
+        self.location = location
+        self.group = group
+        self.connection = connection
+        self.logger = logger
+    }
+
+    deinit {
+        if !closed { try? close() }
+    }
+
+    /// Connects and logs in; throws ``PostgresStoreError`` of kind `.connection` with the
+    /// server's reason (no such socket, refused login, missing database) and the masked URL.
+    public static func open(_ location: PostgresLocation) throws -> PGConnection {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        var logger = Logger(label: "lifecycle.postgres")
+        logger.logLevel = .critical
+        do {
+            if let socket = location.socketPath, !FileManager.default.fileExists(atPath: socket) {
+                throw PostgresStoreError(kind: .connection, location: location.redacted,
+                                         message: "no server socket at \(socket) (is the server running?)")
+            }
+            let configuration = try configuration(for: location)
+            let connection = try PostgresConnection.connect(on: group.next(), configuration: configuration, id: 1, logger: logger).wait()
+            return PGConnection(location: location, group: group, connection: connection, logger: logger)
+        } catch {
+            try? group.syncShutdownGracefully()
+            if let error = error as? PostgresStoreError { throw error }
+            throw PGErrorMapping.storeError(error, kind: .connection, location: location, sql: nil)
+        }
+    }
+
+    private static func configuration(for location: PostgresLocation) throws -> PostgresConnection.Configuration {
+        switch location.endpoint {
+        case .unixSocket:
+            return PostgresConnection.Configuration(unixSocketPath: location.socketPath ?? "", username: location.user,
+                                                    password: location.password, database: location.database)
+        case let .tcp(host, port):
+            let tls: PostgresConnection.Configuration.TLS
+            switch location.tls {
+            case .disable: tls = .disable
+            case .prefer: tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            case .require: tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            }
+            return PostgresConnection.Configuration(host: host, port: port, username: location.user, password: location.password,
+                                                    database: location.database, tls: tls)
+        }
+    }
+
+    /// Closes the connection and stops its event loop. Safe to call twice.
+    public func close() throws {
+        guard !closed else { return }
+        closed = true
+        defer { try? group.syncShutdownGracefully() }
+        try? connection.close().wait()
+    }
+
+    /// Runs one statement with `$1`-style parameters and returns all its rows.
+    @discardableResult
+    public func query(_ sql: String, _ parameters: [PGValue] = []) throws -> [PGRow] {
+        var bindings = PostgresBindings(capacity: parameters.count)
+        for value in parameters { try PGValueCoding.bind(value, into: &bindings) }
+        let query = PostgresQuery(unsafeSQL: sql, binds: bindings)
+        do {
+            let result = try connection.query(query, logger: logger).wait()
+            return try result.rows.map(PGValueCoding.row)
+        } catch {
+            throw PGErrorMapping.storeError(error, kind: .statement, location: location, sql: sql)
+        }
+    }
+
+    /// Runs one statement whose parameters are written `:name`, binding each from `parameters`;
+    /// a name the statement uses but `parameters` lacks is refused before anything is sent.
+    @discardableResult
+    public func query(_ sql: String, named parameters: [String: PGValue]) throws -> [PGRow] {
+        let (numbered, names) = SQLScanner.numberingNamedParameters(sql)
+        let values = try names.map { name in
+            guard let value = parameters[name] else {
+                throw PostgresStoreError(kind: .statement, location: location.redacted, message: "no value for parameter :\(name)", sql: sql)
+            }
+            return value
+        }
+        return try query(numbered, values)
+    }
+
+    /// The first column of the first row, or `.null` when there is no row.
+    public func scalar(_ sql: String, _ parameters: [PGValue] = []) throws -> PGValue {
+        try query(sql, parameters).first?.values.first ?? .null
+    }
+
+    /// Runs every statement of a script in order (a migration file): split at semicolons that are
+    /// outside strings, dollar-quoted bodies and comments, each sent on its own.
+    public func execute(script: String) throws {
+        for statement in SQLScanner.statements(script) { try query(statement) }
+    }
+
+    /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        try query("BEGIN")
+        do {
+            let value = try body()
+            try query("COMMIT")
+            return value
+        } catch {
+            _ = try? query("ROLLBACK")
+            throw error
+        }
+    }
+}

@@ -1,0 +1,28 @@
+import PostgresNIO
+
+/// Turns postgres-nio's errors into ``PostgresStoreError``. `PSQLError`'s own description hides
+/// everything on purpose; this reads the server's SQLSTATE and message, or names the broken
+/// connection, and adds the masked URL and the SQL — never bound values.
+enum PGErrorMapping {
+    static func storeError(_ error: any Error, kind: PostgresStoreError.Kind, location: PostgresLocation, sql: String?) -> PostgresStoreError {
+        if let error = error as? PostgresStoreError { return error }
+        guard let psql = error as? PSQLError else {
+            return PostgresStoreError(kind: kind == .statement ? .client : kind, location: location.redacted, message: "\(error)", sql: sql)
+        }
+        if let server = psql.serverInfo {
+            return PostgresStoreError(kind: kind, location: location.redacted, message: server[.message] ?? "server error",
+                                      sqlState: server[.sqlState], sql: sql)
+        }
+        let message: String
+        switch psql.code {
+        case .connectionError: message = "connection failed" + (psql.underlying.map { ": \($0)" } ?? "")
+        case .serverClosedConnection: message = "the server closed the connection" + (psql.underlying.map { ": \($0)" } ?? "")
+        case .clientClosedConnection: message = "the connection was already closed"
+        case .authMechanismRequiresPassword: message = "the server asks for a password and the URL has none"
+        case .unsupportedAuthMechanism: message = "the server asks for an authentication method this client does not support"
+        case .sslUnsupported: message = "the server does not support TLS (sslmode=require)"
+        default: message = "\(psql.code)" + (psql.underlying.map { ": \($0)" } ?? "")
+        }
+        return PostgresStoreError(kind: kind == .statement ? .client : kind, location: location.redacted, message: message, sql: sql)
+    }
+}

@@ -1,0 +1,43 @@
+/// A failure of the PostgreSQL engine: what kind, where (the URL with its password masked), the
+/// server's SQLSTATE and message when it sent one, and the SQL text — never bound values.
+public struct PostgresStoreError: Error, Sendable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        /// The URL could not be read.
+        case badURL
+        /// No connection: the server is unreachable, refused the login, or the database is missing.
+        case connection
+        /// The server rejected a statement.
+        case statement
+        /// The connection broke or answered in a way this client cannot read.
+        case client
+    }
+
+    public let kind: Kind
+    /// The server URL, password masked (``PostgresLocation/redacted``).
+    public let location: String
+    /// SQLSTATE (five characters) when the server sent one.
+    public var sqlState: String?
+    public let message: String
+    /// The statement, when a statement failed.
+    public var sql: String?
+
+    public init(kind: Kind, location: String, message: String, sqlState: String? = nil, sql: String? = nil) {
+        self.kind = kind
+        self.location = location
+        self.message = message
+        self.sqlState = sqlState
+        self.sql = sql
+    }
+
+    public var description: String {
+        var text: String
+        switch kind {
+        case .badURL: text = "\(location): \(message)"
+        case .connection: text = "cannot connect to PostgreSQL at \(location): \(message)"
+        case .statement, .client: text = "PostgreSQL at \(location): \(message)"
+        }
+        if let sqlState { text += " (SQLSTATE \(sqlState))" }
+        if let sql { text += "\n  in: \(sql.count > 400 ? String(sql.prefix(400)) + "…" : sql)" }
+        return text
+    }
+}
