@@ -33,6 +33,14 @@ public struct AppliedMigration: Sendable, Equatable {
     public let name: String
     public let checksum: String
     public let appliedAt: Int64
+
+    /// A row as read from any engine's `schema_migrations`.
+    public init(version: Int, name: String, checksum: String, appliedAt: Int64) {
+        self.version = version
+        self.name = name
+        self.checksum = checksum
+        self.appliedAt = appliedAt
+    }
 }
 
 /// Applies numbered migrations in order, each together with its bookkeeping row in one
@@ -92,7 +100,13 @@ public struct Migrator: Sendable {
     /// the ones still to apply. Throws when the database is newer, or an applied migration is
     /// unknown or was changed.
     public func pending(in db: Connection) throws -> [Migration] {
-        let done = try applied(in: db)
+        try pending(after: applied(in: db))
+    }
+
+    /// The rule behind `pending(in:)`, for any engine's `schema_migrations` rows (oldest first):
+    /// refuses a database newer than these migrations, an applied migration that is unknown or
+    /// was changed since, and returns the migrations not applied yet.
+    public func pending(after done: [AppliedMigration]) throws -> [Migration] {
         if let newest = done.last, newest.version > latestVersion {
             throw MigrationError.databaseNewer(databaseVersion: newest.version, knownVersion: latestVersion)
         }

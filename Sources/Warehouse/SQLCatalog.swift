@@ -2,16 +2,17 @@ import SQLiteStore
 
 /// The SQL files the binary carries: `migrations/` (schema versions) and `sql/` (named queries),
 /// embedded at build time from the package's top-level folders. PostgreSQL's own files live in
-/// the `postgres/` subfolders of both (`postgresMigrations()`).
+/// the `postgres/` subfolders of both (`postgresMigrator()`).
 public enum SQLCatalog {
     /// The schema migrations, validated (numbered 1...n without gaps or duplicates).
     public static func migrator() throws -> Migrator {
         try Migrator(files: files(in: "migrations/"))
     }
 
-    /// PostgreSQL's schema migrations (`migrations/postgres/`), validated the same way.
-    public static func postgresMigrations() throws -> [Migration] {
-        try Migrator(files: files(in: "migrations/postgres/")).migrations
+    /// PostgreSQL's schema migrations (`migrations/postgres/`), validated and checked against a
+    /// database by the same rules (the PostgreSQL engine applies them itself).
+    public static func postgresMigrator() throws -> Migrator {
+        try Migrator(files: files(in: "migrations/postgres/"))
     }
 
     /// The files directly in `folder` (not in its subfolders), by file name.

@@ -10,14 +10,16 @@ import SQLiteStore
 /// cannot both apply migration 1 (PostgreSQL's counterpart of the SQLite writer lock's role here).
 struct PostgresMigrator {
     let db: PGConnection
-    let migrations: [Migration]
+    /// The files of `migrations/postgres/`, checked for gaps and duplicates like SQLite's.
+    let rules: Migrator
 
     init(db: PGConnection) throws {
         self.db = db
-        migrations = try SQLCatalog.postgresMigrations()
+        rules = try SQLCatalog.postgresMigrator()
     }
 
-    var latestVersion: Int { migrations.last?.version ?? 0 }
+    var migrations: [Migration] { rules.migrations }
+    var latestVersion: Int { rules.latestVersion }
 
     /// The advisory lock key migrations take: "lifecycle" as ASCII, in a bigint.
     static let lockKey: Int64 = 0x6C69_6665_6379_636C
@@ -41,29 +43,17 @@ struct PostgresMigrator {
     }
 
     /// The migrations recorded as applied, oldest first.
-    func applied() throws -> [(version: Int, name: String, checksum: String)] {
+    func applied() throws -> [AppliedMigration] {
         guard try hasBookkeeping() else { return [] }
-        return try db.query("SELECT version, name, checksum FROM schema_migrations ORDER BY version").map {
-            (version: Int($0[0].int64 ?? 0), name: $0[1].string ?? "", checksum: $0[2].string ?? "")
+        return try db.query("SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version").map {
+            AppliedMigration(version: Int($0[0].int64 ?? 0), name: $0[1].string ?? "", checksum: $0[2].string ?? "",
+                             appliedAt: $0[3].int64 ?? 0)
         }
     }
 
-    /// The migrations still to apply, after checking the applied ones.
+    /// The migrations still to apply, after checking the applied ones by SQLite's rule.
     func pending() throws -> [Migration] {
-        let done = try applied()
-        if let newest = done.last, newest.version > latestVersion {
-            throw MigrationError.databaseNewer(databaseVersion: newest.version, knownVersion: latestVersion)
-        }
-        for record in done {
-            guard let migration = migrations.first(where: { $0.version == record.version }), migration.name == record.name else {
-                throw MigrationError.appliedButUnknown(version: record.version, name: record.name)
-            }
-            if migration.checksum != record.checksum {
-                throw MigrationError.changedAfterApplied(migration.identifier, stored: record.checksum, current: migration.checksum)
-            }
-        }
-        let versions = Set(done.map(\.version))
-        return migrations.filter { !versions.contains($0.version) }
+        try rules.pending(after: applied())
     }
 
     /// Applies every pending migration in order; returns what it applied.
