@@ -10,6 +10,9 @@ public struct LifetimeValueSection: Sendable, Equatable {
     public let horizonMonths: Int
     /// Highest lifetime value first.
     public let scores: [LifetimeScore]
+    /// The model's own checks and matrices on its calibration period (nil: the snapshot does not
+    /// record one).
+    let diagnostics: LifetimeDiagnostics?
 
     /// Customers to a histogram bar: equal-width bins from 0 to the 99th percentile of lifetime
     /// value, and one last bin for everything above it (so a few whales do not flatten the rest).
@@ -54,6 +57,7 @@ extension Warehouse {
         let stored = try lifetimeModel(snapshot)
         let currency = try orderCurrencies().count > 1 ? stored.currency.map { " (amounts in \($0))" } ?? "" : ""
         return LifetimeValueSection(reference: snapshot.reference + currency, period: stored.period, horizonMonths: stored.horizonMonths,
-                                    scores: try lifetimeScores(stored, asOf: asOf))
+                                    scores: try lifetimeScores(stored, asOf: asOf),
+                                    diagnostics: try lifetimeDiagnostics(snapshot, stored))
     }
 }

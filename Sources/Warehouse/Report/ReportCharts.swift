@@ -27,18 +27,26 @@ enum ReportCharts {
         return svg.render()
     }
 
-    /// The cohort triangle: one cell per cohort and offset, darker for higher shares.
+    /// The cohort triangle: one cell per cohort and offset, darker for higher shares, with a
+    /// colour scale. The chart is as wide as its offsets need (narrower cells past 16 offsets);
+    /// the report puts it in a box that scrolls sideways, so no column is ever cut.
     static func heatmap(_ triangle: RetentionTriangle) -> String {
-        let cell = 52.0, rowHeight = 24.0, left = 150.0, top = 40.0
         let offsets = triangle.maxOffset + 1
-        var svg = SVG(id: "cohort-heatmap", width: max(420, left + cell * Double(offsets) + 20),
+        let cell = heatmapCell(offsets), rowHeight = 24.0, left = 150.0, top = 66.0
+        var svg = SVG(id: "cohort-heatmap", width: heatmapWidth(triangle),
                       height: top + rowHeight * Double(triangle.cohorts.count) + 36,
                       title: "Cohort retention: \(triangle.metricText)")
-        let scale = max(0.0001, triangle.cohorts.flatMap { $0.cells.filter { $0.k > 0 }.compactMap(\.share) }.max() ?? 1)
+        // The colour scale covers the shares after k0 (k0 is 100% of the users metric and would
+        // wash the rest out); higher shares take the darkest colour.
+        let later = triangle.cohorts.flatMap { $0.cells.filter { $0.k > 0 }.compactMap(\.share) }
+        let everything = triangle.cohorts.flatMap { $0.cells.compactMap(\.share) }
+        let scale = ColourScale(largest: later.max() ?? everything.max() ?? 1, format: .percent,
+                                clipsAbove: (everything.max() ?? 0) > AxisScale(covering: 0, later.max() ?? everything.max() ?? 1).upper)
+        svg.colourLegend(scale, x: 8, y: 2, title: "share of the cohort's \(triangle.options.metric == .users ? "customers" : "k0 value")")
         svg.text("cohort", x: 8, y: top - 10, weight: "bold")
         svg.text("customers", x: left - 10, y: top - 10, anchor: "end", weight: "bold")
         for k in 0..<offsets {
-            svg.text("k\(k)", x: left + cell * (Double(k) + 0.5), y: top - 10, anchor: "middle", weight: "bold")
+            svg.text("k\(k)", x: left + cell * (Double(k) + 0.5), y: top - 10, anchor: "middle", size: offsets > 16 ? 10 : 11, weight: "bold")
         }
         for (row, cohort) in triangle.cohorts.enumerated() {
             let y = top + rowHeight * Double(row)
@@ -46,14 +54,14 @@ enum ReportCharts {
             svg.text(Format.count(cohort.users), x: left - 10, y: y + 16, anchor: "end",
                      datum: .init(series: "cohort_users", key: cohort.label, value: String(cohort.users), tooltip: ""))
             for item in cohort.cells {
-                let level = min(1, (item.share ?? 0) / scale)
+                let share = item.share ?? 0
                 let x = left + cell * Double(item.k)
-                svg.rect(x: x + 1, y: y + 1, width: cell - 2, height: rowHeight - 2, fill: ReportColours.blue(level),
+                svg.rect(x: x + 1, y: y + 1, width: cell - 2, height: rowHeight - 2, fill: scale.colour(share),
                          datum: .init(series: "value", key: "\(cohort.label)/k\(item.k)", value: String(item.value),
                                       tooltip: "\(cohort.label), k = \(item.k): \(Format.percent(item.share))\(item.complete ? "" : " (incomplete)")"),
                          extra: item.complete ? "" : " stroke=\"#d62728\" stroke-dasharray=\"3 2\"")
-                svg.text(Format.percent(item.share) + (item.complete ? "" : "*"), x: x + cell / 2, y: y + 16, anchor: "middle", size: 10,
-                         fill: level > 0.5 ? "#fff" : "#222")
+                svg.text(Format.percent(item.share) + (item.complete ? "" : "*"), x: x + cell / 2, y: y + 16, anchor: "middle",
+                         size: cell < 52 ? 9 : 10, fill: scale.textColour(share))
             }
         }
         svg.text("* incomplete: the period cohort+k is not over at as-of (dashed red border)", x: 8,
@@ -61,125 +69,148 @@ enum ReportCharts {
         return svg.render()
     }
 
-    /// Retention curves: each cohort (thin), the size-weighted mean (thick) and the simple mean (dashed).
+    private static func heatmapCell(_ offsets: Int) -> Double { offsets > 16 ? 40 : 52 }
+
+    /// The heatmap's width: every offset's column whole.
+    static func heatmapWidth(_ triangle: RetentionTriangle) -> Double {
+        let offsets = triangle.maxOffset + 1
+        return max(420, 150 + heatmapCell(offsets) * Double(offsets) + 20)
+    }
+
+    /// Points of the retention curve averaging fewer cohorts than this are drawn hollow, and the
+    /// curve to them dashed: a mean of one or two cohorts says little about the shop.
+    static let fewCohorts = 3
+
+    /// Retention curves: each cohort (thin), the size-weighted mean (thick) and the simple mean
+    /// (orange); means over fewer than `fewCohorts` cohorts are hollow points on a dashed line.
     static func curves(_ triangle: RetentionTriangle) -> String {
-        let width = 820.0, height = 320.0, left = 56.0, right = 150.0, top = 20.0, bottom = 40.0
+        let width = 820.0, height = 340.0
+        let plot = PlotArea(left: 56, top: 24, width: width - 56 - 190, height: height - 24 - 48)
         var svg = SVG(id: "retention-curve", width: width, height: height, title: "Retention curves")
-        let offsets = max(1, triangle.maxOffset)
-        let shares = triangle.cohorts.flatMap { $0.cells.filter { $0.k > 0 && $0.complete }.compactMap(\.share) }
-        let top100 = max(triangle.options.metric == .users ? 1.0 : (shares.max() ?? 1), 0.0001)
-        let plotWidth = width - left - right, plotHeight = height - top - bottom
-        func x(_ k: Int) -> Double { left + plotWidth * Double(k) / Double(offsets) }
-        func y(_ share: Double) -> Double { top + plotHeight * (1 - min(1.2, share / top100)) }
-        for tick in 0...4 {
-            let share = top100 * Double(tick) / 4
-            svg.line(x1: left, y1: y(share), x2: left + plotWidth, y2: y(share), stroke: "#e5e5e5")
-            svg.text(Format.percent(share, decimals: 0), x: left - 6, y: y(share) + 4, anchor: "end", size: 10)
-        }
-        for k in 0...offsets {
-            svg.text("\(k)", x: x(k), y: top + plotHeight + 16, anchor: "middle", size: 10)
-        }
-        svg.text("k (\(triangle.options.period.rawValue)s since the cohort's)", x: left + plotWidth / 2, y: height - 6, anchor: "middle")
+        let shares = triangle.cohorts.flatMap { $0.cells.filter(\.complete).compactMap(\.share) }
+            + triangle.curve.compactMap(\.weighted) + triangle.curve.compactMap(\.mean)
+        let yScale = AxisScale(covering: 0, shares.max() ?? 1, maxTicks: 7)
+        let xScale = AxisScale(covering: 0, Double(max(1, triangle.maxOffset)), maxTicks: 14, integer: true)
+        svg.yAxis(yScale, plot: plot, format: .percent)
+        svg.xAxis(xScale, plot: plot, title: "k (\(triangle.options.period.rawValue)s since the cohort's)")
+        func point(_ k: Int, _ share: Double) -> (Double, Double) { (plot.x(Double(k), on: xScale), plot.y(share, on: yScale)) }
         for cohort in triangle.cohorts {
-            let points = cohort.cells.filter { $0.complete }.compactMap { cell in cell.share.map { (x(cell.k), y($0)) } }
+            let points = cohort.cells.filter { $0.complete }.compactMap { cell in cell.share.map { point(cell.k, $0) } }
             svg.polyline(points, stroke: "#9ecae1", width: 1, opacity: 0.8)
         }
-        let weighted = triangle.curve.compactMap { point in point.weighted.map { (point.k, $0) } }
-        let mean = triangle.curve.compactMap { point in point.mean.map { (point.k, $0) } }
-        svg.polyline(mean.map { (x($0.0), y($0.1)) }, stroke: ReportColours.series[1], width: 2)
-        svg.polyline(weighted.map { (x($0.0), y($0.1)) }, stroke: "#08306b", width: 3)
-        for (k, share) in weighted {
-            svg.circle(x: x(k), y: y(share), r: 3.5, fill: "#08306b",
-                       datum: .init(series: "weighted", key: String(k), value: Format.fixed(share, decimals: 6),
-                                    tooltip: "k = \(k): \(Format.percent(share)) (weighted by cohort size)"))
+        let series: [(name: String, colour: String, width: Double, radius: Double, values: [(RetentionCurvePoint, Double)], text: String)] = [
+            ("mean", ReportColours.series[1], 2, 2.5, triangle.curve.compactMap { p in p.mean.map { (p, $0) } }, "simple mean"),
+            ("weighted", "#08306b", 3, 3.5, triangle.curve.compactMap { p in p.weighted.map { (p, $0) } }, "weighted by cohort size"),
+        ]
+        for line in series {
+            // Cohorts reaching k only fall as k grows, so the few-cohort points are the tail.
+            let solid = line.values.filter { $0.0.cohorts >= fewCohorts }
+            let tail = line.values.filter { $0.0.cohorts < fewCohorts }
+            svg.polyline(solid.map { point($0.0.k, $0.1) }, stroke: line.colour, width: line.width)
+            if !tail.isEmpty {
+                svg.polyline((solid.suffix(1) + tail).map { point($0.0.k, $0.1) }, stroke: line.colour, width: line.width / 1.5,
+                             dash: "4 3")
+            }
+            for (curvePoint, share) in line.values {
+                let (x, y) = point(curvePoint.k, share)
+                let few = curvePoint.cohorts < fewCohorts
+                svg.circle(x: x, y: y, r: line.radius, fill: few ? "#fff" : line.colour,
+                           datum: .init(series: line.name, key: String(curvePoint.k), value: Format.fixed(share, decimals: 6),
+                                        tooltip: "k = \(curvePoint.k): \(Format.percent(share)) (\(line.text), \(Format.count(curvePoint.cohorts)) cohort\(curvePoint.cohorts == 1 ? "" : "s"))"),
+                           extra: " data-cohorts=\"\(curvePoint.cohorts)\"" + (few ? " data-few-cohorts=\"true\" stroke=\"\(line.colour)\" stroke-width=\"1.5\"" : ""))
+            }
         }
-        for (k, share) in mean {
-            svg.circle(x: x(k), y: y(share), r: 2.5, fill: ReportColours.series[1],
-                       datum: .init(series: "mean", key: String(k), value: Format.fixed(share, decimals: 6),
-                                    tooltip: "k = \(k): \(Format.percent(share)) (simple mean)"))
+        let legendX = plot.right + 16
+        svg.line(x1: legendX, y1: plot.top + 10, x2: legendX + 24, y2: plot.top + 10, stroke: "#08306b", width: 3)
+        svg.text("weighted mean", x: legendX + 30, y: plot.top + 14)
+        svg.line(x1: legendX, y1: plot.top + 30, x2: legendX + 24, y2: plot.top + 30, stroke: ReportColours.series[1], width: 2)
+        svg.text("simple mean", x: legendX + 30, y: plot.top + 34)
+        svg.line(x1: legendX, y1: plot.top + 50, x2: legendX + 24, y2: plot.top + 50, stroke: "#9ecae1", width: 1)
+        svg.text("each cohort", x: legendX + 30, y: plot.top + 54)
+        svg.circle(x: legendX + 12, y: plot.top + 70, r: 3.5, fill: "#fff", extra: " stroke=\"#08306b\" stroke-width=\"1.5\"")
+        svg.text("mean of fewer than \(fewCohorts)", x: legendX + 30, y: plot.top + 74)
+        svg.text("cohorts (dashed): little", x: legendX + 30, y: plot.top + 88)
+        svg.text("to go on", x: legendX + 30, y: plot.top + 102)
+        if let first = triangle.curve.first(where: { $0.cohorts < fewCohorts && ($0.weighted != nil || $0.mean != nil) }) {
+            svg.text("from k = \(first.k) the means average fewer than \(fewCohorts) cohorts", x: legendX, y: plot.top + 124, size: 10,
+                     fill: "#b22", extra: " data-few-from=\"\(first.k)\"")
         }
-        let legendX = left + plotWidth + 16
-        svg.line(x1: legendX, y1: top + 10, x2: legendX + 24, y2: top + 10, stroke: "#08306b", width: 3)
-        svg.text("weighted mean", x: legendX + 30, y: top + 14)
-        svg.line(x1: legendX, y1: top + 30, x2: legendX + 24, y2: top + 30, stroke: ReportColours.series[1], width: 2)
-        svg.text("simple mean", x: legendX + 30, y: top + 34)
-        svg.line(x1: legendX, y1: top + 50, x2: legendX + 24, y2: top + 50, stroke: "#9ecae1", width: 1)
-        svg.text("each cohort", x: legendX + 30, y: top + 54)
         return svg.render()
+    }
+
+    /// The plot width a chart of `count` equal slots needs: at least `minimum`, and 6 px a slot.
+    static func plotWidth(slots count: Int, minimum: Double) -> Double {
+        max(minimum, 6 * Double(count))
     }
 
     /// Active users per period (bars) with first purchases (line).
     static func activity(_ report: ActivityReport) -> String {
-        let width = 820.0, height = 300.0, left = 64.0, right = 20.0, top = 30.0, bottom = 44.0
-        var svg = SVG(id: "activity-users", width: width, height: height, title: "Active users per \(report.options.period.rawValue)")
         let periods = report.periods
-        let peak = Double(max(1, periods.map(\.activeUsers).max() ?? 1))
-        let plotWidth = width - left - right, plotHeight = height - top - bottom
-        let slot = plotWidth / Double(max(1, periods.count))
-        func y(_ value: Double) -> Double { top + plotHeight * (1 - value / peak) }
-        for tick in 0...4 {
-            let value = peak * Double(tick) / 4
-            svg.line(x1: left, y1: y(value), x2: left + plotWidth, y2: y(value), stroke: "#e5e5e5")
-            svg.text(Format.count(Int(value.rounded())), x: left - 6, y: y(value) + 4, anchor: "end", size: 10)
-        }
+        let plot = PlotArea(left: 64, top: 40, width: plotWidth(slots: periods.count, minimum: 736), height: 216)
+        var svg = SVG(id: "activity-users", width: plot.right + 20, height: plot.bottom + 44,
+                      title: "Active users per \(report.options.period.rawValue)")
+        let scale = AxisScale(covering: 0, Double(periods.map { max($0.activeUsers, $0.firstPurchases) }.max() ?? 1), integer: true)
+        let slot = plot.width / Double(max(1, periods.count))
+        svg.yAxis(scale, plot: plot, title: "customers")
         var line: [(Double, Double)] = []
         for (index, period) in periods.enumerated() {
-            let x = left + slot * Double(index)
-            svg.rect(x: x + slot * 0.15, y: y(Double(period.activeUsers)), width: slot * 0.7, height: plotHeight * Double(period.activeUsers) / peak,
+            let x = plot.left + slot * Double(index)
+            let top = plot.y(Double(period.activeUsers), on: scale)
+            svg.rect(x: x + slot * 0.15, y: top, width: slot * 0.7, height: plot.bottom - top,
                      fill: period.complete ? ReportColours.series[0] : "#9ecae1",
                      datum: .init(series: "active_users", key: period.label, value: String(period.activeUsers),
                                   tooltip: "\(period.label): \(Format.count(period.activeUsers)) active\(period.complete ? "" : " (incomplete)")"))
-            line.append((x + slot / 2, y(Double(period.firstPurchases))))
-            if periods.count <= 40 || index % max(1, periods.count / 20) == 0 {
-                svg.text(period.label, x: x + slot / 2, y: top + plotHeight + 14, anchor: "middle", size: 9)
-            }
+            line.append((x + slot / 2, plot.y(Double(period.firstPurchases), on: scale)))
         }
+        svg.categoryLabels(periods.map(\.label), plot: plot)
         svg.polyline(line, stroke: ReportColours.series[2], width: 2)
         for (index, period) in periods.enumerated() {
             svg.circle(x: line[index].0, y: line[index].1, r: 2.5, fill: ReportColours.series[2],
                        datum: .init(series: "first_purchases", key: period.label, value: String(period.firstPurchases),
                                     tooltip: "\(period.label): \(Format.count(period.firstPurchases)) first purchases"))
         }
-        svg.rect(x: left, y: 8, width: 12, height: 12, fill: ReportColours.series[0])
-        svg.text("active users", x: left + 16, y: 18)
-        svg.rect(x: left + 110, y: 8, width: 12, height: 12, fill: ReportColours.series[2])
-        svg.text("first purchases", x: left + 126, y: 18)
+        svg.rect(x: plot.left + 80, y: 8, width: 12, height: 12, fill: ReportColours.series[0])
+        svg.text("active users", x: plot.left + 96, y: 18)
+        svg.rect(x: plot.left + 190, y: 8, width: 12, height: 12, fill: "#9ecae1")
+        svg.text("period not over", x: plot.left + 206, y: 18)
+        svg.rect(x: plot.left + 310, y: 8, width: 12, height: 12, fill: ReportColours.series[2])
+        svg.text("first purchases", x: plot.left + 326, y: 18)
         return svg.render()
     }
 
     /// Lifecycle per period: new, returning and resurrecting above the axis, dormant below.
     static func lifecycle(_ report: ActivityReport) -> String {
-        let width = 820.0, height = 320.0, left = 64.0, right = 20.0, top = 30.0, bottom = 30.0
-        var svg = SVG(id: "lifecycle", width: width, height: height, title: "Lifecycle states per \(report.options.period.rawValue)")
         let periods = report.periods
-        let up = Double(max(1, periods.map { $0.newUsers + $0.returningUsers + $0.resurrectingUsers }.max() ?? 1))
-        let down = Double(max(1, periods.map(\.dormantUsers).max() ?? 1))
-        let plotWidth = width - left - right, plotHeight = height - top - bottom
-        let zero = top + plotHeight * up / (up + down)
-        let unit = plotHeight / (up + down)
-        let slot = plotWidth / Double(max(1, periods.count))
-        svg.line(x1: left, y1: zero, x2: left + plotWidth, y2: zero, stroke: "#333")
-        svg.text(Format.count(Int(up)), x: left - 6, y: top + 4, anchor: "end", size: 10)
-        svg.text("0", x: left - 6, y: zero + 4, anchor: "end", size: 10)
-        svg.text("-" + Format.count(Int(down)), x: left - 6, y: top + plotHeight + 4, anchor: "end", size: 10)
+        let plot = PlotArea(left: 64, top: 40, width: plotWidth(slots: periods.count, minimum: 736), height: 250)
+        var svg = SVG(id: "lifecycle", width: plot.right + 20, height: plot.bottom + 44,
+                      title: "Lifecycle states per \(report.options.period.rawValue)")
+        let up = Double(periods.map { $0.newUsers + $0.returningUsers + $0.resurrectingUsers }.max() ?? 0)
+        let down = Double(periods.map(\.dormantUsers).max() ?? 0)
+        let scale = AxisScale(covering: -down, up, maxTicks: 8, integer: true)
+        let slot = plot.width / Double(max(1, periods.count))
+        svg.yAxis(scale, plot: plot, title: "customers (dormant below 0)")
+        let zero = plot.y(0, on: scale)
         for (index, period) in periods.enumerated() {
-            let x = left + slot * Double(index) + slot * 0.15
-            var base = zero
+            let x = plot.left + slot * Double(index) + slot * 0.15
+            var base = 0
             for (state, count) in [("new", period.newUsers), ("returning", period.returningUsers), ("resurrecting", period.resurrectingUsers)] {
-                let h = unit * Double(count)
-                svg.rect(x: x, y: base - h, width: slot * 0.7, height: h, fill: ReportColours.lifecycle[state] ?? "#999",
+                let top = plot.y(Double(base + count), on: scale), bottom = plot.y(Double(base), on: scale)
+                svg.rect(x: x, y: top, width: slot * 0.7, height: bottom - top, fill: ReportColours.lifecycle[state] ?? "#999",
                          datum: .init(series: state, key: period.label, value: String(count), tooltip: "\(period.label): \(Format.count(count)) \(state)"))
-                base -= h
+                base += count
             }
-            svg.rect(x: x, y: zero, width: slot * 0.7, height: unit * Double(period.dormantUsers), fill: ReportColours.lifecycle["dormant"] ?? "#999",
+            svg.rect(x: x, y: zero, width: slot * 0.7, height: plot.y(-Double(period.dormantUsers), on: scale) - zero,
+                     fill: ReportColours.lifecycle["dormant"] ?? "#999",
                      datum: .init(series: "dormant", key: period.label, value: String(period.dormantUsers),
                                   tooltip: "\(period.label): \(Format.count(period.dormantUsers)) dormant"))
         }
-        var legend = left
+        svg.line(x1: plot.left, y1: zero, x2: plot.right, y2: zero, stroke: "#333")
+        svg.categoryLabels(periods.map(\.label), plot: plot)
+        var legend = plot.left + 180
         for state in ["new", "returning", "resurrecting", "dormant"] {
             svg.rect(x: legend, y: 8, width: 12, height: 12, fill: ReportColours.lifecycle[state] ?? "#999")
             svg.text(state, x: legend + 16, y: 18)
-            legend += 110
+            legend += 100
         }
         return svg.render()
     }

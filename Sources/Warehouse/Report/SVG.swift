@@ -56,8 +56,8 @@ struct SVG {
     }
 
     mutating func text(_ content: String, x: Double, y: Double, anchor: String = "start", size: Double = 11, fill: String = "#333",
-                       weight: String = "normal", datum: Datum? = nil) {
-        body.append("<text x=\"\(SVG.number(x))\" y=\"\(SVG.number(y))\" text-anchor=\"\(anchor)\" font-size=\"\(SVG.number(size))\" fill=\"\(fill)\" font-weight=\"\(weight)\"\(datum?.attributes ?? "")>\(SVG.escape(content))</text>")
+                       weight: String = "normal", datum: Datum? = nil, extra: String = "") {
+        body.append("<text x=\"\(SVG.number(x))\" y=\"\(SVG.number(y))\" text-anchor=\"\(anchor)\" font-size=\"\(SVG.number(size))\" fill=\"\(fill)\" font-weight=\"\(weight)\"\(datum?.attributes ?? "")\(extra)>\(SVG.escape(content))</text>")
     }
 
     mutating func line(x1: Double, y1: Double, x2: Double, y2: Double, stroke: String = "#999", width: Double = 1, dash: String? = nil) {
@@ -65,15 +65,16 @@ struct SVG {
         body.append("<line x1=\"\(SVG.number(x1))\" y1=\"\(SVG.number(y1))\" x2=\"\(SVG.number(x2))\" y2=\"\(SVG.number(y2))\" stroke=\"\(stroke)\" stroke-width=\"\(SVG.number(width))\"\(dashed)/>")
     }
 
-    mutating func polyline(_ points: [(Double, Double)], stroke: String, width: Double = 2, opacity: Double = 1) {
+    mutating func polyline(_ points: [(Double, Double)], stroke: String, width: Double = 2, opacity: Double = 1, dash: String? = nil) {
         guard !points.isEmpty else { return }
         let list = points.map { "\(SVG.number($0.0)),\(SVG.number($0.1))" }.joined(separator: " ")
-        body.append("<polyline points=\"\(list)\" fill=\"none\" stroke=\"\(stroke)\" stroke-width=\"\(SVG.number(width))\" stroke-opacity=\"\(SVG.number(opacity))\"/>")
+        let dashed = dash.map { " stroke-dasharray=\"\($0)\"" } ?? ""
+        body.append("<polyline points=\"\(list)\" fill=\"none\" stroke=\"\(stroke)\" stroke-width=\"\(SVG.number(width))\" stroke-opacity=\"\(SVG.number(opacity))\"\(dashed)/>")
     }
 
-    mutating func circle(x: Double, y: Double, r: Double, fill: String, datum: Datum? = nil) {
+    mutating func circle(x: Double, y: Double, r: Double, fill: String, datum: Datum? = nil, extra: String = "") {
         let tooltip = datum.map { "<title>\(SVG.escape($0.tooltip))</title>" } ?? ""
-        body.append("<circle cx=\"\(SVG.number(x))\" cy=\"\(SVG.number(y))\" r=\"\(SVG.number(r))\" fill=\"\(fill)\"\(datum?.attributes ?? "")>\(tooltip)</circle>")
+        body.append("<circle cx=\"\(SVG.number(x))\" cy=\"\(SVG.number(y))\" r=\"\(SVG.number(r))\" fill=\"\(fill)\"\(datum?.attributes ?? "")\(extra)>\(tooltip)</circle>")
     }
 
     func render() -> String {
