@@ -162,7 +162,7 @@ import Testing
         #expect(html.contains("was trained without a holdout"))
     }
 
-    @Test("the P(alive) scatter's legend is above the plot, out of reach of any dot, and its axes follow the tick rule")
+    @Test("the P(alive) scatter's legend is above the plot, out of reach of any dot, and its axes follow the tick rule, as do the lifetime-value histogram's bins and axis")
     func aliveScatterLegend() throws {
         let (fixture, _) = try fixture()
         let svg = try #require(try report(fixture).svgs["clv-alive"])
@@ -177,6 +177,11 @@ import Testing
         #expect(tickRuleViolation(svg.ticks("y"), covering: [0, 1]) == nil)
         #expect(svg.ticks("x").count >= 3)
         #expect(tickRuleViolation(svg.ticks("x")) == nil)
+        // The lifetime-value bins are a tick step wide, so their edges are round numbers.
+        let section = try #require(try fixture.warehouse.reportData(ReportOptions(scope: AnalyticsFixture.scope(asOf: "2011-06-15"))).lifetimeValue)
+        let bins = section.histogram()
+        #expect(tickRuleViolation(bins.map(\.lower), covering: []) == nil, "\(bins.map(\.lower))")
+        #expect(bins.map(\.customers).reduce(0, +) == section.scores.count)
         let histogram = try #require(try report(fixture).svgs["clv-distribution"])
         #expect(histogram.ticks("y").count >= 3)
         #expect(tickRuleViolation(histogram.ticks("y"), covering: histogram.marks("customers").values.compactMap { $0.number("data-value") }) == nil)

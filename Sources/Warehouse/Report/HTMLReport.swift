@@ -90,11 +90,11 @@ public enum HTMLReport {
 
             """
         html += section("RFM segments", notes: data.rfm.notes, svg: ReportCharts.segments(data.rfm), table: data.rfm.table())
-        let heatmap = ReportCharts.heatmap(data.retention)
-        let wide = ReportCharts.heatmapWidth(data.retention) > pageWidth
-            ? ["\(data.retention.maxOffset + 1) offsets are wider than the page: the triangle scrolls sideways, every column whole."] : []
-        html += section("Cohort retention (\(data.retention.options.period.rawValue)ly)", notes: wide + data.retention.notes,
-                        svg: heatmap, table: nil)
+        let heatmap = CohortHeatmap(data.retention, width: pageWidth)
+        let parts = heatmap.panels.count > 1
+            ? ["\(data.retention.maxOffset + 1) offsets do not fit across the page: the triangle is shown in \(heatmap.panels.count) parts of up to \(heatmap.columnsPerPanel) offsets, each with the cohorts that reach them."] : []
+        html += section("Cohort retention (\(data.retention.options.period.rawValue)ly)", notes: parts + data.retention.notes,
+                        svg: heatmap.render(), table: nil)
         html += section("Retention curves", notes: ["Average share over the cohorts whose cohort+k is complete. Hollow points on a dashed line average fewer than \(ReportCharts.fewCohorts) cohorts: late offsets are reached only by the oldest cohorts, so one or two cohorts decide them."],
                         svg: ReportCharts.curves(data.retention), table: data.retention.curveTable())
         let activityTable = data.activity.table()

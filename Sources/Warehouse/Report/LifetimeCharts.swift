@@ -12,10 +12,13 @@ enum LifetimeCharts {
         let slot = plot.width / Double(max(1, bins.count))
         svg.yAxis(scale, plot: plot, title: "customers")
         var labels: [String] = []
+        // The bins are a tick step wide: their edges need the step's decimals.
+        let binWidth = bins.first?.upper.map { $0 - (bins.first?.lower ?? 0) } ?? 1
+        let decimals = binWidth >= 1 ? 0 : Int((-log10(binWidth)).rounded(.up))
+        func edge(_ value: Double, _ decimals: Int) -> String { Grouping.digits(String(format: "%.\(decimals)f", value)) }
         for (index, bin) in bins.enumerated() {
             let top = plot.y(Double(bin.customers), on: scale)
-            let label = bin.upper.map { "\(Format.fixed(bin.lower, decimals: 0))–\(Format.fixed($0, decimals: 0))" }
-                ?? "> \(Format.fixed(bin.lower, decimals: 0))"
+            let label = bin.upper.map { "\(edge(bin.lower, decimals))–\(edge($0, decimals))" } ?? "> \(edge(bin.lower, decimals))"
             labels.append(label)
             let x = plot.left + slot * Double(index)
             svg.rect(x: x + slot * 0.1, y: top, width: slot * 0.8, height: plot.bottom - top, fill: ReportColours.series[2],

@@ -14,17 +14,21 @@ public struct LifetimeValueSection: Sendable, Equatable {
     /// record one).
     let diagnostics: LifetimeDiagnostics?
 
-    /// Customers to a histogram bar: equal-width bins from 0 to the 99th percentile of lifetime
-    /// value, and one last bin for everything above it (so a few whales do not flatten the rest).
+    /// Customers to a histogram bar: bins from 0 to the 99th percentile of lifetime value, as
+    /// wide as the tick rule's step for at most `bins` bins (so their edges are round numbers),
+    /// and one last bin for everything above (so a few whales do not flatten the rest).
+    /// Negative values (net returns) count in the first bin.
     public func histogram(bins: Int = 12) -> [(lower: Double, upper: Double?, customers: Int)] {
         guard !scores.isEmpty else { return [] }
         let ascending = scores.map(\.lifetimeValue).sorted()
         let p99 = max(ascending[Int(Double(ascending.count - 1) * 0.99)], 1e-9)
-        let width = p99 / Double(bins)
-        var counts = [Int](repeating: 0, count: bins + 1)
-        for value in ascending { counts[value > p99 ? bins : min(bins - 1, Int(max(0, value) / width))] += 1 }
-        return (0...bins).map { i in
-            i == bins ? (p99, nil, counts[i]) : (Double(i) * width, Double(i + 1) * width, counts[i])
+        let width = AxisScale(covering: 0, p99, maxTicks: bins + 1).step
+        let count = max(1, Int((p99 / width).rounded(.up)))
+        let top = Double(count) * width
+        var counts = [Int](repeating: 0, count: count + 1)
+        for value in ascending { counts[value > top ? count : min(count - 1, Int(max(0, value) / width))] += 1 }
+        return (0...count).map { i in
+            i == count ? (top, nil, counts[i]) : (Double(i) * width, Double(i + 1) * width, counts[i])
         }
     }
 

@@ -27,56 +27,6 @@ enum ReportCharts {
         return svg.render()
     }
 
-    /// The cohort triangle: one cell per cohort and offset, darker for higher shares, with a
-    /// colour scale. The chart is as wide as its offsets need (narrower cells past 16 offsets);
-    /// the report puts it in a box that scrolls sideways, so no column is ever cut.
-    static func heatmap(_ triangle: RetentionTriangle) -> String {
-        let offsets = triangle.maxOffset + 1
-        let cell = heatmapCell(offsets), rowHeight = 24.0, left = 150.0, top = 66.0
-        var svg = SVG(id: "cohort-heatmap", width: heatmapWidth(triangle),
-                      height: top + rowHeight * Double(triangle.cohorts.count) + 36,
-                      title: "Cohort retention: \(triangle.metricText)")
-        // The colour scale covers the shares after k0 (k0 is 100% of the users metric and would
-        // wash the rest out); higher shares take the darkest colour.
-        let later = triangle.cohorts.flatMap { $0.cells.filter { $0.k > 0 }.compactMap(\.share) }
-        let everything = triangle.cohorts.flatMap { $0.cells.compactMap(\.share) }
-        let scale = ColourScale(largest: later.max() ?? everything.max() ?? 1, format: .percent,
-                                clipsAbove: (everything.max() ?? 0) > AxisScale(covering: 0, later.max() ?? everything.max() ?? 1).upper)
-        svg.colourLegend(scale, x: 8, y: 2, title: "share of the cohort's \(triangle.options.metric == .users ? "customers" : "k0 value")")
-        svg.text("cohort", x: 8, y: top - 10, weight: "bold")
-        svg.text("customers", x: left - 10, y: top - 10, anchor: "end", weight: "bold")
-        for k in 0..<offsets {
-            svg.text("k\(k)", x: left + cell * (Double(k) + 0.5), y: top - 10, anchor: "middle", size: offsets > 16 ? 10 : 11, weight: "bold")
-        }
-        for (row, cohort) in triangle.cohorts.enumerated() {
-            let y = top + rowHeight * Double(row)
-            svg.text(cohort.label, x: 8, y: y + 16)
-            svg.text(Format.count(cohort.users), x: left - 10, y: y + 16, anchor: "end",
-                     datum: .init(series: "cohort_users", key: cohort.label, value: String(cohort.users), tooltip: ""))
-            for item in cohort.cells {
-                let share = item.share ?? 0
-                let x = left + cell * Double(item.k)
-                svg.rect(x: x + 1, y: y + 1, width: cell - 2, height: rowHeight - 2, fill: scale.colour(share),
-                         datum: .init(series: "value", key: "\(cohort.label)/k\(item.k)", value: String(item.value),
-                                      tooltip: "\(cohort.label), k = \(item.k): \(Format.percent(item.share))\(item.complete ? "" : " (incomplete)")"),
-                         extra: item.complete ? "" : " stroke=\"#d62728\" stroke-dasharray=\"3 2\"")
-                svg.text(Format.percent(item.share) + (item.complete ? "" : "*"), x: x + cell / 2, y: y + 16, anchor: "middle",
-                         size: cell < 52 ? 9 : 10, fill: scale.textColour(share))
-            }
-        }
-        svg.text("* incomplete: the period cohort+k is not over at as-of (dashed red border)", x: 8,
-                 y: top + rowHeight * Double(triangle.cohorts.count) + 22, size: 10, fill: "#666")
-        return svg.render()
-    }
-
-    private static func heatmapCell(_ offsets: Int) -> Double { offsets > 16 ? 40 : 52 }
-
-    /// The heatmap's width: every offset's column whole.
-    static func heatmapWidth(_ triangle: RetentionTriangle) -> Double {
-        let offsets = triangle.maxOffset + 1
-        return max(420, 150 + heatmapCell(offsets) * Double(offsets) + 20)
-    }
-
     /// Points of the retention curve averaging fewer cohorts than this are drawn hollow, and the
     /// curve to them dashed: a mean of one or two cohorts says little about the shop.
     static let fewCohorts = 3
@@ -132,7 +82,8 @@ enum ReportCharts {
         svg.text("cohorts (dashed): little", x: legendX + 30, y: plot.top + 88)
         svg.text("to go on", x: legendX + 30, y: plot.top + 102)
         if let first = triangle.curve.first(where: { $0.cohorts < fewCohorts && ($0.weighted != nil || $0.mean != nil) }) {
-            svg.text("from k = \(first.k) the means average fewer than \(fewCohorts) cohorts", x: legendX, y: plot.top + 124, size: 10,
+            svg.text("from k = \(first.k) on, the means", x: legendX, y: plot.top + 124, size: 10, fill: "#b22")
+            svg.text("average fewer than \(fewCohorts) cohorts", x: legendX, y: plot.top + 138, size: 10,
                      fill: "#b22", extra: " data-few-from=\"\(first.k)\"")
         }
         return svg.render()
