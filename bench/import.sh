@@ -8,7 +8,11 @@
 # a fourth times reading those rows back (a scan of every column), which the copy includes.
 # The copy's ORDER BY keeps SQLite from its transfer optimization (raw records copied into an
 # empty table), so every row and index entry is inserted one by one, as the import does.
-# Prints seconds, rows/s and peak RSS for each. Usage: bench/import.sh [WORKDIR]
+# Then the real UCI Online Retail dump (../shared/data, when present) as the README's tour imports it:
+# into a new warehouse, again into the same one (every line a duplicate), and by `.import`.
+# Prints seconds, rows/s and peak RSS for each, then the machine (cores, load). Usage:
+# bench/import.sh [WORKDIR]; IMPORT_BENCH_USERS="36000" (or "" for the Online Retail rows alone) picks the
+# generated sizes.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 work=${1:-$(mktemp -d)}
@@ -30,7 +34,7 @@ measure() {  # label rows command...  -> one table row
 }
 
 printf "%-44s %10s %8s %12s %10s\n" "run" "lines" "seconds" "rows/s" "peak MB"
-for users in 36000 180000; do
+for users in ${IMPORT_BENCH_USERS-36000 180000}; do
     dir="$work/users-$users"
     if [ ! -f "$dir/orders.csv" ]; then "$bin" generate --users "$users" --seed 42 --out "$dir" >/dev/null 2>&1; fi
     lines=$(($(wc -l < "$dir/orders.csv") - 1))
@@ -66,3 +70,20 @@ for users in 36000 180000; do
     [ "$copied" = "$stored" ] || { echo "bench: the copy holds $copied, the import $stored" >&2; exit 1; }
     rm -f "$dir"/bench.db* "$dir"/plain.db* "$dir"/floor.db*
 done
+
+retail="$repo/../shared/data/online-retail/online_retail.csv.gz"
+if [ -f "$retail" ]; then
+    dir="$work/online-retail"
+    mkdir -p "$dir"
+    rm -f "$dir"/retail.db* "$dir"/plain.db*
+    lines=$(($(gzip -dc "$retail" | wc -l) - 1))
+    measure "lifecycle import (Online Retail)" "$lines" \
+        "$bin" import orders "$retail" --format online-retail --timezone Europe/London --db "$dir/retail.db"
+    measure "lifecycle import again (Online Retail)" "$lines" \
+        "$bin" import orders "$retail" --format online-retail --timezone Europe/London --db "$dir/retail.db"
+    gzip -dc "$retail" > "$dir/online_retail.csv"
+    measure "sqlite3 .import (Online Retail, unzipped)" "$lines" \
+        sqlite3 "$dir/plain.db" ".import --csv $dir/online_retail.csv order_lines"
+    rm -f "$dir"/retail.db* "$dir"/plain.db* "$dir/online_retail.csv"
+fi
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"

@@ -119,7 +119,7 @@ func printNotes(_ notes: [String]) {
 
 /// Prints an answer in `format`; csv and jsonl send its notes to standard error.
 func emit(_ answer: Answer, as format: OutputFormat) {
-    print(answer.rendered(as: format), terminator: "")
+    print(answer.rendered(as: format, width: tableWidth(format)), terminator: "")
     if format == .csv || format == .jsonl { printNotes(answer.notes) }
 }
 

@@ -122,6 +122,12 @@ func terminalColumns() -> Int? {
     return Int(size.ws_col)
 }
 
+/// The width tables in `format` are fitted to: the terminal's columns for the table format on a
+/// terminal, nil (no limit) otherwise, so files and pipes get whole lines.
+func tableWidth(_ format: OutputFormat) -> Int? {
+    format == .table && isTerminal(STDOUT_FILENO) ? terminalColumns() : nil
+}
+
 /// `12345678` as `12,345,678`, by the tables' grouping rule.
 func grouped(_ value: Int) -> String { Format.count(value) }
 

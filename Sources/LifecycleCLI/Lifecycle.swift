@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Warehouse
 
 /// The `lifecycle` command: a customer lifecycle warehouse in one SQLite file.
@@ -15,4 +16,25 @@ struct Lifecycle: ParsableCommand {
             SegmentsCommand.self, RecommendCommand.self, ImportsCommand.self, QueryCommand.self, ForgetCommand.self, PrivacyCommand.self, RejectsCommand.self,
         ]
     )
+
+    /// Parses, then runs. A mistake in the arguments (found while parsing or by a command's
+    /// `validate()`) is reported with that command's usage, exit status 64; a command that fails
+    /// while it runs (no purchases to train on, a fit that does not converge...) says why and
+    /// exits 1, without a usage text that would suggest the arguments were wrong.
+    static func main() {
+        var command: ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            exit(withError: error)
+        }
+        do {
+            try command.run()
+        } catch let error as ValidationError {
+            printError("Error: \(error.message)")
+            Foundation.exit(1)
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -38,7 +38,7 @@ func printTables(_ parts: [TitledTable], as format: OutputFormat) {
         if !first { print("") }
         first = false
         if !part.title.isEmpty { print(format == .markdown ? "### \(part.title)\n" : part.title) }
-        print(part.table.rendered(as: format), terminator: "")
+        print(part.table.rendered(as: format, width: tableWidth(format)), terminator: "")
     }
 }
 

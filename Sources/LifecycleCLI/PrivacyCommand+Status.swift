@@ -18,7 +18,7 @@ struct PrivacyStatusCommand: ParsableCommand {
         let format = output.resolved
         let answer = Self.answer(status)
         if format == .table || format == .markdown {
-            print(Self.summary(status) + "\n" + answer.table.rendered(as: format), terminator: "")
+            print(Self.summary(status) + "\n" + answer.table.rendered(as: format, width: tableWidth(format)), terminator: "")
         } else {
             emit(answer, as: format)
         }

@@ -54,7 +54,7 @@ struct RetentionCommand: ParsableCommand {
         let format = output.resolved
         if let by {
             let breakdown = try brokenDown(by, warehouse: warehouse, options: options)
-            print(breakdown.rendered(as: format), terminator: "")
+            print(breakdown.rendered(as: format, width: tableWidth(format)), terminator: "")
             if format == .csv || format == .jsonl { printNotes(breakdown.combined.notes) }
             return
         }

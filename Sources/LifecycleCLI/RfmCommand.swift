@@ -58,7 +58,7 @@ struct RfmCommand: ParsableCommand {
                 return BrokenDownAnswer.Group(value: country, answer: try warehouse.rfmSummary(scoped).answer())
             }
             let breakdown = BrokenDownAnswer(column: by.column, by: by.rawValue, groups: groups, notes: try breakdownNotes(warehouse))
-            print(breakdown.rendered(as: format), terminator: "")
+            print(breakdown.rendered(as: format, width: tableWidth(format)), terminator: "")
             if format == .csv || format == .jsonl { printNotes(breakdown.combined.notes) }
         } else if let compare {
             let from = try AnalyticsScope.instant(compare, in: options.scope.timeZone ?? warehouse.reportingTimeZone(), option: "--compare")

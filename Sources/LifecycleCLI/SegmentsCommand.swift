@@ -49,15 +49,15 @@ enum SegmentsText {
         }
         var profiles = SegmentTables.profiles(report.profiles)
         profiles.notes = [SegmentTables.note(report)]
-        return profiles.rendered(as: format) + "\nOverlap with the RFM segments (customers):\n"
-            + SegmentTables.overlap(report.overlap).rendered(as: format)
+        return profiles.rendered(as: format, width: tableWidth(format)) + "\nOverlap with the RFM segments (customers):\n"
+            + SegmentTables.overlap(report.overlap).rendered(as: format, width: tableWidth(format))
     }
 
     /// What `train segments` answers: the cluster profiles as rows, the silhouette of every k
     /// tried beside them, the snapshot's hyperparameters and metrics as nested JSON.
     static func training(_ training: SegmentTraining) -> Answer {
         var profiles = SegmentTables.profiles(training.profiles, currency: training.options.currency)
-        profiles.notes = ["trained as of \(CalendarDate.day(training.options.asOf)) on \(grouped(training.rows)) customers: k = \(training.clusters) (\(training.chosenBy)), inertia \(String(format: "%.1f", training.inertia)), \(training.iterations) iterations\(training.converged ? "" : ", not converged")"]
+        profiles.notes = ["trained as of \(CalendarDate.day(training.options.asOf)) on \(grouped(training.rows)) customers: k = \(training.clusters) (\(training.chosenBy)), inertia \(Format.fixed(training.inertia, decimals: 1)), \(training.iterations) iterations\(training.converged ? "" : ", not converged")"]
         let parameters = [JSONMember("k", .integer(Int64(training.clusters))), JSONMember("chosen_by", .string(training.chosenBy)),
                           JSONMember("customers", .integer(Int64(training.rows)))]
         return Answer(question: "train segments", parameters: parameters, asOf: training.options.asOf, table: profiles,

@@ -36,10 +36,10 @@ struct StatusCommand: ParsableCommand {
         print("\(status.path): schema version \(status.schemaVersion) (this build knows \(status.knownVersion))")
         if let engine = status.engine { print("Engine: \(engine)") }
         print()
-        print(counts.rendered(as: format))
+        print(counts.rendered(as: format, width: tableWidth(format)))
         print(Self.describe(status.kept))
         print(Self.describe(status.currencies) + "\n")
-        if !imports.rows.isEmpty { print("Recent imports:\n" + imports.rendered(as: format), terminator: "") }
+        if !imports.rows.isEmpty { print("Recent imports:\n" + imports.rendered(as: format, width: tableWidth(format)), terminator: "") }
     }
 }
 

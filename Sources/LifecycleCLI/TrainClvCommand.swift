@@ -82,7 +82,11 @@ enum LifetimeReport {
                 String(format: "BG/NBD log-likelihood %.4f (%d iterations); Gamma-Gamma %.4f (%d iterations); mean order value %.2f",
                        training.purchaseFit.logLikelihood, training.purchaseFit.optimization.iterations,
                        training.spendFit.logLikelihood, training.spendFit.optimization.iterations, m.spend.expectedAverageValue),
-            ])
+            ] + (training.spendFit.atHomogeneousLimit ? [
+                "Gamma-Gamma: customers' spend per order differs only by order-to-order noise, so the likelihood rises toward q → ∞ "
+                + "(no customer is a bigger spender than another beyond chance); stored at that limit with q = \(grouped(Int(m.spend.q))), where every "
+                + "customer's expected order value is within about 1% of the shop's mean",
+            ] : []))
         let parametersOfQuestion = [JSONMember("period", .string(training.options.period.rawValue)),
                                     JSONMember("observation_end", .string(LifetimeCalendar.date(training.options.observationEnd))),
                                     JSONMember("customers", .integer(Int64(training.customers)))]

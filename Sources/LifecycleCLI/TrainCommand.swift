@@ -156,7 +156,7 @@ struct TrainChurn: ParsableCommand {
 /// The metrics of a churn training, side by side with the baseline.
 enum ChurnReport {
     static func render(_ training: ChurnTraining, format: OutputFormat) -> String {
-        answer(training).rendered(as: format)
+        answer(training).rendered(as: format, width: tableWidth(format))
     }
 
     /// What `train churn` answers: the metrics beside the baseline as rows, the holdout's

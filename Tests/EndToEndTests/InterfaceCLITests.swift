@@ -79,6 +79,19 @@ import Warehouse
         }
     }
 
+    @Test("a command that fails while it runs says why and exits 1, without a usage text; a bad argument still shows its command's usage")
+    func runtimeFailuresShowNoUsage() throws {
+        let work = try WorkDirectory()
+        #expect(try Binary.run(["migrate", "--db", "w.db"], directory: work.url).status == 0)
+        let empty = try Binary.run(["train", "clv", "--db", "w.db"], directory: work.url)
+        #expect(empty.status == 1)
+        #expect(empty.stderr.contains("Error: the warehouse has no purchases: import some first"), "\(empty.stderr)")
+        #expect(!empty.stderr.contains("Usage:"), "\(empty.stderr)")
+        let misuse = try Binary.run(["train", "clv", "--months", "0", "--db", "w.db"], directory: work.url)
+        #expect(misuse.status == 64)
+        #expect(misuse.stderr.contains("--months must be at least 1") && misuse.stderr.contains("Usage: lifecycle train clv"), "\(misuse.stderr)")
+    }
+
     @Test("a country no customer has is refused, naming the known countries nearest to it")
     func unknownCountry() throws {
         let work = try AnalyticsCLITests.importedDump()

@@ -65,4 +65,51 @@ import Testing
         #expect(lines[2].range(of: "25.0%")?.upperBound.utf16Offset(in: lines[2]) == lines[3].range(of: "12.5%")?.upperBound.utf16Offset(in: lines[3]))
         #expect(Grouping.digits("-1294") == "-1,294" && Grouping.digits("1665.5") == "1,665.5" && Grouping.digits("416") == "416")
     }
+
+    @Test("a table wider than the terminal is shown in blocks of columns that fit, each led by the first column, nothing cut")
+    func wideTablesFit() {
+        // A 13-offset retention triangle: cohort, size and k0...k12.
+        let columns = [Column("cohort"), Column("size")] + (0...12).map { Column("k\($0)") }
+        var rows: [[Cell]] = []
+        for row in 0..<13 {
+            var cells: [Cell] = [.text("2011-\(String(format: "%02d", row % 12 + 1))"), .integer(Int64(1_000 + row))]
+            for k in 0...12 {
+                let share: Cell = k + row <= 12 ? .share(Double(k + 1) / 100) : .null
+                cells.append(share)
+            }
+            rows.append(cells)
+        }
+        let wide = Table(columns: columns, rows: rows, notes: ["Cohorts by first purchase month."])
+        let whole = wide.rendered(as: .table)
+        #expect(whole.split(separator: "\n").contains { $0.count > 80 }, "the table is wider than 80 columns unfitted")
+        let fitted = wide.rendered(as: .table, width: 80)
+        let lines = fitted.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines.allSatisfy { $0.count <= 80 }, "\(fitted)")
+        let headers = lines.filter { $0.hasPrefix("cohort") }
+        #expect(headers.count >= 2, "\(fitted)")
+        // Every column label appears once across the blocks, the first column in every block.
+        let labels = headers.flatMap { $0.split(separator: " ").map(String.init) }
+        #expect(labels.filter { $0 == "cohort" }.count == headers.count)
+        #expect(Set(labels) == Set(columns.map(\.label)) && labels.count == columns.count + headers.count - 1)
+        #expect(lines.contains("(columns 2–\(headers[0].split(separator: " ").count) of 15)"), "\(fitted)")
+        // Every cell is still there: the same number of shares in both renderings.
+        func shares(_ text: String) -> [String] { text.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init).filter { $0.hasSuffix("%") } }
+        #expect(shares(fitted).sorted() == shares(whole).sorted() && shares(whole).count == 91)
+        #expect(lines.last(where: { !$0.isEmpty }) == "Cohorts by first purchase month.")
+        // Wide enough: one block, the same text as without a width.
+        #expect(wide.rendered(as: .table, width: 400) == whole)
+        #expect(ColumnBlocks.split(widths: [10, 50, 50], separator: 2, within: 40) == [[0, 1], [0, 2]])
+    }
+
+    @Test("notes write money and counts by the tables' rule: grouped, in the currency's minor units")
+    func notesFollowTheRule() {
+        #expect(Format.money(1_447_682_120_000) == "1,447,682.12")
+        #expect(Format.money(2_228_427_401_000, currency: "KWD") == "2,228,427.401")
+        #expect(Format.fixed(123_456.75, decimals: 1) == "123,456.8")
+        var exclusions = Exclusions()
+        exclusions.guestOrders = 3_710
+        exclusions.guestAmountMicros = 1_447_682_123_456
+        exclusions.onlyCurrency = "GBP"
+        #expect(exclusions.notes.first == "Left out: 3,710 guest orders (net 1,447,682.12).")
+    }
 }

@@ -27,6 +27,10 @@ public struct GammaGammaFit: Sendable, Equatable {
     public var customers: Double
     /// The optimiser's report in log-parameter space.
     public var optimization: OptimizationResult
+    /// Whether the maximum lies at q → ∞ (customers' spend differs only by order-to-order
+    /// noise, ``GammaGammaLimit``): ``model`` is then that limit stored at q = 10,000 and
+    /// ``logLikelihood`` the limit's.
+    public var atHomogeneousLimit = false
 }
 
 extension GammaGammaModel {
@@ -38,8 +42,14 @@ extension GammaGammaModel {
     /// - Parameters:
     ///   - spend: one (x, m̄) per customer, with x ≥ 1 and m̄ > 0 (leave out one-time buyers).
     ///   - weights: optional counts or weights, one per customer.
+    /// Without a penalty, when the optimiser gives up on a ridge whose supremum (q → ∞, every
+    /// customer's spend alike) is at least as likely as where it stopped, or when that limit is
+    /// more likely than the point it converged to, the fit is the limit (``GammaGammaLimit``,
+    /// flagged by ``GammaGammaFit/atHomogeneousLimit``).
+    ///
     /// - Throws: ``LearningError/invalidInput(model:index:reason:)`` for empty data, x < 1 or
-    ///   m̄ ≤ 0; ``LearningError/optimizationFailed(model:_:)`` when the optimiser gives up.
+    ///   m̄ ≤ 0; ``LearningError/optimizationFailed(model:_:)`` when the optimiser gives up
+    ///   and the limit is not the answer.
     public static func fit(
         _ spend: [SpendHistory], weights: [Double]? = nil, options: GammaGammaFitOptions = GammaGammaFitOptions()
     ) throws(LearningError) -> GammaGammaFit {
@@ -73,6 +83,17 @@ extension GammaGammaModel {
 
         let start: [Double] = options.start.map { [log($0.p), log($0.q), log($0.gamma)] } ?? [0, 0, 0]
         let result: OptimizationResult
+        let limit = penalty == 0 ? GammaGammaLimit.fit(x: x, m: m, weights: w) : nil
+        func limitFit(iterations: Int) -> GammaGammaFit {
+            let model = GammaGammaLimit.model(p: limit!.p, rate: limit!.rate)
+            let point = [log(model.p), log(model.q), log(model.gamma)]
+            let optimization = OptimizationResult(x: point, value: -limit!.logLikelihood / totalWeight, gradient: [0, 0, 0],
+                                                  iterations: iterations, evaluations: iterations, gradientNorm: 0, converged: true)
+            return GammaGammaFit(model: model, logLikelihood: limit!.logLikelihood, customers: totalWeight,
+                                 optimization: optimization, atHomogeneousLimit: true)
+        }
+        // The most likely point the optimiser evaluated: where it stopped when it gives up.
+        var best = (value: Double.infinity, logQ: start[1])
         do throws(OptimizationError) {
             result = try options.optimizer.minimize(from: start) { logParameters in
                 let p = exp(logParameters[0])
@@ -96,6 +117,7 @@ extension GammaGammaModel {
                 }
                 let n = totalWeight
                 let value = -sum / n + penalty * (p * p + q * q + g * g)
+                if value < best.value { best = (value, logParameters[1]) }
                 return (value, [
                     p * (-dP / n + 2 * penalty * p),
                     q * (-dQ / n + 2 * penalty * q),
@@ -103,10 +125,24 @@ extension GammaGammaModel {
                 ])
             }
         } catch {
+            // The optimiser stopped short on the ridge to q → ∞: past q = 10,000 the points along
+            // it differ by less than lnΓ(q)'s rounding, so the line search can go no further and
+            // the limit is the answer; so it is when the limit is at least as likely.
+            switch error {
+            case .lineSearchFailed(let iterations, _, _), .notConverged(let iterations, _, _):
+                if let limit, exp(best.logQ) >= GammaGammaLimit.storedQ
+                    || limit.logLikelihood >= -best.value * totalWeight - 1e-9 * abs(best.value * totalWeight) {
+                    return limitFit(iterations: iterations)
+                }
+            case .nonFiniteStart: break
+            }
             throw .optimizationFailed(model: name, error)
         }
         let model = GammaGammaModel(p: exp(result.x[0]), q: exp(result.x[1]), gamma: exp(result.x[2]))
         let total = spend.indices.reduce(0.0) { $0 + w[$1] * model.logLikelihood(spend[$1]) }
+        if let limit, model.q >= GammaGammaLimit.storedQ || limit.logLikelihood > total + 1e-9 * abs(total) {
+            return limitFit(iterations: result.iterations)
+        }
         return GammaGammaFit(model: model, logLikelihood: total, customers: totalWeight, optimization: result)
     }
 }

@@ -13,7 +13,7 @@ public struct Exclusions: Sendable, Equatable {
     /// their amounts are not added up.
     public var guestAmountsInSeveralCurrencies = false
 
-    /// The footnote lines: "Left out: 3,710 guest orders (net 1447682.12), 2 adjustments.", and
+    /// The footnote lines: "Left out: 3,710 guest orders (net 1,447,682.12), 2 adjustments.", and
     /// in a warehouse of several currencies "Only orders in GBP: those in other currencies are left out."
     public var notes: [String] {
         let currency = onlyCurrency.map { ["Only orders in \($0): those in other currencies are left out."] } ?? []
@@ -23,7 +23,7 @@ public struct Exclusions: Sendable, Equatable {
         func count(_ value: Int, _ noun: String) -> String { "\(Format.count(value)) \(noun)\(value == 1 ? "" : "s")" }
         var parts: [String] = []
         if guestOrders > 0 {
-            let amount = guestAmountsInSeveralCurrencies ? "in several currencies" : "net \(ExactDecimal.format(guestAmountMicros))"
+            let amount = guestAmountsInSeveralCurrencies ? "in several currencies" : "net \(Format.money(guestAmountMicros, currency: onlyCurrency))"
             parts.append(count(guestOrders, "guest order") + " (\(amount))")
         }
         if adjustments > 0 { parts.append(count(adjustments, "adjustment")) }

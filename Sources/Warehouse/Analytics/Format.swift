@@ -12,16 +12,16 @@ public enum Format {
         return String(format: "%.\(decimals)f%%", share * 100)
     }
 
-    /// A real with a fixed number of decimals.
+    /// A real with a fixed number of decimals, its integer part grouped (`12,345.6`).
     public static func fixed(_ value: Double?, decimals: Int = 1) -> String {
         guard let value, value.isFinite else { return "" }
-        return String(format: "%.\(decimals)f", value)
+        return Grouping.digits(String(format: "%.\(decimals)f", value))
     }
 
-    /// Money from micro-units, rounded half away from zero to cents in integer arithmetic.
-    public static func money(_ micros: Int64) -> String {
-        let cents = (micros.magnitude + 5_000) / 10_000
-        let text = ExactDecimal.format(Int64(cents) * 10_000)
-        return micros < 0 && cents > 0 ? "-" + text : text
+    /// Money from micro-units as tables show it (`Cell.money`): rounded half away from zero to
+    /// the currency's minor units (cents when unknown) in integer arithmetic, grouped
+    /// (`2,228,427.40`). Machine formats write the exact amount instead.
+    public static func money(_ micros: Int64, currency: String? = nil) -> String {
+        MoneyDisplay.text(micros, currency: currency)
     }
 }

@@ -107,6 +107,7 @@ extension LifetimeTraining {
                 JSONMember("log_likelihood", .number(spendFit.logLikelihood)),
                 JSONMember("iterations", .integer(Int64(spendFit.optimization.iterations))),
                 JSONMember("population_mean_order_value", .number(model.spend.expectedAverageValue)),
+                JSONMember("at_homogeneous_limit", .bool(spendFit.atHomogeneousLimit)),
             ])),
         ]
         if let holdout { members.append(JSONMember("holdout", holdout.json)) }

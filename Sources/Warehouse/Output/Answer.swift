@@ -55,16 +55,17 @@ public struct Answer: Sendable, Equatable {
         return .object(members)
     }
 
-    /// The answer in `format`.
-    public func rendered(as format: OutputFormat) -> String {
+    /// The answer in `format`; `width`: the terminal's columns, which wide tables are fitted to
+    /// (`Table.rendered(as:width:)`).
+    public func rendered(as format: OutputFormat, width: Int? = nil) -> String {
         switch format {
         case .json: return ((try? json.prettyJSONText()) ?? "{}") + "\n"
         case .csv, .jsonl: return table.rendered(as: format)
         case .table, .markdown:
-            var text = table.rendered(as: format)
+            var text = table.rendered(as: format, width: width)
             for section in sections where !section.table.rows.isEmpty {
                 text += "\n" + (section.title.isEmpty ? "" : (format == .markdown ? "### " : "") + section.title + "\n")
-                text += section.table.rendered(as: format)
+                text += section.table.rendered(as: format, width: width)
             }
             return text
         }

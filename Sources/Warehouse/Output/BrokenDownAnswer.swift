@@ -61,12 +61,13 @@ public struct BrokenDownAnswer: Sendable, Equatable {
 
     /// The breakdown in `format`: tables and markdown a heading and answer per group, then the
     /// breakdown's notes; machine formats the `combined` answer.
-    public func rendered(as format: OutputFormat) -> String {
+    /// `width`: the terminal's columns, which wide tables are fitted to.
+    public func rendered(as format: OutputFormat, width: Int? = nil) -> String {
         guard !format.isMachine else { return combined.rendered(as: format) }
         var parts = groups.map { group in
             let heading = "\(column.label): \(group.value)"
             return (format == .markdown ? "## " + heading : heading + "\n" + String(repeating: "=", count: heading.count))
-                + "\n" + group.answer.rendered(as: format)
+                + "\n" + group.answer.rendered(as: format, width: width)
         }
         if !notes.isEmpty { parts.append(notes.joined(separator: "\n") + "\n") }
         return parts.joined(separator: "\n")

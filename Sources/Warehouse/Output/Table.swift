@@ -29,10 +29,12 @@ public enum OutputFormat: String, Sendable, CaseIterable {
 
 extension Table {
     /// The table alone rendered in `format` (json: its rows as an array of objects; see
-    /// `Answer` for the object every command prints).
-    public func rendered(as format: OutputFormat) -> String {
+    /// `Answer` for the object every command prints). `width` (table format only): the
+    /// terminal's columns; a wider table is shown in blocks of columns that fit, each block
+    /// repeating the first column, so nothing is cut.
+    public func rendered(as format: OutputFormat, width: Int? = nil) -> String {
         switch format {
-        case .table: return renderText()
+        case .table: return renderText(width: width)
         case .markdown: return renderMarkdown()
         case .csv: return renderCSV()
         case .jsonl: return renderJSONLines()
@@ -74,24 +76,36 @@ extension Table {
     /// The columns tables and markdown show, in order.
     var shownColumns: [Int] { columns.indices.filter { !columns[$0].machineOnly } }
 
-    private func renderText() -> String {
+    private func renderText(width: Int?) -> String {
         let cells = displayCells()
         let shown = shownColumns
         let numeric = shown.map(isNumeric)
         let widths = shown.indices.map { index in
             max(columns[shown[index]].label.count, cells.map { $0[index].count }.max() ?? 0)
         }
-        func pad(_ text: String, _ column: Int) -> String {
-            let fill = String(repeating: " ", count: max(0, widths[column] - text.count))
-            return numeric[column] ? fill + text : text + fill
+        func block(_ indices: [Int]) -> [String] {
+            func pad(_ text: String, _ index: Int) -> String {
+                let fill = String(repeating: " ", count: max(0, widths[index] - text.count))
+                return numeric[index] ? fill + text : text + fill
+            }
+            func line(_ texts: [String]) -> String {
+                var text = indices.map { pad(texts[$0], $0) }.joined(separator: "  ")
+                while text.last == " " { text.removeLast() }
+                return text
+            }
+            return [line(shown.map { columns[$0].label }), indices.map { String(repeating: "─", count: widths[$0]) }.joined(separator: "  ")]
+                + cells.map(line)
         }
-        func line(_ texts: [String]) -> String {
-            var text = texts.indices.map { pad(texts[$0], $0) }.joined(separator: "  ")
-            while text.last == " " { text.removeLast() }
-            return text
+        let blocks = ColumnBlocks.split(widths: widths, separator: 2, within: width)
+        var out: [String] = []
+        for (number, indices) in blocks.enumerated() {
+            if blocks.count > 1 {
+                if number > 0 { out.append("") }
+                let first = indices.count > 1 ? indices[1] : indices[0]
+                out.append("(columns \(first + 1)–\(indices.last! + 1) of \(shown.count))")
+            }
+            out += block(indices)
         }
-        var out = [line(shown.map { columns[$0].label }), widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ")]
-        out += cells.map(line)
         out += notes
         return out.joined(separator: "\n") + "\n"
     }

@@ -9,7 +9,7 @@ public enum ErasureReport {
             lines.append(Table(columns: ["table", "rows"], rows: summary.tables.map { [.text($0.table), .count($0.rows)] }).rendered(as: .table).trimmingSuffixNewlines())
         }
         for amount in summary.removedAmounts {
-            lines.append("orders removed in \(amount.currency): \(amount.orders), net \(ExactDecimal.format(amount.micros))")
+            lines.append("orders removed in \(amount.currency): \(amount.orders), net \(Format.money(amount.micros, currency: amount.currency))")
         }
         if !summary.trainedModels.isEmpty {
             lines.append("model versions trained with their data: \(summary.trainedModels.joined(separator: ", ")) "

@@ -34,7 +34,7 @@ extension RFMSummary {
     /// What the summary is about, the thresholds in use, and what was left out.
     public var notes: [String] {
         var lines = ["As of \(scope.asOfText)\(scope.asOfIsDefault ? " (the day after the last order)" : ""): "
-                     + "\(Format.count(customers)) customers, net revenue \(ExactDecimal.format(revenueMicros))"
+                     + "\(Format.count(customers)) customers, net revenue \(Format.money(revenueMicros, currency: scope.currency))"
                      + (scope.country.map { ", country \($0)" } ?? "")
                      + (scope.since.map { ", orders from \(LocalText.instant($0, in: scope.timeZone))" } ?? "") + "."]
         for measure in RFMMeasure.allCases {
@@ -61,7 +61,7 @@ extension RFMSummary {
     }
 
     private func display(_ value: Int64, _ measure: RFMMeasure) -> String {
-        measure == .monetary ? Format.money(value) : String(value)
+        measure == .monetary ? Format.money(value, currency: scope.currency) : Format.count(Int(value))
     }
 }
 
