@@ -20,7 +20,7 @@ enum ReportCharts {
                                   tooltip: "\(segment.name): \(Format.count(segment.users)) customers (\(Format.percent(segment.userShare)))"))
             svg.rect(x: left, y: y + 14, width: barWidth * max(0, segment.revenueShare ?? 0) / largest, height: 11, fill: ReportColours.series[1],
                      datum: .init(series: "revenue_micros", key: segment.name, value: String(segment.revenueMicros),
-                                  tooltip: "\(segment.name): net revenue \(ExactDecimal.format(segment.revenueMicros)) (\(Format.percent(segment.revenueShare)))"))
+                                  tooltip: "\(segment.name): net revenue \(Format.money(segment.revenueMicros, currency: summary.scope.currency)) (\(Format.percent(segment.revenueShare)))"))
             svg.text("\(Format.count(segment.users)) customers · \(Format.percent(segment.userShare)) · revenue \(Format.percent(segment.revenueShare))",
                      x: left + barWidth + 12, y: y + 17)
         }
@@ -42,7 +42,7 @@ enum ReportCharts {
         let yScale = AxisScale(covering: 0, shares.max() ?? 1, maxTicks: 7)
         let xScale = AxisScale(covering: 0, Double(max(1, triangle.maxOffset)), maxTicks: 14, integer: true)
         svg.yAxis(yScale, plot: plot, format: .percent)
-        svg.xAxis(xScale, plot: plot, title: "k (\(triangle.options.period.rawValue)s since the cohort's)")
+        svg.xAxis(xScale, plot: plot, title: "k (\(triangle.options.period.rawValue)s since the cohort's \(triangle.options.period.rawValue))")
         func point(_ k: Int, _ share: Double) -> (Double, Double) { (plot.x(Double(k), on: xScale), plot.y(share, on: yScale)) }
         for cohort in triangle.cohorts {
             let points = cohort.cells.filter { $0.complete }.compactMap { cell in cell.share.map { point(cell.k, $0) } }
