@@ -8,7 +8,7 @@ struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train a model, evaluate it on a later holdout, and store it as a new version.",
-        subcommands: [TrainChurn.self, TrainClv.self, TrainSegments.self, TrainRecommendations.self])
+        subcommands: [TrainChurn.self, TrainClv.self, TrainSegments.self, TrainRecommendations.self, TrainSatisfaction.self])
 }
 
 /// Says on standard error where a training was stored and, with `--promote`, whether
