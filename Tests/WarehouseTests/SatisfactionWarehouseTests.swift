@@ -168,4 +168,31 @@ import Testing
         #expect(bins.compactMap { $0["customers"]?.doubleValue }.reduce(0, +) == Double(scores.scores.count))
         #expect(json["parameters"]?["model"] == .string("satisfaction@1"))
     }
+
+    @Test("on Online Retail the holdout metrics are computed and printed, and the score ranks next month's buyers better than recency",
+          .enabled(if: RealDataConformanceTests.onlineRetail != nil, "skipped: ../shared/data/online-retail/online_retail.csv.gz is not present"))
+    func onlineRetailHoldout() throws {
+        let scratch = try Scratch()
+        let warehouse = try scratch.warehouse()
+        _ = try warehouse.importFile(RealDataConformanceTests.onlineRetail!, options: orderOptions(.onlineRetail))
+        let training = try warehouse.trainSatisfaction(SatisfactionTrainingOptions())
+        let holdout = training.holdout
+        // The default as-of is one 30-day month before the day after the last order (2011-12-10).
+        #expect(training.asOf == CalendarDate.instant("2011-11-10")!)
+        #expect(holdout.customers == (try warehouse.count(
+            "SELECT count(DISTINCT user_id) FROM orders WHERE user_id IS NOT NULL AND kind = 'purchase' AND ordered_at < ?", training.asOf)))
+        #expect(training.fit.objective < training.fit.initialObjective)
+        let weights = zip(SatisfactionModel.parameterNames, training.fit.model.vector).map { String(format: "%@ %.4f", $0, $1) }
+        print(String(format: "Online Retail satisfaction, monthly, as of %@: %d customers, %d pairs; objective %.6f -> %.6f in %d iterations (%.3f s); holdout %d customers, %.4f bought: ROC AUC %.4f vs recency %.4f, log loss %.4f vs %.4f, Brier %.4f vs %.4f; weights %@",
+                     CalendarDate.day(training.asOf), training.trainingCustomers, training.fit.pairs, training.fit.initialObjective,
+                     training.fit.objective, training.fit.iterations, training.trainingSeconds, holdout.customers, holdout.activeRate,
+                     holdout.model.rocAUC ?? .nan, holdout.baseline.rocAUC ?? .nan, holdout.model.logLoss, holdout.baseline.logLoss,
+                     holdout.model.brierScore, holdout.baseline.brierScore, weights.joined(separator: ", ")))
+        let auc = try #require(holdout.model.rocAUC), baseline = try #require(holdout.baseline.rocAUC)
+        // Measured 0.7391 against 0.6781 (docs/satisfaction.md); the claim is only the order.
+        #expect(auc > baseline && holdout.model.logLoss < holdout.baseline.logLoss)
+        // No events in this data set: the penalty takes the weights of always-zero inputs to 0.
+        #expect(abs(training.fit.model.inputWeights[SatisfactionInput.interactions.rawValue]) < 1e-3)
+        #expect(abs(training.fit.model.inputWeights[SatisfactionInput.review.rawValue]) < 1e-3)
+    }
 }
