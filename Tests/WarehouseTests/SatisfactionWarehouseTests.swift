@@ -195,4 +195,38 @@ import Testing
         #expect(abs(training.fit.model.inputWeights[SatisfactionInput.interactions.rawValue]) < 1e-3)
         #expect(abs(training.fit.model.inputWeights[SatisfactionInput.review.rawValue]) < 1e-3)
     }
+
+    @Test("--satisfaction adds the stored model's score as the churn input `satisfaction`, kept through storing and scoring; a later-trained model or the sequence learner is refused")
+    func satisfactionAsAChurnFeature() throws {
+        let scratch = try Scratch()
+        let warehouse = try sampleWarehouse(scratch, users: 800)
+        let asOf = CalendarDate.instant("2011-05-01")!, horizon: Int64 = 90 * 86_400
+        let satisfaction = try warehouse.storeSatisfaction(try warehouse.trainSatisfaction(SatisfactionTrainingOptions(asOf: asOf)))
+        let training = try warehouse.trainChurn(ChurnTrainingOptions(asOf: asOf, horizonSeconds: horizon, satisfactionModel: "satisfaction"))
+        #expect(training.vector.names == ChurnFeatureVector.standard.names + ["satisfaction"])
+        #expect(training.vector.satisfactionModel == "satisfaction@1")
+        #expect(ChurnFeatureVector.standard.names.count == 25 && ChurnFeatureVector.standard.satisfactionModel == nil)
+        // The column holds the satisfaction model's scores as of the as-of.
+        let data = try warehouse.churnDataset(asOf: asOf, horizonSeconds: horizon, vector: training.vector)
+        let stored = try warehouse.satisfactionModel(satisfaction)
+        let scores = try warehouse.scoreSatisfaction(stored, asOf: asOf)
+        let byUser = Dictionary(uniqueKeysWithValues: scores.scores.map { ($0.userID, $0.score) })
+        let column = data.features.columns - 1
+        #expect((0..<data.features.rows).allSatisfy { data.features[$0, column] == (byUser[data.userIDs[$0]] ?? stored.model.initialScore) })
+        #expect(Set((0..<data.features.rows).map { data.features[$0, column] }).count > 10)
+        // Stored, reloaded and scored with the same vector.
+        let churn = try warehouse.storeChurn(training, promote: false)
+        #expect(churn.snapshot.hyperparameters["satisfaction_model"] == .string("satisfaction@1"))
+        let (_, vector) = try warehouse.churnModel(churn.snapshot)
+        #expect(vector == training.vector)
+        #expect(try warehouse.scoreChurn(churn.snapshot, asOf: asOf).count == data.userIDs.count)
+        // A satisfaction model trained after the churn as-of saw the label window: refused.
+        _ = try warehouse.storeSatisfaction(try warehouse.trainSatisfaction(SatisfactionTrainingOptions(asOf: asOf + 30 * 86_400)))
+        #expect(throws: ChurnTrainingError.self) {
+            try warehouse.trainChurn(ChurnTrainingOptions(asOf: asOf, horizonSeconds: horizon, satisfactionModel: "satisfaction@2"))
+        }
+        #expect(throws: ChurnTrainingError.self) {
+            try warehouse.trainChurn(ChurnTrainingOptions(asOf: asOf, horizonSeconds: horizon, model: .sequence, satisfactionModel: "satisfaction@1"))
+        }
+    }
 }
