@@ -229,4 +229,32 @@ import Testing
             try warehouse.trainChurn(ChurnTrainingOptions(asOf: asOf, horizonSeconds: horizon, model: .sequence, satisfactionModel: "satisfaction@1"))
         }
     }
+
+    @Test("the report has a satisfaction section only with a model: every customer binned by S, and churn counted one horizon earlier")
+    func reportSection() throws {
+        let scratch = try Scratch()
+        let warehouse = try sampleWarehouse(scratch, users: 400)
+        let asOf = CalendarDate.instant("2011-12-01")!
+        #expect(try warehouse.satisfactionReportSection(asOf: asOf) == nil)
+        try warehouse.writeReport(to: scratch.path("before.html"), options: ReportOptions())
+        #expect(!(try String(contentsOfFile: scratch.path("before.html"), encoding: .utf8)).contains("satisfaction-distribution"))
+
+        _ = try warehouse.storeSatisfaction(try warehouse.trainSatisfaction(SatisfactionTrainingOptions(asOf: CalendarDate.instant("2011-09-01")!)))
+        let section = try #require(try warehouse.satisfactionReportSection(asOf: asOf))
+        #expect(section.bins.count == 10 && section.reference == "satisfaction@1")
+        #expect(section.bins.map(\.customers).reduce(0, +) == section.customers)
+        let earlier = asOf - 90 * 86_400
+        let customersEarlier = try warehouse.count(
+            "SELECT count(DISTINCT user_id) FROM orders WHERE user_id IS NOT NULL AND kind = 'purchase' AND ordered_at < ?", earlier)
+        let churnedEarlier = try warehouse.count("""
+            SELECT count(*) FROM (SELECT DISTINCT user_id FROM orders WHERE user_id IS NOT NULL AND kind = 'purchase' AND ordered_at < ?1) c
+            WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.user_id = c.user_id AND o.kind = 'purchase' AND o.ordered_at >= ?1 AND o.ordered_at < ?2)
+            """, earlier, asOf)
+        #expect(section.bins.map(\.churnCustomers).reduce(0, +) == customersEarlier)
+        #expect(section.bins.map(\.churned).reduce(0, +) == churnedEarlier)
+        try warehouse.writeReport(to: scratch.path("after.html"), options: ReportOptions())
+        let html = try String(contentsOfFile: scratch.path("after.html"), encoding: .utf8)
+        #expect(html.contains("satisfaction-distribution") && html.contains("satisfaction-churn"))
+        #expect(html.hasSuffix("</section>\n</body>\n</html>\n"))
+    }
 }
