@@ -47,7 +47,7 @@ struct TrainSatisfaction: ParsableCommand {
             throw ValidationError(error.description)
         }
         let snapshot = try warehouse.storeSatisfaction(training)
-        emit(SatisfactionAnswers.training(training, snapshot: snapshot), as: format)
+        emit(SatisfactionAnswers.training(training), as: format)
         reportStored(snapshot, promote: false, promoted: false, note: nil)
     }
 }

@@ -12,7 +12,7 @@ public enum SatisfactionAnswers {
     ]
 
     /// `train satisfaction`: the weights (initial and fitted) as rows, the holdout check beside.
-    public static func training(_ training: SatisfactionTraining, snapshot: ModelSnapshot? = nil) -> Answer {
+    public static func training(_ training: SatisfactionTraining) -> Answer {
         let fit = training.fit
         let weights = Table(
             columns: ["parameter", "initial", "fitted"],
