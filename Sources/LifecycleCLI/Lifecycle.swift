@@ -14,6 +14,7 @@ struct Lifecycle: ParsableCommand {
             RfmCommand.self, RetentionCommand.self, ActivityCommand.self, ReportCommand.self,
             FeaturesCommand.self, TrainCommand.self, ModelsCommand.self, ScoreCommand.self, ClvCommand.self, ReportingZoneCommand.self,
             SegmentsCommand.self, RecommendCommand.self, ImportsCommand.self, QueryCommand.self, ForgetCommand.self, PrivacyCommand.self, RejectsCommand.self,
+            SatisfactionCommand.self,
         ]
     )
 

@@ -8,7 +8,7 @@ struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train a model, evaluate it on a later holdout, and store it as a new version.",
-        subcommands: [TrainChurn.self, TrainClv.self, TrainSegments.self, TrainRecommendations.self])
+        subcommands: [TrainChurn.self, TrainClv.self, TrainSegments.self, TrainRecommendations.self, TrainSatisfaction.self])
 }
 
 /// Says on standard error where a training was stored and, with `--promote`, whether
@@ -103,6 +103,9 @@ struct TrainChurn: ParsableCommand {
     @Flag(help: "Point the production alias at the new version when it beats the current production model on this holdout.")
     var promote = false
 
+    @Option(help: ArgumentHelp("logistic, gbt: add the score of this satisfaction model (satisfaction, satisfaction@N; trained as of --as-of or earlier) as the input `satisfaction` (docs/satisfaction.md).", valueName: "reference"))
+    var satisfaction: String?
+
     @Option(help: "Output format for the metrics: table, csv, json, jsonl or markdown (docs/OUTPUT.md).")
     var format: OutputFormat = .table
 
@@ -140,12 +143,15 @@ struct TrainChurn: ParsableCommand {
         let trainingAsOf = try asOf?.instant(warehouse) ?? (dataEnd - 2 * horizon.seconds) / 86_400 * 86_400
         let options = ChurnTrainingOptions(asOf: trainingAsOf, horizonSeconds: horizon.seconds, evaluationAsOf: try evaluateAsOf?.instant(warehouse),
                                            model: model, l2Penalty: l2 ?? 1, boosting: boosting, sequence: sequence,
-                                           sequenceShape: ChurnSequenceShape(period: sequencePeriod, periods: periods))
+                                           sequenceShape: ChurnSequenceShape(period: sequencePeriod, periods: periods),
+                                           satisfactionModel: satisfaction)
         let training: ChurnTraining
         do {
             training = try warehouse.trainChurn(options)
         } catch let error as ChurnTrainingError {
             throw ValidationError(error.description)
+        } catch let error as RegistryError where satisfaction != nil {
+            throw ValidationError("--satisfaction: \(error)")
         }
         let stored = try warehouse.storeChurn(training, promote: promote)
         emit(ChurnReport.answer(training), as: format)

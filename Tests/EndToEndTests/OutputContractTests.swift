@@ -28,6 +28,7 @@ import Warehouse
         "models compare": ["models", "compare", "churn"], "models history": ["models", "history", "churn"],
         "models verify": ["models", "verify"], "train churn": ["train", "churn"], "train clv": ["train", "clv"],
         "train segments": ["train", "segments"], "train recommendations": ["train", "recommendations"],
+        "train satisfaction": ["train", "satisfaction"], "satisfaction": ["satisfaction", "--top", "5"],
         "query": ["query", "SELECT id AS user_id, external_id FROM users ORDER BY id LIMIT 3"],
     ]
 

@@ -55,6 +55,10 @@ extension Warehouse {
             labels.append(statement.int64(at: 1) != 0)
             for column in 0..<width { values.append(statement.double(at: column + 2)) }
         }
+        if let reference = vector.satisfactionModel, let column = vector.names.firstIndex(of: ChurnFeatureVector.satisfactionInput.name) {
+            let scores = try satisfactionFeature(reference, asOf: asOf)
+            for (row, user) in users.enumerated() { values[row * width + column] = scores.scores[user] ?? scores.initial }
+        }
         return ChurnDataset(asOf: asOf, userIDs: users, features: FeatureMatrix(rows: users.count, columns: width, values: values),
                             churned: horizonSeconds == nil ? nil : labels)
     }

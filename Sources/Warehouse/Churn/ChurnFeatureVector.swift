@@ -13,6 +13,19 @@ public struct ChurnFeatureVector: Sendable, Equatable {
     }
 
     public let inputs: [Input]
+    /// The fixed version (`satisfaction@N`) whose score S at the as-of is the input named
+    /// `satisfaction`, when the vector has it (`train churn --satisfaction`; docs/satisfaction.md).
+    /// Its SQL is a placeholder: ``Warehouse/churnDataset(asOf:horizonSeconds:vector:)`` fills
+    /// the column from that model.
+    public let satisfactionModel: String?
+
+    /// The input the satisfaction score fills.
+    public static let satisfactionInput = Input(name: "satisfaction", sql: "0")
+
+    /// The standard inputs plus the score of the satisfaction model `reference` (a fixed version).
+    public static func withSatisfaction(_ reference: String) -> ChurnFeatureVector {
+        ChurnFeatureVector(inputs: standard.inputs + [satisfactionInput], satisfactionModel: reference)
+    }
 
     /// Names of the inputs, in order.
     public var names: [String] { inputs.map(\.name) }
@@ -46,16 +59,22 @@ public struct ChurnFeatureVector: Sendable, Equatable {
         Input(name: "avg_review_score", sql: "coalesce(f.avg_review_score, 0)"),
     ])
 
-    /// Rebuilds a vector from stored input names (every name must be one of `standard`'s).
-    public init?(names: [String]) {
-        let known = Dictionary(uniqueKeysWithValues: Self.standard.inputs.map { ($0.name, $0) })
+    /// Rebuilds a vector from stored input names (every name must be one of `standard`'s, or
+    /// `satisfaction` with the model that computes it).
+    public init?(names: [String], satisfactionModel: String? = nil) {
+        var known = Dictionary(uniqueKeysWithValues: Self.standard.inputs.map { ($0.name, $0) })
+        if satisfactionModel != nil { known[Self.satisfactionInput.name] = Self.satisfactionInput }
         var inputs: [Input] = []
         for name in names {
             guard let input = known[name] else { return nil }
             inputs.append(input)
         }
         self.inputs = inputs
+        self.satisfactionModel = inputs.contains(Self.satisfactionInput) ? satisfactionModel : nil
     }
 
-    init(inputs: [Input]) { self.inputs = inputs }
+    init(inputs: [Input], satisfactionModel: String? = nil) {
+        self.inputs = inputs
+        self.satisfactionModel = satisfactionModel
+    }
 }

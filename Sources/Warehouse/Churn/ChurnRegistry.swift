@@ -114,6 +114,7 @@ extension Warehouse {
         let inputs = options.model == .sequence ? ChurnSequencePeriod.inputNames : training.vector.names
         members.append(JSONMember("features", .array(inputs.map(JSONValue.string))))
         members.append(JSONMember("evaluation_as_of", .string(CalendarDate.day(training.evaluationAsOf))))
+        if let satisfaction = training.vector.satisfactionModel { members.append(JSONMember("satisfaction_model", .string(satisfaction))) }
         return members
     }
 
@@ -159,7 +160,9 @@ extension Warehouse {
             }
             return (model, .standard)
         }
-        guard let vector = ChurnFeatureVector(names: names), vector.inputs.count == model.featureCount else {
+        var satisfaction: String?
+        if case .string(let reference)? = snapshot.hyperparameters["satisfaction_model"] { satisfaction = reference }
+        guard let vector = ChurnFeatureVector(names: names, satisfactionModel: satisfaction), vector.inputs.count == model.featureCount else {
             throw ChurnTrainingError(description: "\(snapshot.reference) does not list the churn features this build knows; retrain it with `lifecycle train churn`")
         }
         return (model, vector)

@@ -20,10 +20,15 @@ public struct ChurnTrainingOptions: Sendable {
     /// training as-of's users) and the shape of the histories it reads.
     public var sequence: GRUSequenceOptions
     public var sequenceShape: ChurnSequenceShape
+    /// A stored satisfaction model (`satisfaction@N`, trained as of this as-of or earlier) whose
+    /// score becomes the input `satisfaction` of the feature-row learners (opt-in; docs/satisfaction.md).
+    public var satisfactionModel: String?
 
     public init(asOf: Int64, horizonSeconds: Int64, evaluationAsOf: Int64? = nil, model: ChurnModelKind = .logistic,
                 l2Penalty: Double = 1, boosting: GradientBoostingOptions = GradientBoostingOptions(),
-                sequence: GRUSequenceOptions = GRUSequenceOptions(), sequenceShape: ChurnSequenceShape = .standard) {
+                sequence: GRUSequenceOptions = GRUSequenceOptions(), sequenceShape: ChurnSequenceShape = .standard,
+                satisfactionModel: String? = nil) {
+        self.satisfactionModel = satisfactionModel
         self.asOf = asOf
         self.horizonSeconds = horizonSeconds
         self.evaluationAsOf = evaluationAsOf
@@ -79,7 +84,10 @@ extension Warehouse {
             let latest = dataEnd - 2 * options.horizonSeconds
             throw ChurnTrainingError(description: "the holdout window ends \(CalendarDate.day(evaluationAsOf + options.horizonSeconds)), after the data (last order before \(CalendarDate.day(dataEnd))): use --as-of \(CalendarDate.day(latest)) or earlier, or a shorter --horizon")
         }
-        let vector = ChurnFeatureVector.standard
+        var vector = ChurnFeatureVector.standard
+        if let satisfaction = options.satisfactionModel {
+            vector = .withSatisfaction(try satisfactionForChurn(satisfaction, asOf: options.asOf, model: options.model))
+        }
         let training = try churnDataset(asOf: options.asOf, horizonSeconds: options.horizonSeconds, vector: vector)
         let holdout = try churnDataset(asOf: evaluationAsOf, horizonSeconds: options.horizonSeconds, vector: vector)
         guard let labels = training.churned, let holdoutLabels = holdout.churned, training.userIDs.count >= 10, holdout.userIDs.count >= 10 else {

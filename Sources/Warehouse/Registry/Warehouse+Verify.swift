@@ -59,6 +59,7 @@ enum KnownModelKinds {
         PopularityModel.parameterKind: { _ = try PopularityModel(parameters: $0) },
         GradientBoostedTreesModel.parameterKind: { _ = try GradientBoostedTreesModel(parameters: $0) },
         GRUSequenceClassifier.parameterKind: { _ = try GRUSequenceClassifier(parameters: $0) },
+        SatisfactionModel.parameterKind: { _ = try SatisfactionModel(parameters: $0) },
     ]
 }
 

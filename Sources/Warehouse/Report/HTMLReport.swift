@@ -47,7 +47,7 @@ extension Warehouse {
     @discardableResult
     public func writeReport(to path: String, options: ReportOptions) throws -> ReportWritten {
         let data = try reportData(options)
-        let html = HTMLReport.render(data, title: "Lifecycle report: \(URL(fileURLWithPath: self.path).lastPathComponent)")
+        let html = try withSatisfactionSection(HTMLReport.render(data, title: "Lifecycle report: \(URL(fileURLWithPath: self.path).lastPathComponent)"), asOf: data.rfm.scope.asOf)
         do {
             try html.write(toFile: path, atomically: true, encoding: .utf8)
         } catch {
