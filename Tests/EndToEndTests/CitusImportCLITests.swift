@@ -117,6 +117,42 @@ extension CitusCLITests {
         #expect(ports.count == 2)
     }
 
+    @Test func awkwardTextCurrenciesConflictsAndUserUpdatesLandAsOnSQLite() throws {
+        let work = try WorkDirectory()
+        // A description with a tab, a backslash, a quoted line break and a pound sign (COPY's text
+        // format escapes the first three); the same line twice in one order (occurrence 2); two
+        // currencies; a guest order; a line with only a total.
+        let first = "order_id,ordered_at,customer_id,product_id,product_name,quantity,unit_price,amount,currency,country\n"
+            + "A1,2024-03-01T10:00:00Z,u1,P1,\"tab\there \\ back\nslash £\",2,1.25,,EUR,FR\n"
+            + "A1,2024-03-01T10:00:00Z,u1,P1,\"tab\there \\ back\nslash £\",2,1.25,,EUR,FR\n"
+            + "A2,2024-03-02T11:00:00+01:00,,P2,plain,1,,9.999,USD,US\n"
+            + "A3,2024-03-03 12:00:00,u2,P1,,3,0.5,,EUR,DE\n"
+        // Another file: a line of A1 in another currency (rejected: A1 is stored in EUR), more of A3.
+        let second = "order_id,ordered_at,customer_id,product_id,product_name,quantity,unit_price,amount,currency,country\n"
+            + "A1,2024-03-01T10:05:00Z,u1,P3,other,1,3,,USD,FR\n"
+            + "A3,2024-03-03 12:00:00,u2,P1,,3,0.5,,EUR,DE\n"
+            + "A3,2024-03-03 12:30:00,u2,P4,new,1,7,,EUR,DE\n"
+        let users1 = "user_id,signed_up_at,country\nu1,2024-01-01T00:00:00Z,\nu3,,\n"
+        // The second users file gives u1 a country (an update) and repeats a row (a duplicate).
+        let users2 = "user_id,signed_up_at,country\nu1,,DE\nu2,2023-05-05T00:00:00Z,\nu1,,DE\n"
+        for (name, text) in [("first.csv", first), ("second.csv", second), ("users1.csv", users1), ("users2.csv", users2)] {
+            try text.write(toFile: work.path(name), atomically: true, encoding: .utf8)
+        }
+        let (file, url) = try importIntoBoth([["users", "users1.csv"],
+                                              ["orders", "first.csv", "--timezone", "Europe/Paris"],
+                                              ["orders", "second.csv", "--timezone", "Europe/Paris", "--batch-size", "2"],
+                                              ["users", "users2.csv"]], database: "lc_import_awkward", in: work)
+        let sqlite = try Connection(path: file, mode: .readOnly)
+        let db = try PGConnection.open(PostgresLocation(url: url))
+        defer { try? db.close() }
+        let descriptions = "SELECT description FROM order_lines WHERE description IS NOT NULL ORDER BY id"
+        #expect(try db.query(descriptions).map { $0[0].string ?? "" } == (try sqlite.query(descriptions).map { $0[0].string ?? "" }))
+        #expect(try db.scalar("SELECT description FROM order_lines WHERE occurrence = 2").string == "tab\there \\ back\nslash £")
+        #expect(try db.scalar("SELECT count(*) FROM import_rejects WHERE reason LIKE '%stored in EUR%'").int64 == 2)
+        #expect(try db.scalar("SELECT country || ' ' || signed_up_at FROM users WHERE external_id = 'u1'").string == "DE 1704067200")
+        #expect(try db.scalar("SELECT string_agg(amount::text, ' ' ORDER BY order_ref) FROM orders_v").string == "5 9.999 8.5")
+    }
+
     @Test(.enabled(if: onlineRetail != nil, "skipped: ../shared/data/online-retail/online_retail.csv.gz is not present"))
     func onlineRetailOnCitusHasSQLitesCountsRowsAndExactRevenue() throws {
         let work = try WorkDirectory()
