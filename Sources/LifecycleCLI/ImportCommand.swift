@@ -156,7 +156,19 @@ struct ImportArguments: ParsableArguments {
     /// amounts without a currency in `currency`.
     func run(kind: ImportKind, format: ImportFormat, currency: String?, encoding: TextEncoding?, keepProperties: PropertyFilter? = nil) throws {
         let pseudonymKey = try key.key()
-        let warehouse = try database.openForWriting()
+        let importer: Importing
+        if let url = database.postgresURL {
+            if pseudonymKey != nil { throw ValidationError("--key-file: pseudonymised warehouses are not supported on PostgreSQL yet") }
+            if keepRejectsDays != nil { throw ValidationError("--keep-rejects-days is not supported on PostgreSQL yet") }
+            let warehouse = try database.openPostgresForWriting(url: url)
+            importer = Importing(importFile: { try warehouse.importFile($0, options: $1, progress: $2) }, rejects: { try warehouse.rejects(importID: $0) }, rejectsHint: { id in
+                "`psql URL -c \"SELECT line, reason FROM import_rejects WHERE import_id = \(id)\"` or --rejects FILE"
+            })
+        } else {
+            let warehouse = try database.openForWriting()
+            importer = Importing(importFile: { try warehouse.importFile($0, options: $1, progress: $2) },
+                                 rejects: { try warehouse.rejects(importID: $0) }, rejectsHint: nil)
+        }
         var map: [String: String] = [:]
         for mapping in mappings {
             let parts = mapping.split(separator: "=", maxSplits: 1).map(String.init)
@@ -172,25 +184,33 @@ struct ImportArguments: ParsableArguments {
         for file in files {
             let bar = isTerminal(STDERR_FILENO) && !json ? ProgressBar(label: file) : nil
             do {
-                let summary = try warehouse.importFile(file, options: options, progress: bar.map { bar in { bar.update($0) } })
+                let summary = try importer.importFile(file, options, bar.map { bar in { bar.update($0) } })
                 bar?.finish()
                 summaries.append(summary)
-                if !json { printError(SummaryText.line(for: summary)) }
+                if !json { printError(SummaryText.line(for: summary, rejectsHint: importer.rejectsHint)) }
             } catch {
                 bar?.finish()
                 failure = error
                 break
             }
         }
-        if let rejects { try writeRejects(to: rejects, warehouse: warehouse, summaries: summaries) }
+        if let rejects { try writeRejects(to: rejects, importer: importer, summaries: summaries) }
         if json { print(SummaryText.json(for: summaries)) }
         if let failure { throw ImportFailure(message: "\(failure)") }
     }
 
-    private func writeRejects(to path: String, warehouse: Warehouse, summaries: [ImportSummary]) throws {
+    /// The engine an import runs on: the SQLite file or the PostgreSQL server.
+    private struct Importing {
+        let importFile: (String, ImportOptions, ((ImportProgress) -> Void)?) throws -> ImportSummary
+        let rejects: (Int64) throws -> [(line: Int, reason: String, raw: String)]
+        /// How to list an import's rejects, when not the sqlite3 shell.
+        let rejectsHint: ((Int64) -> String)?
+    }
+
+    private func writeRejects(to path: String, importer: Importing, summaries: [ImportSummary]) throws {
         var table = Table(columns: ["file", "line", "reason", "raw"], rows: [])
         for summary in summaries {
-            for reject in try warehouse.rejects(importID: summary.importID) {
+            for reject in try importer.rejects(summary.importID) {
                 table.rows.append([.text(summary.file), .integer(Int64(reject.line)), .text(reject.reason), .text(reject.raw)])
             }
         }
@@ -211,7 +231,7 @@ struct ImportFailure: Error, CustomStringConvertible {
 
 /// The closing summary of an import.
 enum SummaryText {
-    static func line(for summary: ImportSummary) -> String {
+    static func line(for summary: ImportSummary, rejectsHint: ((Int64) -> String)? = nil) -> String {
         let c = summary.counts
         var text = "\(summary.file): read \(grouped(c.read)), loaded \(grouped(c.loaded)), duplicates \(grouped(c.duplicate)), rejected \(grouped(c.rejected))"
         if c.erased > 0 { text += ", erased \(grouped(c.erased)) (rows of customers erased by lifecycle forget, skipped)" }
@@ -221,7 +241,10 @@ enum SummaryText {
         }
         text += String(format: "; %.2f s, %@ rows/s", summary.elapsed, grouped(Int(summary.rowsPerSecond.rounded())))
         if summary.resumedAfter > 0 { text += " (resumed after \(grouped(summary.resumedAfter)) rows of an interrupted run)" }
-        if c.rejected > 0 { text += "\n  rejected rows: `sqlite3 DB \"SELECT line, reason FROM import_rejects WHERE import_id = \(summary.importID)\"` or --rejects FILE" }
+        if c.rejected > 0 {
+            text += "\n  rejected rows: " + (rejectsHint?(summary.importID)
+                ?? "`sqlite3 DB \"SELECT line, reason FROM import_rejects WHERE import_id = \(summary.importID)\"` or --rejects FILE")
+        }
         return text
     }
 

@@ -116,6 +116,47 @@ public final class PGConnection {
         for statement in SQLScanner.statements(script) { try query(statement) }
     }
 
+    /// Loads `rows` into `table` (its `columns`, in order) with `COPY ... FROM STDIN` in text
+    /// format, sent in pieces of at most 1 MiB. Inside a transaction the rows commit with it.
+    ///
+    /// postgres-nio offers COPY only as an `async` function. It runs here as a task whose jobs
+    /// run on this connection's own event loop (``EventLoopTaskExecutor``), and the caller waits
+    /// on a semaphore, so, as for every other call, no thread of Swift concurrency's cooperative
+    /// pool is needed while one may be blocked waiting (docs/ARCHITECTURE.md).
+    /// `table` and `columns` are the caller's identifiers, never input text.
+    public func copy(into table: String, columns: [String], _ rows: PGCopyText) throws {
+        guard !rows.isEmpty else { return }
+        let sql = "COPY \(table) (\(columns.joined(separator: ", "))) FROM STDIN"
+        let connection = self.connection, logger = self.logger
+        let bytes = rows.bytes
+        let finished = DispatchSemaphore(value: 0)
+        let outcome = CopyOutcome()
+        let work: @Sendable () async -> Void = {
+            do {
+                try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
+                    var start = 0
+                    while start < bytes.count {
+                        let end = min(start + (1 << 20), bytes.count)
+                        try await writer.write(ByteBuffer(bytes: bytes[start..<end]))
+                        start = end
+                    }
+                }
+            } catch {
+                outcome.error = error
+            }
+            finished.signal()
+        }
+        if #available(macOS 15.0, iOS 18.0, *) {
+            Task(executorPreference: EventLoopTaskExecutor(loop: connection.eventLoop)) { await work() }
+        } else {
+            Task.detached { await work() }
+        }
+        finished.wait()
+        if let error = outcome.error {
+            throw PGErrorMapping.storeError(error, kind: .statement, location: location, sql: sql)
+        }
+    }
+
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
     public func transaction<T>(_ body: () throws -> T) throws -> T {
         try query("BEGIN")
@@ -127,5 +168,29 @@ public final class PGConnection {
             _ = try? query("ROLLBACK")
             throw error
         }
+    }
+}
+
+
+/// Where a COPY task leaves its error for the waiting caller (written before the semaphore is
+/// signalled, read after it is waited for).
+private final class CopyOutcome: @unchecked Sendable {
+    var error: (any Error)?
+}
+
+/// Runs a task's jobs on a SwiftNIO event loop, so an `async` postgres-nio call needs no thread of
+/// the cooperative pool.
+@available(macOS 15.0, iOS 18.0, *)
+private final class EventLoopTaskExecutor: TaskExecutor, @unchecked Sendable {
+    let loop: any EventLoop
+
+    init(loop: any EventLoop) {
+        self.loop = loop
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedTaskExecutor()
+        loop.execute { job.runSynchronously(on: executor) }
     }
 }

@@ -8,6 +8,10 @@ public enum PGValue: Sendable, Equatable, CustomStringConvertible {
     /// A `numeric`, as its exact decimal text.
     case numeric(String)
     case bytes([UInt8])
+    /// A `text[]` (for `= ANY($1)` lookups of many keys in one statement).
+    case textArray([String])
+    /// A `bigint[]`.
+    case integerArray([Int64])
 
     public var int64: Int64? {
         switch self {
@@ -49,6 +53,8 @@ public enum PGValue: Sendable, Equatable, CustomStringConvertible {
         case let .text(value), let .numeric(value): return value
         case let .bool(value): return value ? "true" : "false"
         case let .bytes(value): return "<\(value.count) bytes>"
+        case let .textArray(values): return "{\(values.count) texts}"
+        case let .integerArray(values): return "{\(values.count) integers}"
         }
     }
 }

@@ -16,6 +16,8 @@ enum PGValueCoding {
             }
             try bindings.append(decimal)
         case let .bytes(bytes): bindings.append(ByteBuffer(bytes: bytes))
+        case let .textArray(values): bindings.append(values)
+        case let .integerArray(values): bindings.append(values)
         }
     }
 

@@ -31,7 +31,7 @@ struct CitusCLITests {
         let url = try cluster.createDatabase("lc_distributed", citus: true)
         let migrated = try lifecycle(["migrate", "--db", url])
         #expect(migrated.status == 0, "\(migrated.stderr)")
-        #expect(migrated.stdout == "\(url): applied 0001_warehouse_core, 0002_distribute_by_customer; schema version 2\n")
+        #expect(migrated.stdout == "\(url): applied 0001_warehouse_core, 0002_distribute_by_customer, 0003_events_and_readable_views; schema version 3\n")
 
         let db = try PGConnection.open(PostgresLocation(url: url))
         defer { try? db.close() }
@@ -40,7 +40,8 @@ struct CitusCLITests {
                    coalesce(column_to_column_name(logicalrelid, partkey), '') AS column
             FROM pg_dist_partition
             """).map { ($0["name"].string ?? "", $0) })
-        let customerTables = ["users": "id", "orders": "customer_key", "order_lines": "customer_key", "customer_totals": "user_id"]
+        let customerTables = ["users": "id", "orders": "customer_key", "order_lines": "customer_key", "customer_totals": "user_id",
+                              "events": "customer_key"]
         for (table, column) in customerTables {
             #expect(placement[table]?["method"] == "h", "\(table) is not hash-distributed")
             #expect(placement[table]?["column"].string == column, "\(table) is not distributed by \(column)")
@@ -54,13 +55,14 @@ struct CitusCLITests {
         }
         #expect(placement["user_keys"]?["column"].string == "external_id")
         #expect(placement["order_keys"]?["column"].string == "external_id")
+        #expect(placement["event_keys"]?["column"].string == "external_id")
         #expect(placement["import_rejects"]?["column"].string == "import_id")
 
         // A customer's user row, orders and lines land on one worker: the same shard index.
         let node = "SELECT nodeport FROM citus_shards WHERE shardid = get_shard_id_for_distribution_column($1::regclass, $2::bigint)"
         for key: Int64 in [1, 42, 1_000_003] {
             let home = try db.scalar(node, [.text("users"), .integer(key)])
-            for table in ["orders", "order_lines", "customer_totals"] {
+            for table in ["orders", "order_lines", "customer_totals", "events"] {
                 #expect(try db.scalar(node, [.text(table), .integer(key)]) == home, "\(table) of customer \(key) is elsewhere")
             }
         }
@@ -71,11 +73,11 @@ struct CitusCLITests {
         #expect(try lifecycle(["migrate", "--db", url]).status == 0)
         let again = try lifecycle(["migrate", "--db", url])
         #expect(again.status == 0, "\(again.stderr)")
-        #expect(again.stdout == "\(url): schema is up to date at version 2\n")
+        #expect(again.stdout == "\(url): schema is up to date at version 3\n")
         let db = try PGConnection.open(PostgresLocation(url: url))
         defer { try? db.close() }
-        #expect(try db.scalar("SELECT count(*) FROM schema_migrations").int64 == 2)
-        #expect(try db.scalar("SELECT count(*) FROM pg_dist_partition").int64 == 12)
+        #expect(try db.scalar("SELECT count(*) FROM schema_migrations").int64 == 3)
+        #expect(try db.scalar("SELECT count(*) FROM pg_dist_partition").int64 == 14)
     }
 
     @Test func twoMigrationsStartedTogetherTakeTurns() throws {
@@ -88,8 +90,8 @@ struct CitusCLITests {
         #expect(first.terminationStatus == 0 && second.terminationStatus == 0)
         let db = try PGConnection.open(PostgresLocation(url: url))
         defer { try? db.close() }
-        #expect(try db.scalar("SELECT count(*) FROM schema_migrations").int64 == 2)
-        #expect(try db.scalar("SELECT count(*) FROM pg_dist_partition").int64 == 12)
+        #expect(try db.scalar("SELECT count(*) FROM schema_migrations").int64 == 3)
+        #expect(try db.scalar("SELECT count(*) FROM pg_dist_partition").int64 == 14)
     }
 
     @Test func anEditedMigrationIsRefusedNamingTheServer() throws {
@@ -118,7 +120,7 @@ struct CitusCLITests {
 
         let table = try lifecycle(["status", "--db", url, "--format", "table"])
         #expect(table.status == 0, "\(table.stderr)")
-        #expect(table.stdout.hasPrefix("\(url): schema version 2 (this build knows 2)\nEngine: PostgreSQL 15."))
+        #expect(table.stdout.hasPrefix("\(url): schema version 3 (this build knows 3)\nEngine: PostgreSQL 15."))
         #expect(table.stdout.contains(", Citus 13.2"))
         #expect(table.stdout.contains("with 2 workers"))
         #expect(table.stdout.contains("shop.csv"))
@@ -132,7 +134,7 @@ struct CitusCLITests {
         }
         #expect(value("tables", "users") as? Int == 2)
         #expect(value("tables", "orders") as? Int == 0)
-        #expect(value("warehouse", "schema_version") as? Int == 2)
+        #expect(value("warehouse", "schema_version") as? Int == 3)
         #expect((value("warehouse", "engine") as? String)?.contains("Citus") == true)
     }
 
@@ -140,7 +142,7 @@ struct CitusCLITests {
         let url = try cluster.createDatabase("lc_plain", citus: false)
         let migrated = try lifecycle(["migrate", "--db", url])
         #expect(migrated.status == 0, "\(migrated.stderr)")
-        #expect(migrated.stdout.hasSuffix("schema version 2\n"))
+        #expect(migrated.stdout.hasSuffix("schema version 3\n"))
         let db = try PGConnection.open(PostgresLocation(url: url))
         defer { try? db.close() }
         #expect(try db.scalar("SELECT count(*) FROM pg_extension WHERE extname = 'citus'").int64 == 0)

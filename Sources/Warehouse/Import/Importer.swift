@@ -247,7 +247,7 @@ public final class Importer {
 
     /// The standard window a run stored with its import (`ImportOptions.storedJSON`), so a
     /// resumed run accepts exactly the dates the killed one did.
-    private static func storedDefaultWindow(_ options: String) -> DateWindow? {
+    static func storedDefaultWindow(_ options: String) -> DateWindow? {
         guard let object = try? JSONSerialization.jsonObject(with: Data(options.utf8)) as? [String: Any],
               let text = object[ImportOptions.defaultWindowKey] as? String else { return nil }
         return DateWindow(parsing: text)
