@@ -82,7 +82,7 @@ import Testing
         _ = try warehouse.importFile(try scratch.file("events.csv", Self.events), options: ImportOptions(kind: .events, format: .csv))
         _ = try warehouse.importFile(try scratch.file("u.csv", "user_id,signed_up_at\ncarol,yesterday\n"),
                                      options: ImportOptions(kind: .users, format: .csv))
-        var status = try warehouse.privacyStatus()
+        let status = try warehouse.privacyStatus()
         func rows(_ table: String, _ column: String) -> Int? {
             status.holdings.first { $0.table == table && $0.column == column }?.rows
         }

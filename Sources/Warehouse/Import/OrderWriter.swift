@@ -17,7 +17,7 @@ final class OrderWriter {
     /// Orders by external id.
     private var orders: [String: KnownOrder] = [:]
     /// Per order touched in the current batch: amount, lines, items, earliest time of the lines loaded.
-    private var deltas: [Int64: (amount: Int64, lines: Int64, items: Int64, earliest: Int64)] = [:]
+    private var deltas: [Int64: OrderLineTotals] = [:]
     /// The order this import created and is reading right now. Its row is inserted once, with
     /// its totals, when its run of lines ends (another order begins, or the batch commits),
     /// instead of being inserted empty and updated; its lines are written before it, which the
@@ -164,13 +164,13 @@ final class OrderWriter {
         insert.bind(int64: order.id, at: 1)
         insert.bind(text: order.ref, at: 2)
         if let user = order.userID { insert.bind(int64: user, at: 3) } else { insert.bindNull(at: 3) }
-        insert.bind(int64: order.earliest, at: 4)
+        insert.bind(int64: order.totals.earliest, at: 4)
         insert.bind(text: order.kind.rawValue, at: 5)
         if let country = order.country { insert.bind(text: country, at: 6) } else { insert.bindNull(at: 6) }
         insert.bind(text: order.currency, at: 7)
-        insert.bind(int64: order.amount, at: 8)
-        insert.bind(int64: order.lines, at: 9)
-        insert.bind(int64: order.items, at: 10)
+        insert.bind(int64: order.totals.amount, at: 8)
+        insert.bind(int64: order.totals.lines, at: 9)
+        insert.bind(int64: order.totals.items, at: 10)
         insert.bind(int64: importID, at: 11)
         try insert.step()
     }
@@ -226,8 +226,7 @@ final class OrderWriter {
         try insertLine.step()
         insertLine.reset()
         guard db.changes == 1 else { return false }
-        let old = deltas[order.id] ?? (0, 0, 0, line.at)
-        deltas[order.id] = (old.amount + line.amountMicros, old.lines + 1, old.items + line.quantity, min(old.earliest, line.at))
+        deltas[order.id, default: OrderLineTotals(earliest: line.at)].add(line)
         return true
     }
 
@@ -275,26 +274,5 @@ private final class EarlierOrder {
         self.importID = importID
         self.currency = currency
         self.zone = zone
-    }
-}
-
-/// A new order whose row is not written yet, with the totals of its lines loaded so far.
-private struct PendingOrder {
-    let ref: String
-    let id: Int64
-    let userID: Int64?
-    let kind: OrderKind
-    let country: String?
-    let currency: String
-    var amount: Int64 = 0
-    var lines: Int64 = 0
-    var items: Int64 = 0
-    var earliest: Int64
-
-    mutating func add(_ line: OrderLineInput) {
-        amount += line.amountMicros
-        lines += 1
-        items += line.quantity
-        earliest = min(earliest, line.at)
     }
 }

@@ -72,7 +72,7 @@ final class PostgresOrderWriter {
         // 2. Decide each row in file order.
         var outcomes: [RowRejection?] = []
         outcomes.reserveCapacity(records.count)
-        var created: [PendingPGOrder] = []
+        var created: [PendingOrder] = []
         var createdIndex: [Int64: Int] = [:]
         var inBatch: [LineSlot: Int64] = [:]
         var lines = PGCopyText()
@@ -94,7 +94,7 @@ final class PostgresOrderWriter {
                 order = KnownPGOrder(id: id, customerKey: userID ?? -id, createdHere: true, earlier: nil, newInBatch: true)
                 orders[line.orderRef] = order
                 createdIndex[id] = created.count
-                created.append(PendingPGOrder(ref: line.orderRef, id: id, userID: userID, kind: line.kind, country: line.country,
+                created.append(PendingOrder(ref: line.orderRef, id: id, userID: userID, kind: line.kind, country: line.country,
                                               currency: line.currency, earliest: line.at))
                 counts.ordersCreated += 1
                 if userID == nil { counts.guestOrders += 1 }
@@ -144,8 +144,8 @@ final class PostgresOrderWriter {
         var newOrders = PGCopyText(), newKeys = PGCopyText()
         for order in created {
             newOrders.integer(order.id); newOrders.integer(order.userID ?? -order.id); newOrders.text(order.ref); newOrders.integer(order.userID)
-            newOrders.integer(order.earliest); newOrders.text(order.kind.rawValue); newOrders.text(order.country); newOrders.text(order.currency)
-            newOrders.integer(order.amount); newOrders.integer(order.lines); newOrders.integer(order.items); newOrders.integer(importID)
+            newOrders.integer(order.totals.earliest); newOrders.text(order.kind.rawValue); newOrders.text(order.country); newOrders.text(order.currency)
+            newOrders.integer(order.totals.amount); newOrders.integer(order.totals.lines); newOrders.integer(order.totals.items); newOrders.integer(importID)
             newOrders.endRow()
             newKeys.text(order.ref); newKeys.integer(order.id); newKeys.integer(order.userID ?? -order.id)
             newKeys.endRow()
@@ -159,7 +159,7 @@ final class PostgresOrderWriter {
             try db.query("""
                 UPDATE orders SET amount_micros = amount_micros + $1, line_count = line_count + $2, item_count = item_count + $3,
                     ordered_at = least(ordered_at, $4) WHERE customer_key = $5 AND id = $6
-                """, [.integer(delta.amount), .integer(delta.lines), .integer(delta.items), .integer(delta.earliest),
+                """, [.integer(delta.totals.amount), .integer(delta.totals.lines), .integer(delta.totals.items), .integer(delta.totals.earliest),
                       .integer(delta.customerKey), .integer(id)])
         }
         try spillOldCounts()
@@ -296,52 +296,15 @@ private struct StoredPGLines {
     var count: [LineSlot: Int64] = [:]
 }
 
+/// What a batch adds to an order stored before it: its customer's key and the added lines' totals.
 private struct OrderDelta {
     let customerKey: Int64
-    var amount: Int64 = 0
-    var lines: Int64 = 0
-    var items: Int64 = 0
-    var earliest: Int64
+    var totals: OrderLineTotals
 
     init(customerKey: Int64, earliest: Int64) {
         self.customerKey = customerKey
-        self.earliest = earliest
+        totals = OrderLineTotals(earliest: earliest)
     }
 
-    mutating func add(_ line: OrderLineInput) {
-        amount += line.amountMicros
-        lines += 1
-        items += line.quantity
-        earliest = min(earliest, line.at)
-    }
-}
-
-private struct PendingPGOrder {
-    let ref: String
-    let id: Int64
-    let userID: Int64?
-    let kind: OrderKind
-    let country: String?
-    let currency: String
-    var amount: Int64 = 0
-    var lines: Int64 = 0
-    var items: Int64 = 0
-    var earliest: Int64
-
-    init(ref: String, id: Int64, userID: Int64?, kind: OrderKind, country: String?, currency: String, earliest: Int64) {
-        self.ref = ref
-        self.id = id
-        self.userID = userID
-        self.kind = kind
-        self.country = country
-        self.currency = currency
-        self.earliest = earliest
-    }
-
-    mutating func add(_ line: OrderLineInput) {
-        amount += line.amountMicros
-        lines += 1
-        items += line.quantity
-        earliest = min(earliest, line.at)
-    }
+    mutating func add(_ line: OrderLineInput) { totals.add(line) }
 }
