@@ -139,15 +139,22 @@ public final class Connection {
 
     /// Runs a query with named values (":name") and returns all rows.
     public func query(_ sql: String, named values: [String: any SQLBindable]) throws -> [Row] {
+        var rows: [Row] = []
+        try forEachRow(sql, named: values) { rows.append($0) }
+        return rows
+    }
+
+    /// Runs a query with named values (":name") and hands each row to `body` as it is stepped,
+    /// so a caller that folds the rows never holds them all (a daily retention triangle has
+    /// hundreds of thousands).
+    public func forEachRow(_ sql: String, named values: [String: any SQLBindable], _ body: (Row) throws -> Void) throws {
         let statement = try cached(sql)
         defer { statement.reset() }
         try statement.bind(named: values)
-        var rows: [Row] = []
         let names = statement.columnNames
         while try statement.step() {
-            rows.append(Row(columns: names, values: (0..<statement.columnCount).map(statement.value(at:))))
+            try body(Row(columns: names, values: (0..<statement.columnCount).map(statement.value(at:))))
         }
-        return rows
     }
 
     /// The first column of the first row, or `.null` when there is no row.

@@ -18,13 +18,20 @@ struct NamedQuery {
     /// and these sort-heavy questions measured faster with the smaller runs (RFM 0.47 s against
     /// 0.42 s on 163,000 customers, docs/BENCHMARKS.md), as the sqlite3 shell runs them.
     func rows(in db: Connection, _ parameters: QueryParameters) throws -> [Row] {
+        var rows: [Row] = []
+        try forEachRow(in: db, parameters) { rows.append($0) }
+        return rows
+    }
+
+    /// Runs the query as `rows` does and hands each row to `body` as it comes, holding none.
+    func forEachRow(in db: Connection, _ parameters: QueryParameters, _ body: (Row) throws -> Void) throws {
         let declared = Set(try db.cached(sql).parameterNames)
         var values: [String: any SQLBindable] = [:]
         for (key, value) in parameters.values where declared.contains(key) { values[key] = value }
         let cache = try db.scalar("PRAGMA cache_size").int64 ?? Self.questionCache
         try db.execute("PRAGMA cache_size = \(Self.questionCache)")
         defer { try? db.execute("PRAGMA cache_size = \(cache)") }
-        return try db.query(sql, named: values)
+        try db.forEachRow(sql, named: values, body)
     }
 
     /// SQLite's default page cache, in pages when positive, in KiB when negative.

@@ -64,19 +64,18 @@ extension Warehouse {
         parameters.set(":metric", options.metric.rawValue)
         parameters.set(":max_offset", options.maxOffset.map(Int64.init))
         parameters.set(":users", options.users.map { "[" + $0.sorted().map(String.init).joined(separator: ",") + "]" })
-        let rows = try NamedQuery("retention").rows(in: db, parameters)
-
+        // The rows come ordered by cohort: each cohort is built as soon as its rows end, so only
+        // one cohort's rows are held at a time.
         var cohorts: [RetentionCohort] = []
-        var index = 0
-        while index < rows.count {
-            let key = rows[index].int("cohort")
-            var group: [Row] = []
-            while index < rows.count && rows[index].int("cohort") == key {
-                group.append(rows[index])
-                index += 1
+        var group: [Row] = []
+        try NamedQuery("retention").forEachRow(in: db, parameters) { row in
+            if let first = group.first, first.int("cohort") != row.int("cohort") {
+                cohorts.append(Self.cohort(group, options: options))
+                group.removeAll(keepingCapacity: true)
             }
-            cohorts.append(Self.cohort(group, options: options))
+            group.append(row)
         }
+        if !group.isEmpty { cohorts.append(Self.cohort(group, options: options)) }
         return RetentionTriangle(scope: scope, options: options, cohorts: cohorts, curve: Self.curve(cohorts),
                                  exclusions: try exclusions(scope))
     }

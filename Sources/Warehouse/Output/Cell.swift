@@ -1,6 +1,6 @@
 /// One value of a result, typed, so that machine formats (csv, json, jsonl) write it exactly and
 /// tables show it for people. docs/OUTPUT.md lists how each kind is written.
-public indirect enum Cell: Sendable, Equatable {
+public enum Cell: Sendable, Equatable {
     /// A count or an id-like number: `12345` for machines, `12,345` in tables.
     case integer(Int64)
     /// Money in micro-units of `currency` (nil: unknown or none): written in full for machines
@@ -23,7 +23,7 @@ public indirect enum Cell: Sendable, Equatable {
     case null
     /// A value with a mark shown after it in tables only (`12.3%*` for a period not over yet);
     /// machine formats write the value alone (the flag it stands for is a column of its own).
-    case marked(Cell, String)
+    indirect case marked(Cell, String)
 
     /// `value` as an integer cell.
     public static func count(_ value: Int) -> Cell { .integer(Int64(value)) }
