@@ -119,8 +119,19 @@ func printNotes(_ notes: [String]) {
 
 /// Prints an answer in `format`; csv and jsonl send its notes to standard error.
 func emit(_ answer: Answer, as format: OutputFormat) {
-    print(answer.rendered(as: format, width: tableWidth(format)), terminator: "")
-    if format == .csv || format == .jsonl { printNotes(answer.notes) }
+    guard format == .csv || format == .jsonl else { return print(answer.rendered(as: format, width: tableWidth(format)), terminator: "") }
+    // Line by line through a 64 KiB buffer: a large answer (a daily retention triangle has
+    // 600,000 rows) is not copied into one string first.
+    var buffer = ""
+    answer.table.writeLines(as: format) { line in
+        buffer += line
+        if buffer.utf8.count >= 1 << 16 {
+            print(buffer, terminator: "")
+            buffer.removeAll(keepingCapacity: true)
+        }
+    }
+    print(buffer, terminator: "")
+    printNotes(answer.notes)
 }
 
 extension Period: ExpressibleByArgument {}

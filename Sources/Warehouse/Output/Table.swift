@@ -121,16 +121,35 @@ extension Table {
     }
 
     private func renderCSV() -> String {
+        var out = ""
+        writeLines(as: .csv) { out += $0 }
+        return out
+    }
+
+    private func renderJSONLines() -> String {
+        var out = ""
+        writeLines(as: .jsonl) { out += $0 }
+        return out
+    }
+
+    /// csv or jsonl, one line at a time (each ending in a newline): the header, then every row as
+    /// it is written, so a large answer goes out without a second copy of it in memory.
+    public func writeLines(as format: OutputFormat, _ write: (String) -> Void) {
+        precondition(format == .csv || format == .jsonl, "only csv and jsonl are written line by line")
+        if format == .jsonl {
+            for row in rows {
+                let object = JSONValue.object(columns.indices.map { JSONMember(columns[$0].key, $0 < row.count ? row[$0].json : .null) })
+                write(((try? object.jsonText()) ?? "{}") + "\n")
+            }
+            return
+        }
         func quote(_ text: String) -> String {
             guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
             return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
-        let header = columns.map { quote($0.key) }.joined(separator: ",")
-        let body = rows.map { row in columns.indices.map { quote($0 < row.count ? row[$0].machineText : "") }.joined(separator: ",") }
-        return ([header] + body).joined(separator: "\n") + "\n"
-    }
-
-    private func renderJSONLines() -> String {
-        rowObjects.map { (try? $0.jsonText()) ?? "{}" }.map { $0 + "\n" }.joined()
+        write(columns.map { quote($0.key) }.joined(separator: ",") + "\n")
+        for row in rows {
+            write(columns.indices.map { quote($0 < row.count ? row[$0].machineText : "") }.joined(separator: ",") + "\n")
+        }
     }
 }
