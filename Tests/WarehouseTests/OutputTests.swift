@@ -112,4 +112,15 @@ import Testing
         exclusions.onlyCurrency = "GBP"
         #expect(exclusions.notes.first == "Left out: 3,710 guest orders (net 1,447,682.12).")
     }
+
+    @Test("csv and jsonl are written one line at a time, header first, and the lines make exactly the rendered text")
+    func linesMakeTheRenderedText() {
+        for format in [OutputFormat.csv, .jsonl] {
+            var lines: [String] = []
+            table.writeLines(as: format) { lines.append($0) }
+            #expect(lines.count == table.rows.count + (format == .csv ? 1 : 0))
+            #expect(lines.allSatisfy { $0.hasSuffix("\n") && $0.dropLast().contains("\n") == false })
+            #expect(lines.joined() == table.rendered(as: format))
+        }
+    }
 }
