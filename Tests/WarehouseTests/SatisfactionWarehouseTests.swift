@@ -252,9 +252,23 @@ import Testing
             """, earlier, asOf)
         #expect(section.bins.map(\.churnCustomers).reduce(0, +) == customersEarlier)
         #expect(section.bins.map(\.churned).reduce(0, +) == churnedEarlier)
-        try warehouse.writeReport(to: scratch.path("after.html"), options: ReportOptions())
+        try warehouse.writeReport(to: scratch.path("after.html"), options: ReportOptions(scope: AnalyticsScope(asOf: asOf)))
         let html = try String(contentsOfFile: scratch.path("after.html"), encoding: .utf8)
         #expect(html.contains("satisfaction-distribution") && html.contains("satisfaction-churn"))
         #expect(html.hasSuffix("</section>\n</body>\n</html>\n"))
+        // Both charts: the report's tick rule on the value axis, and a bar per bin holding the
+        // section's numbers (the churn chart only where someone was scored).
+        let charts = SVGElements.parse(html)
+        for (id, values) in [("satisfaction-distribution", section.bins.map { Double($0.customers) as Double? }),
+                             ("satisfaction-churn", section.bins.map { $0.churnCustomers == 0 ? nil : Double($0.churned) / Double($0.churnCustomers) })] {
+            let chart = try #require(charts[id])
+            #expect(tickRuleViolation(chart.ticks("y"), covering: values.compactMap { $0 }) == nil, "\(id): \(chart.ticks("y"))")
+            let marks = chart.marks(id)
+            #expect(marks.count == values.compactMap { $0 }.count)
+            for (index, value) in values.enumerated() {
+                let key = String(format: "%.1f–%.1f", Double(index) / 10, Double(index + 1) / 10)
+                #expect(marks[key]?.number("data-value") == value, "\(id) \(key)")
+            }
+        }
     }
 }

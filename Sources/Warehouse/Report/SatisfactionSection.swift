@@ -74,11 +74,11 @@ enum SatisfactionCharts {
     static func html(_ section: SatisfactionReportSection) -> String {
         var out = "<section>\n<h2>\(SVG.escape("Satisfaction (\(section.reference))"))</h2>\n"
         out += bars(id: "satisfaction-distribution", title: "Customers by satisfaction score",
-                    values: section.bins.map { Double($0.customers) }, label: { Format.count(Int($0)) },
-                    caption: "satisfaction S at \(CalendarDate.day(section.asOf)), in tenths", colour: ReportColours.series[0]) + "\n"
+                    values: section.bins.map { Double($0.customers) }, format: .number, label: { Format.count(Int($0)) },
+                    axis: "customers", caption: "satisfaction S at \(CalendarDate.day(section.asOf)), in tenths", colour: ReportColours.series[0]) + "\n"
         out += bars(id: "satisfaction-churn", title: "Churn rate by satisfaction score one horizon earlier",
-                    values: section.bins.map { $0.churnCustomers == 0 ? 0 : Double($0.churned) / Double($0.churnCustomers) },
-                    label: { Format.fixed($0 * 100, decimals: 0) + "%" },
+                    values: section.bins.map { $0.churnCustomers == 0 ? nil : Double($0.churned) / Double($0.churnCustomers) },
+                    format: .percent, label: { Format.percent($0, decimals: 0) }, axis: "no purchase in \(section.horizonDays) days",
                     caption: "S at \(CalendarDate.day(section.churnAsOf)): share with no purchase in the next \(section.horizonDays) days",
                     colour: ReportColours.series[3]) + "\n"
         let table = section.table
@@ -87,24 +87,30 @@ enum SatisfactionCharts {
         return out + "</section>\n"
     }
 
-    /// Ten bars, one per tenth of S.
-    private static func bars(id: String, title: String, values: [Double], label: (Double) -> String, caption: String, colour: String) -> String {
-        let width = 820.0, height = 240.0, left = 64.0, right = 20.0, top = 20.0, bottom = 50.0
-        var svg = SVG(id: id, width: width, height: height, title: title)
-        let peak = max(values.max() ?? 0, 1e-9)
-        let plotWidth = width - left - right, plotHeight = height - top - bottom
-        let slot = plotWidth / Double(max(values.count, 1))
-        svg.line(x1: left, y1: top + plotHeight, x2: left + plotWidth, y2: top + plotHeight, stroke: "#333")
+    /// Ten bars, one per tenth of S, on a value axis by the report's tick rule; a bin with no
+    /// value (nobody scored there) has no bar and says so.
+    private static func bars(id: String, title: String, values: [Double?], format: TickFormat, label: (Double) -> String,
+                             axis: String, caption: String, colour: String) -> String {
+        let width = 820.0
+        let plot = PlotArea(left: 64, top: 28, width: 736, height: 170)
+        var svg = SVG(id: id, width: width, height: plot.bottom + 50, title: title)
+        let scale = AxisScale(covering: 0, values.compactMap { $0 }.max() ?? 0, integer: format == .number)
+        svg.yAxis(scale, plot: plot, format: format, title: axis)
+        let slot = plot.width / Double(max(values.count, 1))
         for (index, value) in values.enumerated() {
-            let h = plotHeight * value / peak
             let key = "\(Format.fixed(Double(index) / 10, decimals: 1))–\(Format.fixed(Double(index + 1) / 10, decimals: 1))"
-            let x = left + slot * Double(index)
-            svg.rect(x: x + slot * 0.1, y: top + plotHeight - h, width: slot * 0.8, height: h, fill: colour,
-                     datum: .init(series: id, key: key, value: String(value), tooltip: "S \(key): \(label(value))"))
-            svg.text(label(value), x: x + slot / 2, y: top + plotHeight - h - 4, anchor: "middle", size: 9)
-            svg.text(key, x: x + slot / 2, y: top + plotHeight + 14, anchor: "middle", size: 9)
+            let x = plot.left + slot * Double(index)
+            if let value {
+                let y = plot.y(value, on: scale)
+                svg.rect(x: x + slot * 0.1, y: y, width: slot * 0.8, height: plot.bottom - y, fill: colour,
+                         datum: .init(series: id, key: key, value: String(value), tooltip: "S \(key): \(label(value))"))
+                svg.text(label(value), x: x + slot / 2, y: y - 4, anchor: "middle", size: 9)
+            } else {
+                svg.text("none scored", x: x + slot / 2, y: plot.bottom - 4, anchor: "middle", size: 9, fill: "#888")
+            }
+            svg.text(key, x: x + slot / 2, y: plot.bottom + 14, anchor: "middle", size: 9)
         }
-        svg.text(caption, x: left + plotWidth / 2, y: height - 8, anchor: "middle", size: 11)
+        svg.text(caption, x: plot.left + plot.width / 2, y: plot.bottom + 40, anchor: "middle", size: 11)
         return svg.render()
     }
 }
