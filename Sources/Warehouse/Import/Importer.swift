@@ -92,9 +92,7 @@ public final class Importer {
                                                path: path, entities: entities, pseudonyms: privacy.pseudonyms)
                 counts = try run(handler, reader: reader, text: text, context: context)
             case .events:
-                guard options.format == .csv else {
-                    throw ImportError(file: path, line: nil, reason: "events are imported with --format csv (got \(options.format.rawValue))")
-                }
+                try options.requireCSV(file: path)
                 let decoder = try CSVEventDecoder(reader: reader, text: text, file: path, zone: zone, dateOrder: options.dateOrder,
                                                  map: options.columnMap, window: window, keeping: privacy.properties)
                 let writer = EventWriter(db: db, importID: ledger.id, entities: entities)
@@ -103,9 +101,7 @@ public final class Importer {
                                                      scrub: { event, erased in event.withoutProperties(naming: &erased) })
                 counts = try run(handler, reader: reader, text: text, context: context)
             case .users:
-                guard options.format == .csv else {
-                    throw ImportError(file: path, line: nil, reason: "users are imported with --format csv (got \(options.format.rawValue))")
-                }
+                try options.requireCSV(file: path)
                 let decoder = try CSVUserDecoder(reader: reader, text: text, file: path, zone: zone, dateOrder: options.dateOrder,
                                                 map: options.columnMap, window: window)
                 let writer = UserWriter(db: db, importID: ledger.id, entities: entities)
@@ -261,16 +257,7 @@ public final class Importer {
     private func orderHandler(reader: CSVReader, text: FieldText, zone: ZoneConverter?, window: DateWindow, options: ImportOptions,
                               ledger: ImportLedger, path: String, entities: EntityResolver,
                               pseudonyms: PseudonymKey?) throws -> RowHandler<OrderLineInput> {
-        var decoder: any OrderRowDecoder
-        switch options.format {
-        case .onlineRetail:
-            decoder = OnlineRetailDecoder(file: path, zone: zone, dateOrder: options.dateOrder, currency: options.currency ?? "GBP", window: window)
-        case .cdnow:
-            decoder = CDNOWDecoder(file: path, zone: zone, currency: options.currency ?? "USD", window: window, pseudonyms: pseudonyms)
-        case .csv:
-            decoder = CSVOrderDecoder(file: path, zone: zone, dateOrder: options.dateOrder, currency: options.currency, map: options.columnMap,
-                                      window: window)
-        }
+        var decoder = options.orderDecoder(file: path, zone: zone, window: window, pseudonyms: pseudonyms)
         let startsOnRecord = try decoder.readHeader(reader, text: text)
         let writer = try OrderWriter(db: db, importID: ledger.id, entities: entities, file: path, zone: options.timeZone?.identifier)
         let fixed = decoder

@@ -60,17 +60,7 @@ public final class PostgresImporter {
             let entities = try PostgresEntities(db: db, importID: ledger.id)
             switch options.kind {
             case .orders:
-                var decoder: any OrderRowDecoder
-                switch options.format {
-                case .onlineRetail:
-                    decoder = OnlineRetailDecoder(file: path, zone: zone, dateOrder: options.dateOrder, currency: options.currency ?? "GBP",
-                                                  window: window)
-                case .cdnow:
-                    decoder = CDNOWDecoder(file: path, zone: zone, currency: options.currency ?? "USD", window: window, pseudonyms: nil)
-                case .csv:
-                    decoder = CSVOrderDecoder(file: path, zone: zone, dateOrder: options.dateOrder, currency: options.currency,
-                                              map: options.columnMap, window: window)
-                }
+                var decoder = options.orderDecoder(file: path, zone: zone, window: window, pseudonyms: nil)
                 let startsOnRecord = try decoder.readHeader(reader, text: text)
                 let writer = try PostgresOrderWriter(db: db, importID: ledger.id, entities: entities, zone: options.timeZone?.identifier)
                 let fixed = decoder
@@ -80,9 +70,7 @@ public final class PostgresImporter {
                 counts = try run(handler, reader: reader, text: text, source: source, ledger: ledger, options: options, path: path,
                                  totalBytes: digest?.size, started: started)
             case .events:
-                guard options.format == .csv else {
-                    throw ImportError(file: path, line: nil, reason: "events are imported with --format csv (got \(options.format.rawValue))")
-                }
+                try options.requireCSV(file: path)
                 let decoder = try CSVEventDecoder(reader: reader, text: text, file: path, zone: zone, dateOrder: options.dateOrder,
                                                   map: options.columnMap, window: window, keeping: options.keepProperties)
                 let writer = try PostgresEventWriter(db: db, importID: ledger.id, entities: entities)
@@ -91,9 +79,7 @@ public final class PostgresImporter {
                 counts = try run(handler, reader: reader, text: text, source: source, ledger: ledger, options: options, path: path,
                                  totalBytes: digest?.size, started: started)
             case .users:
-                guard options.format == .csv else {
-                    throw ImportError(file: path, line: nil, reason: "users are imported with --format csv (got \(options.format.rawValue))")
-                }
+                try options.requireCSV(file: path)
                 let decoder = try CSVUserDecoder(reader: reader, text: text, file: path, zone: zone, dateOrder: options.dateOrder,
                                                  map: options.columnMap, window: window)
                 let writer = PostgresUserWriter(db: db, entities: entities)
