@@ -43,10 +43,11 @@ extension Table {
     }
 
     /// Each row as a JSON object, members in column order under the columns' keys.
-    public var rowObjects: [JSONValue] {
-        rows.map { row in
-            .object(columns.indices.map { JSONMember(columns[$0].key, $0 < row.count ? row[$0].json : .null) })
-        }
+    public var rowObjects: [JSONValue] { rows.map(rowObject) }
+
+    /// One row as a JSON object, members in column order under the columns' keys.
+    private func rowObject(_ row: [Cell]) -> JSONValue {
+        .object(columns.indices.map { JSONMember(columns[$0].key, $0 < row.count ? row[$0].json : .null) })
     }
 
     /// Every cell as people read it, its mark included (`12.3%*`), all columns.
@@ -137,10 +138,7 @@ extension Table {
     public func writeLines(as format: OutputFormat, _ write: (String) -> Void) {
         precondition(format == .csv || format == .jsonl, "only csv and jsonl are written line by line")
         if format == .jsonl {
-            for row in rows {
-                let object = JSONValue.object(columns.indices.map { JSONMember(columns[$0].key, $0 < row.count ? row[$0].json : .null) })
-                write(((try? object.jsonText()) ?? "{}") + "\n")
-            }
+            for row in rows { write(((try? rowObject(row).jsonText()) ?? "{}") + "\n") }
             return
         }
         func quote(_ text: String) -> String {
