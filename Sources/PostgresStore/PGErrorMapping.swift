@@ -4,12 +4,19 @@ import PostgresNIO
 /// everything on purpose; this reads the server's SQLSTATE and message, or names the broken
 /// connection, and adds the masked URL and the SQL — never bound values.
 enum PGErrorMapping {
+    /// SQLSTATE insufficient_privilege: the role may not read or change the object.
+    static let insufficientPrivilege = "42501"
+
     static func storeError(_ error: any Error, kind: PostgresStoreError.Kind, location: PostgresLocation, sql: String?) -> PostgresStoreError {
         if let error = error as? PostgresStoreError { return error }
         guard let psql = error as? PSQLError else {
             return PostgresStoreError(kind: kind == .statement ? .client : kind, location: location.redacted, message: "\(error)", sql: sql)
         }
         if let server = psql.serverInfo {
+            if server[.sqlState] == insufficientPrivilege {
+                return PostgresStoreError(kind: .permission, location: location.redacted, message: server[.message] ?? "permission denied",
+                                          sqlState: insufficientPrivilege, sql: sql, role: location.user)
+            }
             return PostgresStoreError(kind: kind, location: location.redacted, message: server[.message] ?? "server error",
                                       sqlState: server[.sqlState], sql: sql)
         }

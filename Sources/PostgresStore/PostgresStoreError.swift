@@ -8,6 +8,9 @@ public struct PostgresStoreError: Error, Sendable, CustomStringConvertible {
         case connection
         /// The server rejected a statement.
         case statement
+        /// The server refused a statement because the role lacks a privilege (SQLSTATE 42501,
+        /// insufficient_privilege): a role with only SELECT running a command that writes.
+        case permission
         /// The connection broke or answered in a way this client cannot read.
         case client
     }
@@ -21,8 +24,12 @@ public struct PostgresStoreError: Error, Sendable, CustomStringConvertible {
     /// The statement, when a statement failed.
     public var sql: String?
 
-    public init(kind: Kind, location: String, message: String, sqlState: String? = nil, sql: String? = nil) {
+    /// The role the connection logged in as, named by a ``Kind/permission`` refusal.
+    public var role: String?
+
+    public init(kind: Kind, location: String, message: String, sqlState: String? = nil, sql: String? = nil, role: String? = nil) {
         self.kind = kind
+        self.role = role
         self.location = location
         self.message = message
         self.sqlState = sqlState
@@ -35,6 +42,11 @@ public struct PostgresStoreError: Error, Sendable, CustomStringConvertible {
         case .badURL: text = "\(location): \(message)"
         case .connection: text = "cannot connect to PostgreSQL at \(location): \(message)"
         case .statement, .client: text = "PostgreSQL at \(location): \(message)"
+        case .permission:
+            text = "PostgreSQL at \(location): permission denied: the role \"\(role ?? "?")\" may not do this (\(message)). "
+                + "Commands that write (migrate, import) need a role that may create and change the warehouse's tables "
+                + "(their owner, or one granted CREATE on the schema and INSERT, UPDATE, DELETE on the tables); "
+                + "a role with only SELECT can run the commands that read (status)"
         }
         if let sqlState { text += " (SQLSTATE \(sqlState))" }
         if let sql { text += "\n  in: \(sql.count > 400 ? String(sql.prefix(400)) + "…" : sql)" }
