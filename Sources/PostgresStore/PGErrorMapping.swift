@@ -6,6 +6,10 @@ import PostgresNIO
 enum PGErrorMapping {
     /// SQLSTATE insufficient_privilege: the role may not read or change the object.
     static let insufficientPrivilege = "42501"
+    /// SQLSTATE class connection_exception. The client's own connection failing never arrives as
+    /// a server error, so a server that reports one for a statement is Citus naming a node it
+    /// could not reach ("connection to the remote node … failed").
+    static let connectionExceptionClass = "08"
 
     static func storeError(_ error: any Error, kind: PostgresStoreError.Kind, location: PostgresLocation, sql: String?) -> PostgresStoreError {
         if let error = error as? PostgresStoreError { return error }
@@ -16,6 +20,10 @@ enum PGErrorMapping {
             if server[.sqlState] == insufficientPrivilege {
                 return PostgresStoreError(kind: .permission, location: location.redacted, message: server[.message] ?? "permission denied",
                                           sqlState: insufficientPrivilege, sql: sql, role: location.user)
+            }
+            if kind == .statement, let state = server[.sqlState], state.hasPrefix(connectionExceptionClass) {
+                return PostgresStoreError(kind: .worker, location: location.redacted, message: server[.message] ?? "a node cannot be reached",
+                                          sqlState: state, sql: sql)
             }
             return PostgresStoreError(kind: kind, location: location.redacted, message: server[.message] ?? "server error",
                                       sqlState: server[.sqlState], sql: sql)

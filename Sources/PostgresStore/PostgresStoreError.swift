@@ -11,6 +11,9 @@ public struct PostgresStoreError: Error, Sendable, CustomStringConvertible {
         /// The server refused a statement because the role lacks a privilege (SQLSTATE 42501,
         /// insufficient_privilege): a role with only SELECT running a command that writes.
         case permission
+        /// The server (a Citus coordinator) could not reach another node it needed: it reported a
+        /// connection exception (SQLSTATE class 08) for a statement. Its transaction is rolled back.
+        case worker
         /// The connection broke or answered in a way this client cannot read.
         case client
     }
@@ -42,6 +45,10 @@ public struct PostgresStoreError: Error, Sendable, CustomStringConvertible {
         case .badURL: text = "\(location): \(message)"
         case .connection: text = "cannot connect to PostgreSQL at \(location): \(message)"
         case .statement, .client: text = "PostgreSQL at \(location): \(message)"
+        case .worker:
+            text = "PostgreSQL at \(location): a Citus worker cannot be reached (\(message)); "
+                + "the statement's transaction was rolled back, so nothing of it was stored. "
+                + "Run the same command again once the worker is back (an interrupted import resumes where it stopped)"
         case .permission:
             text = "PostgreSQL at \(location): permission denied: the role \"\(role ?? "?")\" may not do this (\(message)). "
                 + "Commands that write (migrate, import) need a role that may create and change the warehouse's tables "

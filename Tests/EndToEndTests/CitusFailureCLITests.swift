@@ -5,7 +5,8 @@ import Testing
 /// Issue 16's failure proofs for what runs on PostgreSQL today (migrate, status, import), on the
 /// real Citus cluster of `CitusCLITests` (these tests are in that suite, so they run one at a time
 /// and may stop one of its workers): a password in the URL is never printed or stored; a role
-/// with only SELECT reads and is refused every write, with nothing written.
+/// with only SELECT reads and is refused every write, with nothing written; a worker stopped
+/// mid-import gives a clear error and whole batches only, and the re-run has SQLite's counts.
 extension CitusCLITests {
     /// `url` with `password` added to its user.
     static func withPassword(_ url: String, user: String = "postgres", password: String) -> String {
@@ -106,5 +107,106 @@ extension CitusCLITests {
             #expect(!(result.stdout + result.stderr).contains("r3ad-only-pw"))
             #expect(try state() == before, "\(command) as a reader changed the warehouse")
         }
+    }
+
+    /// Runs cluster.sh's worker `port` (9702 or 9703) through pg_ctl as the postgres user.
+    func pgctl(worker port: Int, _ action: String) throws {
+        let cluster = try cluster
+        let node = "worker\(port - CitusCluster.coordinatorPort)"
+        let data = "\(cluster.directory)/\(node)"
+        let command = action == "stop" ? "\(CitusCluster.bin)/pg_ctl -D '\(data)' -m immediate -w stop"
+            : "\(CitusCluster.bin)/pg_ctl -D '\(data)' -l '\(cluster.directory)/\(node).log' -w start"
+        let result = try Shell.run(["/bin/su", "postgres", "-s", "/bin/bash", "-c", command])
+        guard result.status == 0 else { throw CitusCluster.ClusterError(message: "pg_ctl \(action) \(node): \(result.stderr)\(result.stdout)") }
+    }
+
+    @Test func aWorkerStoppedMidImportLeavesWholeBatchesAndTheRerunHasSQLitesCounts() throws {
+        let work = try WorkDirectory()
+        #expect(try Binary.run(["generate", "--users", "1500", "--seed", "8", "--no-events", "--out", "shop"], directory: work.url).status == 0)
+        let batch: Int64 = 2_000
+        let command = ["orders", "shop/orders.csv", "--format", "online-retail", "--timezone", "Europe/London",
+                       "--batch-size", "\(batch)"]
+        let sqlite = work.path("reference.db")
+        let expected = try importCounts(command + ["--db", sqlite], in: work)
+        #expect(expected["read"]! > 20_000, "the shop is too small to stop a worker part way: \(expected)")
+
+        let url = try cluster.createDatabase("lc_worker_stop", citus: true)
+        #expect(try lifecycle(["migrate", "--db", url]).status == 0)
+        let db = try PGConnection.open(PostgresLocation(url: url))
+        defer { try? db.close() }
+
+        nonisolated(unsafe) var outcome: Binary.Result?
+        let finished = DispatchSemaphore(value: 0)
+        let directory = work.url
+        DispatchQueue.global().async {
+            outcome = try? Binary.run(["import"] + command + ["--db", url], directory: directory)
+            finished.signal()
+        }
+        // Once three batches are in, the import is paused (its pid is in the ledger), the second
+        // worker is stopped as by a power cut, and the import goes on into the dead worker.
+        var stopped = false
+        var workerDown = false
+        defer { if workerDown { try? pgctl(worker: 9703, "start") } }
+        for _ in 0..<12_000 where !stopped {
+            if let row = try db.query("SELECT rows_read, pid FROM imports WHERE id = 1").first,
+               let read = row[0].int64, read >= 3 * batch, let pid = row[1].int64 {
+                kill(pid_t(pid), SIGSTOP)
+                let stopping = Result { try pgctl(worker: 9703, "stop") }
+                kill(pid_t(pid), SIGCONT)
+                try stopping.get()
+                workerDown = true
+                stopped = true
+            } else {
+                usleep(5_000)
+            }
+        }
+        try #require(finished.wait(timeout: .now() + 300) == .success, "the import did not end within 5 minutes")
+        try #require(stopped, "the import never committed three batches")
+        let failed = try #require(outcome)
+        #expect(failed.status != 0, "the import finished although a worker was stopped: \(failed.stderr)")
+        #expect(failed.stderr.contains("PostgreSQL at \(url): a Citus worker cannot be reached"), "\(failed.stderr)")
+        #expect(failed.stderr.contains("Run the same command again once the worker is back"), "\(failed.stderr)")
+
+        // Back up, the server settles what the dead worker had prepared (Citus's maintenance daemon
+        // does this within citus.recover_2pc_interval; here at once) before anything is counted.
+        try pgctl(worker: 9703, "start")
+        workerDown = false
+        _ = try db.query("SELECT recover_prepared_transactions()")
+        try Self.waitForOtherSessionsToEnd(db)
+
+        // Nothing half-written: the ledger counts whole batches, and what it counts is what is stored.
+        let ledger = try #require(try db.query("SELECT status, rows_read, rows_loaded, rows_rejected FROM imports WHERE id = 1").first)
+        #expect(ledger["status"].string == "running", "the interrupted import should be left to resume: \(ledger)")
+        let read = ledger["rows_read"].int64 ?? -1
+        #expect(read % batch == 0 && read >= 3 * batch && read < Int64(expected["read"]!), "\(ledger)")
+        #expect(try db.scalar("SELECT count(*) FROM order_lines").int64 == ledger["rows_loaded"].int64)
+        #expect(try db.scalar("SELECT coalesce(sum(line_count), 0) FROM orders").int64 == ledger["rows_loaded"].int64)
+        #expect(try db.scalar("SELECT count(*) FROM import_rejects").int64 == ledger["rows_rejected"].int64)
+        // Every stored order has all of its lines, and its totals are theirs.
+        #expect(try db.scalar("""
+            SELECT count(*) FROM orders o
+            LEFT JOIN (SELECT customer_key, order_id, count(*) AS lines, sum(amount_micros) AS amount, sum(quantity) AS items
+                       FROM order_lines GROUP BY customer_key, order_id) l
+              ON l.customer_key = o.customer_key AND l.order_id = o.id
+            WHERE o.line_count <> coalesce(l.lines, 0) OR o.amount_micros IS DISTINCT FROM l.amount
+            """).int64 == 0)
+        #expect(try db.scalar("SELECT count(*) FROM orders WHERE line_count = 0").int64 == 0)
+
+        // The same command finishes the import: SQLite's counts and the very same rows.
+        let rerun = try Binary.run(["import"] + command + ["--db", url, "--json"], directory: work.url)
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        let row = try #require(try db.query("""
+            SELECT status, rows_read, rows_loaded, rows_duplicate, rows_rejected, orders_created, guest_orders, return_orders, resumed
+            FROM imports WHERE id = 1
+            """).first)
+        #expect(row["status"].string == "finished")
+        #expect(row["resumed"].int64 == 1)
+        let counts = ["rows_read": "read", "rows_loaded": "loaded", "rows_duplicate": "duplicates", "rows_rejected": "rejected",
+                      "orders_created": "orders_created", "guest_orders": "guest_orders", "return_orders": "return_orders"]
+        for (column, key) in counts {
+            #expect(row[column].int64 == Int64(expected[key]!), "\(column): \(row[column]) against SQLite's \(expected[key]!)")
+        }
+        #expect(try Self.postgresFigures(url) == (try Self.sqliteFigures(sqlite)), "figures differ:\n\(Self.figures)")
+        #expect(try db.scalar("SELECT count(*) FROM imports").int64 == 1)
     }
 }

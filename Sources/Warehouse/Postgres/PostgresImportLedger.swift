@@ -124,6 +124,14 @@ struct PostgresImportLedger {
         try? fail(message)
     }
 
+    /// After losing a worker or the connection: rolls back the open batch and leaves the import
+    /// `running` (status shows it `interrupted` once this process has ended), so running the same
+    /// command again resumes it after its committed batches, as after a kill. Marking it failed
+    /// would make the re-run a new import that counts the committed rows as duplicates.
+    func recordInterruption() {
+        _ = try? db.query("ROLLBACK")
+    }
+
     /// Marks the import failed with a message naming the file as the ledger does.
     func fail(_ message: String) throws {
         let stored = path == fileName ? message : message.replacingOccurrences(of: path, with: fileName)

@@ -90,6 +90,11 @@ public final class PostgresImporter {
             }
         } catch let stop as StrictStop {
             throw stop.error
+        } catch let error as PostgresStoreError where error.kind == .worker || error.kind == .client {
+            // A node or the connection is gone: the open batch is rolled back and the import is
+            // left `running`, so the same command resumes it once the cluster is whole again.
+            ledger.recordInterruption()
+            throw error
         } catch {
             let message = (error as? ImportError)?.description ?? "\(path): \(error)"
             ledger.recordFailure(message)
