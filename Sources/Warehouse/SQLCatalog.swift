@@ -27,6 +27,12 @@ public enum SQLCatalog {
         EmbeddedSQL.files["sql/\(name).sql"]
     }
 
+    /// The text of PostgreSQL's counterpart of a named query, `sql/postgres/NAME.sql`: the same
+    /// parameters and result columns as `sql/NAME.sql`, written for PostgreSQL and Citus.
+    public static func postgresQuery(_ name: String) -> String? {
+        EmbeddedSQL.files["sql/postgres/\(name).sql"]
+    }
+
     /// The names of the queries in `sql/`, sorted (`rfm_summary`, `retention`, ...).
     public static var queryNames: [String] {
         EmbeddedSQL.files.keys.filter { $0.hasPrefix("sql/") && $0.hasSuffix(".sql") && !$0.dropFirst(4).contains("/") }

@@ -31,7 +31,7 @@ struct CitusCLITests {
         let url = try cluster.createDatabase("lc_distributed", citus: true)
         let migrated = try lifecycle(["migrate", "--db", url])
         #expect(migrated.status == 0, "\(migrated.stderr)")
-        #expect(migrated.stdout == "\(url): applied 0001_warehouse_core, 0002_distribute_by_customer, 0003_events_and_readable_views; schema version 3\n")
+        #expect(migrated.stdout == "\(url): applied 0001_warehouse_core, 0002_distribute_by_customer, 0003_events_and_readable_views, 0004_rfm_segment_map; schema version 4\n")
 
         let db = try PGConnection.open(PostgresLocation(url: url))
         defer { try? db.close() }
@@ -50,7 +50,7 @@ struct CitusCLITests {
                                          [.text(table)]).compactMap { $0[0].int64 })
             #expect(ports == Set(CitusCluster.workerPorts.map(Int64.init)), "\(table)'s shards are on \(ports), not on both workers")
         }
-        for table in ["products", "imports", "customer_totals_state", "rfm_tile_starts", "order_currencies"] {
+        for table in ["products", "imports", "customer_totals_state", "rfm_tile_starts", "order_currencies", "rfm_segment_map"] {
             #expect(placement[table]?["method"] == "n", "\(table) is not a reference table")
         }
         #expect(placement["user_keys"]?["column"].string == "external_id")
@@ -73,11 +73,11 @@ struct CitusCLITests {
         #expect(try lifecycle(["migrate", "--db", url]).status == 0)
         let again = try lifecycle(["migrate", "--db", url])
         #expect(again.status == 0, "\(again.stderr)")
-        #expect(again.stdout == "\(url): schema is up to date at version 3\n")
+        #expect(again.stdout == "\(url): schema is up to date at version 4\n")
         let db = try PGConnection.open(PostgresLocation(url: url))
         defer { try? db.close() }
-        #expect(try db.scalar("SELECT count(*) FROM schema_migrations").int64 == 3)
-        #expect(try db.scalar("SELECT count(*) FROM pg_dist_partition").int64 == 14)
+        #expect(try db.scalar("SELECT count(*) FROM schema_migrations").int64 == 4)
+        #expect(try db.scalar("SELECT count(*) FROM pg_dist_partition").int64 == 15)
     }
 
     @Test func twoMigrationsStartedTogetherTakeTurns() throws {
@@ -90,8 +90,8 @@ struct CitusCLITests {
         #expect(first.terminationStatus == 0 && second.terminationStatus == 0)
         let db = try PGConnection.open(PostgresLocation(url: url))
         defer { try? db.close() }
-        #expect(try db.scalar("SELECT count(*) FROM schema_migrations").int64 == 3)
-        #expect(try db.scalar("SELECT count(*) FROM pg_dist_partition").int64 == 14)
+        #expect(try db.scalar("SELECT count(*) FROM schema_migrations").int64 == 4)
+        #expect(try db.scalar("SELECT count(*) FROM pg_dist_partition").int64 == 15)
     }
 
     @Test func anEditedMigrationIsRefusedNamingTheServer() throws {
@@ -120,7 +120,7 @@ struct CitusCLITests {
 
         let table = try lifecycle(["status", "--db", url, "--format", "table"])
         #expect(table.status == 0, "\(table.stderr)")
-        #expect(table.stdout.hasPrefix("\(url): schema version 3 (this build knows 3)\nEngine: PostgreSQL 15."))
+        #expect(table.stdout.hasPrefix("\(url): schema version 4 (this build knows 4)\nEngine: PostgreSQL 15."))
         #expect(table.stdout.contains(", Citus 13.2"))
         #expect(table.stdout.contains("with 2 workers"))
         #expect(table.stdout.contains("shop.csv"))
@@ -134,7 +134,7 @@ struct CitusCLITests {
         }
         #expect(value("tables", "users") as? Int == 2)
         #expect(value("tables", "orders") as? Int == 0)
-        #expect(value("warehouse", "schema_version") as? Int == 3)
+        #expect(value("warehouse", "schema_version") as? Int == 4)
         #expect((value("warehouse", "engine") as? String)?.contains("Citus") == true)
     }
 
@@ -142,7 +142,7 @@ struct CitusCLITests {
         let url = try cluster.createDatabase("lc_plain", citus: false)
         let migrated = try lifecycle(["migrate", "--db", url])
         #expect(migrated.status == 0, "\(migrated.stderr)")
-        #expect(migrated.stdout.hasSuffix("schema version 3\n"))
+        #expect(migrated.stdout.hasSuffix("schema version 4\n"))
         let db = try PGConnection.open(PostgresLocation(url: url))
         defer { try? db.close() }
         #expect(try db.scalar("SELECT count(*) FROM pg_extension WHERE extname = 'citus'").int64 == 0)

@@ -335,6 +335,17 @@ func rfmTieKey(_ userID: Int64) -> Int64 {
             #expect(words(summary).contains(words(users[from.lowerBound..<to.lowerBound])), "score \(name)")
         }
     }
+
+    @Test func postgreSQLsSummaryAndUserQueriesShareEverythingUpToTheScores() throws {
+        let summary = try #require(SQLCatalog.postgresQuery("rfm_summary"), "sql/postgres/rfm_summary.sql is not embedded")
+        let users = try #require(SQLCatalog.postgresQuery("rfm_users"), "sql/postgres/rfm_users.sql is not embedded")
+        func common(_ text: String) throws -> Substring {
+            let start = try #require(text.range(of: "WITH params AS MATERIALIZED"))
+            let end = try #require(text.range(of: "    FROM customers c CROSS JOIN params p\n)"))
+            return text[start.lowerBound..<end.upperBound]
+        }
+        #expect(try common(summary) == common(users))
+    }
 }
 
 /// A small deterministic random generator for fixtures.
