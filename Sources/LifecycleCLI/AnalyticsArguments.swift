@@ -37,7 +37,13 @@ struct ScopeArguments: ParsableArguments {
 
     /// The scope, with dates read in the reporting zone (`--timezone`, else the warehouse's).
     func scope(for warehouse: Warehouse) throws -> AnalyticsScope {
-        let zone = try timezone.flatMap(TimeZone.init(identifier:)) ?? warehouse.reportingTimeZone()
+        try scope(inReportingZone: try warehouse.reportingTimeZone())
+    }
+
+    /// The scope, with dates read in `--timezone`, else in `reportingZone` (a PostgreSQL
+    /// warehouse's is UTC: it keeps no reporting zone yet).
+    func scope(inReportingZone reportingZone: TimeZone) throws -> AnalyticsScope {
+        let zone = timezone.flatMap(TimeZone.init(identifier:)) ?? reportingZone
         return AnalyticsScope(asOf: try readDate(asOf, option: "--as-of", in: zone), since: try window.since(in: zone),
                               until: try window.until(in: zone), country: country,
                               timeZone: timezone.flatMap(TimeZone.init(identifier:)), currency: currency)

@@ -48,6 +48,10 @@ struct RfmCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let url = database.postgresURL {
+            try runOnPostgres(url: url)
+            return
+        }
         let warehouse = try database.open(writing: save || compare != nil)
         let options = try rfmOptions(warehouse)
         let format = output.resolved
@@ -72,6 +76,27 @@ struct RfmCommand: ParsableCommand {
         if save {
             let snapshot = try warehouse.saveRFMSnapshot(options)
             printError("saved RFM snapshot \(snapshot.id) as of \(LocalText.instant(snapshot.asOf, in: try warehouse.reportingTimeZone())) (\(grouped(snapshot.users)) customers)")
+        }
+    }
+
+    /// The summary or the customer list on a PostgreSQL warehouse (sql/postgres/), rendered by
+    /// the same answers; what does not run there yet is refused by name.
+    private func runOnPostgres(url: String) throws {
+        for (given, option) in [(save, "--save"), (compare != nil, "--compare"), (by != nil, "--by"),
+                                (segmentMap != nil, "--segment-map")] where given {
+            throw ValidationError("\(database.path): rfm \(option) does not run on PostgreSQL yet")
+        }
+        let warehouse = try database.openPostgresForReading(url: url)
+        var parsed = RFMBins()
+        for text in bins { try parsed.read(text) }
+        let options = RFMOptions(scope: try scopeArguments.scope(inReportingZone: TimeZone(identifier: "UTC") ?? .gmt), bins: parsed,
+                                 segmentMap: nil)
+        let format = output.resolved
+        if users {
+            let listed = try database.onServer(url) { try warehouse.rfmUsers(options, segment: segment) }
+            emit(listed.users.answer(scope: listed.scope, segment: segment), as: format)
+        } else {
+            emit(try database.onServer(url) { try warehouse.rfmSummary(options) }.answer(), as: format)
         }
     }
 

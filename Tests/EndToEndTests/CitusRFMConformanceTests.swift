@@ -110,6 +110,42 @@ extension CitusCLITests {
         #expect(segments.count >= 5, "\(segments)")
     }
 
+    @Test func lifecycleRFMOnCitusPrintsWhatItPrintsOnSQLite() throws {
+        let work = try WorkDirectory()
+        #expect(try Binary.run(["generate", "--users", "250", "--seed", "22", "--no-events", "--out", "shop"], directory: work.url).status == 0)
+        let url = try cluster.createDatabase("lc_rfm_cli", citus: true)
+        let file = work.path("shop.db")
+        for command in [["users", "shop/users.csv"],
+                        ["orders", "shop/orders.csv", "--format", "online-retail", "--timezone", "Europe/London"]] {
+            #expect(try importCounts(command + ["--db", url], in: work) == (try importCounts(command + ["--db", file], in: work)))
+        }
+        let sqlite = try Connection(path: file, mode: .readOnly)
+        let country = try #require(try sqlite.scalar(
+            "SELECT country FROM users WHERE country IS NOT NULL GROUP BY country ORDER BY count(*) DESC, country LIMIT 1").string)
+        let variants: [[String]] = [
+            [], ["--as-of", "2011-07-01"], ["--as-of", "2011-09-15T12:00:00Z", "--since", "2011-02-01"], ["--country", country],
+            ["--bins", "recency=30,90,180,365", "--bins", "frequency=1,2,4,8", "--bins", "monetary=20,100,400,1500"],
+            ["--users"], ["--users", "--segment", "At Risk", "--as-of", "2011-10-01"], ["--users", "--country", country, "--since", "2011-03-01"],
+        ]
+        for variant in variants {
+            for format in ["json", "csv", "table", "markdown"] {
+                let onSQLite = try Binary.run(["rfm"] + variant + ["--format", format, "--db", file], directory: work.url)
+                let onCitus = try Binary.run(["rfm"] + variant + ["--format", format, "--db", url], directory: work.url)
+                #expect(onSQLite.status == 0 && onCitus.status == 0, "\(variant) \(format): \(onSQLite.stderr) \(onCitus.stderr)")
+                #expect(onCitus.stdout == onSQLite.stdout, "\(variant) --format \(format) prints otherwise on Citus")
+                #expect(onCitus.stderr == onSQLite.stderr, "\(variant) --format \(format)")
+            }
+        }
+        // What the PostgreSQL warehouse cannot do yet is refused by name, not done differently.
+        for (variant, option) in [(["--save"], "--save"), (["--compare", "2011-06-01"], "--compare"), (["--by", "country"], "--by")] {
+            let result = try Binary.run(["rfm"] + variant + ["--db", url], directory: work.url)
+            #expect(result.status != 0)
+            #expect(result.stderr.contains("rfm \(option) does not run on PostgreSQL yet"), "\(result.stderr)")
+        }
+        let zone = try Binary.run(["rfm", "--timezone", "Europe/Paris", "--db", url], directory: work.url)
+        #expect(zone.status != 0 && zone.stderr.contains("--timezone"), "\(zone.stderr)")
+    }
+
     private func run(_ name: String, _ values: [String: String?], sqlite: Connection) throws -> (columns: [String], rows: [[Cell]]) {
         let text = try String(contentsOf: Self.sqlFolder.appendingPathComponent("\(name).sql"), encoding: .utf8)
         var named: [String: any SQLBindable] = [:]

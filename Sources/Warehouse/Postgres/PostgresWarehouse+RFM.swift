@@ -1,0 +1,141 @@
+import Foundation
+import PostgresStore
+import SQLiteStore
+
+/// `lifecycle rfm` on PostgreSQL: the same summary and customer lists as `Warehouse.rfmSummary`
+/// and `rfmUsers`, from `sql/postgres/rfm_summary.sql`, `rfm_users.sql` and `excluded_orders.sql`
+/// (the counterparts of sql/'s files, same parameters and columns), so the CLI renders them
+/// through the very same answers. What the PostgreSQL warehouse does not have yet is refused by
+/// name: a reporting time zone other than UTC (`--timezone`), a segment map file, and a question
+/// over several currencies (`--currency` picks one when the warehouse holds several).
+extension PostgresWarehouse {
+    /// The RFM segment summary and score thresholds.
+    public func rfmSummary(_ options: RFMOptions) throws -> RFMSummary {
+        let scope = try resolve(options)
+        let rows = try postgresQuery("rfm_summary", rfmParameters(scope, options))
+        var segments: [RFMSegment] = []
+        var scores: [RFMScoreRange] = []
+        for row in rows {
+            let section = row["section"].string ?? ""
+            if section == "segment" {
+                segments.append(RFMSegment(
+                    name: row["name"].string ?? "", position: Int(row["position"].int64 ?? 0), users: Int(row["users"].int64 ?? 0),
+                    userShare: row["user_share"].double ?? 0, averageRecencyDays: row["avg_recency_days"].double ?? 0,
+                    averageFrequency: row["avg_frequency"].double ?? 0, averageMonetaryMicros: row["avg_monetary_micros"].int64 ?? 0,
+                    revenueMicros: row["revenue_micros"].int64 ?? 0, revenueShare: row["revenue_share"].double))
+            } else if let measure = RFMMeasure(rawValue: section) {
+                scores.append(RFMScoreRange(measure: measure, score: Int(row["position"].int64 ?? 0), users: Int(row["users"].int64 ?? 0),
+                                            minimum: row["min_value"].int64 ?? 0, maximum: row["max_value"].int64 ?? 0))
+            }
+        }
+        return RFMSummary(scope: scope, bins: options.bins, segmentMapSource: "standard",
+                          segments: segments.sorted { ($0.position, $0.name) < ($1.position, $1.name) },
+                          scores: scores, exclusions: try exclusions(scope))
+    }
+
+    /// Every customer's RFM values, scores and segment, best scores first.
+    public func rfmUsers(_ options: RFMOptions, segment: String? = nil) throws -> (scope: ResolvedScope, users: [RFMUser]) {
+        let scope = try resolve(options)
+        var parameters = rfmParameters(scope, options)
+        parameters["segment"] = segment.map(PGValue.text) ?? .null
+        let users = try postgresQuery("rfm_users", parameters).map {
+            RFMUser(externalID: $0["external_id"].string ?? "", country: $0["country"].string, recencyDays: $0["recency_days"].int64 ?? 0,
+                    frequency: $0["frequency"].int64 ?? 0, monetaryMicros: $0["monetary_micros"].int64 ?? 0,
+                    r: Int($0["r"].int64 ?? 0), f: Int($0["f"].int64 ?? 0), m: Int($0["m"].int64 ?? 0),
+                    segment: $0["segment"].string ?? "")
+        }
+        return (scope, users)
+    }
+
+    /// The scope's defaults filled in by SQLite's rules (`Warehouse.resolve`): as-of midnight UTC
+    /// after the last order, a country some customer has, a window before as-of, one currency.
+    func resolve(_ options: RFMOptions) throws -> ResolvedScope {
+        let scope = options.scope
+        if let zone = scope.timeZone, !ReportingOffsets.isUTC(zone) {
+            throw AnalyticsError.invalidOption(option: "--timezone", reason: "a reporting time zone other than UTC is not supported on PostgreSQL yet")
+        }
+        if options.segmentMap != nil {
+            throw AnalyticsError.invalidOption(option: "--segment-map", reason: "not supported on PostgreSQL yet")
+        }
+        if let country = scope.country,
+           try db.scalar("SELECT EXISTS (SELECT 1 FROM users WHERE country = $1)", [.text(country)]).bool != true {
+            let known = try db.query("SELECT DISTINCT country FROM users WHERE country IS NOT NULL").compactMap { $0[0].string }
+            throw AnalyticsError.unknownCountry(country, nearest: NearestNames.closest(to: country, among: known))
+        }
+        let present = try db.query("SELECT currency, count(*) AS orders FROM orders GROUP BY currency ORDER BY currency COLLATE \"C\"").map {
+            CurrencyCount(currency: $0["currency"].string ?? "", orders: Int($0["orders"].int64 ?? 0))
+        }
+        if let requested = scope.currency {
+            guard let code = CurrencyCode.normalized(requested) else { throw CurrencyError.notACode(requested) }
+            guard present.contains(where: { $0.currency == code }) else { throw CurrencyError.absent(code, present: present) }
+            if present.count > 1 {
+                throw AnalyticsError.invalidOption(option: "--currency", reason: "a warehouse of several currencies is not supported on PostgreSQL yet")
+            }
+        } else if present.count > 1 {
+            throw CurrencyError.several(present)
+        }
+        var asOf = scope.asOf
+        if asOf == nil {
+            guard let last = try db.scalar("SELECT max(ordered_at) FROM orders").int64 else { throw AnalyticsError.noOrders }
+            asOf = (last / 86_400 + 1) * 86_400
+        }
+        let resolved = asOf ?? 0
+        if let since = scope.since, since >= resolved {
+            throw AnalyticsError.invalidOption(option: "--since", reason: "must be before as-of (\(LocalText.instant(resolved, in: utcZone)))")
+        }
+        return ResolvedScope(asOf: resolved, since: scope.since, until: scope.until, country: scope.country, timeZone: utcZone,
+                             asOfIsDefault: scope.asOf == nil, currency: present.first?.currency, currencyFiltered: false)
+    }
+
+    /// The orders customer analytics leave out (`sql/postgres/excluded_orders.sql`), by
+    /// `Warehouse.exclusions`' rule: from `since` when given, not from the scope's window.
+    func exclusions(_ scope: ResolvedScope, since: Int64? = nil) throws -> Exclusions {
+        var result = Exclusions()
+        result.guestAmountsInSeveralCurrencies = scope.currency == nil
+        var parameters = Self.values(scope.parameters)
+        parameters["since"] = since.map { PGValue.text(UTCText.dateTime($0)) } ?? .null
+        for row in try postgresQuery("excluded_orders", parameters) {
+            let orders = Int(row["orders"].int64 ?? 0)
+            switch row["reason"].string ?? "" {
+            case "guest":
+                result.guestOrders = orders
+                result.guestAmountMicros = row["amount_micros"].int64 ?? 0
+            case "adjustment": result.adjustments = orders
+            case "write_off": result.writeOffs = orders
+            default: break
+            }
+        }
+        return result
+    }
+
+    private func rfmParameters(_ scope: ResolvedScope, _ options: RFMOptions) -> [String: PGValue] {
+        var parameters = Self.values(scope.parameters)
+        parameters["recency_bins"] = options.bins.json(.recency).map(PGValue.text) ?? .null
+        parameters["frequency_bins"] = options.bins.json(.frequency).map(PGValue.text) ?? .null
+        parameters["monetary_bins"] = options.bins.json(.monetary).map(PGValue.text) ?? .null
+        return parameters
+    }
+
+    /// sql/'s `:name` values as PostgreSQL parameters (names without the colon).
+    private static func values(_ parameters: QueryParameters) -> [String: PGValue] {
+        var values: [String: PGValue] = [:]
+        for (name, value) in parameters.values {
+            let key = name.hasPrefix(":") ? String(name.dropFirst()) : name
+            switch value {
+            case .null, .blob: values[key] = .null
+            case let .integer(number): values[key] = .integer(number)
+            case let .real(number): values[key] = .real(number)
+            case let .text(text): values[key] = .text(text)
+            }
+        }
+        return values
+    }
+
+    /// Runs `sql/postgres/NAME.sql` with named parameters.
+    private func postgresQuery(_ name: String, _ parameters: [String: PGValue]) throws -> [PGRow] {
+        guard let text = SQLCatalog.postgresQuery(name) else {
+            preconditionFailure("sql/postgres/\(name).sql is not embedded")
+        }
+        return try db.query(text, named: parameters)
+    }
+}
