@@ -54,7 +54,7 @@ struct DemoCommand: ParsableCommand {
         print(monthly.rendered(as: .table).split(separator: "\n").map { "   " + $0 }.joined(separator: "\n"))
 
         guard let dataEnd = try warehouse.dayAfterLastOrder() else { return }
-        print("\n5. Churn model (90-day horizon), trained, checked on a later holdout, stored and promoted:")
+        print("\n5. Churn models (90-day horizon): logistic regression, boosted trees and a GRU over each history, checked on the same later holdout:")
         try printLines(churnStep(warehouse, dataEnd: dataEnd))
 
         print("\n6. Lifetime value (BG/NBD + Gamma-Gamma, weeks), checked on the last 13 weeks, stored and promoted:")
@@ -77,15 +77,26 @@ struct DemoCommand: ParsableCommand {
         print(lines.map { $0.isEmpty ? "" : "   " + $0 }.joined(separator: "\n"))
     }
 
-    /// Trains, stores and promotes churn, then shows the ten users most at risk.
+    /// Trains churn with each learner on the same as-of and holdout (the first stored version
+    /// becomes production; a later one only when it beats production on both ROC AUC and log
+    /// loss), prints their comparison, then the ten users most at risk under production.
     func churnStep(_ warehouse: Warehouse, dataEnd: Int64) throws -> [String] {
         let horizon: Int64 = 90 * 86_400
-        let training = try warehouse.trainChurn(ChurnTrainingOptions(asOf: (dataEnd - 2 * horizon) / 86_400 * 86_400, horizonSeconds: horizon))
-        let stored = try warehouse.storeChurn(training, promote: true)
-        var lines = ChurnReport.render(training, format: .table).split(separator: "\n").prefix(9).map(String.init)
-        lines.append("stored as \(stored.snapshot.reference)\(stored.promoted ? ", now production" : "")")
-        let scores = try warehouse.scoreChurn(stored.snapshot, asOf: dataEnd)
-        lines += ["", "The ten users most at risk as of \(CalendarDate.day(dataEnd)) (of \(grouped(scores.count)) scored):"]
+        let asOf = (dataEnd - 2 * horizon) / 86_400 * 86_400
+        var lines: [String] = []
+        for kind in [ChurnModelKind.logistic, .gbt, .sequence] {
+            let training = try warehouse.trainChurn(ChurnTrainingOptions(asOf: asOf, horizonSeconds: horizon, model: kind))
+            let stored = try warehouse.storeChurn(training, promote: true)
+            if kind == .logistic { lines += ChurnReport.render(training, format: .table).split(separator: "\n").prefix(9).map(String.init) + [""] }
+            lines.append("\(kind.rawValue): stored as \(stored.snapshot.reference)"
+                         + (stored.promoted ? ", now production" : ", production unchanged")
+                         + (stored.promotionNote.map { " (\($0))" } ?? ""))
+        }
+        lines += ["", "Every version and the recency baseline on the same holdout (lifecycle models compare churn):"]
+        lines += ModelsCompare.table(try warehouse.compareChurnModels()).rendered(as: .table).split(separator: "\n").map(String.init)
+        let production = try warehouse.snapshot("\(Warehouse.churnModelName)@production")
+        let scores = try warehouse.scoreChurn(production, asOf: dataEnd)
+        lines += ["", "The ten users most at risk as of \(CalendarDate.day(dataEnd)) under \(production.reference) (of \(grouped(scores.count)) scored):"]
         let risk = Table(columns: ["user", "churn probability"],
                          rows: scores.prefix(10).map { [.text($0.externalID), .real($0.probability, decimals: 3)] })
         return lines + risk.rendered(as: .table).split(separator: "\n").map(String.init)

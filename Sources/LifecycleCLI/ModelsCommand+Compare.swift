@@ -31,7 +31,8 @@ struct ModelsCompare: ParsableCommand {
         emit(Answer(question: "models compare", parameters: [JSONMember("model", .string(name))], table: Self.table(rows)), as: output.resolved)
     }
 
-    private static func table(_ rows: [ChurnComparisonRow]) -> Table {
+    /// The comparison as a table (also printed by the demo).
+    static func table(_ rows: [ChurnComparisonRow]) -> Table {
         func number(_ value: Double?, _ digits: Int = 4) -> Cell { .realOrNull(value, decimals: digits) }
         return Table(
             columns: ["model", "kind", Column("evaluated as of", key: "evaluation_as_of"), "users", "roc auc", "pr auc", "log loss", "brier",

@@ -89,51 +89,52 @@ import Testing
     @Test func trainPromoteAndScore() throws {
         let work = try WorkDirectory()
         #expect(try Binary.run(["demo", "--users", "800", "--db", "w.db"], directory: work.url).status == 0)
-        // The demo stored churn@1 as production; the same training again is no better: not promoted.
+        // The demo stored churn@1–3 (logistic, gbt, sequence) and promoted the best; the same logistic
+        // training again beats none of them: not promoted.
         let again = try Binary.run(["train", "churn", "--db", "w.db", "--promote", "--format", "json"], directory: work.url)
         #expect(again.status == 0, "\(again.stderr)")
-        #expect(again.stderr.contains("stored as churn@2"))
+        #expect(again.stderr.contains("stored as churn@4"))
         #expect(again.stderr.contains("production unchanged"))
         let metrics = try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any]
         let rows = metrics?["rows"] as? [[String: Any]] ?? []
         #expect(rows.first { $0["metric"] as? String == "ROC AUC" }?["model"] is Double)
-        let score = try Binary.run(["score", "churn@2", "--db", "w.db", "--top", "3", "--format", "csv"], directory: work.url)
+        let score = try Binary.run(["score", "churn@4", "--db", "w.db", "--top", "3", "--format", "csv"], directory: work.url)
         #expect(score.status == 0, "\(score.stderr)")
         #expect(score.stdout.split(separator: "\n").count == 4)
         let db = try Connection(path: work.path("w.db"), mode: .readOnly)
-        // churn@1's scores from the demo and churn@2's (the demo's clv@1 stores its values there too).
+        // production's scores from the demo and churn@4's (the demo's clv@1 stores its values there too).
         #expect(try db.scalar("""
             SELECT count(DISTINCT p.snapshot_id) FROM predictions p JOIN model_snapshots s ON s.id = p.snapshot_id WHERE s.name = 'churn'
             """).int64 == 2)
         // Boosted trees are the next churn version and score through the same command.
         let trees = try Binary.run(["train", "churn", "--db", "w.db", "--model", "gbt", "--max-iterations", "20"], directory: work.url)
         #expect(trees.status == 0, "\(trees.stderr)")
-        #expect(trees.stderr.contains("stored as churn@3"))
+        #expect(trees.stderr.contains("stored as churn@5"))
         #expect(trees.stdout.contains("gradient-boosted trees"))
         #expect(trees.stdout.contains("feature importance"))
-        let treeScores = try Binary.run(["score", "churn@3", "--db", "w.db", "--top", "3", "--format", "csv"], directory: work.url)
+        let treeScores = try Binary.run(["score", "churn@5", "--db", "w.db", "--top", "3", "--format", "csv"], directory: work.url)
         #expect(treeScores.status == 0, "\(treeScores.stderr)")
         #expect(treeScores.stdout.split(separator: "\n").count == 4)
         // So is the sequence model; once production, `score churn@production` scores with it.
         let sequence = try Binary.run(["train", "churn", "--db", "w.db", "--model", "sequence", "--max-epochs", "2", "--periods", "8",
                                        "--sequence-period", "month", "--hidden-size", "4"], directory: work.url)
         #expect(sequence.status == 0, "\(sequence.stderr)")
-        #expect(sequence.stderr.contains("stored as churn@4"))
+        #expect(sequence.stderr.contains("stored as churn@6"))
         #expect(sequence.stdout.contains("GRU over 8 months"))
-        #expect(try Binary.run(["models", "promote", "churn@4", "--db", "w.db"], directory: work.url).status == 0)
+        #expect(try Binary.run(["models", "promote", "churn@6", "--db", "w.db"], directory: work.url).status == 0)
         let sequenceScores = try Binary.run(["score", "churn@production", "--db", "w.db", "--top", "3", "--format", "csv"], directory: work.url)
         #expect(sequenceScores.status == 0, "\(sequenceScores.stderr)")
-        #expect(sequenceScores.stderr.contains("by churn@4"))
+        #expect(sequenceScores.stderr.contains("by churn@6"))
         #expect(sequenceScores.stdout.split(separator: "\n").count == 4)
-        let shown = try Binary.run(["models", "show", "churn@4", "--db", "w.db", "--format", "csv"], directory: work.url)
+        let shown = try Binary.run(["models", "show", "churn@6", "--db", "w.db", "--format", "csv"], directory: work.url)
         #expect(shown.stdout.contains("hyperparameters,sequence_period,month") && shown.stdout.contains("hyperparameters,hidden_size,4"))
-        let export = try Binary.run(["models", "export", "churn@4", "--db", "w.db", "--out", "churn-4.safetensors"], directory: work.url)
+        let export = try Binary.run(["models", "export", "churn@6", "--db", "w.db", "--out", "churn-6.safetensors"], directory: work.url)
         #expect(export.status == 0, "\(export.stderr)")
         let compare = try Binary.run(["models", "compare", "churn", "--db", "w.db", "--format", "json"], directory: work.url)
         #expect(compare.status == 0, "\(compare.stderr)")
         let table = try JSONSerialization.jsonObject(with: Data(compare.stdout.utf8)) as? [String: Any]
         let models = (table?["rows"] as? [[String: Any]])?.compactMap { $0["model"] as? String }
-        #expect(models == ["churn@1", "recency baseline", "churn@2", "churn@3", "churn@4"])
+        #expect(models == ["churn@1", "recency baseline", "churn@2", "churn@3", "churn@4", "churn@5", "churn@6"])
         #expect((table?["rows"] as? [[String: Any]])?.last?["kind"] as? String == "sequence")
         let tooLate = try Binary.run(["train", "churn", "--db", "w.db", "--as-of", "2011-12-01"], directory: work.url)
         #expect(tooLate.status != 0)

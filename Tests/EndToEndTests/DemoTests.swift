@@ -15,7 +15,23 @@ import Testing
         let db = try Connection(path: work.path("lifecycle.db"), mode: .readOnly)
         #expect(try db.scalar("SELECT count(*) FROM users").int64 == 600)
         #expect(try db.scalar("SELECT count(*) FROM imports WHERE status = 'finished'").int64 == 4)
-        #expect(try db.scalar("SELECT version FROM model_aliases WHERE name = 'churn' AND alias = 'production'").int64 == 1)
+        // Churn: one version per learner, in this order, all evaluated on the same holdout as-of,
+        // and production on the one the promotion rule kept (each later version had to beat it).
+        let kinds = try db.query("SELECT kind FROM model_snapshots WHERE name = 'churn' ORDER BY version").map { $0[0].string ?? "" }
+        #expect(kinds == ["logistic_regression", "gradient_boosted_trees", "gru_sequence"])
+        #expect(try db.scalar("""
+            SELECT count(DISTINCT json_extract(hyperparameters, '$.evaluation_as_of')) FROM model_snapshots WHERE name = 'churn'
+            """).int64 == 1)
+        let production = try #require(try db.scalar(
+            "SELECT version FROM model_aliases WHERE name = 'churn' AND alias = 'production'").int64)
+        var lastPromoted: Int64 = 0
+        for version in 1...3 {
+            let line = try #require(result.stdout.split(separator: "\n").first { $0.contains("stored as churn@\(version)") })
+            if line.contains("now production") { lastPromoted = Int64(version) } else { #expect(line.contains("production unchanged"), "\(line)") }
+        }
+        #expect(lastPromoted == production)
+        #expect(result.stdout.contains("Every version and the recency baseline"))
+        #expect(result.stdout.contains("under churn@\(production)"))
         #expect(try db.scalar("SELECT count(*) FROM predictions").int64 ?? 0 > 0)
         #expect(result.stdout.contains("7. Customer segments"))
         #expect(try db.scalar("SELECT version FROM model_aliases WHERE name = 'segments' AND alias = 'production'").int64 == 1)

@@ -5,6 +5,10 @@ import Foundation
 ///
 /// The cache holds, for each period t, the block [h_t, r, z, n, W_hn h_t + b_hn] (5h values,
 /// h_0 = 0), then h_T: `cacheSize` values. The backward pass reads it in reverse.
+///
+/// The forward pass reads the weights transposed (``transpose(theta:into:)``): column j of
+/// W_ih and of W_hh as 3h contiguous values, so each input adds `x_j · column` to all 3h gate
+/// sums in one loop the compiler vectorises, instead of 3h dot products of length d and h.
 struct GRUKernel: Sendable {
     let layout: GRULayout
     let periods: Int
@@ -13,39 +17,49 @@ struct GRUKernel: Sendable {
     var h: Int { layout.hiddenSize }
     var block: Int { 5 * layout.hiddenSize }
     var cacheSize: Int { periods * block + layout.hiddenSize }
-    /// Scratch for the backward pass: dh, dh_prev and the four gate gradients (6h).
+    /// Scratch for either pass: the forward pass's 3h input and 3h hidden gate sums, or the
+    /// backward pass's dh, dh_prev and four gate gradients (6h).
     var scratchSize: Int { 6 * layout.hiddenSize }
+    /// Values of the transposed weights: (d + h) columns of 3h.
+    var transposedSize: Int { (layout.inputSize + layout.hiddenSize) * 3 * layout.hiddenSize }
+
+    /// Writes W_ih's d columns, then W_hh's h columns, each as 3h contiguous values (gate rows r, z, n).
+    func transpose(theta: UnsafeBufferPointer<Double>, into columns: UnsafeMutableBufferPointer<Double>) {
+        let d = self.d, h = self.h, g = 3 * h
+        for k in 0..<g {
+            for j in 0..<d { columns[j * g + k] = theta[layout.weightIH + k * d + j] }
+            for j in 0..<h { columns[(d + j) * g + k] = theta[layout.weightHH + k * h + j] }
+        }
+    }
 
     /// Runs the GRU over the sequence starting at `x[start]`, filling `cache`; returns w · h_T + b.
-    func logOdds(theta: UnsafeBufferPointer<Double>, x: UnsafeBufferPointer<Double>, at start: Int,
-                 cache: UnsafeMutableBufferPointer<Double>) -> Double {
-        let d = self.d, h = self.h
-        let wih = layout.weightIH, whh = layout.weightHH, bih = layout.biasIH, bhh = layout.biasHH
+    /// `columns` holds ``transpose(theta:into:)`` of `theta`.
+    func logOdds(theta: UnsafeBufferPointer<Double>, columns: UnsafeBufferPointer<Double>, x: UnsafeBufferPointer<Double>,
+                 at start: Int, cache: UnsafeMutableBufferPointer<Double>, scratch: UnsafeMutableBufferPointer<Double>) -> Double {
+        let d = self.d, h = self.h, g = 3 * h
+        let bih = layout.biasIH, bhh = layout.biasHH
         for j in 0..<h { cache[j] = 0 }
         for t in 0..<periods {
             let prev = t * block, r = prev + h, z = r + h, n = z + h, ghn = n + h, next = prev + block
             let input = start + t * d
+            // scratch[0..<3h] = b_ih + W_ih x_t, scratch[3h..<6h] = b_hh + W_hh h_{t−1}.
+            for k in 0..<g {
+                scratch[k] = theta[bih + k]
+                scratch[g + k] = theta[bhh + k]
+            }
+            for j in 0..<d {
+                let xj = x[input + j], column = j * g
+                for k in 0..<g { scratch[k] += columns[column + k] * xj }
+            }
+            for j in 0..<h {
+                let hj = cache[prev + j], column = (d + j) * g
+                for k in 0..<g { scratch[g + k] += columns[column + k] * hj }
+            }
             for i in 0..<h {
-                var ar = theta[bih + i] + theta[bhh + i]
-                var az = theta[bih + h + i] + theta[bhh + h + i]
-                var ain = theta[bih + 2 * h + i]
-                var ahn = theta[bhh + 2 * h + i]
-                let rowR = wih + i * d, rowZ = wih + (h + i) * d, rowN = wih + (2 * h + i) * d
-                for j in 0..<d {
-                    let xj = x[input + j]
-                    ar += theta[rowR + j] * xj
-                    az += theta[rowZ + j] * xj
-                    ain += theta[rowN + j] * xj
-                }
-                let hidR = whh + i * h, hidZ = whh + (h + i) * h, hidN = whh + (2 * h + i) * h
-                for j in 0..<h {
-                    let hj = cache[prev + j]
-                    ar += theta[hidR + j] * hj
-                    az += theta[hidZ + j] * hj
-                    ahn += theta[hidN + j] * hj
-                }
-                let ri = logistic(ar), zi = logistic(az)
-                let ni = tanh(ain + ri * ahn)
+                let ri = logistic(scratch[i] + scratch[g + i])
+                let zi = logistic(scratch[h + i] + scratch[g + h + i])
+                let ahn = scratch[g + 2 * h + i]
+                let ni = tanh(scratch[2 * h + i] + ri * ahn)
                 cache[r + i] = ri
                 cache[z + i] = zi
                 cache[n + i] = ni
@@ -62,12 +76,13 @@ struct GRUKernel: Sendable {
     /// Adds `scale · ∂ℓ/∂θ` to `gradient`, where ℓ = softplus(η) − yη is the log loss of the
     /// sequence at `x[start]` with label `y`; returns ℓ. Backpropagation through time over the
     /// cache that the forward pass (run here) fills.
-    func accumulateGradient(theta: UnsafeBufferPointer<Double>, x: UnsafeBufferPointer<Double>, at start: Int, label y: Double,
-                            scale: Double, cache: UnsafeMutableBufferPointer<Double>,
-                            scratch: UnsafeMutableBufferPointer<Double>, gradient: UnsafeMutableBufferPointer<Double>) -> Double {
+    func accumulateGradient(theta: UnsafeBufferPointer<Double>, columns: UnsafeBufferPointer<Double>,
+                            x: UnsafeBufferPointer<Double>, at start: Int, label y: Double, scale: Double,
+                            cache: UnsafeMutableBufferPointer<Double>, scratch: UnsafeMutableBufferPointer<Double>,
+                            gradient: UnsafeMutableBufferPointer<Double>) -> Double {
         let d = self.d, h = self.h
         let wih = layout.weightIH, whh = layout.weightHH, bih = layout.biasIH, bhh = layout.biasHH
-        let eta = logOdds(theta: theta, x: x, at: start, cache: cache)
+        let eta = logOdds(theta: theta, columns: columns, x: x, at: start, cache: cache, scratch: scratch)
         let loss = softplus(eta) - y * eta
         let deta = (logistic(eta) - y) * scale
         let last = periods * block
@@ -118,60 +133,5 @@ struct GRUKernel: Sendable {
             swap(&current, &previous)
         }
         return loss
-    }
-}
-
-/// Buffers for the kernel, allocated once per fit (or per call) and reused for every sequence.
-struct GRUWorkspace {
-    let kernel: GRUKernel
-    private var cache: [Double]
-    private var scratch: [Double]
-
-    init(kernel: GRUKernel) {
-        self.kernel = kernel
-        cache = [Double](repeating: 0, count: kernel.cacheSize)
-        scratch = [Double](repeating: 0, count: kernel.scratchSize)
-    }
-
-    /// Adds the gradient of the mean log loss over the sequences at `indices` to `gradient`;
-    /// returns that mean loss.
-    mutating func accumulate(theta: [Double], sequences: SequenceTensor, labels: [Bool], indices: ArraySlice<Int>,
-                             gradient: inout [Double]) -> Double {
-        let kernel = self.kernel
-        let scale = 1 / Double(indices.count)
-        var total = 0.0
-        theta.withUnsafeBufferPointer { theta in
-            sequences.values.withUnsafeBufferPointer { x in
-                cache.withUnsafeMutableBufferPointer { cache in
-                    scratch.withUnsafeMutableBufferPointer { scratch in
-                        gradient.withUnsafeMutableBufferPointer { gradient in
-                            for i in indices {
-                                total += kernel.accumulateGradient(theta: theta, x: x, at: i * sequences.stride,
-                                                                   label: labels[i] ? 1 : 0, scale: scale, cache: cache,
-                                                                   scratch: scratch, gradient: gradient)
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return total * scale
-    }
-
-    /// Mean log loss, from the log-odds, over the sequences at `indices`.
-    mutating func meanLogLoss(theta: [Double], sequences: SequenceTensor, labels: [Bool], indices: [Int]) -> Double {
-        let kernel = self.kernel
-        var total = 0.0
-        theta.withUnsafeBufferPointer { theta in
-            sequences.values.withUnsafeBufferPointer { x in
-                cache.withUnsafeMutableBufferPointer { cache in
-                    for i in indices {
-                        let eta = kernel.logOdds(theta: theta, x: x, at: i * sequences.stride, cache: cache)
-                        total += softplus(eta) - (labels[i] ? eta : 0)
-                    }
-                }
-            }
-        }
-        return total / Double(indices.count)
     }
 }

@@ -77,7 +77,7 @@ extension GRUSequenceModel {
             throw .invalidInput(model: name, index: nil, reason: "the training sequences hold only one class")
         }
         var model = GRUSequenceModel(inputSize: sequences.features, hiddenSize: options.hiddenSize, seed: options.seed)
-        var workspace = GRUWorkspace(kernel: GRUKernel(layout: model.layout, periods: sequences.periods))
+        let workspace = GRUWorkspace(kernel: GRUKernel(layout: model.layout, periods: sequences.periods))
         var adam = AdamState(count: model.parameters.count, options: options)
         var gradient = [Double](repeating: 0, count: model.parameters.count)
         var shuffler = Xoshiro256StarStar(seed: options.seed ^ 0x5EC0_E7CE)

@@ -56,22 +56,11 @@ public struct GRUSequenceModel: Sendable, Equatable {
     /// `output_bias`: b of σ(w · h_T + b).
     public var outputBias: Double { parameters[layout.outputBias] }
 
-    /// P(y = 1) for every sequence, without allocations per sequence.
+    /// P(y = 1) for every sequence, without allocations per sequence, on both cores when there are two.
     public func predictProbabilities(_ sequences: SequenceTensor) -> [Double] {
         precondition(sequences.features == inputSize, "sequences have \(sequences.features) features, the model \(inputSize)")
-        let kernel = GRUKernel(layout: layout, periods: sequences.periods)
-        var out = [Double](repeating: 0, count: sequences.count)
-        var cache = [Double](repeating: 0, count: kernel.cacheSize)
-        parameters.withUnsafeBufferPointer { theta in
-            sequences.values.withUnsafeBufferPointer { x in
-                cache.withUnsafeMutableBufferPointer { cache in
-                    for i in 0..<sequences.count {
-                        out[i] = logistic(kernel.logOdds(theta: theta, x: x, at: i * sequences.stride, cache: cache))
-                    }
-                }
-            }
-        }
-        return out
+        return GRUWorkspace(kernel: GRUKernel(layout: layout, periods: sequences.periods))
+            .probabilities(theta: parameters, sequences: sequences)
     }
 
     /// Mean log loss over `sequences` and its gradient with respect to every parameter (same
@@ -80,7 +69,7 @@ public struct GRUSequenceModel: Sendable, Equatable {
         precondition(sequences.features == inputSize, "sequences have \(sequences.features) features, the model \(inputSize)")
         precondition(labels.count == sequences.count, "\(labels.count) labels for \(sequences.count) sequences")
         var gradient = [Double](repeating: 0, count: parameters.count)
-        var workspace = GRUWorkspace(kernel: GRUKernel(layout: layout, periods: sequences.periods))
+        let workspace = GRUWorkspace(kernel: GRUKernel(layout: layout, periods: sequences.periods))
         let loss = workspace.accumulate(theta: parameters, sequences: sequences, labels: labels,
                                         indices: Array(0..<sequences.count)[...], gradient: &gradient)
         return (loss, gradient)
@@ -91,7 +80,7 @@ public struct GRUSequenceModel: Sendable, Equatable {
     public func loss(_ sequences: SequenceTensor, labels: [Bool]) -> Double {
         precondition(sequences.features == inputSize, "sequences have \(sequences.features) features, the model \(inputSize)")
         precondition(labels.count == sequences.count, "\(labels.count) labels for \(sequences.count) sequences")
-        var workspace = GRUWorkspace(kernel: GRUKernel(layout: layout, periods: sequences.periods))
+        let workspace = GRUWorkspace(kernel: GRUKernel(layout: layout, periods: sequences.periods))
         return workspace.meanLogLoss(theta: parameters, sequences: sequences, labels: labels, indices: Array(0..<sequences.count))
     }
 }

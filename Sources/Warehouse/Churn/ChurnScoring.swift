@@ -9,9 +9,9 @@ public struct ChurnScore: Sendable, Equatable {
 
 extension Warehouse {
     /// Churn probabilities as of `asOf` for every user with a purchase before it (or only those
-    /// of `users`), highest first. Feature rows are built for that as-of when missing; the
-    /// sequence model instead reads the users' histories in chunks, so its memory does not grow
-    /// with the number of users beyond one score each.
+    /// of `users`), highest first. Feature rows are built for that as-of when missing. Every kind
+    /// reads its inputs in chunks (feature rows, or the sequence model's histories), so memory
+    /// does not grow with the number of users beyond one score each.
     public func scoreChurn(model: ChurnClassifier, vector: ChurnFeatureVector, asOf: Int64, users: Set<Int64>? = nil) throws -> [ChurnScore] {
         var scored: [(userID: Int64, probability: Double)] = []
         if case .sequence(let sequence) = model {
@@ -22,9 +22,10 @@ extension Warehouse {
                 scored += zip(ids, sequence.classifier.predictProbabilities(chunk)).map { (userID: $0.0, probability: $0.1) }
             }
         } else {
-            let data = try churnDataset(asOf: asOf, horizonSeconds: nil, vector: vector)
-            scored = zip(data.userIDs, model.predictProbabilities(data.features)).map { (userID: $0.0, probability: $0.1) }
-                .filter { users?.contains($0.userID) ?? true }
+            try forEachChurnFeatureChunk(asOf: asOf, vector: vector) { chunk in
+                scored += zip(chunk.userIDs, model.predictProbabilities(chunk.features)).map { (userID: $0.0, probability: $0.1) }
+                    .filter { users?.contains($0.userID) ?? true }
+            }
         }
         let external = try customerIDs()
         return scored
