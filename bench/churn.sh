@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Churn learners benchmark: `lifecycle train churn --model logistic` and `--model gbt` (release
-# build, wall-clock seconds and peak RSS of the whole command, and the fit's own seconds as the
-# snapshot records them), then LightGBM and scikit-learn's HistGradientBoostingClassifier fitting the
-# same feature rows with the same settings in the same run (bench/reference/churn_gbt.py), on
-# Online Retail and on generated shops of USERS customers (36,000 and 180,000 by default: about
-# 1M and 5M order lines). Holdout ROC AUC and log loss for each.
+# Churn learners benchmark: `lifecycle train churn --model logistic`, `--model gbt` and `--model
+# sequence` (release build, wall-clock seconds and peak RSS of the whole command, and the fit's own
+# seconds as the snapshot records them), then LightGBM and scikit-learn's
+# HistGradientBoostingClassifier fitting the same feature rows with the same settings
+# (bench/reference/churn_gbt.py), and PyTorch training the same GRU on the same histories
+# (bench/reference/sequence_torch_train.py; skipped with a note when torch is not installed), in the
+# same run, on Online Retail, on CDNOW (label: no purchase in the next 26 weeks) and on generated
+# shops of USERS customers (36,000 and 180,000 by default: about 1M and 5M order lines). Holdout ROC
+# AUC and log loss for each.
 # Usage: bench/churn.sh [WORKDIR] [USERS...]
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,21 +30,27 @@ train() {  # label db model [options...] -> one line
     python3 - "$work/train.json" "$label" "$model" "$seconds" "$rss" <<'PY'
 import json, sys
 m = json.load(open(sys.argv[1]))
-print(f"  lifecycle {sys.argv[2]:20s} trees={m.get('iterations', '-')} roc_auc={m['model']['roc_auc']:.6f} log_loss={m['model']['log_loss']:.6f} "
+print(f"  lifecycle {sys.argv[2]:20s} iterations={m.get('iterations', '-')} roc_auc={m['model']['roc_auc']:.6f} log_loss={m['model']['log_loss']:.6f} "
       f"fit_seconds={m['training_seconds']:.3f} command_seconds={float(sys.argv[4]):.2f} peak_rss_mb={int(sys.argv[5]) // 1024}")
 PY
 }
 
-compare() {  # label db
-    local label=$1 db=$2
+compare() {  # label db [horizon days]
+    local label=$1 db=$2 days=${3:-90}
     echo "$label"
-    train logistic "$db" logistic
-    train "gbt, 100 rounds" "$db" gbt --validation-fraction 0 --max-iterations 100
-    train gbt "$db" gbt
-    local as_of eval horizon
+    train logistic "$db" logistic --horizon "${days}d"
+    train "gbt, 100 rounds" "$db" gbt --horizon "${days}d" --validation-fraction 0 --max-iterations 100
+    train gbt "$db" gbt --horizon "${days}d"
+    train sequence "$db" sequence --horizon "${days}d"
+    local as_of eval
     as_of=$(python3 -c "import json; print(json.load(open('$work/train.json'))['as_of'])")
     eval=$(python3 -c "import json; print(json.load(open('$work/train.json'))['evaluation_as_of'])")
-    python3 "$repo/bench/reference/churn_gbt.py" "$db" "$as_of" "$eval" 90 | sed 's/^/  /'
+    python3 "$repo/bench/reference/churn_gbt.py" "$db" "$as_of" "$eval" "$days" | sed 's/^/  /'
+    if python3 -c 'import torch' 2>/dev/null; then
+        python3 "$repo/bench/reference/sequence_torch_train.py" "$db" "$as_of" "$eval" "$days" | sed 's/^/  /'
+    else
+        echo "  (PyTorch not installed: pip install torch to compare the sequence model)"
+    fi
 }
 
 retail="$repo/../shared/data/online-retail/online_retail.csv.gz"
@@ -49,6 +58,12 @@ if [ -f "$retail" ]; then
     db="$work/online-retail.db"
     [ -f "$db" ] || "$bin" import orders "$retail" --format online-retail --timezone Europe/London --db "$db" >/dev/null 2>&1
     compare "Online Retail (541,909 lines)" "$db"
+fi
+cdnow="$repo/../shared/data/cdnow/CDNOW_master.txt"
+if [ -f "$cdnow" ]; then
+    db="$work/cdnow.db"
+    [ -f "$db" ] || "$bin" import orders "$cdnow" --format cdnow --timezone UTC --db "$db" >/dev/null 2>&1
+    compare "CDNOW master (69,659 purchases)" "$db" 182
 fi
 for users in ${sizes[@]}; do
     dir="$work/users-$users"

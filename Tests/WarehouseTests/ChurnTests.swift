@@ -31,6 +31,25 @@ func sampleWarehouse(_ scratch: Scratch, users: Int = 4_000) throws -> Warehouse
         #expect(abs(ten.features[0, 0] - log(1 + 3 + 14.0 / 24)) < 1e-12)  // log(1 + recency): Jan 11 10:00 → Jan 15 00:00
     }
 
+    @Test("scoring's feature chunks are the training read cut in pieces: the same users and values in order")
+    func featureChunksEqualOneRead() throws {
+        let scratch = try Scratch()
+        let warehouse = try sampleWarehouse(scratch, users: 300)
+        let asOf = CalendarDate.instant("2011-06-01")!
+        let whole = try warehouse.churnDataset(asOf: asOf, horizonSeconds: nil, vector: .standard)
+        var ids: [Int64] = [], values: [Double] = [], sizes: [Int] = []
+        try warehouse.forEachChurnFeatureChunk(asOf: asOf, vector: .standard, chunkSize: 7) { chunk in
+            #expect(chunk.churned == nil && chunk.features.rows == chunk.userIDs.count)
+            sizes.append(chunk.userIDs.count)
+            ids += chunk.userIDs
+            values += chunk.features.values
+        }
+        #expect(whole.userIDs.count > 14)
+        #expect(sizes.dropLast().allSatisfy { $0 == 7 } && (1...7).contains(sizes.last ?? 0))
+        #expect(ids == whole.userIDs)
+        #expect(values == whole.features.values)
+    }
+
     @Test func holdoutMustFitInsideTheData() throws {
         let scratch = try Scratch()
         let warehouse = try scratch.warehouse()
