@@ -30,8 +30,9 @@ train() {  # label db model [options...] -> one line
     python3 - "$work/train.json" "$label" "$model" "$seconds" "$rss" <<'PY'
 import json, sys
 m = json.load(open(sys.argv[1]))
-print(f"  lifecycle {sys.argv[2]:20s} iterations={m.get('iterations', '-')} roc_auc={m['model']['roc_auc']:.6f} log_loss={m['model']['log_loss']:.6f} "
-      f"fit_seconds={m['training_seconds']:.3f} command_seconds={float(sys.argv[4]):.2f} peak_rss_mb={int(sys.argv[5]) // 1024}")
+p, metric = m["parameters"], {r["metric"]: r["model"] for r in m["rows"]}
+print(f"  lifecycle {sys.argv[2]:20s} iterations={p['iterations']} roc_auc={metric['ROC AUC']:.6f} log_loss={metric['log loss']:.6f} "
+      f"fit_seconds={p['training_seconds']:.3f} command_seconds={float(sys.argv[4]):.2f} peak_rss_mb={int(sys.argv[5]) // 1024}")
 PY
 }
 
@@ -43,8 +44,8 @@ compare() {  # label db [horizon days]
     train gbt "$db" gbt --horizon "${days}d"
     train sequence "$db" sequence --horizon "${days}d"
     local as_of eval
-    as_of=$(python3 -c "import json; print(json.load(open('$work/train.json'))['as_of'])")
-    eval=$(python3 -c "import json; print(json.load(open('$work/train.json'))['evaluation_as_of'])")
+    as_of=$(python3 -c "import json; print(json.load(open('$work/train.json'))['as_of'][:10])")
+    eval=$(python3 -c "import json; print(json.load(open('$work/train.json'))['parameters']['evaluation_as_of'][:10])")
     python3 "$repo/bench/reference/churn_gbt.py" "$db" "$as_of" "$eval" "$days" | sed 's/^/  /'
     if python3 -c 'import torch' 2>/dev/null; then
         python3 "$repo/bench/reference/sequence_torch_train.py" "$db" "$as_of" "$eval" "$days" | sed 's/^/  /'
