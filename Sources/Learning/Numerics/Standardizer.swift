@@ -59,14 +59,20 @@ public struct Standardizer: Sendable, Equatable {
     public func transform(_ data: FeatureMatrix) -> FeatureMatrix {
         precondition(data.columns == dimension, "matrix has \(data.columns) columns, expected \(dimension)")
         var out = data.values
+        transformRows(&out)
+        return FeatureMatrix(rows: data.rows, columns: dimension, values: out)
+    }
+
+    /// Standardises, in place, `values` read as consecutive rows of ``dimension`` values (no copy
+    /// when the caller holds the only reference).
+    public func transformRows(_ values: inout [Double]) {
+        precondition(values.count % dimension == 0, "\(values.count) values are not rows of \(dimension)")
         let p = dimension
-        out.withUnsafeMutableBufferPointer { z in
-            for i in 0..<data.rows {
-                let base = i * p
+        values.withUnsafeMutableBufferPointer { z in
+            for base in stride(from: 0, to: z.count, by: p) {
                 for j in 0..<p { z[base + j] = (z[base + j] - means[j]) / standardDeviations[j] }
             }
         }
-        return FeatureMatrix(rows: data.rows, columns: p, values: out)
     }
 
     /// Maps a standardised row back to the original scale.

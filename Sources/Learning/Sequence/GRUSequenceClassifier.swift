@@ -22,11 +22,14 @@ public struct GRUSequenceClassifier: Sendable, Equatable {
     public var inputSize: Int { model.inputSize }
 
     /// Fits the scaling on `sequences` (raw values), then the GRU on the scaled sequences with
-    /// ``GRUSequenceModel/fit(_:labels:options:)``.
-    public static func fit(_ sequences: SequenceTensor, labels: [Bool],
+    /// ``GRUSequenceModel/fit(_:labels:options:)``. The sequences are scaled in place: pass the
+    /// only reference (`consume`) and no second copy of the largest array of a fit is made.
+    public static func fit(_ sequences: consuming SequenceTensor, labels: [Bool],
                            options: GRUSequenceOptions = GRUSequenceOptions()) throws(LearningError) -> (classifier: Self, fit: GRUSequenceFit) {
         let standardizer = Standardizer(fitting: Self.periodRows(sequences))
-        let fit = try GRUSequenceModel.fit(Self.scaled(sequences, by: standardizer), labels: labels, options: options)
+        var scaled = consume sequences
+        standardizer.transformRows(&scaled.values)
+        let fit = try GRUSequenceModel.fit(scaled, labels: labels, options: options)
         return (GRUSequenceClassifier(standardizer: standardizer, model: fit.model), fit)
     }
 

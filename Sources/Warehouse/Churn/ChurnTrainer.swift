@@ -99,8 +99,9 @@ extension Warehouse {
         let regression = LogisticRegressionOptions(l2Penalty: options.l2Penalty)
         // The sequence model reads histories of the same users; they are built before the clock
         // starts, as the feature rows are.
-        let sequences = options.model == .sequence
+        var sequences = options.model == .sequence
             ? try churnSequences(users: training.userIDs, asOf: options.asOf, shape: options.sequenceShape) : nil
+        let fingerprint = sequences.map { Self.fingerprint(training, sequences: $0) } ?? training.fingerprint
         let clock = ContinuousClock()
         var model: ChurnClassifier?
         var iterations = 0, stoppedEarly = false
@@ -117,8 +118,9 @@ extension Warehouse {
                     let fit = try GradientBoostedTreesModel.fit(training.features, labels: labels, options: options.boosting)
                     (model, iterations, stoppedEarly) = (.gradientBoostedTrees(fit.model), fit.model.trees.count, fit.stoppedEarly)
                 case .sequence:
-                    guard let sequences else { break }
-                    let (classifier, fit) = try GRUSequenceClassifier.fit(sequences, labels: labels, options: options.sequence)
+                    // Handed over, not copied: the fit scales the histories in place.
+                    guard let histories = sequences.take() else { break }
+                    let (classifier, fit) = try GRUSequenceClassifier.fit(consume histories, labels: labels, options: options.sequence)
                     model = .sequence(ChurnSequenceModel(classifier: classifier, shape: options.sequenceShape))
                     (iterations, stoppedEarly, bestEpoch) = (fit.trainingLoss.count, fit.stoppedEarly, fit.bestEpoch)
                 }
@@ -142,7 +144,7 @@ extension Warehouse {
         let baseline = ChurnMetrics(probabilities: baselineFit.model.predictProbabilities(column(0, of: holdout.features)), churned: holdoutLabels)
         return ChurnTraining(model: model, vector: vector, options: options, evaluationAsOf: evaluationAsOf,
                              trainingRows: training.userIDs.count, trainingChurnRate: training.churnRate ?? 0,
-                             fingerprint: sequences.map { Self.fingerprint(training, sequences: $0) } ?? training.fingerprint,
+                             fingerprint: fingerprint,
                              iterations: iterations, stoppedEarly: stoppedEarly, bestEpoch: bestEpoch,
                              trainingSeconds: trainingTime.seconds,
                              scoringSecondsPer100k: scoringTime.seconds * 100_000 / Double(max(holdout.userIDs.count, 1)),
