@@ -137,10 +137,11 @@ public final class Warehouse {
 extension Warehouse {
     /// Every user's `external_id` (the source's customer id) by `users.id`.
     public func customerIDs() throws -> [Int64: String] {
+        // Stepped, not collected as rows first: a million customers' rows would cost several
+        // times the dictionary itself.
+        let statement = try db.prepare("SELECT id, external_id FROM users")
         var names: [Int64: String] = [:]
-        for row in try db.query("SELECT id, external_id FROM users") {
-            if let id = row[0].int64, let name = row[1].string { names[id] = name }
-        }
+        while try statement.step() { names[statement.int64(at: 0)] = statement.text(at: 1) }
         return names
     }
 }
