@@ -48,6 +48,10 @@ struct RetentionCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let url = database.postgresURL {
+            try runOnPostgres(url: url)
+            return
+        }
         let warehouse = try database.openForReading()
         let options = RetentionOptions(scope: try scopeArguments.scope(for: warehouse), period: period, mode: mode, metric: metric,
                                        cohort: cohort, activity: activity, eventType: eventType, maxOffset: maxOffset)
@@ -58,7 +62,24 @@ struct RetentionCommand: ParsableCommand {
             if format == .csv || format == .jsonl { printNotes(breakdown.combined.notes) }
             return
         }
-        let triangle = try warehouse.retention(options)
+        try render(try warehouse.retention(options), as: format)
+    }
+
+    /// The triangle on a PostgreSQL warehouse (sql/postgres/retention.sql), rendered as on a
+    /// file; what does not run there yet is refused by name.
+    private func runOnPostgres(url: String) throws {
+        for (given, option) in [(by != nil, "--by"), (cohort != .firstPurchase, "--cohort \(cohort.rawValue)"),
+                                (activity != .orders, "--activity \(activity.rawValue)")] where given {
+            throw ValidationError("\(database.path): retention \(option) does not run on PostgreSQL yet")
+        }
+        let warehouse = try database.openPostgresForReading(url: url)
+        let options = RetentionOptions(scope: try scopeArguments.scope(inReportingZone: TimeZone(identifier: "UTC") ?? .gmt), period: period,
+                                       mode: mode, metric: metric, cohort: cohort, activity: activity, eventType: eventType,
+                                       maxOffset: maxOffset)
+        try render(try database.onServer(url) { try warehouse.retention(options) }, as: output.resolved)
+    }
+
+    private func render(_ triangle: RetentionTriangle, as format: OutputFormat) throws {
         if curve {
             emit(triangle.answer(curveOnly: true), as: format)
             if format == .table && isTerminal(STDOUT_FILENO) { print("\n" + TerminalCharts.curve(triangle)) }

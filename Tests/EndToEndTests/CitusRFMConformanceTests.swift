@@ -146,7 +146,7 @@ extension CitusCLITests {
         #expect(zone.status != 0 && zone.stderr.contains("--timezone"), "\(zone.stderr)")
     }
 
-    private func run(_ name: String, _ values: [String: String?], sqlite: Connection) throws -> (columns: [String], rows: [[Cell]]) {
+    func run(_ name: String, _ values: [String: String?], sqlite: Connection) throws -> (columns: [String], rows: [[Cell]]) {
         let text = try String(contentsOf: Self.sqlFolder.appendingPathComponent("\(name).sql"), encoding: .utf8)
         var named: [String: any SQLBindable] = [:]
         for (key, value) in values { named[":\(key)"] = value.map(SQLValue.text) ?? SQLValue.null }
@@ -154,7 +154,7 @@ extension CitusCLITests {
         return (rows.first?.columns ?? [], rows.map { $0.values.map(Cell.init) })
     }
 
-    private func run(_ name: String, _ values: [String: String?], postgres: PGConnection) throws -> (columns: [String], rows: [[Cell]]) {
+    func run(_ name: String, _ values: [String: String?], postgres: PGConnection) throws -> (columns: [String], rows: [[Cell]]) {
         let text = try String(contentsOf: Self.sqlFolder.appendingPathComponent("postgres/\(name).sql"), encoding: .utf8)
         let rows = try postgres.query(text, named: values.mapValues { $0.map(PGValue.text) ?? .null })
         return (rows.first?.columns ?? [], rows.map { $0.values.map(Cell.init) })

@@ -49,7 +49,9 @@ extension PostgresWarehouse {
 
     /// The scope's defaults filled in by SQLite's rules (`Warehouse.resolve`): as-of midnight UTC
     /// after the last order, a country some customer has, a window before as-of, one currency.
-    func resolve(_ options: RFMOptions) throws -> ResolvedScope {
+    /// `allowingSeveralCurrencies`: a question that adds no money reads every currency (SQLite's
+    /// `addsMoney: false`), with no currency in the answer.
+    func resolve(_ options: RFMOptions, allowingSeveralCurrencies: Bool = false) throws -> ResolvedScope {
         let scope = options.scope
         if let zone = scope.timeZone, !ReportingOffsets.isUTC(zone) {
             throw AnalyticsError.invalidOption(option: "--timezone", reason: "a reporting time zone other than UTC is not supported on PostgreSQL yet")
@@ -71,7 +73,7 @@ extension PostgresWarehouse {
             if present.count > 1 {
                 throw AnalyticsError.invalidOption(option: "--currency", reason: "a warehouse of several currencies is not supported on PostgreSQL yet")
             }
-        } else if present.count > 1 {
+        } else if present.count > 1 && !allowingSeveralCurrencies {
             throw CurrencyError.several(present)
         }
         var asOf = scope.asOf
@@ -84,7 +86,8 @@ extension PostgresWarehouse {
             throw AnalyticsError.invalidOption(option: "--since", reason: "must be before as-of (\(LocalText.instant(resolved, in: utcZone)))")
         }
         return ResolvedScope(asOf: resolved, since: scope.since, until: scope.until, country: scope.country, timeZone: utcZone,
-                             asOfIsDefault: scope.asOf == nil, currency: present.first?.currency, currencyFiltered: false)
+                             asOfIsDefault: scope.asOf == nil, currency: present.count > 1 ? nil : present.first?.currency,
+                             currencyFiltered: false)
     }
 
     /// The orders customer analytics leave out (`sql/postgres/excluded_orders.sql`), by
@@ -117,7 +120,7 @@ extension PostgresWarehouse {
     }
 
     /// sql/'s `:name` values as PostgreSQL parameters (names without the colon).
-    private static func values(_ parameters: QueryParameters) -> [String: PGValue] {
+    static func values(_ parameters: QueryParameters) -> [String: PGValue] {
         var values: [String: PGValue] = [:]
         for (name, value) in parameters.values {
             let key = name.hasPrefix(":") ? String(name.dropFirst()) : name
@@ -132,7 +135,7 @@ extension PostgresWarehouse {
     }
 
     /// Runs `sql/postgres/NAME.sql` with named parameters.
-    private func postgresQuery(_ name: String, _ parameters: [String: PGValue]) throws -> [PGRow] {
+    func postgresQuery(_ name: String, _ parameters: [String: PGValue]) throws -> [PGRow] {
         guard let text = SQLCatalog.postgresQuery(name) else {
             preconditionFailure("sql/postgres/\(name).sql is not embedded")
         }

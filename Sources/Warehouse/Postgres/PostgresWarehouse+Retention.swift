@@ -1,0 +1,73 @@
+import Foundation
+import PostgresStore
+
+/// `lifecycle retention` on PostgreSQL: the same triangle and curve as `Warehouse.retention`,
+/// from `sql/postgres/retention.sql` (sql/retention.sql's parameters and columns), so the CLI
+/// renders it through the very same answers. Ported: first-purchase cohorts of purchase orders,
+/// every period, mode and metric, in UTC. Refused by name until ported: `--cohort recurring`,
+/// `--activity events` (and so `--event-type`), and what `resolve` refuses (a `--timezone` other
+/// than UTC, a `--currency` in a warehouse of several).
+extension PostgresWarehouse {
+    /// Cohort retention.
+    public func retention(_ options: RetentionOptions) throws -> RetentionTriangle {
+        try options.validate()
+        if options.cohort != .firstPurchase {
+            throw AnalyticsError.invalidOption(option: "--cohort \(options.cohort.rawValue)", reason: "not supported on PostgreSQL yet")
+        }
+        if options.activity != .orders {
+            throw AnalyticsError.invalidOption(option: "--activity \(options.activity.rawValue)", reason: "not supported on PostgreSQL yet")
+        }
+        let scope = try resolveRetention(options)
+        var parameters = Self.values(scope.parameters)
+        parameters["period"] = .text(options.period.rawValue)
+        parameters["cohort"] = .text(options.cohort.rawValue)
+        parameters["activity"] = .text(options.activity.rawValue)
+        parameters["event_type"] = options.eventType.map(PGValue.text) ?? .null
+        parameters["metric"] = .text(options.metric.rawValue)
+        parameters["max_offset"] = options.maxOffset.map { PGValue.integer(Int64($0)) } ?? .null
+        parameters["users"] = options.users.map { PGValue.text("[" + $0.sorted().map(String.init).joined(separator: ",") + "]") } ?? .null
+        var cohorts: [RetentionCohort] = []
+        var group: [PGRow] = []
+        for row in try postgresQuery("retention", parameters) {
+            if let first = group.first, first["cohort"].int64 != row["cohort"].int64 {
+                cohorts.append(Self.cohort(group, options: options))
+                group.removeAll(keepingCapacity: true)
+            }
+            group.append(row)
+        }
+        if !group.isEmpty { cohorts.append(Self.cohort(group, options: options)) }
+        return RetentionTriangle(scope: scope, options: options, cohorts: cohorts, curve: Warehouse.curve(cohorts),
+                                 exclusions: try exclusions(scope))
+    }
+
+    /// `resolve`'s rules for a question that adds no money unless the metric is revenue: as on
+    /// SQLite, retention of users or orders reads the orders of every currency.
+    private func resolveRetention(_ options: RetentionOptions) throws -> ResolvedScope {
+        if let since = options.scope.since, let until = options.scope.until, until <= since {
+            throw AnalyticsError.invalidOption(option: "--until", reason: "must be after --since")
+        }
+        return try resolve(RFMOptions(scope: options.scope, bins: RFMBins(), segmentMap: nil),
+                           allowingSeveralCurrencies: options.metric != .revenue)
+    }
+
+    private static func value(_ row: PGRow, _ options: RetentionOptions) -> Int64 {
+        switch options.metric {
+        case .users: return (options.mode == .classic ? row["active_users"].int64 : row["reached_users"].int64) ?? 0
+        case .orders: return row["orders"].int64 ?? 0
+        case .revenue: return row["revenue_micros"].int64 ?? 0
+        }
+    }
+
+    private static func cohort(_ rows: [PGRow], options: RetentionOptions) -> RetentionCohort {
+        let first = rows[0]
+        let users = first["cohort_users"].int64 ?? 0
+        let base = options.metric == .users ? users : (rows.first { $0["k"].int64 == 0 }.map { value($0, options) } ?? 0)
+        let cells = rows.map { row -> RetentionCell in
+            let value = value(row, options)
+            return RetentionCell(k: Int(row["k"].int64 ?? 0), value: value, share: base != 0 ? Double(value) / Double(base) : nil,
+                                 complete: row["complete"].int64 == 1)
+        }
+        return RetentionCohort(period: first["cohort"].int64 ?? 0, label: first["cohort_label"].string ?? "",
+                               start: first["cohort_start"].string ?? "", users: Int(users), base: base, cells: cells)
+    }
+}

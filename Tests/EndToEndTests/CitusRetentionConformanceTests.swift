@@ -1,0 +1,109 @@
+import Foundation
+import PostgresStore
+import SQLiteStore
+import Testing
+
+/// Cohort retention on both engines: one generated shop (returns and guests included) imported
+/// into a SQLite file and into the Citus cluster of `CitusCLITests`, then `sql/retention.sql` on
+/// SQLite and `sql/postgres/retention.sql` on Citus with the same named parameters over as-ofs,
+/// --since/--until windows, a country, a list of users, periods and metrics: the same columns and
+/// the same rows in the same order, every integer exactly. And `lifecycle retention` on a URL
+/// prints what it prints on the file.
+extension CitusCLITests {
+    @Test func retentionOnCitusReturnsSQLitesRowsOverAMatrixOfOptions() throws {
+        let work = try WorkDirectory()
+        #expect(try Binary.run(["generate", "--users", "400", "--seed", "31", "--no-events", "--out", "shop"], directory: work.url).status == 0)
+        let url = try cluster.createDatabase("lc_retention_conformance", citus: true)
+        let file = work.path("shop.db")
+        for command in [["users", "shop/users.csv"],
+                        ["orders", "shop/orders.csv", "--format", "online-retail", "--timezone", "Europe/London"]] {
+            #expect(try importCounts(command + ["--db", url], in: work) == (try importCounts(command + ["--db", file], in: work)), "\(command)")
+        }
+        let sqlite = try Connection(path: file, mode: .readOnly)
+        let db = try PGConnection.open(PostgresLocation(url: url))
+        defer { try? db.close() }
+        let country = try #require(try sqlite.scalar("""
+            SELECT country FROM users WHERE country IS NOT NULL GROUP BY country ORDER BY count(*) DESC, country LIMIT 1
+            """).string)
+        let someUsers = try sqlite.query("SELECT id FROM users ORDER BY id LIMIT 60").compactMap { $0[0].int64 }
+        let asOfs: [String?] = [nil, "2011-03-15 12:00:00", "2011-07-01 00:00:00", "2012-06-01 00:00:00"]
+        let windows: [[String: String]] = [[:], ["since": "2011-02-01 00:00:00"], ["until": "2011-06-01 00:00:00"],
+                                           ["since": "2011-03-10 00:00:00", "until": "2011-09-20 00:00:00"], ["country": country],
+                                           ["since": "2011-01-15 00:00:00", "country": country],
+                                           ["users": "[" + someUsers.map(String.init).joined(separator: ",") + "]"]]
+        // (:max_offset is left to the CLI test: bound as text here, SQLite would compare an integer
+        // with text, which is always less, and filter nothing.)
+        var compared = 0, withMoney = 0
+        for period in ["month", "week", "day"] {
+            for metric in ["users", "orders", "revenue"] {
+                for asOf in asOfs {
+                    for window in windows where period == "month" || metric == "users" || window.isEmpty {
+                        var values: [String: String?] = ["as_of": asOf, "period": period, "cohort": "first-purchase", "activity": "orders",
+                                                         "event_type": nil, "metric": metric, "since": nil, "until": nil, "country": nil,
+                                                         "users": nil, "max_offset": nil]
+                        for (key, value) in window { values[key] = value }
+                        let onSQLite = try run("retention", values, sqlite: sqlite)
+                        let onCitus = try run("retention", values, postgres: db)
+                        let label = "retention \(values.compactMapValues { $0 }.sorted { $0.key < $1.key })"
+                        if !onSQLite.rows.isEmpty { #expect(onCitus.columns == onSQLite.columns, "\(label): columns") }
+                        #expect(onCitus.rows.count == onSQLite.rows.count, "\(label): \(onCitus.rows.count) rows on Citus, \(onSQLite.rows.count) on SQLite")
+                        if let index = zip(onCitus.rows, onSQLite.rows).enumerated().first(where: { _, pair in pair.0 != pair.1 })?.offset {
+                            Issue.record("\(label): row \(index) differs\n  Citus:  \(onCitus.rows[index])\n  SQLite: \(onSQLite.rows[index])")
+                        }
+                        compared += onSQLite.rows.count
+                        withMoney += onSQLite.rows.filter { $0.count > 7 && $0[7] != .null }.count
+                    }
+                }
+            }
+        }
+        // Not vacuous: many cells, some with the orders and revenue columns filled.
+        #expect(compared > 5_000, "only \(compared) rows compared")
+        #expect(withMoney > 500, "only \(withMoney) rows with orders and revenue")
+        // The per-customer part runs as tasks on the workers.
+        let text = try String(contentsOf: Self.sqlFolder.appendingPathComponent("postgres/retention.sql"), encoding: .utf8)
+        let defaults: [String: PGValue] = ["as_of": .null, "period": .null, "cohort": .null, "activity": .null, "event_type": .null,
+                                           "metric": .null, "since": .null, "until": .null, "country": .null, "users": .null,
+                                           "max_offset": .null]
+        let plan = try db.query("EXPLAIN " + text, named: defaults).compactMap { $0[0].string }.joined(separator: "\n")
+        #expect(plan.contains("Custom Scan (Citus Adaptive)") && plan.contains("Task Count: 32"), "\(plan)")
+    }
+
+    @Test func lifecycleRetentionOnCitusPrintsWhatItPrintsOnSQLite() throws {
+        let work = try WorkDirectory()
+        #expect(try Binary.run(["generate", "--users", "250", "--seed", "32", "--no-events", "--out", "shop"], directory: work.url).status == 0)
+        let url = try cluster.createDatabase("lc_retention_cli", citus: true)
+        let file = work.path("shop.db")
+        for command in [["users", "shop/users.csv"],
+                        ["orders", "shop/orders.csv", "--format", "online-retail", "--timezone", "Europe/London"]] {
+            #expect(try importCounts(command + ["--db", url], in: work) == (try importCounts(command + ["--db", file], in: work)))
+        }
+        let sqlite = try Connection(path: file, mode: .readOnly)
+        let country = try #require(try sqlite.scalar(
+            "SELECT country FROM users WHERE country IS NOT NULL GROUP BY country ORDER BY count(*) DESC, country LIMIT 1").string)
+        let variants: [[String]] = [
+            [], ["--as-of", "2011-07-01"], ["--as-of", "2011-09-15T12:00:00Z", "--since", "2011-02-01"],
+            ["--since", "2011-03-01", "--until", "2011-08-01"], ["--country", country], ["--max-offset", "4", "--curve"],
+            ["--mode", "unbounded"], ["--metric", "revenue"], ["--metric", "orders", "--country", country],
+            ["--period", "week", "--as-of", "2011-05-01"], ["--period", "day", "--as-of", "2011-02-01"],
+        ]
+        for variant in variants {
+            for format in ["json", "csv", "markdown"] {
+                let onSQLite = try Binary.run(["retention"] + variant + ["--format", format, "--db", file], directory: work.url)
+                let onCitus = try Binary.run(["retention"] + variant + ["--format", format, "--db", url], directory: work.url)
+                #expect(onSQLite.status == 0 && onCitus.status == 0, "\(variant) \(format): \(onSQLite.stderr) \(onCitus.stderr)")
+                #expect(onCitus.stdout == onSQLite.stdout, "\(variant) --format \(format) prints otherwise on Citus")
+                #expect(onCitus.stderr == onSQLite.stderr, "\(variant) --format \(format)")
+                #expect(!onSQLite.stdout.isEmpty)
+            }
+        }
+        // What the PostgreSQL warehouse cannot do yet is refused by name, not done differently.
+        for (variant, option) in [(["--by", "country"], "--by"), (["--cohort", "recurring"], "--cohort recurring"),
+                                  (["--activity", "events"], "--activity events")] {
+            let result = try Binary.run(["retention"] + variant + ["--db", url], directory: work.url)
+            #expect(result.status != 0)
+            #expect(result.stderr.contains("retention \(option) does not run on PostgreSQL yet"), "\(result.stderr)")
+        }
+        let zone = try Binary.run(["retention", "--timezone", "Europe/Paris", "--db", url], directory: work.url)
+        #expect(zone.status != 0 && zone.stderr.contains("--timezone"), "\(zone.stderr)")
+    }
+}
