@@ -40,9 +40,14 @@ struct ScopeArguments: ParsableArguments {
         try scope(inReportingZone: try warehouse.reportingTimeZone())
     }
 
-    /// The scope, with dates read in `--timezone`, else in `reportingZone` (a PostgreSQL
-    /// warehouse's is UTC: it keeps no reporting zone yet).
-    func scope(inReportingZone reportingZone: TimeZone) throws -> AnalyticsScope {
+    /// The scope on a PostgreSQL warehouse: it keeps no reporting zone yet, so dates without
+    /// `--timezone` are read in UTC.
+    func scopeOnPostgres() throws -> AnalyticsScope {
+        try scope(inReportingZone: TimeZone(identifier: "UTC") ?? .gmt)
+    }
+
+    /// The scope, with dates read in `--timezone`, else in `reportingZone`.
+    private func scope(inReportingZone reportingZone: TimeZone) throws -> AnalyticsScope {
         let zone = timezone.flatMap(TimeZone.init(identifier:)) ?? reportingZone
         return AnalyticsScope(asOf: try readDate(asOf, option: "--as-of", in: zone), since: try window.since(in: zone),
                               until: try window.until(in: zone), country: country,

@@ -73,7 +73,7 @@ struct RetentionCommand: ParsableCommand {
             throw ValidationError("\(database.path): retention \(option) does not run on PostgreSQL yet")
         }
         let warehouse = try database.openPostgresForReading(url: url)
-        let options = RetentionOptions(scope: try scopeArguments.scope(inReportingZone: TimeZone(identifier: "UTC") ?? .gmt), period: period,
+        let options = RetentionOptions(scope: try scopeArguments.scopeOnPostgres(), period: period,
                                        mode: mode, metric: metric, cohort: cohort, activity: activity, eventType: eventType,
                                        maxOffset: maxOffset)
         try render(try database.onServer(url) { try warehouse.retention(options) }, as: output.resolved)

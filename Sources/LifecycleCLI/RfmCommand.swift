@@ -41,10 +41,14 @@ struct RfmCommand: ParsableCommand {
         if by == .rfmSegment { throw ValidationError("--by rfm-segment: the rfm summary is already one row per RFM segment (retention --by rfm-segment breaks cohorts down by it)") }
         if by != nil && scopeArguments.country != nil { throw ValidationError("--by country gives every country; drop --country") }
         if let compare { try validateDate(compare, option: "--compare") }
+        do { _ = try parsedBins() } catch { throw ValidationError("\(error)") }
+    }
+
+    /// `--bins`, read in the order given.
+    private func parsedBins() throws -> RFMBins {
         var parsed = RFMBins()
-        for text in bins {
-            do { try parsed.read(text) } catch { throw ValidationError("\(error)") }
-        }
+        for text in bins { try parsed.read(text) }
+        return parsed
     }
 
     func run() throws {
@@ -87,10 +91,7 @@ struct RfmCommand: ParsableCommand {
             throw ValidationError("\(database.path): rfm \(option) does not run on PostgreSQL yet")
         }
         let warehouse = try database.openPostgresForReading(url: url)
-        var parsed = RFMBins()
-        for text in bins { try parsed.read(text) }
-        let options = RFMOptions(scope: try scopeArguments.scope(inReportingZone: TimeZone(identifier: "UTC") ?? .gmt), bins: parsed,
-                                 segmentMap: nil)
+        let options = RFMOptions(scope: try scopeArguments.scopeOnPostgres(), bins: try parsedBins(), segmentMap: nil)
         let format = output.resolved
         if users {
             let listed = try database.onServer(url) { try warehouse.rfmUsers(options, segment: segment) }
@@ -101,8 +102,6 @@ struct RfmCommand: ParsableCommand {
     }
 
     private func rfmOptions(_ warehouse: Warehouse) throws -> RFMOptions {
-        var parsed = RFMBins()
-        for text in bins { try parsed.read(text) }
         var map: RFMSegmentMap?
         if let segmentMap {
             guard let text = try? String(contentsOfFile: segmentMap, encoding: .utf8) else {
@@ -110,6 +109,6 @@ struct RfmCommand: ParsableCommand {
             }
             map = try RFMSegmentMap(csv: text, file: segmentMap)
         }
-        return RFMOptions(scope: try scopeArguments.scope(for: warehouse), bins: parsed, segmentMap: map)
+        return RFMOptions(scope: try scopeArguments.scope(for: warehouse), bins: try parsedBins(), segmentMap: map)
     }
 }
