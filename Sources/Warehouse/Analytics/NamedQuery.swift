@@ -54,14 +54,3 @@ struct QueryParameters {
     /// Sets `:name` to an instant, as the UTC text the sqlite3 shell user would type.
     mutating func set(instant name: String, _ value: Int64?) { values[name] = value.map { .text(UTCText.dateTime($0)) } ?? .null }
 }
-
-extension Row {
-    /// Integer value of a named column (0 when NULL).
-    func int(_ name: String) -> Int64 { self[name].int64 ?? 0 }
-    /// Integer value of a named column, nil when NULL.
-    func optionalInt(_ name: String) -> Int64? { self[name].int64 }
-    /// Real value of a named column, nil when NULL.
-    func real(_ name: String) -> Double? { self[name].double }
-    /// Text value of a named column ("" when NULL).
-    func text(_ name: String) -> String { self[name].string ?? "" }
-}

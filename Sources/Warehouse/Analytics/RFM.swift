@@ -60,7 +60,37 @@ extension Warehouse {
         let scope = try resolve(options.scope)
         defer { try? endCurrencyFilter() }
         try useSegmentMap(options.segmentMap)
-        let rows = try NamedQuery("rfm_summary").rows(in: db, rfmParameters(scope, options))
+        let (segments, scores) = RFMSummary.sections(try NamedQuery("rfm_summary").rows(in: db, rfmParameters(scope, options)))
+        let map = try segmentMap()
+        return RFMSummary(scope: scope, bins: options.bins, segmentMapSource: options.segmentMap?.source ?? map.source,
+                          segments: segments, scores: scores, exclusions: try exclusions(scope))
+    }
+
+    /// Every customer's RFM values, scores and segment, best scores first (`sql/rfm_users.sql`).
+    /// - Parameter segment: only this segment's customers.
+    public func rfmUsers(_ options: RFMOptions, segment: String? = nil) throws -> (scope: ResolvedScope, users: [RFMUser]) {
+        let scope = try resolve(options.scope)
+        defer { try? endCurrencyFilter() }
+        try useSegmentMap(options.segmentMap)
+        var parameters = rfmParameters(scope, options)
+        parameters.set(":segment", segment)
+        let users = try NamedQuery("rfm_users").rows(in: db, parameters).map(RFMUser.init(row:))
+        return (scope, users)
+    }
+
+    func rfmParameters(_ scope: ResolvedScope, _ options: RFMOptions) -> QueryParameters {
+        var parameters = scope.parameters
+        parameters.set(":recency_bins", options.bins.json(.recency))
+        parameters.set(":frequency_bins", options.bins.json(.frequency))
+        parameters.set(":monetary_bins", options.bins.json(.monetary))
+        return parameters
+    }
+}
+
+extension RFMSummary {
+    /// The segment rows (ordered by position, then name) and the score ranges of a summary query's
+    /// rows (`sql/rfm_summary.sql` or `sql/postgres/rfm_summary.sql`).
+    static func sections(_ rows: [some QueryRow]) -> (segments: [RFMSegment], scores: [RFMScoreRange]) {
         var segments: [RFMSegment] = []
         var scores: [RFMScoreRange] = []
         for row in rows {
@@ -76,33 +106,15 @@ extension Warehouse {
                                             minimum: row.int("min_value"), maximum: row.int("max_value")))
             }
         }
-        let map = try segmentMap()
-        return RFMSummary(scope: scope, bins: options.bins, segmentMapSource: options.segmentMap?.source ?? map.source,
-                          segments: segments.sorted { ($0.position, $0.name) < ($1.position, $1.name) },
-                          scores: scores, exclusions: try exclusions(scope))
+        return (segments.sorted { ($0.position, $0.name) < ($1.position, $1.name) }, scores)
     }
+}
 
-    /// Every customer's RFM values, scores and segment, best scores first (`sql/rfm_users.sql`).
-    /// - Parameter segment: only this segment's customers.
-    public func rfmUsers(_ options: RFMOptions, segment: String? = nil) throws -> (scope: ResolvedScope, users: [RFMUser]) {
-        let scope = try resolve(options.scope)
-        defer { try? endCurrencyFilter() }
-        try useSegmentMap(options.segmentMap)
-        var parameters = rfmParameters(scope, options)
-        parameters.set(":segment", segment)
-        let users = try NamedQuery("rfm_users").rows(in: db, parameters).map {
-            RFMUser(externalID: $0.text("external_id"), country: $0["country"].string, recencyDays: $0.int("recency_days"),
-                    frequency: $0.int("frequency"), monetaryMicros: $0.int("monetary_micros"),
-                    r: Int($0.int("r")), f: Int($0.int("f")), m: Int($0.int("m")), segment: $0.text("segment"))
-        }
-        return (scope, users)
-    }
-
-    func rfmParameters(_ scope: ResolvedScope, _ options: RFMOptions) -> QueryParameters {
-        var parameters = scope.parameters
-        parameters.set(":recency_bins", options.bins.json(.recency))
-        parameters.set(":frequency_bins", options.bins.json(.frequency))
-        parameters.set(":monetary_bins", options.bins.json(.monetary))
-        return parameters
+extension RFMUser {
+    /// A row of a customer-list query (`sql/rfm_users.sql` or `sql/postgres/rfm_users.sql`).
+    init(row: some QueryRow) {
+        self.init(externalID: row.text("external_id"), country: row.optionalText("country"), recencyDays: row.int("recency_days"),
+                  frequency: row.int("frequency"), monetaryMicros: row.int("monetary_micros"),
+                  r: Int(row.int("r")), f: Int(row.int("f")), m: Int(row.int("m")), segment: row.text("segment"))
     }
 }

@@ -64,41 +64,11 @@ extension Warehouse {
         parameters.set(":metric", options.metric.rawValue)
         parameters.set(":max_offset", options.maxOffset.map(Int64.init))
         parameters.set(":users", options.users.map { "[" + $0.sorted().map(String.init).joined(separator: ",") + "]" })
-        // The rows come ordered by cohort: each cohort is built as soon as its rows end, so only
-        // one cohort's rows are held at a time.
-        var cohorts: [RetentionCohort] = []
-        var group: [Row] = []
-        try NamedQuery("retention").forEachRow(in: db, parameters) { row in
-            if let first = group.first, first.int("cohort") != row.int("cohort") {
-                cohorts.append(Self.cohort(group, options: options))
-                group.removeAll(keepingCapacity: true)
-            }
-            group.append(row)
-        }
-        if !group.isEmpty { cohorts.append(Self.cohort(group, options: options)) }
+        var assembler = RetentionCohortAssembler(options: options)
+        try NamedQuery("retention").forEachRow(in: db, parameters) { assembler.add(RetentionRow(row: $0)) }
+        let cohorts = assembler.finish()
         return RetentionTriangle(scope: scope, options: options, cohorts: cohorts, curve: Self.curve(cohorts),
                                  exclusions: try exclusions(scope))
-    }
-
-    private static func value(_ row: Row, _ options: RetentionOptions) -> Int64 {
-        switch options.metric {
-        case .users: return options.mode == .classic ? row.int("active_users") : row.int("reached_users")
-        case .orders: return row.int("orders")
-        case .revenue: return row.int("revenue_micros")
-        }
-    }
-
-    private static func cohort(_ rows: [Row], options: RetentionOptions) -> RetentionCohort {
-        let first = rows[0]
-        let users = first.int("cohort_users")
-        let base = options.metric == .users ? users : (rows.first { $0.int("k") == 0 }.map { value($0, options) } ?? 0)
-        let cells = rows.map { row -> RetentionCell in
-            let value = value(row, options)
-            return RetentionCell(k: Int(row.int("k")), value: value, share: base != 0 ? Double(value) / Double(base) : nil,
-                                 complete: row.int("complete") == 1)
-        }
-        return RetentionCohort(period: first.int("cohort"), label: first.text("cohort_label"), start: first.text("cohort_start"),
-                               users: Int(users), base: base, cells: cells)
     }
 
     /// Average over the cohorts whose cell k is complete: weighted by cohort size, and simple.

@@ -12,25 +12,9 @@ extension PostgresWarehouse {
     /// The RFM segment summary and score thresholds.
     public func rfmSummary(_ options: RFMOptions) throws -> RFMSummary {
         let scope = try resolve(options)
-        let rows = try postgresQuery("rfm_summary", rfmParameters(scope, options))
-        var segments: [RFMSegment] = []
-        var scores: [RFMScoreRange] = []
-        for row in rows {
-            let section = row["section"].string ?? ""
-            if section == "segment" {
-                segments.append(RFMSegment(
-                    name: row["name"].string ?? "", position: Int(row["position"].int64 ?? 0), users: Int(row["users"].int64 ?? 0),
-                    userShare: row["user_share"].double ?? 0, averageRecencyDays: row["avg_recency_days"].double ?? 0,
-                    averageFrequency: row["avg_frequency"].double ?? 0, averageMonetaryMicros: row["avg_monetary_micros"].int64 ?? 0,
-                    revenueMicros: row["revenue_micros"].int64 ?? 0, revenueShare: row["revenue_share"].double))
-            } else if let measure = RFMMeasure(rawValue: section) {
-                scores.append(RFMScoreRange(measure: measure, score: Int(row["position"].int64 ?? 0), users: Int(row["users"].int64 ?? 0),
-                                            minimum: row["min_value"].int64 ?? 0, maximum: row["max_value"].int64 ?? 0))
-            }
-        }
+        let (segments, scores) = RFMSummary.sections(try postgresQuery("rfm_summary", rfmParameters(scope, options)))
         return RFMSummary(scope: scope, bins: options.bins, segmentMapSource: "standard",
-                          segments: segments.sorted { ($0.position, $0.name) < ($1.position, $1.name) },
-                          scores: scores, exclusions: try exclusions(scope))
+                          segments: segments, scores: scores, exclusions: try exclusions(scope))
     }
 
     /// Every customer's RFM values, scores and segment, best scores first.
@@ -38,12 +22,7 @@ extension PostgresWarehouse {
         let scope = try resolve(options)
         var parameters = rfmParameters(scope, options)
         parameters["segment"] = segment.map(PGValue.text) ?? .null
-        let users = try postgresQuery("rfm_users", parameters).map {
-            RFMUser(externalID: $0["external_id"].string ?? "", country: $0["country"].string, recencyDays: $0["recency_days"].int64 ?? 0,
-                    frequency: $0["frequency"].int64 ?? 0, monetaryMicros: $0["monetary_micros"].int64 ?? 0,
-                    r: Int($0["r"].int64 ?? 0), f: Int($0["f"].int64 ?? 0), m: Int($0["m"].int64 ?? 0),
-                    segment: $0["segment"].string ?? "")
-        }
+        let users = try postgresQuery("rfm_users", parameters).map(RFMUser.init(row:))
         return (scope, users)
     }
 

@@ -26,16 +26,9 @@ extension PostgresWarehouse {
         parameters["metric"] = .text(options.metric.rawValue)
         parameters["max_offset"] = options.maxOffset.map { PGValue.integer(Int64($0)) } ?? .null
         parameters["users"] = options.users.map { PGValue.text("[" + $0.sorted().map(String.init).joined(separator: ",") + "]") } ?? .null
-        var cohorts: [RetentionCohort] = []
-        var group: [PGRow] = []
-        for row in try postgresQuery("retention", parameters) {
-            if let first = group.first, first["cohort"].int64 != row["cohort"].int64 {
-                cohorts.append(Self.cohort(group, options: options))
-                group.removeAll(keepingCapacity: true)
-            }
-            group.append(row)
-        }
-        if !group.isEmpty { cohorts.append(Self.cohort(group, options: options)) }
+        var assembler = RetentionCohortAssembler(options: options)
+        for row in try postgresQuery("retention", parameters) { assembler.add(RetentionRow(row: row)) }
+        let cohorts = assembler.finish()
         return RetentionTriangle(scope: scope, options: options, cohorts: cohorts, curve: Warehouse.curve(cohorts),
                                  exclusions: try exclusions(scope))
     }
@@ -48,26 +41,5 @@ extension PostgresWarehouse {
         }
         return try resolve(RFMOptions(scope: options.scope, bins: RFMBins(), segmentMap: nil),
                            allowingSeveralCurrencies: options.metric != .revenue)
-    }
-
-    private static func value(_ row: PGRow, _ options: RetentionOptions) -> Int64 {
-        switch options.metric {
-        case .users: return (options.mode == .classic ? row["active_users"].int64 : row["reached_users"].int64) ?? 0
-        case .orders: return row["orders"].int64 ?? 0
-        case .revenue: return row["revenue_micros"].int64 ?? 0
-        }
-    }
-
-    private static func cohort(_ rows: [PGRow], options: RetentionOptions) -> RetentionCohort {
-        let first = rows[0]
-        let users = first["cohort_users"].int64 ?? 0
-        let base = options.metric == .users ? users : (rows.first { $0["k"].int64 == 0 }.map { value($0, options) } ?? 0)
-        let cells = rows.map { row -> RetentionCell in
-            let value = value(row, options)
-            return RetentionCell(k: Int(row["k"].int64 ?? 0), value: value, share: base != 0 ? Double(value) / Double(base) : nil,
-                                 complete: row["complete"].int64 == 1)
-        }
-        return RetentionCohort(period: first["cohort"].int64 ?? 0, label: first["cohort_label"].string ?? "",
-                               start: first["cohort_start"].string ?? "", users: Int(users), base: base, cells: cells)
     }
 }
