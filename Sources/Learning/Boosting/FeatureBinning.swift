@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Per-feature bin edges for histogram-based boosting, and the training rows mapped to bins.
 ///
 /// As in scikit-learn's `HistGradientBoostingClassifier` and LightGBM, each feature is cut into
@@ -17,18 +19,21 @@ public struct FeatureBinning: Sendable, Equatable {
     /// Number of features.
     public var featureCount: Int { thresholds.count }
 
-    /// Learns bin thresholds from the columns of `features`.
+    /// Learns bin thresholds from the columns of `features`, the columns shared between the
+    /// cores (each column's thresholds depend on that column alone).
     /// - Precondition: `maximumBins` in 2...255 (bins are stored as bytes).
     public init(fitting features: FeatureMatrix, maximumBins: Int) {
         precondition((2...255).contains(maximumBins), "maximumBins must be in 2...255, got \(maximumBins)")
-        var all: [[Double]] = []
-        all.reserveCapacity(features.columns)
-        var column = [Double](repeating: 0, count: features.rows)
-        for j in 0..<features.columns {
-            for i in 0..<features.rows { column[i] = features.values[i * features.columns + j] }
-            all.append(Self.thresholds(of: column, maximumBins: maximumBins))
+        let (rows, columns) = (features.rows, features.columns)
+        let results = ColumnResults(count: columns)
+        features.values.withUnsafeBufferPointer { values in
+            let x = SharedValues(pointer: values.baseAddress)
+            DispatchQueue.concurrentPerform(iterations: columns) { j in
+                let column = (0..<rows).map { x.pointer![$0 * columns + j] }
+                results.slots[j] = Self.thresholds(of: column, maximumBins: maximumBins)
+            }
         }
-        thresholds = all
+        thresholds = Array(results.slots)
     }
 
     /// Wraps stored thresholds (each list ascending).
@@ -39,24 +44,46 @@ public struct FeatureBinning: Sendable, Equatable {
     /// The bin of `value` for feature `feature`: the number of thresholds below it.
     @inlinable
     public func bin(of value: Double, feature: Int) -> Int {
-        let edges = thresholds[feature]
+        thresholds[feature].withUnsafeBufferPointer { Self.bin(of: value, edges: $0) }
+    }
+
+    /// The number of `edges` (ascending) below `value`, by a binary search whose steps are
+    /// selects rather than branches (bins of unsorted values would mispredict half of them).
+    @inlinable
+    static func bin(of value: Double, edges: UnsafeBufferPointer<Double>) -> Int {
         var low = 0
-        var high = edges.count
-        while low < high {
-            let middle = (low + high) / 2
-            if edges[middle] < value { low = middle + 1 } else { high = middle }
+        var length = edges.count
+        while length > 0 {
+            let half = length / 2
+            let goRight = edges[low + half] < value
+            low = goRight ? low + half + 1 : low
+            length = goRight ? length - half - 1 : half
         }
         return low
     }
 
     /// Every row's bins, row-major (`bins[i * featureCount + j]`), so adding one row to a
-    /// node's histograms reads its bins as one run of bytes.
+    /// node's histograms reads its bins as one run of bytes. Blocks of rows are shared between
+    /// the cores.
     public func binRows(_ features: FeatureMatrix) -> [UInt8] {
         precondition(features.columns == featureCount, "matrix has \(features.columns) features, binning has \(featureCount)")
-        var bins = [UInt8](repeating: 0, count: features.rows * featureCount)
+        let (rows, columns) = (features.rows, featureCount)
+        var bins = [UInt8](repeating: 0, count: rows * columns)
+        guard rows > 0, columns > 0 else { return bins }
+        let edges = thresholds
+        let blockRows = 16_384
         features.values.withUnsafeBufferPointer { x in
             bins.withUnsafeMutableBufferPointer { out in
-                for i in 0..<(features.rows * featureCount) { out[i] = UInt8(bin(of: x[i], feature: i % featureCount)) }
+                let shared = BinningBuffers(values: x.baseAddress!, bins: out.baseAddress!)
+                DispatchQueue.concurrentPerform(iterations: (rows + blockRows - 1) / blockRows) { block in
+                    for j in 0..<columns {
+                        edges[j].withUnsafeBufferPointer { featureEdges in
+                            for i in (block * blockRows)..<min(rows, (block + 1) * blockRows) {
+                                shared.bins[i * columns + j] = UInt8(Self.bin(of: shared.values[i * columns + j], edges: featureEdges))
+                            }
+                        }
+                    }
+                }
             }
         }
         return bins
@@ -82,4 +109,30 @@ public struct FeatureBinning: Sendable, Equatable {
         if edges.last == sorted.last { edges.removeLast() }
         return edges
     }
+}
+
+/// One slot per column for the threshold lists the binning workers compute.
+private final class ColumnResults: @unchecked Sendable {
+    let slots: UnsafeMutableBufferPointer<[Double]>
+
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: [])
+    }
+
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+}
+
+/// The feature values the binning workers read.
+private struct SharedValues: @unchecked Sendable {
+    let pointer: UnsafePointer<Double>?
+}
+
+/// The values the row-binning workers read and the bins they write (disjoint blocks of rows).
+private struct BinningBuffers: @unchecked Sendable {
+    let values: UnsafePointer<Double>
+    let bins: UnsafeMutablePointer<UInt8>
 }

@@ -60,9 +60,13 @@ public struct GradientBoostingFit: Sendable, Equatable {
     public var model: GradientBoostedTreesModel
     /// The binning the trees were grown on.
     public var binning: FeatureBinning
-    /// Mean log loss of the training rows before the first tree and after each tree.
-    public var trainingLoss: [Double]
-    /// Mean log loss of the validation rows, likewise; empty without a validation split.
+    /// Mean log loss of the training rows before the first tree, and after the last. (Not
+    /// tracked round by round: nothing is decided on it, and the logarithm per row and round
+    /// would cost a tenth of the fit.)
+    public var initialTrainingLoss: Double
+    public var finalTrainingLoss: Double
+    /// Mean log loss of the validation rows before the first tree and after each tree (the
+    /// early-stopping rule reads it); empty without a validation split.
     public var validationLoss: [Double]
     /// Whether boosting stopped before `maximumIterations` because validation loss stalled.
     public var stoppedEarly: Bool
@@ -98,30 +102,28 @@ extension GradientBoostedTreesModel {
 
         var raw = [Double](repeating: baseline, count: train.rows)
         var validationRaw = [Double](repeating: baseline, count: validation.rows)
-        var gradients = [Double](repeating: 0, count: train.rows), hessians = gradients
+        let validationY = validationLabels.map { $0 ? 1.0 : 0.0 }
+        var gradientsAndHessians = [Double](repeating: 0, count: 2 * train.rows)
         var trees: [RegressionTree] = []
-        var trainingLoss = [meanLogLoss(raw, y)]
-        var validationLoss = validation.rows > 0 ? [meanLogLoss(validationRaw, validationLabels.map { $0 ? 1 : 0 })] : []
+        let initialTrainingLoss = meanLogLoss(raw, y)
+        var validationLoss = validation.rows > 0 ? [meanLogLoss(validationRaw, validationY)] : []
         var stoppedEarly = false
 
         for _ in 0..<options.maximumIterations {
-            for i in 0..<train.rows {
-                let p = logistic(raw[i])
-                gradients[i] = p - y[i]
-                hessians[i] = max(p * (1 - p), 1e-16)
-            }
-            let (tree, leaves) = grower.grow(gradients: gradients, hessians: hessians)
+            LogLossGradients.compute(raw: raw, labels: y, into: &gradientsAndHessians, worker: grower.worker)
+            let (tree, leaves) = grower.grow(gradientsAndHessians: gradientsAndHessians)
             if tree.nodeCount == 1 { break }  // nothing left to gain: further rounds would add constants
             trees.append(tree)
-            for leaf in leaves {
-                for k in leaf.rows { raw[Int(grower.order[k])] += leaf.value }
+            grower.withRowOrder { order in
+                for leaf in leaves {
+                    for k in leaf.rows { raw[Int(order[k])] += leaf.value }
+                }
             }
             for i in 0..<validation.rows {
                 validationRaw[i] += tree.value(binned: validationBins, row: i, featureCount: features.columns)
             }
-            trainingLoss.append(meanLogLoss(raw, y))
             if validation.rows > 0 {
-                validationLoss.append(meanLogLoss(validationRaw, validationLabels.map { $0 ? 1 : 0 }))
+                validationLoss.append(meanLogLoss(validationRaw, validationY))
                 if shouldStop(validationLoss, rounds: options.earlyStoppingRounds, tolerance: options.tolerance) {
                     stoppedEarly = true
                     break
@@ -129,7 +131,8 @@ extension GradientBoostedTreesModel {
             }
         }
         let model = GradientBoostedTreesModel(baseline: baseline, featureCount: features.columns, trees: trees)
-        return GradientBoostingFit(model: model, binning: binning, trainingLoss: trainingLoss, validationLoss: validationLoss,
+        return GradientBoostingFit(model: model, binning: binning, initialTrainingLoss: initialTrainingLoss,
+                                   finalTrainingLoss: meanLogLoss(raw, y), validationLoss: validationLoss,
                                    stoppedEarly: stoppedEarly, trainingRows: train.rows, validationRows: validation.rows)
     }
 
