@@ -120,41 +120,61 @@ money AS MATERIALIZED (
                 GROUP BY 1, 2) AS g) AS x
     GROUP BY x.n
 ),
--- The periods from the one holding :since (else the first with activity, else the last) to the
--- one holding the instant before :until (else as-of), at least one; with the first day (UTC day
--- number) of each and of the next.
-spans AS (
-    SELECT g.n,
-           CASE p.period WHEN 'day' THEN g.n WHEN 'week' THEN g.n * 7 - 3
-                ELSE (1461 * (g.n / 12)) / 4 + (153 * (g.n % 12) + 2) / 5 - 671 END AS first_day,
-           CASE p.period WHEN 'day' THEN g.n + 1 WHEN 'week' THEN g.n * 7 + 4
-                ELSE (1461 * ((g.n + 1) / 12)) / 4 + (153 * ((g.n + 1) % 12) + 2) / 5 - 671 END AS next_day
+-- Every figure per period number in one relation: the three answers above, the active users of
+-- the period before (for dormant) and the rolling WAU's runs spilling in from the month before,
+-- added up by period on the coordinator. One join with the periods below instead of one per
+-- answer: the planner estimates each CTE result at a thousand rows, and six joins of them made the
+-- coordinator's few-row assembly look expensive enough to be JIT-compiled (0.4 s, measured).
+facts AS MATERIALIZED (
+    SELECT f.n, sum(f.active_users)::bigint AS active_users, sum(f.user_days)::bigint AS user_days,
+           sum(f.new_users)::bigint AS new_users, sum(f.returning_users)::bigint AS returning_users,
+           sum(f.resurrecting_users)::bigint AS resurrecting_users, sum(f.previous_active)::bigint AS previous_active,
+           sum(f.weekly)::bigint AS weekly_user_days, sum(f.orders)::bigint AS orders, sum(f.revenue)::bigint AS revenue,
+           sum(f.first_purchases)::bigint AS first_purchases
+    FROM (SELECT n, active_users, user_days, new_users, returning_users, resurrecting_users, 0 AS previous_active,
+                 0 AS weekly, 0 AS orders, 0 AS revenue, 0 AS first_purchases FROM per_period
+          UNION ALL SELECT n + 1, 0, 0, 0, 0, 0, active_users, 0, 0, 0, 0 FROM per_period
+          UNION ALL SELECT n, 0, 0, 0, 0, 0, 0, here, 0, 0, 0 FROM runs
+          UNION ALL SELECT n + 1, 0, 0, 0, 0, 0, 0, spill, 0, 0, 0 FROM runs
+          UNION ALL SELECT n, 0, 0, 0, 0, 0, 0, 0, orders, revenue, first_purchases FROM money) AS f
+    GROUP BY f.n
+),
+-- The periods: from the one holding :since (else the first with activity, else the last) to the
+-- one holding the instant before :until (else as-of), at least one.
+span AS MATERIALIZED (
+    SELECT r.first_n, greatest(r.first_n, r.last_n) AS last_n, p.period, b.end_day, b.as_of_n
     FROM (SELECT coalesce(b.since_n, (SELECT min(n) FROM per_period), b.last_n) AS first_n,
                  CASE WHEN b.until_n < b.last_n THEN b.until_n ELSE b.last_n END AS last_n
           FROM bounds b) AS r
-    CROSS JOIN LATERAL generate_series(r.first_n, greatest(r.first_n, r.last_n)) AS g(n)
-    CROSS JOIN params p
+    CROSS JOIN params p CROSS JOIN bounds b
+),
+-- Each period with its first day (UTC day number) and the next period's; the span's one row is
+-- read by scalar subqueries, which the planner knows return one row.
+spans AS (
+    SELECT g.n,
+           CASE (SELECT period FROM span) WHEN 'day' THEN g.n WHEN 'week' THEN g.n * 7 - 3
+                ELSE (1461 * (g.n / 12)) / 4 + (153 * (g.n % 12) + 2) / 5 - 671 END AS first_day,
+           CASE (SELECT period FROM span) WHEN 'day' THEN g.n + 1 WHEN 'week' THEN g.n * 7 + 4
+                ELSE (1461 * ((g.n + 1) / 12)) / 4 + (153 * ((g.n + 1) % 12) + 2) / 5 - 671 END AS next_day
+    FROM generate_series((SELECT first_n FROM span), (SELECT last_n FROM span)) AS g(n)
 )
 SELECT s.n AS period,
        to_char(DATE '1970-01-01' + CAST(s.first_day AS integer), 'YYYY-MM-DD') AS period_start,
-       CASE p.period WHEN 'day' THEN to_char(DATE '1970-01-01' + CAST(s.first_day AS integer), 'YYYY-MM-DD')
-                     WHEN 'week' THEN to_char(DATE '1970-01-01' + CAST(s.first_day + 3 AS integer), 'YYYY') || '-W'
-                                      || lpad(((extract(doy FROM DATE '1970-01-01' + CAST(s.first_day + 3 AS integer))::integer - 1) / 7 + 1)::text, 2, '0')
-                     ELSE to_char(DATE '1970-01-01' + CAST(s.first_day AS integer), 'YYYY-MM')
+       CASE (SELECT period FROM span)
+            WHEN 'day' THEN to_char(DATE '1970-01-01' + CAST(s.first_day AS integer), 'YYYY-MM-DD')
+            WHEN 'week' THEN to_char(DATE '1970-01-01' + CAST(s.first_day + 3 AS integer), 'YYYY') || '-W'
+                             || lpad(((extract(doy FROM DATE '1970-01-01' + CAST(s.first_day + 3 AS integer))::integer - 1) / 7 + 1)::text, 2, '0')
+            ELSE to_char(DATE '1970-01-01' + CAST(s.first_day AS integer), 'YYYY-MM')
        END AS period_label,
-       CASE WHEN b.end_day < s.next_day THEN b.end_day ELSE s.next_day END - s.first_day AS days_observed,
-       coalesce(a.active_users, 0) AS active_users, coalesce(a.user_days, 0) AS user_days,
-       CASE WHEN p.period = 'month' THEN coalesce(w.here, 0) + coalesce(v.spill, 0) END AS weekly_user_days,
-       coalesce(a.new_users, 0) AS new_users, coalesce(a.returning_users, 0) AS returning_users,
-       coalesce(a.resurrecting_users, 0) AS resurrecting_users,
-       coalesce(d.active_users, 0) - coalesce(a.returning_users, 0) AS dormant_users,
-       coalesce(m.first_purchases, 0) AS first_purchases, coalesce(m.orders, 0) AS orders,
-       coalesce(m.revenue, 0) AS revenue_micros,
-       CASE WHEN s.n < b.as_of_n THEN 1 ELSE 0 END AS complete
-FROM spans s CROSS JOIN bounds b CROSS JOIN params p
-LEFT JOIN per_period a ON a.n = s.n
-LEFT JOIN runs w ON w.n = s.n
-LEFT JOIN runs v ON v.n = s.n - 1
-LEFT JOIN per_period d ON d.n = s.n - 1
-LEFT JOIN money m ON m.n = s.n
+       CASE WHEN (SELECT end_day FROM span) < s.next_day THEN (SELECT end_day FROM span) ELSE s.next_day END - s.first_day AS days_observed,
+       coalesce(x.active_users, 0) AS active_users, coalesce(x.user_days, 0) AS user_days,
+       CASE WHEN (SELECT period FROM span) = 'month' THEN coalesce(x.weekly_user_days, 0) END AS weekly_user_days,
+       coalesce(x.new_users, 0) AS new_users, coalesce(x.returning_users, 0) AS returning_users,
+       coalesce(x.resurrecting_users, 0) AS resurrecting_users,
+       coalesce(x.previous_active, 0) - coalesce(x.returning_users, 0) AS dormant_users,
+       coalesce(x.first_purchases, 0) AS first_purchases, coalesce(x.orders, 0) AS orders,
+       coalesce(x.revenue, 0) AS revenue_micros,
+       CASE WHEN s.n < (SELECT as_of_n FROM span) THEN 1 ELSE 0 END AS complete
+FROM spans s
+LEFT JOIN facts x ON x.n = s.n
 ORDER BY s.n;
