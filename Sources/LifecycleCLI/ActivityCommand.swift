@@ -6,7 +6,8 @@ import Warehouse
 struct ActivityCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "activity",
-        abstract: "Active users (DAU/WAU/MAU), stickiness, lifecycle states (new, returning, resurrecting, dormant), churn, first purchases and revenue per period.")
+        abstract: "Active users (DAU/WAU/MAU), stickiness, lifecycle states (new, returning, resurrecting, dormant), churn, first purchases and revenue per period.",
+        discussion: "Runs on a SQLite file and on a postgresql:// warehouse (PostgreSQL or Citus), with the same options and output; on PostgreSQL only in UTC and in a warehouse of one currency so far.")
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var scopeArguments: ScopeArguments
@@ -19,8 +20,16 @@ struct ActivityCommand: ParsableCommand {
     var activity: ActivityKinds = .both
 
     func run() throws {
-        let warehouse = try database.openForReading()
-        let report = try warehouse.activity(ActivityOptions(scope: try scopeArguments.scope(for: warehouse), period: period, activity: activity))
+        let report: ActivityReport
+        if let url = database.postgresURL {
+            // sql/postgres/activity.sql, decoded and rendered as on a file.
+            let warehouse = try database.openPostgresForReading(url: url)
+            let options = ActivityOptions(scope: try scopeArguments.scopeOnPostgres(), period: period, activity: activity)
+            report = try database.onServer(url) { try warehouse.activity(options) }
+        } else {
+            let warehouse = try database.openForReading()
+            report = try warehouse.activity(ActivityOptions(scope: try scopeArguments.scope(for: warehouse), period: period, activity: activity))
+        }
         let format = output.resolved
         emit(report.answer(), as: format)
         if format == .table && isTerminal(STDOUT_FILENO) { print("\n" + TerminalCharts.activity(report)) }

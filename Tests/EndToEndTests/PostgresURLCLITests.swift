@@ -42,7 +42,7 @@ import Testing
 
     @Test func aCommandThatDoesNotRunOnPostgreSQLYetSaysSoAndCreatesNoFile() throws {
         let work = try WorkDirectory()
-        for command in [["activity"], ["report"], ["models", "list"]] {
+        for command in [["segments"], ["report"], ["models", "list"]] {
             let result = try Binary.run(command + ["--db", "postgresql://analyst:s3cr3t-pw@/shop?host=/tmp"], directory: work.url)
             #expect(result.status != 0)
             #expect(result.stderr.contains("postgresql://analyst:***@/shop?host=/tmp: this command does not run on PostgreSQL yet"),
@@ -89,7 +89,8 @@ extension PostgresURLCLITests {
         try "event_id,occurred_at,user_id,event_type\ne1,2024-03-01T10:00:00Z,u1,view\n"
             .write(toFile: work.path("events.csv"), atomically: true, encoding: .utf8)
         let commands = [["migrate"], ["status"], ["status", "--format", "json"], ["import", "orders", "orders.csv"],
-                        ["import", "events", "events.csv"], ["import", "users", "users.csv"], ["import", "orders", "orders.csv", "--json"]]
+                        ["import", "events", "events.csv"], ["import", "users", "users.csv"], ["import", "orders", "orders.csv", "--json"],
+                        ["activity"], ["activity", "--format", "json"]]
         let url = "postgresql://analyst:s3cr3t-pw@/shop?host=\(sockets)&port=5998"
         let masked = "postgresql://analyst:***@/shop?host=\(sockets)&port=5998"
         for command in commands {

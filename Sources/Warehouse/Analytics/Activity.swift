@@ -85,14 +85,21 @@ extension Warehouse {
         var parameters = scope.parameters
         parameters.set(":period", options.period.rawValue)
         parameters.set(":activity", options.activity.rawValue)
-        let periods = try NamedQuery("activity").rows(in: db, parameters).map {
-            ActivityPeriod(period: $0.int("period"), label: $0.text("period_label"), start: $0.text("period_start"),
-                           daysObserved: Int($0.int("days_observed")), activeUsers: Int($0.int("active_users")),
-                           userDays: Int($0.int("user_days")), weeklyUserDays: $0.optionalInt("weekly_user_days").map(Int.init), newUsers: Int($0.int("new_users")),
-                           returningUsers: Int($0.int("returning_users")), resurrectingUsers: Int($0.int("resurrecting_users")),
-                           dormantUsers: Int($0.int("dormant_users")), firstPurchases: Int($0.int("first_purchases")),
-                           orders: Int($0.int("orders")), revenueMicros: $0.int("revenue_micros"), complete: $0.int("complete") == 1)
-        }
+        let periods = try NamedQuery("activity").rows(in: db, parameters).map(ActivityPeriod.init(row:))
         return ActivityReport(scope: scope, options: options, periods: periods, exclusions: try exclusions(scope))
+    }
+}
+
+extension ActivityPeriod {
+    /// A row of `sql/activity.sql` or `sql/postgres/activity.sql` (the same columns), so both
+    /// engines' answers are decoded by this one path.
+    init(row: some QueryRow) {
+        self.init(period: row.int("period"), label: row.text("period_label"), start: row.text("period_start"),
+                  daysObserved: Int(row.int("days_observed")), activeUsers: Int(row.int("active_users")),
+                  userDays: Int(row.int("user_days")), weeklyUserDays: row.optionalInt("weekly_user_days").map(Int.init),
+                  newUsers: Int(row.int("new_users")), returningUsers: Int(row.int("returning_users")),
+                  resurrectingUsers: Int(row.int("resurrecting_users")), dormantUsers: Int(row.int("dormant_users")),
+                  firstPurchases: Int(row.int("first_purchases")), orders: Int(row.int("orders")),
+                  revenueMicros: row.int("revenue_micros"), complete: row.int("complete") == 1)
     }
 }

@@ -11,7 +11,7 @@ import SQLiteStore
 extension PostgresWarehouse {
     /// The RFM segment summary and score thresholds.
     public func rfmSummary(_ options: RFMOptions) throws -> RFMSummary {
-        let scope = try resolve(options)
+        let scope = try resolveRFM(options)
         let (segments, scores) = RFMSummary.sections(try postgresQuery("rfm_summary", rfmParameters(scope, options)))
         return RFMSummary(scope: scope, bins: options.bins, segmentMapSource: "standard",
                           segments: segments, scores: scores, exclusions: try exclusions(scope))
@@ -19,54 +19,19 @@ extension PostgresWarehouse {
 
     /// Every customer's RFM values, scores and segment, best scores first.
     public func rfmUsers(_ options: RFMOptions, segment: String? = nil) throws -> (scope: ResolvedScope, users: [RFMUser]) {
-        let scope = try resolve(options)
+        let scope = try resolveRFM(options)
         var parameters = rfmParameters(scope, options)
         parameters["segment"] = segment.map(PGValue.text) ?? .null
         let users = try postgresQuery("rfm_users", parameters).map(RFMUser.init(row:))
         return (scope, users)
     }
 
-    /// The scope's defaults filled in by SQLite's rules (`Warehouse.resolve`): as-of midnight UTC
-    /// after the last order, a country some customer has, a window before as-of, one currency.
-    /// `allowingSeveralCurrencies`: a question that adds no money reads every currency (SQLite's
-    /// `addsMoney: false`), with no currency in the answer.
-    func resolve(_ options: RFMOptions, allowingSeveralCurrencies: Bool = false) throws -> ResolvedScope {
-        let scope = options.scope
-        if let zone = scope.timeZone, !ReportingOffsets.isUTC(zone) {
-            throw AnalyticsError.invalidOption(option: "--timezone", reason: "a reporting time zone other than UTC is not supported on PostgreSQL yet")
-        }
+    /// `resolve`, after refusing what rfm cannot do on PostgreSQL yet: a segment map file.
+    private func resolveRFM(_ options: RFMOptions) throws -> ResolvedScope {
         if options.segmentMap != nil {
             throw AnalyticsError.invalidOption(option: "--segment-map", reason: "not supported on PostgreSQL yet")
         }
-        if let country = scope.country,
-           try db.scalar("SELECT EXISTS (SELECT 1 FROM users WHERE country = $1)", [.text(country)]).bool != true {
-            let known = try db.query("SELECT DISTINCT country FROM users WHERE country IS NOT NULL").compactMap { $0[0].string }
-            throw AnalyticsError.unknownCountry(country, nearest: NearestNames.closest(to: country, among: known))
-        }
-        let present = try db.query("SELECT currency, count(*) AS orders FROM orders GROUP BY currency ORDER BY currency COLLATE \"C\"").map {
-            CurrencyCount(currency: $0["currency"].string ?? "", orders: Int($0["orders"].int64 ?? 0))
-        }
-        if let requested = scope.currency {
-            guard let code = CurrencyCode.normalized(requested) else { throw CurrencyError.notACode(requested) }
-            guard present.contains(where: { $0.currency == code }) else { throw CurrencyError.absent(code, present: present) }
-            if present.count > 1 {
-                throw AnalyticsError.invalidOption(option: "--currency", reason: "a warehouse of several currencies is not supported on PostgreSQL yet")
-            }
-        } else if present.count > 1 && !allowingSeveralCurrencies {
-            throw CurrencyError.several(present)
-        }
-        var asOf = scope.asOf
-        if asOf == nil {
-            guard let last = try db.scalar("SELECT max(ordered_at) FROM orders").int64 else { throw AnalyticsError.noOrders }
-            asOf = (last / 86_400 + 1) * 86_400
-        }
-        let resolved = asOf ?? 0
-        if let since = scope.since, since >= resolved {
-            throw AnalyticsError.invalidOption(option: "--since", reason: "must be before as-of (\(LocalText.instant(resolved, in: utcZone)))")
-        }
-        return ResolvedScope(asOf: resolved, since: scope.since, until: scope.until, country: scope.country, timeZone: utcZone,
-                             asOfIsDefault: scope.asOf == nil, currency: present.count > 1 ? nil : present.first?.currency,
-                             currencyFiltered: false)
+        return try resolve(options.scope)
     }
 
     /// The orders customer analytics leave out (`sql/postgres/excluded_orders.sql`), by

@@ -17,7 +17,8 @@ extension PostgresWarehouse {
         if options.activity != .orders {
             throw AnalyticsError.invalidOption(option: "--activity \(options.activity.rawValue)", reason: "not supported on PostgreSQL yet")
         }
-        let scope = try resolveRetention(options)
+        // As on SQLite, retention of users or orders reads the orders of every currency.
+        let scope = try resolve(options.scope, allowingSeveralCurrencies: options.metric != .revenue)
         var parameters = Self.values(scope.parameters)
         parameters["period"] = .text(options.period.rawValue)
         parameters["cohort"] = .text(options.cohort.rawValue)
@@ -31,15 +32,5 @@ extension PostgresWarehouse {
         let cohorts = assembler.finish()
         return RetentionTriangle(scope: scope, options: options, cohorts: cohorts, curve: Warehouse.curve(cohorts),
                                  exclusions: try exclusions(scope))
-    }
-
-    /// `resolve`'s rules for a question that adds no money unless the metric is revenue: as on
-    /// SQLite, retention of users or orders reads the orders of every currency.
-    private func resolveRetention(_ options: RetentionOptions) throws -> ResolvedScope {
-        if let since = options.scope.since, let until = options.scope.until, until <= since {
-            throw AnalyticsError.invalidOption(option: "--until", reason: "must be after --since")
-        }
-        return try resolve(RFMOptions(scope: options.scope, bins: RFMBins(), segmentMap: nil),
-                           allowingSeveralCurrencies: options.metric != .revenue)
     }
 }

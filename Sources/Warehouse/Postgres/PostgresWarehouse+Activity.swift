@@ -1,0 +1,27 @@
+import Foundation
+import PostgresStore
+
+/// `lifecycle activity` on PostgreSQL: the same periods as `Warehouse.activity`, from
+/// `sql/postgres/activity.sql` (sql/activity.sql's parameters and columns), decoded by the same
+/// `ActivityPeriod(row:)`, so the CLI renders them through the very same answer. Every period and
+/// activity source, in UTC; what `resolve` refuses is refused here too (a `--timezone` other than
+/// UTC, a `--currency` in a warehouse of several, and, as activity adds revenue, a warehouse of
+/// several currencies).
+extension PostgresWarehouse {
+    /// Active users, lifecycle states, first purchases and revenue per period.
+    public func activity(_ options: ActivityOptions) throws -> ActivityReport {
+        if options.activity == .events { try checkEvents() }
+        let scope = try resolve(options.scope)
+        var parameters = Self.values(scope.parameters)
+        parameters["period"] = .text(options.period.rawValue)
+        parameters["activity"] = .text(options.activity.rawValue)
+        let periods = try postgresQuery("activity", parameters).map(ActivityPeriod.init(row:))
+        return ActivityReport(scope: scope, options: options, periods: periods, exclusions: try exclusions(scope))
+    }
+
+    /// Refuses activity from events when the warehouse holds none (`Warehouse.checkEvents`).
+    private func checkEvents() throws {
+        if try db.scalar("SELECT EXISTS (SELECT 1 FROM events)").bool == true { return }
+        throw AnalyticsError.noEvents(type: nil, types: [])
+    }
+}

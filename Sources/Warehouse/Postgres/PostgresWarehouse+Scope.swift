@@ -1,0 +1,53 @@
+import Foundation
+import PostgresStore
+
+/// The scope every question on PostgreSQL resolves the same way, so each command (rfm,
+/// retention, activity) neither repeats the checks nor drifts from the others.
+extension PostgresWarehouse {
+    /// The scope's defaults filled in by SQLite's rules (`Warehouse.resolve`): as-of midnight UTC
+    /// after the last order, a country some customer has, a window that holds something before
+    /// as-of (`--since` before it, `--until` after `--since`: `Warehouse.checkWindow`), one
+    /// currency. `allowingSeveralCurrencies`: a question that adds no money reads every currency
+    /// (SQLite's `addsMoney: false`), with no currency in the answer.
+    ///
+    /// Refused by name, as not possible on PostgreSQL yet: a `--timezone` other than UTC (a
+    /// PostgreSQL warehouse keeps no reporting zone), and `--currency` in a warehouse of several
+    /// currencies (no per-question currency filter there yet).
+    func resolve(_ scope: AnalyticsScope, allowingSeveralCurrencies: Bool = false) throws -> ResolvedScope {
+        if let zone = scope.timeZone, !ReportingOffsets.isUTC(zone) {
+            throw AnalyticsError.invalidOption(option: "--timezone", reason: "a reporting time zone other than UTC is not supported on PostgreSQL yet")
+        }
+        if let country = scope.country,
+           try db.scalar("SELECT EXISTS (SELECT 1 FROM users WHERE country = $1)", [.text(country)]).bool != true {
+            let known = try db.query("SELECT DISTINCT country FROM users WHERE country IS NOT NULL").compactMap { $0[0].string }
+            throw AnalyticsError.unknownCountry(country, nearest: NearestNames.closest(to: country, among: known))
+        }
+        let present = try db.query("SELECT currency, count(*) AS orders FROM orders GROUP BY currency ORDER BY currency COLLATE \"C\"").map {
+            CurrencyCount(currency: $0["currency"].string ?? "", orders: Int($0["orders"].int64 ?? 0))
+        }
+        if let requested = scope.currency {
+            guard let code = CurrencyCode.normalized(requested) else { throw CurrencyError.notACode(requested) }
+            guard present.contains(where: { $0.currency == code }) else { throw CurrencyError.absent(code, present: present) }
+            if present.count > 1 {
+                throw AnalyticsError.invalidOption(option: "--currency", reason: "a warehouse of several currencies is not supported on PostgreSQL yet")
+            }
+        } else if present.count > 1 && !allowingSeveralCurrencies {
+            throw CurrencyError.several(present)
+        }
+        var asOf = scope.asOf
+        if asOf == nil {
+            guard let last = try db.scalar("SELECT max(ordered_at) FROM orders").int64 else { throw AnalyticsError.noOrders }
+            asOf = (last / 86_400 + 1) * 86_400
+        }
+        let resolved = asOf ?? 0
+        if let since = scope.since, since >= resolved {
+            throw AnalyticsError.invalidOption(option: "--since", reason: "must be before as-of (\(LocalText.instant(resolved, in: utcZone)))")
+        }
+        if let since = scope.since, let until = scope.until, until <= since {
+            throw AnalyticsError.invalidOption(option: "--until", reason: "must be after --since")
+        }
+        return ResolvedScope(asOf: resolved, since: scope.since, until: scope.until, country: scope.country, timeZone: utcZone,
+                             asOfIsDefault: scope.asOf == nil, currency: present.count > 1 ? nil : present.first?.currency,
+                             currencyFiltered: false)
+    }
+}
