@@ -16,8 +16,8 @@ import PostgresNIO
 public final class PGConnection {
     public let location: PostgresLocation
     private let group: MultiThreadedEventLoopGroup
-    private let connection: PostgresConnection
-    private let logger: Logger
+    let connection: PostgresConnection
+    let logger: Logger
     private var closed = false
 
     private init(location: PostgresLocation, group: MultiThreadedEventLoopGroup, connection: PostgresConnection, logger: Logger) {
@@ -129,10 +129,8 @@ public final class PGConnection {
         let sql = "COPY \(table) (\(columns.joined(separator: ", "))) FROM STDIN"
         let connection = self.connection, logger = self.logger
         let bytes = rows.bytes
-        let finished = DispatchSemaphore(value: 0)
-        let outcome = CopyOutcome()
-        let work: @Sendable () async -> Void = {
-            do {
+        do {
+            try blocking {
                 try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
                     var start = 0
                     while start < bytes.count {
@@ -141,20 +139,33 @@ public final class PGConnection {
                         start = end
                     }
                 }
+            }
+        } catch {
+            throw PGErrorMapping.storeError(error, kind: .statement, location: location, sql: sql)
+        }
+    }
+
+    /// Runs postgres-nio's `async` `work` as a task whose jobs run on this connection's own event
+    /// loop (``EventLoopTaskExecutor``) while the caller waits on a semaphore, so no thread of
+    /// Swift concurrency's cooperative pool is needed while one may be blocked waiting.
+    func blocking<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
+        let finished = DispatchSemaphore(value: 0)
+        let outcome = TaskOutcome<T>()
+        let body: @Sendable () async -> Void = {
+            do {
+                outcome.result = .success(try await work())
             } catch {
-                outcome.error = error
+                outcome.result = .failure(error)
             }
             finished.signal()
         }
         if #available(macOS 15.0, iOS 18.0, *) {
-            Task(executorPreference: EventLoopTaskExecutor(loop: connection.eventLoop)) { await work() }
+            Task(executorPreference: EventLoopTaskExecutor(loop: connection.eventLoop)) { await body() }
         } else {
-            Task.detached { await work() }
+            Task.detached { await body() }
         }
         finished.wait()
-        if let error = outcome.error {
-            throw PGErrorMapping.storeError(error, kind: .statement, location: location, sql: sql)
-        }
+        return try outcome.result!.get()
     }
 
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
@@ -172,10 +183,10 @@ public final class PGConnection {
 }
 
 
-/// Where a COPY task leaves its error for the waiting caller (written before the semaphore is
+/// Where a task leaves its result for the waiting caller (written before the semaphore is
 /// signalled, read after it is waited for).
-private final class CopyOutcome: @unchecked Sendable {
-    var error: (any Error)?
+private final class TaskOutcome<T>: @unchecked Sendable {
+    var result: Result<T, any Error>?
 }
 
 /// Runs a task's jobs on a SwiftNIO event loop, so an `async` postgres-nio call needs no thread of
