@@ -15,6 +15,13 @@ struct QueryCommand: ParsableCommand {
             nothing can change it. NAME is a file of sql/ without .sql (\(AdHocQuery.catalogNames.joined(separator: ", "))), \
             the same text the sqlite3 shell runs with .param set and .read. Parameters the statement declares and \
             --param does not set are NULL.
+
+            On a postgresql:// warehouse (--db or LIFECYCLE_DB) the statement runs on the server inside a READ ONLY \
+            transaction that is always rolled back: PostgreSQL refuses any write, and query says so. NAME is a file \
+            of sql/postgres/ (\(SQLCatalog.postgresQueryNames.joined(separator: ", "))). Columns come back as on a file: \
+            integers and numeric as numbers (numeric as an integer when whole, else the nearest double), text as text, \
+            boolean as true/false, date and timestamps as ISO 8601 text, bytea as x'…', uuid and json as text; \
+            other types (interval, arrays, …) are refused by column: cast them, e.g. ::text.
             """)
 
     @Argument(help: ArgumentHelp("A SQL statement, or the name of a query of sql/ (e.g. rfm_users).", valueName: "sql-or-name"))
@@ -64,13 +71,20 @@ struct QueryCommand: ParsableCommand {
         let query = AdHocQuery(self.query, parameters: try parsedParameters())
         let table: Table
         do {
-            table = try database.openForReading().run(query)
+            if let url = database.postgresURL {
+                // Read-only on the server: BEGIN READ ONLY … ROLLBACK (PostgresWarehouse.run).
+                let warehouse = try database.openPostgresForReading(url: url)
+                table = try database.onServer(url) { try warehouse.run(query) }
+            } else {
+                table = try database.openForReading().run(query)
+            }
         } catch let error as QueryError {
             throw ValidationError(error.description)
         } catch let error as SQLiteError {
             throw ValidationError("query: \(error.message)")
         }
-        var parameters = [JSONMember("sql", .string(query.name.map { "sql/\($0).sql" } ?? query.sql))]
+        let file = query.name.map { database.postgresURL == nil ? "sql/\($0).sql" : "sql/postgres/\($0).sql" }
+        var parameters = [JSONMember("sql", .string(file ?? query.sql))]
         parameters += query.parameters.keys.sorted().map { name in JSONMember(name, Self.json(query.parameters[name] ?? .null)) }
         let answer = Answer(question: "query", parameters: parameters, table: table)
         guard let out else { return emit(answer, as: format) }

@@ -38,4 +38,10 @@ public enum SQLCatalog {
         EmbeddedSQL.files.keys.filter { $0.hasPrefix("sql/") && $0.hasSuffix(".sql") && !$0.dropFirst(4).contains("/") }
             .map { String($0.dropFirst(4).dropLast(4)) }.sorted()
     }
+
+    /// The names of the queries in `sql/postgres/`, sorted: those `lifecycle query NAME` runs on PostgreSQL.
+    public static var postgresQueryNames: [String] {
+        EmbeddedSQL.files.keys.filter { $0.hasPrefix("sql/postgres/") && $0.hasSuffix(".sql") && !$0.dropFirst(13).contains("/") }
+            .map { String($0.dropFirst(13).dropLast(4)) }.sorted()
+    }
 }

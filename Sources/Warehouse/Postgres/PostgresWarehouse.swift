@@ -63,6 +63,7 @@ public final class PostgresWarehouse {
         switch error {
         case let error as PostgresStoreError: return error.description
         case let error as WarehouseOpenError: return error.description
+        case let error as QueryError: return error.description
         default: return "\(masked(url)): \(error)"
         }
     }

@@ -1,9 +1,10 @@
 import SQLiteStore
 
 /// A question asked in SQL (`lifecycle query`): a SELECT written on the command line, or a
-/// named query of `sql/` (the embedded catalog), with `:named` parameters. It runs on a
+/// named query of `sql/` (the embedded catalog), with `:named` parameters. On a file it runs on a
 /// read-only connection and is refused before it runs unless SQLite says the statement leaves
-/// the file unchanged.
+/// the file unchanged; on PostgreSQL (`PostgresWarehouse.run`) it runs in a read-only
+/// transaction that is always rolled back, and the server refuses any write.
 public struct AdHocQuery: Sendable, Equatable {
     /// The `sql/` file's name without `.sql`, nil for text given on the command line.
     public let name: String?
@@ -48,6 +49,11 @@ public enum QueryError: Error, Equatable, CustomStringConvertible {
     case unknownParameter(String, declared: [String])
     /// Neither a file of `sql/` nor SQL.
     case notSQL(String, names: [String])
+    /// PostgreSQL refused the statement in the read-only transaction it runs in: it would write
+    /// (SQLSTATE 25006), or it cannot run in a transaction at all (25001, e.g. VACUUM). The server's message.
+    case refusedByServer(String, message: String)
+    /// A named query of `sql/` without a PostgreSQL version in `sql/postgres/`.
+    case noPostgresVersion(String, names: [String])
 
     public var description: String {
         switch self {
@@ -59,6 +65,13 @@ public enum QueryError: Error, Equatable, CustomStringConvertible {
         case .unknownParameter(let name, let declared):
             return "query: --param \(name): the statement has no parameter :\(name)"
                 + (declared.isEmpty ? " (it has none)" : "; it has " + declared.map { ":" + $0 }.joined(separator: ", "))
+        case .refusedByServer(let sql, let message):
+            return "query: refused, the statement would change the warehouse (\(Excerpt.of(sql, limit: 60))): PostgreSQL ran it in a "
+                + "read-only transaction and refused it (\(message)), so nothing changed; "
+                + "lifecycle query only reads: use the lifecycle commands that write, or psql with a role that may write"
+        case .noPostgresVersion(let name, let names):
+            return "query: sql/\(name).sql has no PostgreSQL version; on a postgresql:// warehouse the named queries are those of "
+                + "sql/postgres/ (" + names.joined(separator: ", ") + "), or write the SQL"
         case .notSQL(let text, let names):
             return "query: '\(Excerpt.of(text, limit: 40))' is neither SQL nor a query of sql/ (" + names.joined(separator: ", ") + ")"
         }
@@ -86,17 +99,29 @@ extension Warehouse {
         for (index, name) in declared.enumerated() {
             try statement.bind(query.parameters[name] ?? .null, at: Int32(index + 1))
         }
-        var seen: [String: Int] = [:]
-        let columns = statement.columnNames.map { name -> Column in
-            let base = Column.key(for: name).isEmpty ? "column" : Column.key(for: name)
-            seen[base, default: 0] += 1
-            return Column(name, key: seen[base]! == 1 ? base : "\(base)_\(seen[base]!)")
-        }
+        let columns = Self.columns(named: statement.columnNames)
         var rows: [[Cell]] = []
         while try statement.step() {
             rows.append((0..<statement.columnCount).map { Self.cell(statement.value(at: $0)) })
         }
         return Table(columns: columns, rows: rows)
+    }
+
+    /// The columns of a result by their names as returned, keyed by the snake_case rule, a
+    /// repeated key numbered `_2`, `_3` (both engines).
+    static func columns(named names: [String]) -> [Column] {
+        var seen: [String: Int] = [:]
+        return names.map { name -> Column in
+            let base = Column.key(for: name).isEmpty ? "column" : Column.key(for: name)
+            seen[base, default: 0] += 1
+            return Column(name, key: seen[base]! == 1 ? base : "\(base)_\(seen[base]!)")
+        }
+    }
+
+    /// Bytes as SQLite's blob literal, `x'00ff'` (both engines).
+    static func hexLiteral(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef")
+        return "x'" + String(bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] }) + "'"
     }
 
     private static func cell(_ value: SQLValue) -> Cell {
@@ -105,9 +130,7 @@ extension Warehouse {
         case .integer(let integer): return .integer(integer)
         case .real(let real): return .real(real, decimals: -1)
         case .text(let text): return .text(text)
-        case .blob(let bytes):
-            let digits = Array("0123456789abcdef")
-            return .text("x'" + String(bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] }) + "'")
+        case .blob(let bytes): return .text(hexLiteral(bytes))
         }
     }
 
