@@ -60,8 +60,8 @@ extension PGValueCoding {
         switch cell.dataType {
         case .int2, .int4, .int8, .float4, .float8, .bool, .numeric, .bytea:
             return try value(cell)
-        case .oid:
-            return .integer(Int64(try cell.decode(UInt32.self)))
+        case .oid where cell.format == .binary:
+            if let oid = bytes.readInteger(as: UInt32.self) { return .integer(Int64(oid)) }
         case .text, .varchar, .bpchar, .name, .char, .unknown, .json, .jsonb:
             return .text(try cell.decode(String.self))
         case .uuid:
