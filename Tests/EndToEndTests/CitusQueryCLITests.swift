@@ -32,7 +32,8 @@ extension CitusCLITests {
         }
 
         // Engine-independent questions, everything ordered: integers, sums (numeric on PostgreSQL,
-        // whole, so integers), a real computed in doubles on both, text, NULL, a parameter, no rows.
+        // whole, so integers), a real computed in doubles on both, text, NULL, a parameter, no rows;
+        // the first joins orders to users on user_id, not the distribution column (a repartition join).
         let country = "United Kingdom"
         let questions: [[String]] = [
             ["query", """
@@ -80,6 +81,7 @@ extension CitusCLITests {
             #expect(refused.stdout.isEmpty)
             #expect(refused.stderr.contains("query: refused, the statement would change the warehouse"), "\(write): \(refused.stderr)")
             #expect(refused.stderr.contains("PostgreSQL ran it in a read-only transaction and refused it ("), "\(write): \(refused.stderr)")
+            if write.hasPrefix("WITH") { continue }  // SQLite has no writing CTE: a syntax error there.
             let onFile = try lifecycle(["query", write], db: file)
             #expect(onFile.status != 0 && onFile.stderr.contains("query: refused, the statement would change the warehouse"),
                     "\(write) on the file: \(onFile.stderr)")

@@ -5,6 +5,7 @@ import SQLiteStore
 /// statement, no `--param` the statement lacks, a named query must exist), then the statement
 /// runs inside `BEGIN READ ONLY` … `ROLLBACK`, so the server itself refuses any write (SQLSTATE
 /// 25006) and even what a read-only transaction allows (a temporary table's rows) is undone.
+/// On Citus, joins that are not on the distribution column are allowed (repartition joins).
 /// The rows come back in the same `Table` as `Warehouse.run` gives: columns named as returned,
 /// keyed by the same rule; integers as integers, `real`/`double precision` as reals, `numeric`
 /// as an integer when it is whole and fits 64 bits (`sum(bigint)`, as SQLite's integer sum),
@@ -33,6 +34,10 @@ extension PostgresWarehouse {
         do {
             try db.query("BEGIN READ ONLY")
             defer { _ = try? db.query("ROLLBACK") }
+            // A join that is not on the distribution column (orders.user_id = users.id) runs, as
+            // on a file, instead of Citus's "requires repartitioning"; it works read-only. On
+            // plain PostgreSQL the setting is an inert placeholder.
+            try db.query("SET LOCAL citus.enable_repartition_joins = on")
             result = try db.readableQuery(PGConnection.numberingNamedParameters(sql), values)
         } catch let error as PostgresStoreError {
             switch error.sqlState {
