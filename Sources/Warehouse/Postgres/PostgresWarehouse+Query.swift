@@ -44,7 +44,7 @@ extension PostgresWarehouse {
             case "25006", "25001":
                 throw QueryError.refusedByServer(query.sql, message: error.message)
             case "42601" where query.name == nil && !query.sql.contains(where: \.isWhitespace):
-                throw QueryError.notSQL(query.sql, names: SQLCatalog.postgresQueryNames)
+                throw QueryError.notSQL(query.sql, names: SQLCatalog.postgresQueryNames, folder: "sql/postgres/")
             default:
                 throw error
             }

@@ -47,8 +47,8 @@ public enum QueryError: Error, Equatable, CustomStringConvertible {
     case severalStatements(String)
     /// A `--param` the statement does not declare.
     case unknownParameter(String, declared: [String])
-    /// Neither a file of `sql/` nor SQL.
-    case notSQL(String, names: [String])
+    /// Neither a file of `folder` (`sql/`, or `sql/postgres/` on PostgreSQL) nor SQL.
+    case notSQL(String, names: [String], folder: String = "sql/")
     /// PostgreSQL refused the statement in the read-only transaction it runs in: it would write
     /// (SQLSTATE 25006), or it cannot run in a transaction at all (25001, e.g. VACUUM). The server's message.
     case refusedByServer(String, message: String)
@@ -72,8 +72,8 @@ public enum QueryError: Error, Equatable, CustomStringConvertible {
         case .noPostgresVersion(let name, let names):
             return "query: sql/\(name).sql has no PostgreSQL version; on a postgresql:// warehouse the named queries are those of "
                 + "sql/postgres/ (" + names.joined(separator: ", ") + "), or write the SQL"
-        case .notSQL(let text, let names):
-            return "query: '\(Excerpt.of(text, limit: 40))' is neither SQL nor a query of sql/ (" + names.joined(separator: ", ") + ")"
+        case .notSQL(let text, let names, let folder):
+            return "query: '\(Excerpt.of(text, limit: 40))' is neither SQL nor a query of \(folder) (" + names.joined(separator: ", ") + ")"
         }
     }
 }
