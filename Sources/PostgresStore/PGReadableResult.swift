@@ -22,7 +22,7 @@ extension PGConnection {
     /// `bigint`, `oid`), reals (`real`, `double precision`), `numeric` as its exact decimal text,
     /// `boolean`, `bytea` as bytes, text types, `uuid`, `json` and `jsonb` as text, `date` as
     /// `YYYY-MM-DD`, `timestamp` as `YYYY-MM-DDTHH:MM:SS[.ffffff]` and `timestamptz` the same in UTC
-    /// with `Z` (ISO 8601). A column of any other type (interval, arrays, geometric, …) is refused
+    /// with `Z` (ISO 8601), `void` (`SELECT pg_sleep(1)`) as NULL. A column of any other type (interval, arrays, geometric, …) is refused
     /// with its name and type and the cast that prints it (`::text`): results arrive in binary,
     /// and a guess at an unknown binary form would print wrong values.
     public func readableQuery(_ sql: String, _ parameters: [PGValue] = []) throws -> PGReadableResult {
@@ -58,6 +58,8 @@ extension PGValueCoding {
     static func readable(_ cell: PostgresCell, location: String) throws -> PGValue {
         guard var bytes = cell.bytes else { return .null }
         switch cell.dataType {
+        case .void:
+            return .null
         case .int2, .int4, .int8, .float4, .float8, .bool, .numeric, .bytea:
             return try value(cell)
         case .oid where cell.format == .binary:
