@@ -43,17 +43,9 @@ public enum CalendarDate {
         case day, week, month
     }
 
-    /// The civil date of a day count since 1970-01-01 (H. Hinnant's algorithm).
+    /// The civil date of a day count since 1970-01-01.
     static func civil(fromDays days: Int64) -> CivilTime {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = Int(doy - (153 * mp + 2) / 5 + 1)
-        let month = Int(mp < 10 ? mp + 3 : mp - 9)
-        let year = Int(yoe + era * 400) + (month <= 2 ? 1 : 0)
-        return CivilTime(year: year, month: month, day: day)
+        let (year, month, day) = UTCText.civil(day: days)
+        return CivilTime(year: Int(year), month: Int(month), day: Int(day))
     }
 }
