@@ -49,7 +49,7 @@ extension Warehouse {
     public func customers(in scope: CustomerScope, asOf: Int64) throws -> Set<Int64>? {
         if scope.isEveryone { return nil }
         try checkCountry(scope.country)
-        try checkWindow(since: scope.since, until: scope.until, asOf: asOf, zone: try reportingTimeZone())
+        try Self.checkWindow(since: scope.since, until: scope.until, asOf: asOf, zone: try reportingTimeZone())
         let end = min(scope.until ?? asOf, asOf)
         let rows = try db.query("""
             SELECT o.user_id FROM orders o JOIN users u ON u.id = o.user_id

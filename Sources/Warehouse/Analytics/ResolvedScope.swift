@@ -55,7 +55,7 @@ extension Warehouse {
             asOf = AnalyticsScope.startOfDay(AnalyticsScope.day(of: last, in: zone) + 1, in: zone)
         }
         let resolvedAsOf = asOf ?? 0
-        try checkWindow(since: scope.since, until: scope.until, asOf: resolvedAsOf, zone: zone)
+        try Self.checkWindow(since: scope.since, until: scope.until, asOf: resolvedAsOf, zone: zone)
         return ResolvedScope(asOf: resolvedAsOf, since: scope.since, until: scope.until, country: scope.country,
                              timeZone: zone, asOfIsDefault: scope.asOf == nil, currency: currency,
                              currencyFiltered: try currencyFilterInForce())

@@ -13,8 +13,8 @@ extension Warehouse {
     }
 
     /// Refuses a window that holds nothing before as-of: `--since` at or after `asOf`, or
-    /// `--until` at or before `--since`.
-    func checkWindow(since: Int64?, until: Int64?, asOf: Int64, zone: TimeZone) throws {
+    /// `--until` at or before `--since`. The same on every engine: it reads nothing stored.
+    static func checkWindow(since: Int64?, until: Int64?, asOf: Int64, zone: TimeZone) throws {
         if let since, since >= asOf {
             throw AnalyticsError.invalidOption(option: "--since", reason: "must be before as-of (\(LocalText.instant(asOf, in: zone)))")
         }

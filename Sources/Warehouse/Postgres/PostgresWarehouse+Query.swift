@@ -53,16 +53,6 @@ extension PostgresWarehouse {
         return Table(columns: Warehouse.columns(named: result.columns.map(\.name)), rows: rows)
     }
 
-    private static func value(_ value: SQLValue) -> PGValue {
-        switch value {
-        case .null: return .null
-        case .integer(let integer): return .integer(integer)
-        case .real(let real): return .real(real)
-        case .text(let text): return .text(text)
-        case .blob(let bytes): return .bytes(bytes)
-        }
-    }
-
     private static func cell(_ value: PGValue) -> Cell {
         switch value {
         case .null: return .null

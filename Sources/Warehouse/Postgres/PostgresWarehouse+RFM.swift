@@ -67,15 +67,20 @@ extension PostgresWarehouse {
     static func values(_ parameters: QueryParameters) -> [String: PGValue] {
         var values: [String: PGValue] = [:]
         for (name, value) in parameters.values {
-            let key = name.hasPrefix(":") ? String(name.dropFirst()) : name
-            switch value {
-            case .null, .blob: values[key] = .null
-            case let .integer(number): values[key] = .integer(number)
-            case let .real(number): values[key] = .real(number)
-            case let .text(text): values[key] = .text(text)
-            }
+            values[name.hasPrefix(":") ? String(name.dropFirst()) : name] = Self.value(value)
         }
         return values
+    }
+
+    /// A SQLite parameter value as PostgreSQL's: a blob as `bytea`.
+    static func value(_ value: SQLValue) -> PGValue {
+        switch value {
+        case .null: return .null
+        case .integer(let integer): return .integer(integer)
+        case .real(let real): return .real(real)
+        case .text(let text): return .text(text)
+        case .blob(let bytes): return .bytes(bytes)
+        }
     }
 
     /// Runs `sql/postgres/NAME.sql` with named parameters.

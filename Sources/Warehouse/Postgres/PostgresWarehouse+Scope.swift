@@ -40,12 +40,7 @@ extension PostgresWarehouse {
             asOf = (last / 86_400 + 1) * 86_400
         }
         let resolved = asOf ?? 0
-        if let since = scope.since, since >= resolved {
-            throw AnalyticsError.invalidOption(option: "--since", reason: "must be before as-of (\(LocalText.instant(resolved, in: utcZone)))")
-        }
-        if let since = scope.since, let until = scope.until, until <= since {
-            throw AnalyticsError.invalidOption(option: "--until", reason: "must be after --since")
-        }
+        try Warehouse.checkWindow(since: scope.since, until: scope.until, asOf: resolved, zone: utcZone)
         return ResolvedScope(asOf: resolved, since: scope.since, until: scope.until, country: scope.country, timeZone: utcZone,
                              asOfIsDefault: scope.asOf == nil, currency: present.count > 1 ? nil : present.first?.currency,
                              currencyFiltered: false)

@@ -53,7 +53,7 @@ extension Warehouse {
         guard let userID = try db.scalar("SELECT id FROM users WHERE external_id = ?", customer).int64 else {
             throw RecommendationError(description: "no user '\(customer)' in users (customer ids are as in the source, e.g. `sqlite3 DB 'SELECT external_id FROM users LIMIT 5'`)")
         }
-        try checkWindow(since: since, until: nil, asOf: asOf, zone: try reportingTimeZone())
+        try Self.checkWindow(since: since, until: nil, asOf: asOf, zone: try reportingTimeZone())
         let model = try recommendationModel(snapshot)
         let purchases = try purchaseSets(from: since, before: asOf).byUser
         let bought = purchases[Int(userID)] ?? []
