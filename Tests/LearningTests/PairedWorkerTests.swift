@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Learning
 
-@Suite("Paired worker")
+@Suite("Paired worker", .timeLimit(.minutes(1)))  // a lost wake-up would hang, not fail
 struct PairedWorkerTests {
     @Test("each run calls both halves once, the second on another thread, and returns after both")
     func runsBothHalves() {
