@@ -50,25 +50,44 @@ public struct RetentionTriangle: Sendable, Equatable {
 }
 
 extension Warehouse {
-    /// Cohort retention (`sql/retention.sql`).
+    /// Cohort retention: the rows of `sql/retention.sql`, computed by `RetentionScan`.
     public func retention(_ options: RetentionOptions) throws -> RetentionTriangle {
-        try options.validate()
-        if options.activity == .events { try checkEvents(type: options.eventType) }
-        let scope = try resolve(options.scope, addsMoney: options.metric == .revenue)
         defer { try? endCurrencyFilter() }
-        var parameters = scope.parameters
-        parameters.set(":period", options.period.rawValue)
-        parameters.set(":cohort", options.cohort.rawValue)
-        parameters.set(":activity", options.activity.rawValue)
-        parameters.set(":event_type", options.eventType)
-        parameters.set(":metric", options.metric.rawValue)
-        parameters.set(":max_offset", options.maxOffset.map(Int64.init))
-        parameters.set(":users", options.users.map { "[" + $0.sorted().map(String.init).joined(separator: ",") + "]" })
+        let (scope, rows) = try retentionRows(options, method: .scan)
         var assembler = RetentionCohortAssembler(options: options)
-        try NamedQuery("retention").forEachRow(in: db, parameters) { assembler.add(RetentionRow(row: $0)) }
+        for row in rows { assembler.add(row) }
         let cohorts = assembler.finish()
         return RetentionTriangle(scope: scope, options: options, cohorts: cohorts, curve: Self.curve(cohorts),
                                  exclusions: try exclusions(scope))
+    }
+
+    /// How the retention rows are computed: by the Swift pass, or by the query that defines them.
+    enum RetentionMethod {
+        case scan, query
+    }
+
+    /// The scope and the rows of a retention question, with the question's zone and currency in
+    /// force on the connection (the caller ends the currency with `endCurrencyFilter()`).
+    func retentionRows(_ options: RetentionOptions, method: RetentionMethod) throws -> (ResolvedScope, [RetentionRow]) {
+        try options.validate()
+        if options.activity == .events { try checkEvents(type: options.eventType) }
+        let scope = try resolve(options.scope, addsMoney: options.metric == .revenue)
+        switch method {
+        case .scan:
+            return (scope, try RetentionScan(db: db, options: options, scope: scope).rows())
+        case .query:
+            var parameters = scope.parameters
+            parameters.set(":period", options.period.rawValue)
+            parameters.set(":cohort", options.cohort.rawValue)
+            parameters.set(":activity", options.activity.rawValue)
+            parameters.set(":event_type", options.eventType)
+            parameters.set(":metric", options.metric.rawValue)
+            parameters.set(":max_offset", options.maxOffset.map(Int64.init))
+            parameters.set(":users", options.users.map { "[" + $0.sorted().map(String.init).joined(separator: ",") + "]" })
+            var rows: [RetentionRow] = []
+            try NamedQuery("retention").forEachRow(in: db, parameters) { rows.append(RetentionRow(row: $0)) }
+            return (scope, rows)
+        }
     }
 
     /// Average over the cohorts whose cell k is complete: weighted by cohort size, and simple.

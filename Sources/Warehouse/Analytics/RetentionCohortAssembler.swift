@@ -1,6 +1,6 @@
 /// One row of the retention query (`sql/retention.sql` or `sql/postgres/retention.sql`: the same
-/// columns), read from either engine's row type.
-struct RetentionRow {
+/// columns), read from either engine's row type, or computed by `RetentionScan`.
+struct RetentionRow: Equatable {
     let cohort: Int64
     let cohortLabel: String
     let cohortStart: String
@@ -11,6 +11,20 @@ struct RetentionRow {
     let orders: Int64
     let revenueMicros: Int64
     let complete: Bool
+
+    init(cohort: Int64, cohortLabel: String, cohortStart: String, cohortUsers: Int64, k: Int64, activeUsers: Int64,
+         reachedUsers: Int64, orders: Int64, revenueMicros: Int64, complete: Bool) {
+        self.cohort = cohort
+        self.cohortLabel = cohortLabel
+        self.cohortStart = cohortStart
+        self.cohortUsers = cohortUsers
+        self.k = k
+        self.activeUsers = activeUsers
+        self.reachedUsers = reachedUsers
+        self.orders = orders
+        self.revenueMicros = revenueMicros
+        self.complete = complete
+    }
 
     /// A row of either engine's retention query.
     init(row: some QueryRow) {
