@@ -32,6 +32,9 @@
 --   .param set :period 'month'
 --   .read sql/retention.sql
 --
+-- `lifecycle retention` computes these rows in Swift (RetentionScan: one pass over the same index,
+-- no sort); this file defines them, and a test compares both over the parameter matrix.
+--
 -- How: when the periods observed fit in 62 bits and the metric is users, one pass over the
 -- (user, time) index builds each customer's bit mask of active periods (no sort of the orders);
 -- customers with the same mask are then counted together. Otherwise (long daily histories,
@@ -68,27 +71,11 @@ bounds AS MATERIALIZED (
                AND (SELECT metric FROM params) = 'users' AS fast
     FROM marks
 ),
--- Whether the purchase months kept with customer_totals by the orders import (migration 0008)
--- answer the fast path: the totals count every order there is (as in rfm_summary.sql), as-of
--- is after the last order, months in the reporting zone they were taken in, activity orders.
--- The branch of "active" not taken starts its range at NULL and reads no row.
-kept AS MATERIALIZED (
-    SELECT CASE WHEN months THEN -9223372036854775808 END AS months_from,
-           CASE WHEN NOT months THEN -9223372036854775808 END AS orders_from
-    FROM (SELECT (b.fast AND p.period = 'month' AND p.activity = 'orders'
-                  AND p.as_of > (SELECT max(ordered_at) FROM orders)
-                  AND s.through_order_id IS (SELECT max(id) FROM orders) AND s.orders_counted = (SELECT count(*) FROM orders)
-                  AND s.purchase_months_origin = b.origin_n
-                  AND s.purchase_months_zone IS (SELECT zone FROM reporting_offsets LIMIT 1)) IS TRUE AS months
-          FROM params p, bounds b LEFT JOIN customer_totals_state s ON TRUE) AS q
-),
 offsets(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM offsets WHERE k < (SELECT last_n - origin_n FROM bounds)),
 
--- Fast path. Per customer: the mask of active periods (bit = period number - origin), kept in
--- customer_totals or from one pass over orders_by_user (or events_by_user).
+-- Fast path. Per customer: the mask of active periods (bit = period number - origin), from one
+-- pass over orders_by_user (or events_by_user).
 active AS (
-    SELECT t.user_id, t.purchase_months AS mask FROM customer_totals t WHERE t.user_id >= (SELECT months_from FROM kept)
-    UNION ALL
     SELECT o.user_id,
            sum(DISTINCT CAST(1 AS BIGINT) << ((SELECT CASE (SELECT period FROM params) WHEN 'day' THEN d WHEN 'week' THEN (d + 3) / 7
                                            ELSE (4 * (d + 671) + 3) / 1461 * 12 + (5 * (d + 671 - 1461 * ((4 * (d + 671) + 3) / 1461) / 4) + 2) / 153 END
@@ -96,7 +83,7 @@ active AS (
                                           WHERE z.starts_at <= o.ordered_at ORDER BY z.starts_at DESC LIMIT 1), 0) ELSE 0 END) / 86400 AS d) AS local_day) - (SELECT origin_n FROM bounds))) AS mask
     FROM orders o
     WHERE (SELECT fast FROM bounds) AND (SELECT activity FROM params) = 'orders'
-      AND o.user_id >= (SELECT orders_from FROM kept) AND o.kind = 'purchase' AND +o.ordered_at < (SELECT as_of FROM params)
+      AND o.user_id IS NOT NULL AND o.kind = 'purchase' AND +o.ordered_at < (SELECT as_of FROM params)
     GROUP BY o.user_id
     UNION ALL
     SELECT e.user_id,

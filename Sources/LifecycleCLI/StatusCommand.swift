@@ -59,9 +59,8 @@ extension StatusCommand {
         guard kept.current else {
             return "Customer totals: stale or absent; RFM and retention read the orders until the next orders import."
         }
-        let months = kept.purchaseMonthsZone.map { "purchase months in \($0)" } ?? "no purchase months"
         let tiles = kept.tileStartsAsOf.map { "RFM tile starts as of \(RegistryClock.iso($0))" } ?? "no RFM tile starts"
-        return "Customer totals: current, with \(months) and \(tiles)."
+        return "Customer totals: current, with \(tiles)."
     }
 }
 
@@ -79,7 +78,6 @@ enum StatusAnswer {
         if let engine = status.engine { rows.append(["warehouse", "engine", .text(engine)]) }
         rows += status.tableCounts.map { ["tables", .text($0.table), .count($0.rows)] }
         rows += [["customer_totals", "current", .bool(status.kept.current)],
-                 ["customer_totals", "purchase_months_zone", .textOrNull(status.kept.purchaseMonthsZone)],
                  ["customer_totals", "rfm_tile_starts_as_of", .instantOrNull(status.kept.tileStartsAsOf)]]
         rows += status.currencies.map { ["currencies", .text($0.currency), .count($0.orders)] }
         for entry in status.recentImports {

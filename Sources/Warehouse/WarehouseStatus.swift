@@ -18,13 +18,11 @@ public struct WarehouseStatus: Sendable {
         public var erased = 0
     }
 
-    /// What the orders import keeps for RFM and retention (migrations 0007 and 0008).
+    /// What the orders import keeps for RFM (migrations 0007 and 0008).
     public struct KeptAnswers: Sendable, Equatable {
         /// Whether `customer_totals` count every order there is; when not, RFM and retention
         /// read the orders until the next orders import rebuilds them.
         public let current: Bool
-        /// The reporting zone the purchase months were taken in ("UTC"); nil when not filled in.
-        public let purchaseMonthsZone: String?
         /// The as-of the RFM tile starts of these totals were taken at; nil when there are none.
         public let tileStartsAsOf: Int64?
     }
@@ -80,13 +78,11 @@ extension Warehouse {
     func keptAnswers() throws -> WarehouseStatus.KeptAnswers {
         let row = try db.query("""
             SELECT coalesce(s.through_order_id IS (SELECT max(id) FROM orders) AND s.orders_counted = (SELECT count(*) FROM orders), 0) AS current,
-                   CASE WHEN s.purchase_months_origin IS NOT NULL THEN coalesce(s.purchase_months_zone, 'UTC') END AS zone,
                    (SELECT min(k.as_of) FROM rfm_tile_starts k
                     WHERE k.through_order_id IS s.through_order_id AND k.orders_counted = s.orders_counted) AS tiles
             FROM (SELECT 1) LEFT JOIN customer_totals_state s
             """)[0]
         let current = row.int("current") == 1
-        return WarehouseStatus.KeptAnswers(current: current, purchaseMonthsZone: current ? row["zone"].string : nil,
-                                           tileStartsAsOf: current ? row.optionalInt("tiles") : nil)
+        return WarehouseStatus.KeptAnswers(current: current, tileStartsAsOf: current ? row.optionalInt("tiles") : nil)
     }
 }

@@ -23,7 +23,7 @@ func warehouseDump(_ warehouse: Warehouse) throws -> [String] {
     for table in tables {
         rows += try warehouse.db.query("SELECT * FROM \(table) ORDER BY 1").map { "\(table): \($0.values)" }
     }
-    rows += try warehouse.db.query("SELECT through_order_id, orders_counted, purchase_months_origin, purchase_months_zone FROM customer_totals_state")
+    rows += try warehouse.db.query("SELECT through_order_id, orders_counted FROM customer_totals_state")
         .map { "state: \($0.values)" }
     return rows
 }

@@ -20,12 +20,13 @@ extension Warehouse {
     }
 
     /// Stores `zone` as the warehouse's reporting time zone (`nil` or UTC: back to UTC), and
-    /// takes the customers' purchase months kept with the totals again in it.
+    /// takes the RFM tile starts kept with the totals again at the default as-of in it.
     public func setReportingTimeZone(_ zone: TimeZone?) throws {
         try db.transaction {
             try db.execute("DELETE FROM main.reporting_offsets")
             try insertOffsets(for: zone, into: "main")
             try CustomerTotals.refresh(db)
+            try RFMTileStarts.refresh(db, zone: CustomerTotals.storedZone(db))
         }
     }
 

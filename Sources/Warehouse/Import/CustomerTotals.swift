@@ -1,7 +1,7 @@
 import SQLiteStore
 
-/// Keeps `customer_totals` (migration 0007), each customer's purchase months and the whole
-/// shop's RFM tile starts (migration 0008), and the orders' currencies (`order_currencies`,
+/// Keeps `customer_totals` (migration 0007), the whole shop's RFM tile starts (migration 0008),
+/// and the orders' currencies (`order_currencies`,
 /// migration 0012) in step with the orders. The orders import calls it
 /// in the transaction that finishes the import, so the orders and what is kept from them commit
 /// together; a killed import leaves them behind the orders, which the queries notice (the
@@ -9,46 +9,46 @@ import SQLiteStore
 /// orders until a run finishes.
 enum CustomerTotals {
     /// Brings the totals up to every order. While the orders they count are unchanged (the state
-    /// row is there, and the orders up to its id are still as many) and the purchase months
-    /// keep their origin and zone, only the customers of the newer orders are recomputed, unless
+    /// row is there, and the orders up to its id are still as many), only the customers of the
+    /// newer orders are recomputed, unless
     /// those are over a quarter of all orders (recomputing customers one by one costs about
     /// three times as much per order as one grouping pass: 0.63 s against 0.23 s for 860,000
     /// orders); otherwise (a merge or a hand edit changed a counted order, an order was inserted
-    /// below the mark, an earlier first purchase or another reporting zone moved the months) all
-    /// are rebuilt. The tile starts are taken again whenever anything changed, or when they are
+    /// below the mark) all are rebuilt. The tile starts are taken again whenever anything changed, or when they are
     /// missing (migration 0016 dropped them).
     static func refresh(_ db: Connection) throws {
         let last = try db.scalar("SELECT max(id) FROM orders").int64
         let total = try db.scalar("SELECT count(*) FROM orders").int64 ?? 0
-        let state = try db.query("""
-            SELECT through_order_id, orders_counted, purchase_months_origin, purchase_months_zone FROM customer_totals_state
-            """).first
+        let state = try db.query("SELECT through_order_id, orders_counted FROM customer_totals_state").first
         let through = state?["through_order_id"].int64 ?? 0
         let newer = try db.scalar("SELECT count(*) FROM orders WHERE id > ?", through).int64 ?? 0
         let unchanged = state.map { $0["orders_counted"].int64 == total - newer } ?? false
-        let months = try PurchaseMonths.current(db)
-        let monthsKept = state.map { $0["purchase_months_origin"].int64 == months.origin && $0["purchase_months_zone"].string == months.zone } ?? false
-        if unchanged && monthsKept && newer == 0 {
-            if try RFMTileStarts.missing(db) { try RFMTileStarts.refresh(db, zone: months.zone) }
+        let zone = try storedZone(db)
+        if unchanged && newer == 0 {
+            if try RFMTileStarts.missing(db) { try RFMTileStarts.refresh(db, zone: zone) }
             return
         }
         try refreshCurrencies(db, newerThan: unchanged ? through : nil)
-        if unchanged && monthsKept && newer * 4 <= total {
+        if unchanged && newer * 4 <= total {
             let customers = "o.user_id IN (SELECT user_id FROM orders WHERE id > ?1 AND user_id IS NOT NULL)"
             try db.run("DELETE FROM customer_totals AS o WHERE \(customers)", through)
-            try db.run(insert(where: customers, months: months), through)
+            try db.run(insert(where: customers), through)
         } else {
             try db.run("DELETE FROM customer_totals")
-            try db.run(insert(where: "o.user_id IS NOT NULL", months: months))
+            try db.run(insert(where: "o.user_id IS NOT NULL"))
         }
         try db.run("""
-            INSERT INTO customer_totals_state (id, through_order_id, orders_counted, refreshed_at, purchase_months_origin, purchase_months_zone)
-            VALUES (1, ?, ?, unixepoch(), ?, ?)
+            INSERT INTO customer_totals_state (id, through_order_id, orders_counted, refreshed_at) VALUES (1, ?, ?, unixepoch())
             ON CONFLICT (id) DO UPDATE SET through_order_id = excluded.through_order_id,
-                orders_counted = excluded.orders_counted, refreshed_at = excluded.refreshed_at,
-                purchase_months_origin = excluded.purchase_months_origin, purchase_months_zone = excluded.purchase_months_zone
-            """, last, total, months.origin, months.zone)
-        try RFMTileStarts.refresh(db, zone: months.zone)
+                orders_counted = excluded.orders_counted, refreshed_at = excluded.refreshed_at
+            """, last, total)
+        try RFMTileStarts.refresh(db, zone: zone)
+    }
+
+    /// The stored reporting zone's name (`main.reporting_offsets`), nil for UTC: the tile starts
+    /// are taken at the default as-of in it.
+    static func storedZone(_ db: Connection) throws -> String? {
+        try db.scalar("SELECT zone FROM main.reporting_offsets LIMIT 1").string
     }
 
     /// Adds the orders after `newerThan` to `order_currencies`, or counts every order again when
@@ -70,16 +70,14 @@ enum CustomerTotals {
         }
     }
 
-    /// The totals and purchase months of the customers `filter` selects, grouped over
-    /// `orders_by_user` as it streams (no sort).
-    private static func insert(where filter: String, months: PurchaseMonths) -> String {
+    /// The totals of the customers `filter` selects, grouped over `orders_by_user` as it streams
+    /// (no sort).
+    private static func insert(where filter: String) -> String {
         """
-        INSERT INTO customer_totals (user_id, first_purchase_at, last_purchase_at, purchase_orders, return_orders, net_micros, purchase_months)
+        INSERT INTO customer_totals (user_id, first_purchase_at, last_purchase_at, purchase_orders, return_orders, net_micros)
         SELECT o.user_id, min(CASE WHEN o.kind = 'purchase' THEN o.ordered_at END),
                max(CASE WHEN o.kind = 'purchase' THEN o.ordered_at END),
-               sum(o.kind = 'purchase'), sum(o.kind = 'return'), sum(o.amount_micros),
-               CASE WHEN max(CASE WHEN o.kind = 'purchase' THEN o.ordered_at END) < \(months.endSQL)
-                    THEN sum(DISTINCT CASE WHEN o.kind = 'purchase' THEN 1 << (\(months.monthSQL(of: "o.ordered_at")) - \(months.originSQL)) END) END
+               sum(o.kind = 'purchase'), sum(o.kind = 'return'), sum(o.amount_micros)
         FROM orders o
         WHERE \(filter) AND o.kind IN ('purchase', 'return')
         GROUP BY o.user_id

@@ -63,17 +63,14 @@ extension PostgresWarehouse {
     /// (`customer_totals_state` names the largest order id and the number of orders).
     private func keptAnswers() throws -> (WarehouseStatus.KeptAnswers, Bool) {
         let orders = try db.query("SELECT max(id) AS last, count(*) AS orders FROM orders")[0]
-        guard let state = try db.query("""
-            SELECT through_order_id, orders_counted, purchase_months_origin, purchase_months_zone FROM customer_totals_state
-            """).first else {
-            return (WarehouseStatus.KeptAnswers(current: false, purchaseMonthsZone: nil, tileStartsAsOf: nil), false)
+        guard let state = try db.query("SELECT through_order_id, orders_counted FROM customer_totals_state").first else {
+            return (WarehouseStatus.KeptAnswers(current: false, tileStartsAsOf: nil), false)
         }
         let current = state[0] == orders["last"] && state[1] == orders["orders"]
-        guard current else { return (WarehouseStatus.KeptAnswers(current: false, purchaseMonthsZone: nil, tileStartsAsOf: nil), false) }
-        let zone = state[2].isNull ? nil : (state[3].string ?? "UTC")
+        guard current else { return (WarehouseStatus.KeptAnswers(current: false, tileStartsAsOf: nil), false) }
         let tiles = try db.scalar("""
             SELECT min(as_of) FROM rfm_tile_starts WHERE through_order_id IS NOT DISTINCT FROM $1 AND orders_counted = $2
             """, [state[0], state[1]]).int64
-        return (WarehouseStatus.KeptAnswers(current: true, purchaseMonthsZone: zone, tileStartsAsOf: tiles), true)
+        return (WarehouseStatus.KeptAnswers(current: true, tileStartsAsOf: tiles), true)
     }
 }
