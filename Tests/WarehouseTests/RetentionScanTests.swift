@@ -22,8 +22,9 @@ import Testing
     /// the scan sums revenue only for the revenue metric).
     static func bothWays(_ warehouse: Warehouse, _ options: RetentionOptions) throws -> (scan: [RetentionRow], query: [RetentionRow]) {
         defer { try? warehouse.endCurrencyFilter() }
-        let scan = try warehouse.retentionRows(options, method: .scan).1
-        let query = try warehouse.retentionRows(options, method: .query).1
+        var scan: [RetentionRow] = [], query: [RetentionRow] = []
+        try warehouse.retentionRows(options, method: .scan) { scan.append($0) }
+        try warehouse.retentionRows(options, method: .query) { query.append($0) }
         func read(_ row: RetentionRow) -> RetentionRow {
             RetentionRow(cohort: row.cohort, cohortLabel: row.cohortLabel, cohortStart: row.cohortStart, cohortUsers: row.cohortUsers,
                          k: row.k, activeUsers: row.activeUsers, reachedUsers: row.reachedUsers,

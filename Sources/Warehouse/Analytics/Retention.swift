@@ -53,9 +53,8 @@ extension Warehouse {
     /// Cohort retention: the rows of `sql/retention.sql`, computed by `RetentionScan`.
     public func retention(_ options: RetentionOptions) throws -> RetentionTriangle {
         defer { try? endCurrencyFilter() }
-        let (scope, rows) = try retentionRows(options, method: .scan)
         var assembler = RetentionCohortAssembler(options: options)
-        for row in rows { assembler.add(row) }
+        let scope = try retentionRows(options, method: .scan) { assembler.add($0) }
         let cohorts = assembler.finish()
         return RetentionTriangle(scope: scope, options: options, cohorts: cohorts, curve: Self.curve(cohorts),
                                  exclusions: try exclusions(scope))
@@ -66,15 +65,18 @@ extension Warehouse {
         case scan, query
     }
 
-    /// The scope and the rows of a retention question, with the question's zone and currency in
-    /// force on the connection (the caller ends the currency with `endCurrencyFilter()`).
-    func retentionRows(_ options: RetentionOptions, method: RetentionMethod) throws -> (ResolvedScope, [RetentionRow]) {
+    /// The rows of a retention question, in cohort and offset order, handed to `body`; returns the
+    /// scope. The question's zone and currency stay in force on the connection (the caller ends
+    /// the currency with `endCurrencyFilter()`).
+    @discardableResult
+    func retentionRows(_ options: RetentionOptions, method: RetentionMethod,
+                       _ body: (RetentionRow) throws -> Void) throws -> ResolvedScope {
         try options.validate()
         if options.activity == .events { try checkEvents(type: options.eventType) }
         let scope = try resolve(options.scope, addsMoney: options.metric == .revenue)
         switch method {
         case .scan:
-            return (scope, try RetentionScan(db: db, options: options, scope: scope).rows())
+            try RetentionScan(db: db, options: options, scope: scope).forEachRow(body)
         case .query:
             var parameters = scope.parameters
             parameters.set(":period", options.period.rawValue)
@@ -84,10 +86,9 @@ extension Warehouse {
             parameters.set(":metric", options.metric.rawValue)
             parameters.set(":max_offset", options.maxOffset.map(Int64.init))
             parameters.set(":users", options.users.map { "[" + $0.sorted().map(String.init).joined(separator: ",") + "]" })
-            var rows: [RetentionRow] = []
-            try NamedQuery("retention").forEachRow(in: db, parameters) { rows.append(RetentionRow(row: $0)) }
-            return (scope, rows)
+            try NamedQuery("retention").forEachRow(in: db, parameters) { try body(RetentionRow(row: $0)) }
         }
+        return scope
     }
 
     /// Average over the cohorts whose cell k is complete: weighted by cohort size, and simple.

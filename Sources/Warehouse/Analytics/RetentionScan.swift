@@ -16,10 +16,11 @@ struct RetentionScan {
     let options: RetentionOptions
     let scope: ResolvedScope
 
-    /// The query's rows: every cohort with a member, offsets k = 0 up to the period before as-of,
-    /// ordered by cohort and k, within since/until and the largest offset asked. Revenue is summed
-    /// only for the revenue metric (0 otherwise), so no other question can fail on its overflow.
-    func rows() throws -> [RetentionRow] {
+    /// The query's rows, handed to `body` one by one: every cohort with a member, offsets k = 0 up
+    /// to the period before as-of, ordered by cohort and k, within since/until and the largest
+    /// offset asked. Revenue is summed only for the revenue metric (0 otherwise), so no other
+    /// question can fail on its overflow.
+    func forEachRow(_ body: (RetentionRow) throws -> Void) throws {
         let numbering = try PeriodNumbering(options.period, db: db)
         var tally = RetentionTally(cohort: options.cohort)
         var periods = CustomerPeriods()
@@ -37,11 +38,11 @@ struct RetentionScan {
                         purchases: statement.int64(at: 2), amount: sumsRevenue ? statement.int64(at: 3) : 0)
         }
         if user != Int64.min { try tally.add(&periods) }
-        return tally.rows(numbering: numbering, lastPeriod: numbering.number(of: scope.asOf - 1),
-                          asOfPeriod: numbering.number(of: scope.asOf),
-                          sincePeriod: scope.since.map { numbering.number(of: $0) },
-                          untilPeriod: scope.until.map { numbering.number(of: $0 - 1) },
-                          maxOffset: options.maxOffset.map(Int64.init))
+        try tally.forEachRow(numbering: numbering, lastPeriod: numbering.number(of: scope.asOf - 1),
+                             asOfPeriod: numbering.number(of: scope.asOf),
+                             sincePeriod: scope.since.map { numbering.number(of: $0) },
+                             untilPeriod: scope.until.map { numbering.number(of: $0 - 1) },
+                             maxOffset: options.maxOffset.map(Int64.init), body)
     }
 
     /// (user, instant, purchases, amount) of the activity, in user order: a purchase counts 1 and

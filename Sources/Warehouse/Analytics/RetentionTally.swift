@@ -69,13 +69,12 @@ struct RetentionTally {
         return cohorts.count - 1
     }
 
-    /// The rows: per cohort (ascending) every offset up to the period before as-of (`lastPeriod`),
+    /// The rows, handed to `body` one by one: per cohort (ascending) every offset up to the period before as-of (`lastPeriod`),
     /// with the cohort's size, active and reached customers (members whose last period is at k or
     /// later), orders and revenue; `complete` when cohort + k is before as-of's period. Only
     /// cohorts from `sincePeriod` through `untilPeriod` and offsets up to `maxOffset`.
-    func rows(numbering: PeriodNumbering, lastPeriod: Int64, asOfPeriod: Int64, sincePeriod: Int64?,
-              untilPeriod: Int64?, maxOffset: Int64?) -> [RetentionRow] {
-        var rows: [RetentionRow] = []
+    func forEachRow(numbering: PeriodNumbering, lastPeriod: Int64, asOfPeriod: Int64, sincePeriod: Int64?,
+                    untilPeriod: Int64?, maxOffset: Int64?, _ body: (RetentionRow) throws -> Void) rethrows {
         for cells in cohorts.sorted(by: { $0.period < $1.period }) {
             let c = cells.period
             if let sincePeriod, c < sincePeriod { continue }
@@ -87,14 +86,13 @@ struct RetentionTally {
             let label = numbering.label(of: c), start = numbering.start(of: c)
             for k in 0..<max(count, 0) {
                 let held = k < cells.ends.count
-                rows.append(RetentionRow(cohort: c, cohortLabel: label, cohortStart: start, cohortUsers: users, k: Int64(k),
-                                         activeUsers: held ? cells.active[k] : 0, reachedUsers: reached,
-                                         orders: held ? cells.orders[k] : 0, revenueMicros: held ? cells.revenue[k] : 0,
-                                         complete: c + Int64(k) < asOfPeriod))
+                try body(RetentionRow(cohort: c, cohortLabel: label, cohortStart: start, cohortUsers: users, k: Int64(k),
+                                      activeUsers: held ? cells.active[k] : 0, reachedUsers: reached,
+                                      orders: held ? cells.orders[k] : 0, revenueMicros: held ? cells.revenue[k] : 0,
+                                      complete: c + Int64(k) < asOfPeriod))
                 if held { reached -= cells.ends[k] }
             }
         }
-        return rows
     }
 
     /// `a + b`, or an error where SQLite's `sum` reports an integer overflow.
