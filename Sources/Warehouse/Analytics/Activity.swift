@@ -77,16 +77,33 @@ public struct ActivityReport: Sendable, Equatable {
 }
 
 extension Warehouse {
-    /// Active users, lifecycle states, first purchases and revenue per period (`sql/activity.sql`).
+    /// Active users, lifecycle states, first purchases and revenue per period: the rows of
+    /// `sql/activity.sql`, computed by `ActivityScan`.
     public func activity(_ options: ActivityOptions) throws -> ActivityReport {
+        defer { try? endCurrencyFilter() }
+        let (scope, periods) = try activityPeriods(options, method: .scan)
+        return ActivityReport(scope: scope, options: options, periods: periods, exclusions: try exclusions(scope))
+    }
+
+    /// How the activity rows are computed: by the Swift pass, or by the query that defines them.
+    enum ActivityMethod {
+        case scan, query
+    }
+
+    /// The scope and the periods of an activity question, with the question's zone and currency
+    /// in force on the connection (the caller ends the currency with `endCurrencyFilter()`).
+    func activityPeriods(_ options: ActivityOptions, method: ActivityMethod) throws -> (ResolvedScope, [ActivityPeriod]) {
         if options.activity == .events { try checkEvents(type: nil) }
         let scope = try resolve(options.scope)
-        defer { try? endCurrencyFilter() }
-        var parameters = scope.parameters
-        parameters.set(":period", options.period.rawValue)
-        parameters.set(":activity", options.activity.rawValue)
-        let periods = try NamedQuery("activity").rows(in: db, parameters).map(ActivityPeriod.init(row:))
-        return ActivityReport(scope: scope, options: options, periods: periods, exclusions: try exclusions(scope))
+        switch method {
+        case .scan:
+            return (scope, try ActivityScan(db: db, options: options, scope: scope).periods())
+        case .query:
+            var parameters = scope.parameters
+            parameters.set(":period", options.period.rawValue)
+            parameters.set(":activity", options.activity.rawValue)
+            return (scope, try NamedQuery("activity").rows(in: db, parameters).map(ActivityPeriod.init(row:)))
+        }
     }
 }
 

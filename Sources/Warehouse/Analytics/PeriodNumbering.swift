@@ -56,6 +56,16 @@ struct PeriodNumbering {
         return offsets[low]
     }
 
+    /// The local day number of the first day of period `n` (the Monday for weeks), by the
+    /// queries' inverse arithmetic.
+    func firstDay(of n: Int64) -> Int64 {
+        switch period {
+        case .day: return n
+        case .week: return n * 7 - 3
+        case .month: return (1461 * (n / 12)) / 4 + (153 * (n % 12) + 2) / 5 - 671
+        }
+    }
+
     /// The first day of period `n`: "2011-01-01", the Monday for weeks.
     func start(of n: Int64) -> String {
         switch period {
