@@ -151,6 +151,9 @@ struct CitusCLITests {
         let status = try lifecycle(["status", "--db", url, "--format", "table"])
         #expect(status.status == 0, "\(status.stderr)")
         #expect(status.stdout.contains("(no Citus: one server)"))
+        let features = try lifecycle(["features", "build", "--as-of", "2011-06-01", "--db", url])
+        #expect(features.status == 0 && features.stdout.hasPrefix("features as of 2011-06-01: 0 users in "), "\(features.stderr)")
+        #expect(try db.scalar("SELECT count(*) FROM feature_builds").int64 == 1)
     }
 
     @Test func aMissingDatabaseIsAClearErrorWithThePasswordMasked() throws {

@@ -133,6 +133,25 @@ extension CitusCLITests {
             #expect(try db.scalar("SELECT count(*) FROM user_features").int64 == 2)
         }
 
+        @Test func aMoneyTotalBeyond64BitsIsRefusedByNameAndWritesNothing() throws {
+            // Two orders of 5·10^18 micro-units: each fits a bigint, their sum does not. (SQLite's
+            // import refuses them already, its kept customer totals overflowing; PostgreSQL keeps
+            // none, so the build is where the sum is first taken.)
+            let work = try WorkDirectory()
+            let url = try suite.cluster.createDatabase("lc_features_overflow", citus: true)
+            try """
+                order_id,ordered_at,customer_id,product_id,quantity,unit_price,currency
+                B-1,2011-01-10T10:00:00Z,c1,P1,1,5000000000000,GBP
+                B-2,2011-02-10T10:00:00Z,c1,P1,1,5000000000000,GBP
+                """.write(toFile: work.path("orders.csv"), atomically: true, encoding: .utf8)
+            #expect(try Binary.run(["import", "orders", "orders.csv", "--db", url], directory: work.url).status == 0)
+            let refused = try Binary.run(["features", "build", "--db", url], directory: work.url)
+            #expect(refused.status != 0 && refused.stderr.contains("features: integer overflow in a money total"), "\(refused.stderr)")
+            let db = try PGConnection.open(PostgresLocation(url: url))
+            defer { try? db.close() }
+            #expect(try db.scalar("SELECT (SELECT count(*) FROM user_features) + (SELECT count(*) FROM feature_builds)").int64 == 0)
+        }
+
         /// One stored value: both engines' integers, reals, text and NULL.
         enum Value: Hashable, CustomStringConvertible {
             case integer(Int64), real(Double), text(String), null
