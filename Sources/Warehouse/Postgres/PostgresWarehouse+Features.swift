@@ -15,15 +15,15 @@ extension PostgresWarehouse {
     /// Builds (or rebuilds) the point-in-time features of every user with a purchase before
     /// `asOf`. Throws `CurrencyError.several` as SQLite does when the customers' orders before
     /// `asOf` are in several currencies, and `FeatureBuildError` when a money total leaves the
-    /// 64-bit range. Waits for a running import (the writers' advisory lock), so a build sees
-    /// whole imports and two builds of one as-of take turns.
+    /// 64-bit range. Waits for a running import (the writers' advisory lock) before it checks
+    /// anything, so a build sees whole imports and two builds of one as-of take turns.
     @discardableResult
     public func buildFeatures(asOf: Int64) throws -> FeatureBuild {
-        try requireOneCurrency(before: asOf)
         let started = Date()
         let at: [PGValue] = [.integer(asOf)]
         let users: Int = try db.transaction {
             try db.query("SELECT pg_advisory_xact_lock($1)", [.integer(PostgresImportLedger.lockKey)])
+            try requireOneCurrency(before: asOf)
             try db.query("DELETE FROM user_features WHERE as_of = $1", at)
             do {
                 try db.query(Self.insertFeatures, named: ["as_of": .integer(asOf)])
