@@ -31,7 +31,8 @@ struct DateArgument: ExpressibleByArgument {
 struct FeaturesBuild: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "build",
-        abstract: "Write one feature row per user with a purchase before the as-of date.")
+        abstract: "Write one feature row per user with a purchase before the as-of date.",
+        discussion: "Runs on a SQLite file and on a postgresql:// warehouse (PostgreSQL or Citus, where the server computes the rows), with the same options, output and rows; on PostgreSQL dates are read in UTC.")
 
     @OptionGroup var database: DatabaseOptions
 
@@ -60,33 +61,53 @@ struct FeaturesBuild: ParsableCommand {
     }
 
     func run() throws {
-        let warehouse = try database.openForWriting()
+        if let url = database.postgresURL {
+            // sql/postgres/user_features.sql, computed on the server; dates in UTC.
+            let warehouse = try database.openPostgresForWriting(url: url)
+            let zone = warehouse.reportingTimeZone()
+            let builds = try database.onServer(url) {
+                try build(in: zone, dayAfterLastOrder: { try warehouse.dayAfterLastOrder() }, single: { try warehouse.buildFeatures(asOf: $0) },
+                          schedule: { try warehouse.buildFeatures(from: $0, to: $1, every: $2, progress: $3) })
+            }
+            show(builds, in: zone)
+        } else {
+            let warehouse = try database.openForWriting()
+            let zone = try warehouse.reportingTimeZone()
+            let builds = try build(in: zone, dayAfterLastOrder: { try warehouse.dayAfterLastOrder() }, single: { try warehouse.buildFeatures(asOf: $0) },
+                                   schedule: { try warehouse.buildFeatures(from: $0, to: $1, every: $2, progress: $3) })
+            show(builds, in: zone)
+        }
+    }
+
+    /// The builds the options ask for, with dates read in `zone`: the schedule's (progress on a
+    /// terminal), else the one as-of (`--as-of`, else the day after the last order).
+    private func build(in zone: TimeZone, dayAfterLastOrder: () throws -> Int64?, single: (Int64) throws -> FeatureBuild,
+                       schedule: (Int64, Int64, CalendarDate.Step, ((FeatureBuild, Int, Int) -> Void)?) throws -> [FeatureBuild]) throws -> [FeatureBuild] {
         if let from, let to, let every {
             let terminal = isTerminal(STDERR_FILENO)
-            let builds = try warehouse.buildFeatures(from: try from.instant(warehouse), to: try to.instant(warehouse), every: every) { build, done, total in
+            let builds = try schedule(from.date.instant(in: zone), to.date.instant(in: zone), every) { build, done, total in
                 let line = "as of \(CalendarDate.day(build.asOf)): \(grouped(build.users)) users (\(done)/\(total))"
                 if terminal { FileHandle.standardError.write(Data(("\r" + line + "\u{1B}[K").utf8)) }
             }
             if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-            try show(builds, warehouse)
-        } else {
-            guard let asOf = try asOf?.instant(warehouse) ?? warehouse.dayAfterLastOrder() else {
-                throw ValidationError("the warehouse has no orders yet: import some, or pass --as-of")
-            }
-            try show([try warehouse.buildFeatures(asOf: asOf)], warehouse)
+            return builds
         }
+        guard let asOf = try asOf?.date.instant(in: zone) ?? dayAfterLastOrder() else {
+            throw ValidationError("the warehouse has no orders yet: import some, or pass --as-of")
+        }
+        return [try single(asOf)]
     }
 
     /// The builds as sentences, or as an answer in `--format`.
-    private func show(_ builds: [FeatureBuild], _ warehouse: Warehouse) throws {
+    private func show(_ builds: [FeatureBuild], in zone: TimeZone) {
         guard let format else {
             for build in builds { print(Self.describe(build)) }
             return
         }
         let table = Table(columns: [Column("as of", key: "as_of"), "users", "seconds"],
                           rows: builds.map { [.instant($0.asOf), .count($0.users), .real($0.seconds, decimals: 2)] })
-        let parameters = [JSONMember("from", try from.map { .string(RegistryClock.iso(try $0.instant(warehouse))) } ?? .null),
-                          JSONMember("to", try to.map { .string(RegistryClock.iso(try $0.instant(warehouse))) } ?? .null),
+        let parameters = [JSONMember("from", from.map { .string(RegistryClock.iso($0.date.instant(in: zone))) } ?? .null),
+                          JSONMember("to", to.map { .string(RegistryClock.iso($0.date.instant(in: zone))) } ?? .null),
                           JSONMember("every", every.map { .string($0.rawValue) } ?? .null)]
         emit(Answer(question: "features build", parameters: parameters, asOf: builds.count == 1 ? builds[0].asOf : nil, table: table), as: format)
     }

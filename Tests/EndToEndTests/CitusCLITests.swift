@@ -31,7 +31,7 @@ struct CitusCLITests {
         let url = try cluster.createDatabase("lc_distributed", citus: true)
         let migrated = try lifecycle(["migrate", "--db", url])
         #expect(migrated.status == 0, "\(migrated.stderr)")
-        #expect(migrated.stdout == "\(url): applied 0001_warehouse_core, 0002_distribute_by_customer, 0003_events_and_readable_views, 0004_rfm_segment_map; schema version 4\n")
+        #expect(migrated.stdout == "\(url): applied 0001_warehouse_core, 0002_distribute_by_customer, 0003_events_and_readable_views, 0004_rfm_segment_map, 0005_user_features; schema version 5\n")
 
         let db = try PGConnection.open(PostgresLocation(url: url))
         defer { try? db.close() }
@@ -41,7 +41,7 @@ struct CitusCLITests {
             FROM pg_dist_partition
             """).map { ($0["name"].string ?? "", $0) })
         let customerTables = ["users": "id", "orders": "customer_key", "order_lines": "customer_key", "customer_totals": "user_id",
-                              "events": "customer_key"]
+                              "events": "customer_key", "user_features": "user_id"]
         for (table, column) in customerTables {
             #expect(placement[table]?["method"] == "h", "\(table) is not hash-distributed")
             #expect(placement[table]?["column"].string == column, "\(table) is not distributed by \(column)")
@@ -50,7 +50,8 @@ struct CitusCLITests {
                                          [.text(table)]).compactMap { $0[0].int64 })
             #expect(ports == Set(CitusCluster.workerPorts.map(Int64.init)), "\(table)'s shards are on \(ports), not on both workers")
         }
-        for table in ["products", "imports", "customer_totals_state", "rfm_tile_starts", "order_currencies", "rfm_segment_map"] {
+        for table in ["products", "imports", "customer_totals_state", "rfm_tile_starts", "order_currencies", "rfm_segment_map",
+                      "feature_builds", "feature_catalogue"] {
             #expect(placement[table]?["method"] == "n", "\(table) is not a reference table")
         }
         #expect(placement["user_keys"]?["column"].string == "external_id")
@@ -62,7 +63,7 @@ struct CitusCLITests {
         let node = "SELECT nodeport FROM citus_shards WHERE shardid = get_shard_id_for_distribution_column($1::regclass, $2::bigint)"
         for key: Int64 in [1, 42, 1_000_003] {
             let home = try db.scalar(node, [.text("users"), .integer(key)])
-            for table in ["orders", "order_lines", "customer_totals", "events"] {
+            for table in ["orders", "order_lines", "customer_totals", "events", "user_features"] {
                 #expect(try db.scalar(node, [.text(table), .integer(key)]) == home, "\(table) of customer \(key) is elsewhere")
             }
         }
@@ -73,11 +74,11 @@ struct CitusCLITests {
         #expect(try lifecycle(["migrate", "--db", url]).status == 0)
         let again = try lifecycle(["migrate", "--db", url])
         #expect(again.status == 0, "\(again.stderr)")
-        #expect(again.stdout == "\(url): schema is up to date at version 4\n")
+        #expect(again.stdout == "\(url): schema is up to date at version 5\n")
         let db = try PGConnection.open(PostgresLocation(url: url))
         defer { try? db.close() }
-        #expect(try db.scalar("SELECT count(*) FROM schema_migrations").int64 == 4)
-        #expect(try db.scalar("SELECT count(*) FROM pg_dist_partition").int64 == 15)
+        #expect(try db.scalar("SELECT count(*) FROM schema_migrations").int64 == 5)
+        #expect(try db.scalar("SELECT count(*) FROM pg_dist_partition").int64 == 18)
     }
 
     @Test func twoMigrationsStartedTogetherTakeTurns() throws {
@@ -90,8 +91,8 @@ struct CitusCLITests {
         #expect(first.terminationStatus == 0 && second.terminationStatus == 0)
         let db = try PGConnection.open(PostgresLocation(url: url))
         defer { try? db.close() }
-        #expect(try db.scalar("SELECT count(*) FROM schema_migrations").int64 == 4)
-        #expect(try db.scalar("SELECT count(*) FROM pg_dist_partition").int64 == 15)
+        #expect(try db.scalar("SELECT count(*) FROM schema_migrations").int64 == 5)
+        #expect(try db.scalar("SELECT count(*) FROM pg_dist_partition").int64 == 18)
     }
 
     @Test func anEditedMigrationIsRefusedNamingTheServer() throws {
@@ -120,7 +121,7 @@ struct CitusCLITests {
 
         let table = try lifecycle(["status", "--db", url, "--format", "table"])
         #expect(table.status == 0, "\(table.stderr)")
-        #expect(table.stdout.hasPrefix("\(url): schema version 4 (this build knows 4)\nEngine: PostgreSQL 15."))
+        #expect(table.stdout.hasPrefix("\(url): schema version 5 (this build knows 5)\nEngine: PostgreSQL 15."))
         #expect(table.stdout.contains(", Citus 13.2"))
         #expect(table.stdout.contains("with 2 workers"))
         #expect(table.stdout.contains("shop.csv"))
@@ -134,7 +135,7 @@ struct CitusCLITests {
         }
         #expect(value("tables", "users") as? Int == 2)
         #expect(value("tables", "orders") as? Int == 0)
-        #expect(value("warehouse", "schema_version") as? Int == 4)
+        #expect(value("warehouse", "schema_version") as? Int == 5)
         #expect((value("warehouse", "engine") as? String)?.contains("Citus") == true)
     }
 
@@ -142,7 +143,7 @@ struct CitusCLITests {
         let url = try cluster.createDatabase("lc_plain", citus: false)
         let migrated = try lifecycle(["migrate", "--db", url])
         #expect(migrated.status == 0, "\(migrated.stderr)")
-        #expect(migrated.stdout.hasSuffix("schema version 4\n"))
+        #expect(migrated.stdout.hasSuffix("schema version 5\n"))
         let db = try PGConnection.open(PostgresLocation(url: url))
         defer { try? db.close() }
         #expect(try db.scalar("SELECT count(*) FROM pg_extension WHERE extname = 'citus'").int64 == 0)
@@ -150,6 +151,9 @@ struct CitusCLITests {
         let status = try lifecycle(["status", "--db", url, "--format", "table"])
         #expect(status.status == 0, "\(status.stderr)")
         #expect(status.stdout.contains("(no Citus: one server)"))
+        let features = try lifecycle(["features", "build", "--as-of", "2011-06-01", "--db", url])
+        #expect(features.status == 0 && features.stdout.hasPrefix("features as of 2011-06-01: 0 users in "), "\(features.stderr)")
+        #expect(try db.scalar("SELECT count(*) FROM feature_builds").int64 == 1)
     }
 
     @Test func aMissingDatabaseIsAClearErrorWithThePasswordMasked() throws {

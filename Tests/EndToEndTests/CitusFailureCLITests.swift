@@ -96,7 +96,8 @@ extension CitusCLITests {
 
         // Writing: every command that writes is refused, naming the role and the permission.
         for command in [["migrate"], ["import", "users", "shop/users.csv"], orders, ["import", "events", "shop/events.csv"],
-                        ["import", "orders", "shop/orders.csv", "--format", "online-retail", "--timezone", "UTC", "--json"]] {
+                        ["import", "orders", "shop/orders.csv", "--format", "online-retail", "--timezone", "UTC", "--json"],
+                        ["features", "build"], ["features", "build", "--from", "2011-03-01", "--to", "2011-05-01", "--every", "month"]] {
             let result = try Binary.run(command + ["--db", reader], directory: work.url)
             #expect(result.status != 0, "\(command) succeeded as a role with only SELECT")
             #expect(result.stderr.contains("PostgreSQL at \(maskedReader): permission denied: the role \"lc_reader\" may not do this"),

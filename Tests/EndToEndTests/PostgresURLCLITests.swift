@@ -90,7 +90,8 @@ extension PostgresURLCLITests {
             .write(toFile: work.path("events.csv"), atomically: true, encoding: .utf8)
         let commands = [["migrate"], ["status"], ["status", "--format", "json"], ["import", "orders", "orders.csv"],
                         ["import", "events", "events.csv"], ["import", "users", "users.csv"], ["import", "orders", "orders.csv", "--json"],
-                        ["activity"], ["activity", "--format", "json"], ["query", "SELECT count(*) FROM orders"]]
+                        ["activity"], ["activity", "--format", "json"], ["features", "build"], ["features", "build", "--format", "json"],
+                        ["query", "SELECT count(*) FROM orders"]]
         let url = "postgresql://analyst:s3cr3t-pw@/shop?host=\(sockets)&port=5998"
         let masked = "postgresql://analyst:***@/shop?host=\(sockets)&port=5998"
         for command in commands {

@@ -69,19 +69,7 @@ extension Warehouse {
     /// Builds features for every as-of from `from` to `to` (inclusive) in steps of `every`.
     public func buildFeatures(from: Int64, to: Int64, every step: CalendarDate.Step,
                               progress: ((FeatureBuild, _ done: Int, _ total: Int) -> Void)? = nil) throws -> [FeatureBuild] {
-        var instants: [Int64] = []
-        var instant = from
-        while instant <= to {
-            instants.append(instant)
-            instant = CalendarDate.advance(from, by: step, count: instants.count)
-        }
-        var builds: [FeatureBuild] = []
-        for (index, asOf) in instants.enumerated() {
-            let build = try buildFeatures(asOf: asOf)
-            builds.append(build)
-            progress?(build, index + 1, instants.count)
-        }
-        return builds
+        try FeatureSchedule.run(from: from, to: to, every: step, progress: progress) { try buildFeatures(asOf: $0) }
     }
 
     /// The instant just after the last order (in `currency` when given; the default as-of:

@@ -22,9 +22,7 @@ extension PostgresWarehouse {
             let known = try db.query("SELECT DISTINCT country FROM users WHERE country IS NOT NULL").compactMap { $0[0].string }
             throw AnalyticsError.unknownCountry(country, nearest: NearestNames.closest(to: country, among: known))
         }
-        let present = try db.query("SELECT currency, count(*) AS orders FROM orders GROUP BY currency ORDER BY currency COLLATE \"C\"").map {
-            CurrencyCount(currency: $0["currency"].string ?? "", orders: Int($0["orders"].int64 ?? 0))
-        }
+        let present = try orderCurrencies()
         if let requested = scope.currency {
             guard let code = CurrencyCode.normalized(requested) else { throw CurrencyError.notACode(requested) }
             guard present.contains(where: { $0.currency == code }) else { throw CurrencyError.absent(code, present: present) }
@@ -36,13 +34,28 @@ extension PostgresWarehouse {
         }
         var asOf = scope.asOf
         if asOf == nil {
-            guard let last = try db.scalar("SELECT max(ordered_at) FROM orders").int64 else { throw AnalyticsError.noOrders }
-            asOf = (last / 86_400 + 1) * 86_400
+            guard let day = try dayAfterLastOrder() else { throw AnalyticsError.noOrders }
+            asOf = day
         }
         let resolved = asOf ?? 0
         try Warehouse.checkWindow(since: scope.since, until: scope.until, asOf: resolved, zone: utcZone)
         return ResolvedScope(asOf: resolved, since: scope.since, until: scope.until, country: scope.country, timeZone: utcZone,
                              asOfIsDefault: scope.asOf == nil, currency: present.count > 1 ? nil : present.first?.currency,
                              currencyFiltered: false)
+    }
+
+    /// Midnight UTC after the last order (the default as-of: nothing is left out); nil when
+    /// there are no orders.
+    public func dayAfterLastOrder() throws -> Int64? {
+        guard let last = try db.scalar("SELECT max(ordered_at) FROM orders").int64 else { return nil }
+        return (last / 86_400 + 1) * 86_400
+    }
+
+    /// Every currency of the orders with its number of orders, by code (SQLite's `orderCurrencies`,
+    /// counted from the orders: PostgreSQL keeps no currency counts yet).
+    func orderCurrencies() throws -> [CurrencyCount] {
+        try db.query("SELECT currency, count(*) AS orders FROM orders GROUP BY currency ORDER BY currency COLLATE \"C\"").map {
+            CurrencyCount(currency: $0["currency"].string ?? "", orders: Int($0["orders"].int64 ?? 0))
+        }
     }
 }
