@@ -31,7 +31,7 @@ struct CitusCLITests {
         let url = try cluster.createDatabase("lc_distributed", citus: true)
         let migrated = try lifecycle(["migrate", "--db", url])
         #expect(migrated.status == 0, "\(migrated.stderr)")
-        #expect(migrated.stdout == "\(url): applied 0001_warehouse_core, 0002_distribute_by_customer, 0003_events_and_readable_views, 0004_rfm_segment_map, 0005_user_features; schema version 5\n")
+        #expect(migrated.stdout == "\(url): applied 0001_warehouse_core, 0002_distribute_by_customer, 0003_events_and_readable_views, 0004_rfm_segment_map, 0005_user_features, 0006_drop_purchase_months; schema version 6\n")
 
         let db = try PGConnection.open(PostgresLocation(url: url))
         defer { try? db.close() }
@@ -74,10 +74,10 @@ struct CitusCLITests {
         #expect(try lifecycle(["migrate", "--db", url]).status == 0)
         let again = try lifecycle(["migrate", "--db", url])
         #expect(again.status == 0, "\(again.stderr)")
-        #expect(again.stdout == "\(url): schema is up to date at version 5\n")
+        #expect(again.stdout == "\(url): schema is up to date at version 6\n")
         let db = try PGConnection.open(PostgresLocation(url: url))
         defer { try? db.close() }
-        #expect(try db.scalar("SELECT count(*) FROM schema_migrations").int64 == 5)
+        #expect(try db.scalar("SELECT count(*) FROM schema_migrations").int64 == 6)
         #expect(try db.scalar("SELECT count(*) FROM pg_dist_partition").int64 == 18)
     }
 
@@ -91,7 +91,7 @@ struct CitusCLITests {
         #expect(first.terminationStatus == 0 && second.terminationStatus == 0)
         let db = try PGConnection.open(PostgresLocation(url: url))
         defer { try? db.close() }
-        #expect(try db.scalar("SELECT count(*) FROM schema_migrations").int64 == 5)
+        #expect(try db.scalar("SELECT count(*) FROM schema_migrations").int64 == 6)
         #expect(try db.scalar("SELECT count(*) FROM pg_dist_partition").int64 == 18)
     }
 
@@ -121,7 +121,7 @@ struct CitusCLITests {
 
         let table = try lifecycle(["status", "--db", url, "--format", "table"])
         #expect(table.status == 0, "\(table.stderr)")
-        #expect(table.stdout.hasPrefix("\(url): schema version 5 (this build knows 5)\nEngine: PostgreSQL 15."))
+        #expect(table.stdout.hasPrefix("\(url): schema version 6 (this build knows 6)\nEngine: PostgreSQL 15."))
         #expect(table.stdout.contains(", Citus 13.2"))
         #expect(table.stdout.contains("with 2 workers"))
         #expect(table.stdout.contains("shop.csv"))
@@ -135,7 +135,7 @@ struct CitusCLITests {
         }
         #expect(value("tables", "users") as? Int == 2)
         #expect(value("tables", "orders") as? Int == 0)
-        #expect(value("warehouse", "schema_version") as? Int == 5)
+        #expect(value("warehouse", "schema_version") as? Int == 6)
         #expect((value("warehouse", "engine") as? String)?.contains("Citus") == true)
     }
 
@@ -143,7 +143,7 @@ struct CitusCLITests {
         let url = try cluster.createDatabase("lc_plain", citus: false)
         let migrated = try lifecycle(["migrate", "--db", url])
         #expect(migrated.status == 0, "\(migrated.stderr)")
-        #expect(migrated.stdout.hasSuffix("schema version 5\n"))
+        #expect(migrated.stdout.hasSuffix("schema version 6\n"))
         let db = try PGConnection.open(PostgresLocation(url: url))
         defer { try? db.close() }
         #expect(try db.scalar("SELECT count(*) FROM pg_extension WHERE extname = 'citus'").int64 == 0)
