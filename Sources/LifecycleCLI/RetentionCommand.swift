@@ -66,11 +66,10 @@ struct RetentionCommand: ParsableCommand {
     }
 
     /// The triangle on a PostgreSQL warehouse (sql/postgres/retention.sql), rendered as on a
-    /// file; what does not run there yet is refused by name.
+    /// file; what does not run there yet (`--by`) is refused by name.
     private func runOnPostgres(url: String) throws {
-        for (given, option) in [(by != nil, "--by"), (cohort != .firstPurchase, "--cohort \(cohort.rawValue)"),
-                                (activity != .orders, "--activity \(activity.rawValue)")] where given {
-            throw ValidationError("\(database.path): retention \(option) does not run on PostgreSQL yet")
+        if by != nil {
+            throw ValidationError("\(database.path): retention --by does not run on PostgreSQL yet")
         }
         let warehouse = try database.openPostgresForReading(url: url)
         let options = RetentionOptions(scope: try scopeArguments.scopeOnPostgres(), period: period,

@@ -2,15 +2,16 @@
 -- parameters (:as_of, :period, :cohort, :activity, :event_type, :metric, :since, :until,
 -- :country, :users, :max_offset) and its result columns (cohort, cohort_start, cohort_label, k,
 -- cohort_users, active_users, reached_users, orders, revenue_micros, complete), in the same order
--- and with the same values. Ported so far: :cohort 'first-purchase' and :activity 'orders' (the
--- others are refused by the caller), every period and metric, in UTC (a PostgreSQL warehouse
--- keeps no reporting zone yet).
+-- and with the same values: both cohort kinds, purchases or events as activity, every period
+-- and metric, in UTC (a PostgreSQL warehouse keeps no reporting zone yet).
 --
 -- Written for Citus's planner: "per_cell" groups the orders by the distribution column
 -- (customer_key, the user id of a known customer) and period, finds each customer's first and
 -- last purchase period with window functions partitioned by that column, and adds the
 -- customer-periods up by (cohort, offset): the workers do all of it per shard and send partial
--- sums; the coordinator combines them and builds the triangle from a few hundred rows. No
+-- sums; the coordinator combines them and builds the triangle from a few hundred rows.
+-- Recurring cohorts join each customer's periods with her own purchase periods (on the
+-- distribution column, so on the workers too). No
 -- correlated subquery, no bit masks (so no shift), booleans never added, bigint sums cast back.
 -- SQLite's file leaves orders and revenue_micros NULL when its mask path answers (the metric is
 -- users and the periods from the first purchase to as-of fit in 62 bits) and fills them
@@ -22,11 +23,16 @@ WITH params AS MATERIALIZED (
            extract(epoch FROM CAST(CAST(:until AS text) AS timestamp))::bigint AS until,
            coalesce(CAST(:period AS text), 'month') AS period,
            coalesce(CAST(:metric AS text), 'users') AS metric,
+           coalesce(CAST(:cohort AS text), 'first-purchase') AS cohort,
+           coalesce(CAST(:activity AS text), 'orders') AS activity,
+           CAST(:event_type AS text) AS event_type,
            CAST(:country AS text) AS country,
            CASE WHEN CAST(:users AS text) IS NOT NULL
                 THEN ARRAY(SELECT CAST(u AS bigint) FROM jsonb_array_elements_text(CAST(CAST(:users AS text) AS jsonb)) AS j(u)) END AS user_ids,
            CAST(:max_offset AS bigint) AS max_offset,
-           (SELECT min(ordered_at) FROM orders WHERE user_id IS NOT NULL AND kind = 'purchase') AS origin
+           CASE coalesce(CAST(:activity AS text), 'orders')
+                WHEN 'events' THEN (SELECT min(occurred_at) FROM events WHERE user_id IS NOT NULL)
+                ELSE (SELECT min(ordered_at) FROM orders WHERE user_id IS NOT NULL AND kind = 'purchase') END AS origin
 ),
 -- Period numbers (UTC day, ISO week from Monday, or month counted from year 0) of the instants
 -- that bound the question, by sql/retention.sql's expression.
@@ -45,28 +51,45 @@ bounds AS MATERIALIZED (
             AND (SELECT metric FROM params) = 'users') AS fast
     FROM marks
 ),
--- Per cohort (first purchase period) and offset: customers active (a purchase), customers whose
--- last purchase is there, purchases and net revenue (returns after the first purchase count).
+-- Each customer's active periods (a purchase or, with :activity 'events', an event; returns
+-- only add revenue) with her first and last of them.
+customer_periods AS (
+    SELECT g.user_id, g.n, g.orders, g.revenue,
+           min(CASE WHEN g.orders > 0 THEN g.n END) OVER (PARTITION BY g.user_id) AS first_n,
+           max(CASE WHEN g.orders > 0 THEN g.n END) OVER (PARTITION BY g.user_id) AS last_n
+    FROM (SELECT t.user_id,
+                 CASE t.period WHEN 'day' THEN t.d WHEN 'week' THEN (t.d + 3) / 7
+                      ELSE (4 * (t.d + 671) + 3) / 1461 * 12 + (5 * (t.d + 671 - 1461 * ((4 * (t.d + 671) + 3) / 1461) / 4) + 2) / 153 END AS n,
+                 sum(t.purchase) AS orders, sum(t.amount) AS revenue
+          FROM (SELECT o.customer_key AS user_id, o.ordered_at / 86400 AS d, p.period,
+                       CASE WHEN o.kind = 'purchase' THEN 1 ELSE 0 END AS purchase, o.amount_micros AS amount
+                FROM orders o JOIN users u ON u.id = o.customer_key CROSS JOIN params p
+                WHERE p.activity = 'orders' AND o.user_id IS NOT NULL AND o.kind IN ('purchase', 'return') AND o.ordered_at < p.as_of
+                  AND (p.country IS NULL OR u.country = p.country)
+                  AND (p.user_ids IS NULL OR o.customer_key = ANY (p.user_ids))
+                UNION ALL
+                SELECT e.customer_key, e.occurred_at / 86400, p.period, 1, 0
+                FROM events e JOIN users u ON u.id = e.customer_key CROSS JOIN params p
+                WHERE p.activity = 'events' AND e.user_id IS NOT NULL AND e.occurred_at < p.as_of
+                  AND (p.event_type IS NULL OR e.type = p.event_type)
+                  AND (p.country IS NULL OR u.country = p.country)
+                  AND (p.user_ids IS NULL OR e.customer_key = ANY (p.user_ids))) AS t
+          GROUP BY t.user_id, 2) AS g
+),
+-- Each cohort member: a customer in the period of her first purchase, or (recurring) in every
+-- period she is active in.
+members AS (
+    SELECT x.user_id, x.n AS c FROM customer_periods x CROSS JOIN params p
+    WHERE x.orders > 0 AND (p.cohort = 'recurring' OR x.n = x.first_n)
+),
+-- Per cohort and offset: members active (a purchase or an event), members whose last active
+-- period is there, purchases and net revenue (returns from the cohort's period on count).
 per_cell AS MATERIALIZED (
-    SELECT x.first_n AS c, x.n - x.first_n AS k,
+    SELECT m.c, x.n - m.c AS k,
            sum(CASE WHEN x.orders > 0 THEN 1 ELSE 0 END)::bigint AS active_users,
            sum(CASE WHEN x.n = x.last_n THEN 1 ELSE 0 END)::bigint AS ending,
            sum(x.orders)::bigint AS orders, sum(x.revenue)::bigint AS revenue
-    FROM (SELECT g.user_id, g.n, g.orders, g.revenue,
-                 min(CASE WHEN g.orders > 0 THEN g.n END) OVER (PARTITION BY g.user_id) AS first_n,
-                 max(CASE WHEN g.orders > 0 THEN g.n END) OVER (PARTITION BY g.user_id) AS last_n
-          FROM (SELECT t.user_id,
-                       CASE t.period WHEN 'day' THEN t.d WHEN 'week' THEN (t.d + 3) / 7
-                            ELSE (4 * (t.d + 671) + 3) / 1461 * 12 + (5 * (t.d + 671 - 1461 * ((4 * (t.d + 671) + 3) / 1461) / 4) + 2) / 153 END AS n,
-                       sum(t.purchase) AS orders, sum(t.amount) AS revenue
-                FROM (SELECT o.customer_key AS user_id, o.ordered_at / 86400 AS d, p.period,
-                             CASE WHEN o.kind = 'purchase' THEN 1 ELSE 0 END AS purchase, o.amount_micros AS amount
-                      FROM orders o JOIN users u ON u.id = o.customer_key CROSS JOIN params p
-                      WHERE o.user_id IS NOT NULL AND o.kind IN ('purchase', 'return') AND o.ordered_at < p.as_of
-                        AND (p.country IS NULL OR u.country = p.country)
-                        AND (p.user_ids IS NULL OR o.customer_key = ANY (p.user_ids))) AS t
-                GROUP BY t.user_id, 2) AS g) AS x
-    WHERE x.n >= x.first_n
+    FROM members m JOIN customer_periods x ON x.user_id = m.user_id AND x.n >= m.c
     GROUP BY 1, 2
 ),
 cohorts AS (

@@ -10,7 +10,7 @@ import PostgresStore
 extension PostgresWarehouse {
     /// Active users, lifecycle states, first purchases and revenue per period.
     public func activity(_ options: ActivityOptions) throws -> ActivityReport {
-        if options.activity == .events { try checkEvents() }
+        if options.activity == .events { try checkEvents(type: nil) }
         let scope = try resolve(options.scope)
         var parameters = Self.values(scope.parameters)
         parameters["period"] = .text(options.period.rawValue)
@@ -19,9 +19,15 @@ extension PostgresWarehouse {
         return ActivityReport(scope: scope, options: options, periods: periods, exclusions: try exclusions(scope))
     }
 
-    /// Refuses activity from events when the warehouse holds none (`Warehouse.checkEvents`).
-    private func checkEvents() throws {
-        if try db.scalar("SELECT EXISTS (SELECT 1 FROM events)").bool == true { return }
-        throw AnalyticsError.noEvents(type: nil, types: [])
+    /// Refuses activity from events when the warehouse holds none (of `type`, when given), with
+    /// the types it holds, as `Warehouse.checkEvents` does.
+    func checkEvents(type: String?) throws {
+        if let type {
+            if try db.scalar("SELECT EXISTS (SELECT 1 FROM events WHERE type = $1)", [.text(type)]).bool == true { return }
+        } else if try db.scalar("SELECT EXISTS (SELECT 1 FROM events)").bool == true {
+            return
+        }
+        let types = try db.query("SELECT DISTINCT type FROM events ORDER BY type COLLATE \"C\"").compactMap { $0[0].string }
+        throw AnalyticsError.noEvents(type: type, types: types)
     }
 }

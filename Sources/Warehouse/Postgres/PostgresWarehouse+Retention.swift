@@ -3,20 +3,14 @@ import PostgresStore
 
 /// `lifecycle retention` on PostgreSQL: the same triangle and curve as `Warehouse.retention`,
 /// from `sql/postgres/retention.sql` (sql/retention.sql's parameters and columns), so the CLI
-/// renders it through the very same answers. Ported: first-purchase cohorts of purchase orders,
-/// every period, mode and metric, in UTC. Refused by name until ported: `--cohort recurring`,
-/// `--activity events` (and so `--event-type`), and what `resolve` refuses (a `--timezone` other
-/// than UTC, a `--currency` in a warehouse of several).
+/// renders it through the very same answers: first-purchase and recurring cohorts of purchases or
+/// events (of one type, if asked), every period, mode and metric, in UTC. Refused as `resolve`
+/// refuses: a `--timezone` other than UTC, a `--currency` in a warehouse of several.
 extension PostgresWarehouse {
     /// Cohort retention.
     public func retention(_ options: RetentionOptions) throws -> RetentionTriangle {
         try options.validate()
-        if options.cohort != .firstPurchase {
-            throw AnalyticsError.invalidOption(option: "--cohort \(options.cohort.rawValue)", reason: "not supported on PostgreSQL yet")
-        }
-        if options.activity != .orders {
-            throw AnalyticsError.invalidOption(option: "--activity \(options.activity.rawValue)", reason: "not supported on PostgreSQL yet")
-        }
+        if options.activity == .events { try checkEvents(type: options.eventType) }
         // As on SQLite, retention of users or orders reads the orders of every currency.
         let scope = try resolve(options.scope, allowingSeveralCurrencies: options.metric != .revenue)
         var parameters = Self.values(scope.parameters)
