@@ -131,6 +131,14 @@ extension CitusCLITests {
             #expect(result.status != 0)
             #expect(result.stderr.contains("retention \(option) does not run on PostgreSQL yet"), "\(result.stderr)")
         }
+        // An event type the warehouse lacks is refused alike, with the types it holds.
+        let absent = ["retention", "--activity", "events", "--event-type", "no_such_type"]
+        let absentOnSQLite = try Binary.run(absent + ["--db", file], directory: work.url)
+        let absentOnCitus = try Binary.run(absent + ["--db", url], directory: work.url)
+        #expect(absentOnSQLite.status != 0 && absentOnCitus.status != 0)
+        let refusal = try #require(absentOnSQLite.stderr.range(of: "--event-type 'no_such_type': no events of that type (types held: ")
+            .map { String(absentOnSQLite.stderr[$0.lowerBound...]) }, "\(absentOnSQLite.stderr)")
+        #expect(absentOnCitus.stderr.contains(refusal.trimmingCharacters(in: .whitespacesAndNewlines)), "\(absentOnCitus.stderr)")
         let zone = try Binary.run(["retention", "--timezone", "Europe/Paris", "--db", url], directory: work.url)
         #expect(zone.status != 0 && zone.stderr.contains("--timezone"), "\(zone.stderr)")
     }

@@ -27,7 +27,7 @@ extension PostgresWarehouse {
         } else if try db.scalar("SELECT EXISTS (SELECT 1 FROM events)").bool == true {
             return
         }
-        let types = try db.query("SELECT DISTINCT type FROM events ORDER BY type COLLATE \"C\"").compactMap { $0[0].string }
+        let types = try db.query("SELECT DISTINCT type COLLATE \"C\" AS type FROM events ORDER BY 1").compactMap { $0[0].string }
         throw AnalyticsError.noEvents(type: type, types: types)
     }
 }
