@@ -31,15 +31,14 @@ struct ActivityTally {
     mutating func addCustomer(activeDays days: inout [Int64]) {
         guard !days.isEmpty else { return }
         if zip(days, days.dropFirst()).contains(where: { $0 > $1 }) { days.sort() }
+        Self.removeRepeats(&days)
         var previous: Int64?
         var index = 0
         while index < days.count {
             let n = numbering.number(ofDay: days[index])
             var count: Int64 = 0
-            var day = days[index]
             while index < days.count, numbering.number(ofDay: days[index]) == n {
-                if count == 0 || days[index] != day { count += 1 }
-                day = days[index]
+                count += 1
                 index += 1
             }
             slots[n].activeUsers += 1
@@ -55,11 +54,22 @@ struct ActivityTally {
         if numbering.period == .month { addRollingWeeks(days) }
     }
 
-    /// Months: each distinct active day covers the days up to six after it (and before `endDay`)
-    /// not covered by the one before it; a run crossing into the next month is split there.
+    /// Sorted `days` with each day once.
+    private static func removeRepeats(_ days: inout [Int64]) {
+        var kept = 0
+        for index in days.indices where kept == 0 || days[index] != days[kept - 1] {
+            days[kept] = days[index]
+            kept += 1
+        }
+        days.removeLast(days.count - kept)
+    }
+
+    /// Months: each active day (ascending, distinct) covers the days up to six after it (and
+    /// before `endDay`) not covered by the one before it; a run crossing into the next month is
+    /// split there.
     private mutating func addRollingWeeks(_ days: [Int64]) {
         var previous: Int64?
-        for day in days where day != previous {
+        for day in days {
             let start = previous.map { max($0 + 7, day) } ?? day
             let end = min(day + 6, endDay - 1)
             previous = day
@@ -88,15 +98,8 @@ struct ActivityTally {
         repeat {
             let counts = slots[n]
             let firstDay = numbering.firstDay(of: n), nextDay = numbering.firstDay(of: n + 1)
-            let start = UTCText.date(day: firstDay)
-            let label: String
-            switch numbering.period {
-            case .day: label = start
-            case .week: label = numbering.label(of: n)
-            case .month: label = String(start.prefix(7))
-            }
             rows.append(ActivityPeriod(
-                period: n, label: label, start: start, daysObserved: Int(min(endDay, nextDay) - firstDay),
+                period: n, label: numbering.label(of: n), start: numbering.start(of: n), daysObserved: Int(min(endDay, nextDay) - firstDay),
                 activeUsers: Int(counts.activeUsers), userDays: Int(counts.userDays),
                 weeklyUserDays: numbering.period == .month ? Int(counts.weeklyUserDays) : nil,
                 newUsers: Int(counts.newUsers), returningUsers: Int(counts.returningUsers),
