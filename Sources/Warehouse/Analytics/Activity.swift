@@ -85,14 +85,9 @@ extension Warehouse {
         return ActivityReport(scope: scope, options: options, periods: periods, exclusions: try exclusions(scope))
     }
 
-    /// How the activity rows are computed: by the Swift pass, or by the query that defines them.
-    enum ActivityMethod {
-        case scan, query
-    }
-
     /// The scope and the periods of an activity question, with the question's zone and currency
     /// in force on the connection (the caller ends the currency with `endCurrencyFilter()`).
-    func activityPeriods(_ options: ActivityOptions, method: ActivityMethod) throws -> (ResolvedScope, [ActivityPeriod]) {
+    func activityPeriods(_ options: ActivityOptions, method: AnswerMethod) throws -> (ResolvedScope, [ActivityPeriod]) {
         if options.activity == .events { try checkEvents(type: nil) }
         let scope = try resolve(options.scope)
         switch method {

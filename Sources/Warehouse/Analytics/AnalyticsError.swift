@@ -20,6 +20,8 @@ public enum AnalyticsError: Error, Equatable, CustomStringConvertible {
     /// No customer with a purchase before as-of falls in the `--country`/`--since`/`--until`
     /// scope (described as people read it).
     case noCustomers(String)
+    /// A sum of amounts (a customer's net revenue, a segment's) exceeds 64-bit micro-units.
+    case amountOverflow(String)
 
     public var description: String {
         switch self {
@@ -40,6 +42,8 @@ public enum AnalyticsError: Error, Equatable, CustomStringConvertible {
             return "--event-type '\(Excerpt.of(type))': no events of that type (\(known))"
         case .noCustomers(let scope):
             return "no customer with a purchase before as-of is \(scope): nothing to answer (widen --since/--until or pick another --country)"
+        case .amountOverflow(let what):
+            return "\(what) exceeds 64-bit micro-units (about 9.2 trillion in the currency): an amount in the orders is likely wrong"
         }
     }
 }

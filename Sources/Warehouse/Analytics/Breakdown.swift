@@ -42,9 +42,11 @@ extension Warehouse {
         let resolved = try resolve(whole)
         defer { try? endCurrencyFilter() }
         try useSegmentMap(nil)
-        var groups: [String: (position: Int64, users: Set<Int64>)] = [:]
-        for row in try NamedQuery("rfm_users").rows(in: db, rfmParameters(resolved, options)) {
-            groups[row.text("segment"), default: (row.int("segment_position"), [])].users.insert(row.int("user_id"))
+        let rollup = RFMRollup(map: try segmentMap())
+        var groups: [String: (position: Int, users: Set<Int64>)] = [:]
+        for customer in try RFMScan(db: db, scope: resolved, bins: options.bins).scores() {
+            let (segment, position) = rollup.segment(r: customer.r, f: customer.f)
+            groups[segment, default: (position, [])].users.insert(customer.userID)
         }
         return groups.sorted { ($0.value.position, $0.key) < ($1.value.position, $1.key) }.map { ($0.key, $0.value.users) }
     }

@@ -55,27 +55,80 @@ public struct RFMUser: Sendable, Equatable {
 }
 
 extension Warehouse {
-    /// The RFM segment summary and score thresholds (`sql/rfm_summary.sql`).
+    /// The RFM segment summary and score thresholds: `sql/rfm_summary.sql`'s answer, computed by
+    /// `RFMScan`.
     public func rfmSummary(_ options: RFMOptions) throws -> RFMSummary {
+        try rfmSummary(options, method: .scan)
+    }
+
+    /// The summary by the Swift pass or by the query that defines it.
+    func rfmSummary(_ options: RFMOptions, method: AnswerMethod) throws -> RFMSummary {
         let scope = try resolve(options.scope)
         defer { try? endCurrencyFilter() }
         try useSegmentMap(options.segmentMap)
-        let (segments, scores) = RFMSummary.sections(try NamedQuery("rfm_summary").rows(in: db, rfmParameters(scope, options)))
         let map = try segmentMap()
+        let segments: [RFMSegment], scores: [RFMScoreRange]
+        switch method {
+        case .scan:
+            var rollup = RFMRollup(map: map)
+            for customer in try RFMScan(db: db, scope: scope, bins: options.bins).scores() { try rollup.add(customer) }
+            (segments, scores) = try rollup.sections()
+        case .query:
+            (segments, scores) = RFMSummary.sections(try NamedQuery("rfm_summary").rows(in: db, rfmParameters(scope, options)))
+        }
         return RFMSummary(scope: scope, bins: options.bins, segmentMapSource: options.segmentMap?.source ?? map.source,
                           segments: segments, scores: scores, exclusions: try exclusions(scope))
     }
 
-    /// Every customer's RFM values, scores and segment, best scores first (`sql/rfm_users.sql`).
+    /// Every customer's RFM values, scores and segment, best scores first: `sql/rfm_users.sql`'s
+    /// rows, computed by `RFMScan`.
     /// - Parameter segment: only this segment's customers.
     public func rfmUsers(_ options: RFMOptions, segment: String? = nil) throws -> (scope: ResolvedScope, users: [RFMUser]) {
+        try rfmUsers(options, segment: segment, method: .scan)
+    }
+
+    /// The customer list by the Swift pass or by the query that defines it.
+    func rfmUsers(_ options: RFMOptions, segment: String?, method: AnswerMethod) throws -> (scope: ResolvedScope, users: [RFMUser]) {
         let scope = try resolve(options.scope)
         defer { try? endCurrencyFilter() }
         try useSegmentMap(options.segmentMap)
-        var parameters = rfmParameters(scope, options)
-        parameters.set(":segment", segment)
-        let users = try NamedQuery("rfm_users").rows(in: db, parameters).map(RFMUser.init(row:))
-        return (scope, users)
+        switch method {
+        case .scan:
+            return (scope, try rfmCustomers(scope, options, segment: segment).map(\.user))
+        case .query:
+            var parameters = rfmParameters(scope, options)
+            parameters.set(":segment", segment)
+            return (scope, try NamedQuery("rfm_users").rows(in: db, parameters).map(RFMUser.init(row:)))
+        }
+    }
+
+    /// The scored customers of `scope` (resolved, with the segment map in force) with their
+    /// external ids, countries and segments, in `sql/rfm_users.sql`'s order: R, F and M
+    /// descending, then user id. The users are read in id order alongside the customers, one
+    /// pass over `users` rather than a lookup per customer.
+    func rfmCustomers(_ scope: ResolvedScope, _ options: RFMOptions, segment: String? = nil) throws -> [RFMCustomer] {
+        let rollup = RFMRollup(map: try segmentMap())
+        var scores = try RFMScan(db: db, scope: scope, bins: options.bins).scores()
+        if let segment { scores.removeAll { rollup.segment(r: $0.r, f: $0.f).segment != segment } }
+        var customers: [RFMCustomer] = []
+        customers.reserveCapacity(scores.count)
+        let users = try db.prepare("SELECT id, external_id, country FROM users WHERE id >= ? ORDER BY id")
+        users.bind(int64: scores.first?.userID ?? Int64.max, at: 1)
+        var next = 0
+        while next < scores.count, try users.step() {
+            let id = users.int64(at: 0)
+            while next < scores.count && scores[next].userID < id { next += 1 }  // no users row: the query's join drops her too
+            guard next < scores.count, scores[next].userID == id else { continue }
+            let score = scores[next]
+            let (name, position) = rollup.segment(r: score.r, f: score.f)
+            customers.append(RFMCustomer(score: score, segmentPosition: position, user: RFMUser(
+                externalID: users.text(at: 1), country: users.isNull(at: 2) ? nil : users.text(at: 2), recencyDays: score.recencyDays,
+                frequency: score.frequency, monetaryMicros: score.monetaryMicros, r: score.r, f: score.f, m: score.m, segment: name)))
+            next += 1
+        }
+        return customers.sorted {
+            ($1.score.r, $1.score.f, $1.score.m, $0.score.userID) < ($0.score.r, $0.score.f, $0.score.m, $1.score.userID)
+        }
     }
 
     func rfmParameters(_ scope: ResolvedScope, _ options: RFMOptions) -> QueryParameters {
@@ -85,6 +138,14 @@ extension Warehouse {
         parameters.set(":monetary_bins", options.bins.json(.monetary))
         return parameters
     }
+}
+
+/// A scored customer as the commands built on RFM read her: her `users.id` and values, her
+/// segment's display position, and her row of `rfm --users`.
+struct RFMCustomer {
+    let score: RFMScore
+    let segmentPosition: Int
+    let user: RFMUser
 }
 
 extension RFMSummary {

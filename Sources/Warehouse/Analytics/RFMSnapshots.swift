@@ -55,7 +55,8 @@ extension Warehouse {
             "monetary_micros": options.bins.monetaryMicros ?? [],
         ], options: [.sortedKeys])
         let method = options.bins.isEmpty ? "quantiles" : "bins"
-        let rows = try NamedQuery("rfm_users").rows(in: db, rfmParameters(scope, options))
+        let rollup = RFMRollup(map: map)
+        let rows = try RFMScan(db: db, scope: scope, bins: options.bins).scores()
         return try db.transaction {
             try db.run("DELETE FROM rfm_snapshots WHERE as_of = ?", scope.asOf)
             try db.run("INSERT INTO rfm_snapshots (as_of, created_at, method, thresholds, segment_map, users) VALUES (?, ?, ?, ?, ?, ?)",
@@ -66,8 +67,8 @@ extension Warehouse {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             for row in rows {
-                try insert.run([id, row.int("user_id"), row.int("recency_days"), row.int("frequency"), row.int("monetary_micros"),
-                                row.int("r"), row.int("f"), row.int("m"), row.text("segment")])
+                try insert.run([id, row.userID, row.recencyDays, row.frequency, row.monetaryMicros,
+                                Int64(row.r), Int64(row.f), Int64(row.m), rollup.segment(r: row.r, f: row.f).segment])
             }
             return RFMSnapshotInfo(id: id, asOf: scope.asOf, createdAt: now, method: method, users: rows.count)
         }

@@ -60,16 +60,11 @@ extension Warehouse {
                                  exclusions: try exclusions(scope))
     }
 
-    /// How the retention rows are computed: by the Swift pass, or by the query that defines them.
-    enum RetentionMethod {
-        case scan, query
-    }
-
     /// The rows of a retention question, in cohort and offset order, handed to `body`; returns the
     /// scope. The question's zone and currency stay in force on the connection (the caller ends
     /// the currency with `endCurrencyFilter()`).
     @discardableResult
-    func retentionRows(_ options: RetentionOptions, method: RetentionMethod,
+    func retentionRows(_ options: RetentionOptions, method: AnswerMethod,
                        _ body: (RetentionRow) throws -> Void) throws -> ResolvedScope {
         try options.validate()
         if options.activity == .events { try checkEvents(type: options.eventType) }

@@ -66,17 +66,17 @@ extension Warehouse {
                               features: FeatureMatrix(rows: customers.count, columns: columns.names.count, values: values))
     }
 
-    /// Every customer of `sql/rfm_users.sql` as of `asOf` with her orders in `currency`, by
+    /// Every customer of `rfm --users` (`sql/rfm_users.sql`) as of `asOf` with her orders in `currency`, by
     /// user id, and the scope they were read in.
     func rfmCustomers(asOf: Int64, currency: String?) throws -> (customers: [SegmentCustomer], scope: ResolvedScope) {
         let options = RFMOptions(scope: AnalyticsScope(asOf: asOf, currency: currency))
         let scope = try resolve(options.scope)
         defer { try? endCurrencyFilter() }
         try useSegmentMap(nil)
-        return (try NamedQuery("rfm_users").rows(in: db, rfmParameters(scope, options)).map {
-            SegmentCustomer(userID: $0.int("user_id"), externalID: $0.text("external_id"), recencyDays: $0.int("recency_days"), frequency: $0.int("frequency"),
-                            monetaryMicros: $0.int("monetary_micros"), rfmSegment: $0.text("segment"),
-                            rfmSegmentPosition: Int($0.int("segment_position")))
+        return (try rfmCustomers(scope, options).map {
+            SegmentCustomer(userID: $0.score.userID, externalID: $0.user.externalID, recencyDays: $0.score.recencyDays,
+                            frequency: $0.score.frequency, monetaryMicros: $0.score.monetaryMicros, rfmSegment: $0.user.segment,
+                            rfmSegmentPosition: $0.segmentPosition)
         }.sorted { $0.userID < $1.userID }, scope)
     }
 
