@@ -35,22 +35,12 @@ bins AS MATERIALIZED (
 -- Each branch of "customers" starts its range at this CTE's value for it, and NULL is an empty
 -- range: SQLite skips the branch not taken without reading a row (a WHERE flag would be tested
 -- on every row).
--- "kept": the tile starts kept with the totals (rfm_tile_starts, migration 0008) answer too:
--- they belong to these totals, the question is the whole shop, and as-of is a whole number of
--- days after the as-of they were taken at, so that every customer's recency moves by the same
--- kept_shift days and the customers stand in the same order.
 source AS MATERIALIZED (
     SELECT CASE WHEN totals THEN -9223372036854775808 END AS totals_from,
-           CASE WHEN NOT totals THEN -9223372036854775808 END AS orders_from,
-           totals AND :country IS NULL AND (as_of - kept_as_of) % 86400 = 0 IS TRUE AS kept,
-           (as_of - kept_as_of) / 86400 AS kept_shift
+           CASE WHEN NOT totals THEN -9223372036854775808 END AS orders_from
     FROM (SELECT (SELECT through_order_id FROM customer_totals_state) IS (SELECT max(id) FROM orders)
                  AND (SELECT orders_counted FROM customer_totals_state) = (SELECT count(*) FROM orders)
-                 AND since IS NULL AND as_of > (SELECT max(ordered_at) FROM orders) AS totals,
-                 as_of,
-                 (SELECT CASE WHEN count(*) = 3 AND min(k.as_of) = max(k.as_of) THEN min(k.as_of) END
-                  FROM rfm_tile_starts k, customer_totals_state s
-                  WHERE k.through_order_id IS s.through_order_id AND k.orders_counted = s.orders_counted) AS kept_as_of
+                 AND since IS NULL AND as_of > (SELECT max(ordered_at) FROM orders) AS totals
           FROM params)
 ),
 -- "tie" orders customers of equal value: users.id (the order customers were first imported in,
@@ -89,8 +79,6 @@ customers AS MATERIALIZED (
 -- picked from that group alone with ORDER BY value, tie LIMIT 1 OFFSET offset (a
 -- defined order; the order json_group_array collects in is not, and changes when the sorter
 -- spills to worker threads). Money is grouped by whole currency units, ordered by amount.
--- With the starts kept (source.kept) nothing is counted or picked: the histograms' WHERE is
--- false and each pick's LIMIT is 0, which SQLite checks before it scans the customers.
 tiles AS MATERIALIZED (
     SELECT n, 1 * q + CASE WHEN rem < 1 THEN rem ELSE 1 END AS b1, 2 * q + CASE WHEN rem < 2 THEN rem ELSE 2 END AS b2, 3 * q + CASE WHEN rem < 3 THEN rem ELSE 3 END AS b3, 4 * q + CASE WHEN rem < 4 THEN rem ELSE 4 END AS b4
     FROM (SELECT count(*) AS n, count(*) / 5 AS q, count(*) % 5 AS rem FROM customers) AS counted
@@ -102,16 +90,12 @@ starts AS MATERIALIZED (
 -- Recency runs from the oldest purchase to the newest: the key is -recency_days.
 r_groups AS MATERIALIZED (
     SELECT g, c, sum(c) OVER (ORDER BY g ROWS UNBOUNDED PRECEDING) - c AS below
-    FROM (SELECT -recency_days AS g, count(*) AS c FROM customers WHERE (SELECT rb1 FROM bins) IS NULL AND NOT (SELECT kept FROM source) GROUP BY 1)
+    FROM (SELECT -recency_days AS g, count(*) AS c FROM customers WHERE (SELECT rb1 FROM bins) IS NULL GROUP BY 1)
 ),
 r_starts AS MATERIALIZED (
     SELECT s.j, x.g, s.b - x.below AS offset FROM starts s JOIN r_groups x ON x.below <= s.b AND s.b < x.below + x.c
 ),
 r_cuts AS MATERIALIZED (
-    SELECT k1 - (SELECT kept_shift FROM source) AS k1, t1, k2 - (SELECT kept_shift FROM source) AS k2, t2,
-           k3 - (SELECT kept_shift FROM source) AS k3, t3, k4 - (SELECT kept_shift FROM source) AS k4, t4
-    FROM rfm_tile_starts WHERE measure = 'R' AND (SELECT kept FROM source)
-    UNION ALL
     SELECT * FROM (
         SELECT max(CASE WHEN j = 1 THEN k END) AS k1, max(CASE WHEN j = 1 THEN t END) AS t1,
                max(CASE WHEN j = 2 THEN k END) AS k2, max(CASE WHEN j = 2 THEN t END) AS t2,
@@ -119,29 +103,26 @@ r_cuts AS MATERIALIZED (
                max(CASE WHEN j = 4 THEN k END) AS k4, max(CASE WHEN j = 4 THEN t END) AS t4
         FROM (SELECT 1 AS j, k, t FROM (SELECT -recency_days AS k, tie AS t FROM customers
                                     WHERE -recency_days = (SELECT g FROM r_starts WHERE j = 1)
-                                    ORDER BY 1, 2 LIMIT (SELECT NOT kept FROM source) OFFSET coalesce((SELECT offset FROM r_starts WHERE j = 1), 0))
+                                    ORDER BY 1, 2 LIMIT 1 OFFSET coalesce((SELECT offset FROM r_starts WHERE j = 1), 0))
               UNION ALL SELECT 2 AS j, k, t FROM (SELECT -recency_days AS k, tie AS t FROM customers
                                     WHERE -recency_days = (SELECT g FROM r_starts WHERE j = 2)
-                                    ORDER BY 1, 2 LIMIT (SELECT NOT kept FROM source) OFFSET coalesce((SELECT offset FROM r_starts WHERE j = 2), 0))
+                                    ORDER BY 1, 2 LIMIT 1 OFFSET coalesce((SELECT offset FROM r_starts WHERE j = 2), 0))
               UNION ALL SELECT 3 AS j, k, t FROM (SELECT -recency_days AS k, tie AS t FROM customers
                                     WHERE -recency_days = (SELECT g FROM r_starts WHERE j = 3)
-                                    ORDER BY 1, 2 LIMIT (SELECT NOT kept FROM source) OFFSET coalesce((SELECT offset FROM r_starts WHERE j = 3), 0))
+                                    ORDER BY 1, 2 LIMIT 1 OFFSET coalesce((SELECT offset FROM r_starts WHERE j = 3), 0))
               UNION ALL SELECT 4 AS j, k, t FROM (SELECT -recency_days AS k, tie AS t FROM customers
                                     WHERE -recency_days = (SELECT g FROM r_starts WHERE j = 4)
-                                    ORDER BY 1, 2 LIMIT (SELECT NOT kept FROM source) OFFSET coalesce((SELECT offset FROM r_starts WHERE j = 4), 0)))
-    ) WHERE NOT (SELECT kept FROM source)
+                                    ORDER BY 1, 2 LIMIT 1 OFFSET coalesce((SELECT offset FROM r_starts WHERE j = 4), 0)))
+    ) AS picked
 ),
 f_groups AS MATERIALIZED (
     SELECT g, c, sum(c) OVER (ORDER BY g ROWS UNBOUNDED PRECEDING) - c AS below
-    FROM (SELECT frequency AS g, count(*) AS c FROM customers WHERE (SELECT fb1 FROM bins) IS NULL AND NOT (SELECT kept FROM source) GROUP BY 1)
+    FROM (SELECT frequency AS g, count(*) AS c FROM customers WHERE (SELECT fb1 FROM bins) IS NULL GROUP BY 1)
 ),
 f_starts AS MATERIALIZED (
     SELECT s.j, x.g, s.b - x.below AS offset FROM starts s JOIN f_groups x ON x.below <= s.b AND s.b < x.below + x.c
 ),
 f_cuts AS MATERIALIZED (
-    SELECT k1, t1, k2, t2, k3, t3, k4, t4
-    FROM rfm_tile_starts WHERE measure = 'F' AND (SELECT kept FROM source)
-    UNION ALL
     SELECT * FROM (
         SELECT max(CASE WHEN j = 1 THEN k END) AS k1, max(CASE WHEN j = 1 THEN t END) AS t1,
                max(CASE WHEN j = 2 THEN k END) AS k2, max(CASE WHEN j = 2 THEN t END) AS t2,
@@ -149,29 +130,26 @@ f_cuts AS MATERIALIZED (
                max(CASE WHEN j = 4 THEN k END) AS k4, max(CASE WHEN j = 4 THEN t END) AS t4
         FROM (SELECT 1 AS j, k, t FROM (SELECT frequency AS k, tie AS t FROM customers
                                     WHERE frequency = (SELECT g FROM f_starts WHERE j = 1)
-                                    ORDER BY 1, 2 LIMIT (SELECT NOT kept FROM source) OFFSET coalesce((SELECT offset FROM f_starts WHERE j = 1), 0))
+                                    ORDER BY 1, 2 LIMIT 1 OFFSET coalesce((SELECT offset FROM f_starts WHERE j = 1), 0))
               UNION ALL SELECT 2 AS j, k, t FROM (SELECT frequency AS k, tie AS t FROM customers
                                     WHERE frequency = (SELECT g FROM f_starts WHERE j = 2)
-                                    ORDER BY 1, 2 LIMIT (SELECT NOT kept FROM source) OFFSET coalesce((SELECT offset FROM f_starts WHERE j = 2), 0))
+                                    ORDER BY 1, 2 LIMIT 1 OFFSET coalesce((SELECT offset FROM f_starts WHERE j = 2), 0))
               UNION ALL SELECT 3 AS j, k, t FROM (SELECT frequency AS k, tie AS t FROM customers
                                     WHERE frequency = (SELECT g FROM f_starts WHERE j = 3)
-                                    ORDER BY 1, 2 LIMIT (SELECT NOT kept FROM source) OFFSET coalesce((SELECT offset FROM f_starts WHERE j = 3), 0))
+                                    ORDER BY 1, 2 LIMIT 1 OFFSET coalesce((SELECT offset FROM f_starts WHERE j = 3), 0))
               UNION ALL SELECT 4 AS j, k, t FROM (SELECT frequency AS k, tie AS t FROM customers
                                     WHERE frequency = (SELECT g FROM f_starts WHERE j = 4)
-                                    ORDER BY 1, 2 LIMIT (SELECT NOT kept FROM source) OFFSET coalesce((SELECT offset FROM f_starts WHERE j = 4), 0)))
-    ) WHERE NOT (SELECT kept FROM source)
+                                    ORDER BY 1, 2 LIMIT 1 OFFSET coalesce((SELECT offset FROM f_starts WHERE j = 4), 0)))
+    ) AS picked
 ),
 m_groups AS MATERIALIZED (
     SELECT g, c, sum(c) OVER (ORDER BY g ROWS UNBOUNDED PRECEDING) - c AS below
-    FROM (SELECT monetary_micros / 1000000 AS g, count(*) AS c FROM customers WHERE (SELECT mb1 FROM bins) IS NULL AND NOT (SELECT kept FROM source) GROUP BY 1)
+    FROM (SELECT monetary_micros / 1000000 AS g, count(*) AS c FROM customers WHERE (SELECT mb1 FROM bins) IS NULL GROUP BY 1)
 ),
 m_starts AS MATERIALIZED (
     SELECT s.j, x.g, s.b - x.below AS offset FROM starts s JOIN m_groups x ON x.below <= s.b AND s.b < x.below + x.c
 ),
 m_cuts AS MATERIALIZED (
-    SELECT k1, t1, k2, t2, k3, t3, k4, t4
-    FROM rfm_tile_starts WHERE measure = 'M' AND (SELECT kept FROM source)
-    UNION ALL
     SELECT * FROM (
         SELECT max(CASE WHEN j = 1 THEN k END) AS k1, max(CASE WHEN j = 1 THEN t END) AS t1,
                max(CASE WHEN j = 2 THEN k END) AS k2, max(CASE WHEN j = 2 THEN t END) AS t2,
@@ -179,17 +157,17 @@ m_cuts AS MATERIALIZED (
                max(CASE WHEN j = 4 THEN k END) AS k4, max(CASE WHEN j = 4 THEN t END) AS t4
         FROM (SELECT 1 AS j, k, t FROM (SELECT monetary_micros AS k, tie AS t FROM customers
                                     WHERE monetary_micros / 1000000 = (SELECT g FROM m_starts WHERE j = 1)
-                                    ORDER BY 1, 2 LIMIT (SELECT NOT kept FROM source) OFFSET coalesce((SELECT offset FROM m_starts WHERE j = 1), 0))
+                                    ORDER BY 1, 2 LIMIT 1 OFFSET coalesce((SELECT offset FROM m_starts WHERE j = 1), 0))
               UNION ALL SELECT 2 AS j, k, t FROM (SELECT monetary_micros AS k, tie AS t FROM customers
                                     WHERE monetary_micros / 1000000 = (SELECT g FROM m_starts WHERE j = 2)
-                                    ORDER BY 1, 2 LIMIT (SELECT NOT kept FROM source) OFFSET coalesce((SELECT offset FROM m_starts WHERE j = 2), 0))
+                                    ORDER BY 1, 2 LIMIT 1 OFFSET coalesce((SELECT offset FROM m_starts WHERE j = 2), 0))
               UNION ALL SELECT 3 AS j, k, t FROM (SELECT monetary_micros AS k, tie AS t FROM customers
                                     WHERE monetary_micros / 1000000 = (SELECT g FROM m_starts WHERE j = 3)
-                                    ORDER BY 1, 2 LIMIT (SELECT NOT kept FROM source) OFFSET coalesce((SELECT offset FROM m_starts WHERE j = 3), 0))
+                                    ORDER BY 1, 2 LIMIT 1 OFFSET coalesce((SELECT offset FROM m_starts WHERE j = 3), 0))
               UNION ALL SELECT 4 AS j, k, t FROM (SELECT monetary_micros AS k, tie AS t FROM customers
                                     WHERE monetary_micros / 1000000 = (SELECT g FROM m_starts WHERE j = 4)
-                                    ORDER BY 1, 2 LIMIT (SELECT NOT kept FROM source) OFFSET coalesce((SELECT offset FROM m_starts WHERE j = 4), 0)))
-    ) WHERE NOT (SELECT kept FROM source)
+                                    ORDER BY 1, 2 LIMIT 1 OFFSET coalesce((SELECT offset FROM m_starts WHERE j = 4), 0)))
+    ) AS picked
 ),
 -- Scores: against the customers at the tile starts, highest first (the tie key counts only
 -- on a tie of the value; a start that does not exist is NULL and never matches), or the fixed

@@ -56,11 +56,8 @@ extension StatusCommand {
     }
 
     static func describe(_ kept: WarehouseStatus.KeptAnswers) -> String {
-        guard kept.current else {
-            return "Customer totals: stale or absent; RFM and retention read the orders until the next orders import."
-        }
-        let tiles = kept.tileStartsAsOf.map { "RFM tile starts as of \(RegistryClock.iso($0))" } ?? "no RFM tile starts"
-        return "Customer totals: current, with \(tiles)."
+        kept.current ? "Customer totals: current."
+            : "Customer totals: stale or absent; RFM reads the orders until the next orders import."
     }
 }
 
@@ -77,8 +74,7 @@ enum StatusAnswer {
         ]
         if let engine = status.engine { rows.append(["warehouse", "engine", .text(engine)]) }
         rows += status.tableCounts.map { ["tables", .text($0.table), .count($0.rows)] }
-        rows += [["customer_totals", "current", .bool(status.kept.current)],
-                 ["customer_totals", "rfm_tile_starts_as_of", .instantOrNull(status.kept.tileStartsAsOf)]]
+        rows.append(["customer_totals", "current", .bool(status.kept.current)])
         rows += status.currencies.map { ["currencies", .text($0.currency), .count($0.orders)] }
         for entry in status.recentImports {
             let section = Cell.text("import \(entry.id)")

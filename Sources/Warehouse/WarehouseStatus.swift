@@ -18,13 +18,11 @@ public struct WarehouseStatus: Sendable {
         public var erased = 0
     }
 
-    /// What the orders import keeps for RFM (migrations 0007 and 0008).
+    /// What the orders import keeps for RFM (migration 0007).
     public struct KeptAnswers: Sendable, Equatable {
-        /// Whether `customer_totals` count every order there is; when not, RFM and retention
-        /// read the orders until the next orders import rebuilds them.
+        /// Whether `customer_totals` count every order there is; when not, RFM reads the orders
+        /// until the next orders import rebuilds them.
         public let current: Bool
-        /// The as-of the RFM tile starts of these totals were taken at; nil when there are none.
-        public let tileStartsAsOf: Int64?
     }
 
     public let path: String
@@ -74,15 +72,12 @@ extension Warehouse {
         return kill(pid_t(pid), 0) == 0 || errno == EPERM
     }
 
-    /// Whether the totals are current, and what is kept with them; the same tests the queries make.
+    /// Whether the totals are current: the same test the questions make.
     func keptAnswers() throws -> WarehouseStatus.KeptAnswers {
         let row = try db.query("""
-            SELECT coalesce(s.through_order_id IS (SELECT max(id) FROM orders) AND s.orders_counted = (SELECT count(*) FROM orders), 0) AS current,
-                   (SELECT min(k.as_of) FROM rfm_tile_starts k
-                    WHERE k.through_order_id IS s.through_order_id AND k.orders_counted = s.orders_counted) AS tiles
+            SELECT coalesce(s.through_order_id IS (SELECT max(id) FROM orders) AND s.orders_counted = (SELECT count(*) FROM orders), 0) AS current
             FROM (SELECT 1) LEFT JOIN customer_totals_state s
             """)[0]
-        let current = row.int("current") == 1
-        return WarehouseStatus.KeptAnswers(current: current, tileStartsAsOf: current ? row.optionalInt("tiles") : nil)
+        return WarehouseStatus.KeptAnswers(current: row.int("current") == 1)
     }
 }

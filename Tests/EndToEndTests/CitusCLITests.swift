@@ -31,7 +31,7 @@ struct CitusCLITests {
         let url = try cluster.createDatabase("lc_distributed", citus: true)
         let migrated = try lifecycle(["migrate", "--db", url])
         #expect(migrated.status == 0, "\(migrated.stderr)")
-        #expect(migrated.stdout == "\(url): applied 0001_warehouse_core, 0002_distribute_by_customer, 0003_events_and_readable_views, 0004_rfm_segment_map, 0005_user_features, 0006_drop_purchase_months; schema version 6\n")
+        #expect(migrated.stdout == "\(url): applied 0001_warehouse_core, 0002_distribute_by_customer, 0003_events_and_readable_views, 0004_rfm_segment_map, 0005_user_features, 0006_drop_purchase_months, 0007_drop_rfm_tile_starts; schema version 7\n")
 
         let db = try PGConnection.open(PostgresLocation(url: url))
         defer { try? db.close() }
@@ -50,7 +50,7 @@ struct CitusCLITests {
                                          [.text(table)]).compactMap { $0[0].int64 })
             #expect(ports == Set(CitusCluster.workerPorts.map(Int64.init)), "\(table)'s shards are on \(ports), not on both workers")
         }
-        for table in ["products", "imports", "customer_totals_state", "rfm_tile_starts", "order_currencies", "rfm_segment_map",
+        for table in ["products", "imports", "customer_totals_state", "order_currencies", "rfm_segment_map",
                       "feature_builds", "feature_catalogue"] {
             #expect(placement[table]?["method"] == "n", "\(table) is not a reference table")
         }
@@ -74,11 +74,11 @@ struct CitusCLITests {
         #expect(try lifecycle(["migrate", "--db", url]).status == 0)
         let again = try lifecycle(["migrate", "--db", url])
         #expect(again.status == 0, "\(again.stderr)")
-        #expect(again.stdout == "\(url): schema is up to date at version 6\n")
+        #expect(again.stdout == "\(url): schema is up to date at version 7\n")
         let db = try PGConnection.open(PostgresLocation(url: url))
         defer { try? db.close() }
-        #expect(try db.scalar("SELECT count(*) FROM schema_migrations").int64 == 6)
-        #expect(try db.scalar("SELECT count(*) FROM pg_dist_partition").int64 == 18)
+        #expect(try db.scalar("SELECT count(*) FROM schema_migrations").int64 == 7)
+        #expect(try db.scalar("SELECT count(*) FROM pg_dist_partition").int64 == 17)
     }
 
     @Test func twoMigrationsStartedTogetherTakeTurns() throws {
@@ -91,8 +91,8 @@ struct CitusCLITests {
         #expect(first.terminationStatus == 0 && second.terminationStatus == 0)
         let db = try PGConnection.open(PostgresLocation(url: url))
         defer { try? db.close() }
-        #expect(try db.scalar("SELECT count(*) FROM schema_migrations").int64 == 6)
-        #expect(try db.scalar("SELECT count(*) FROM pg_dist_partition").int64 == 18)
+        #expect(try db.scalar("SELECT count(*) FROM schema_migrations").int64 == 7)
+        #expect(try db.scalar("SELECT count(*) FROM pg_dist_partition").int64 == 17)
     }
 
     @Test func anEditedMigrationIsRefusedNamingTheServer() throws {
@@ -121,7 +121,7 @@ struct CitusCLITests {
 
         let table = try lifecycle(["status", "--db", url, "--format", "table"])
         #expect(table.status == 0, "\(table.stderr)")
-        #expect(table.stdout.hasPrefix("\(url): schema version 6 (this build knows 6)\nEngine: PostgreSQL 15."))
+        #expect(table.stdout.hasPrefix("\(url): schema version 7 (this build knows 7)\nEngine: PostgreSQL 15."))
         #expect(table.stdout.contains(", Citus 13.2"))
         #expect(table.stdout.contains("with 2 workers"))
         #expect(table.stdout.contains("shop.csv"))
@@ -143,7 +143,7 @@ struct CitusCLITests {
         let url = try cluster.createDatabase("lc_plain", citus: false)
         let migrated = try lifecycle(["migrate", "--db", url])
         #expect(migrated.status == 0, "\(migrated.stderr)")
-        #expect(migrated.stdout.hasSuffix("schema version 6\n"))
+        #expect(migrated.stdout.hasSuffix("schema version 7\n"))
         let db = try PGConnection.open(PostgresLocation(url: url))
         defer { try? db.close() }
         #expect(try db.scalar("SELECT count(*) FROM pg_extension WHERE extname = 'citus'").int64 == 0)

@@ -44,8 +44,6 @@ import Testing
                    (SELECT sum(purchase_orders * 1000 + return_orders) FROM customer_totals),
                    (SELECT sum(last_purchase_at - first_purchase_at) FROM customer_totals),
                    (SELECT through_order_id = (SELECT max(id) FROM orders) FROM customer_totals_state),
-                   (SELECT count(*) FROM rfm_tile_starts WHERE through_order_id = (SELECT max(id) FROM orders)),
-                   (SELECT sum(k1 + k2 + k3 + k4) FROM rfm_tile_starts),
                    (SELECT count(*) FROM order_currencies), (SELECT sum(orders) FROM order_currencies)
             """)[0].values.compactMap(\.int64)
         return Snapshot(counts: counts, tables: tables)

@@ -146,14 +146,13 @@ import Warehouse
         #expect(try db.scalar("""
             SELECT through_order_id = (SELECT max(id) FROM orders) AND orders_counted = (SELECT count(*) FROM orders) FROM customer_totals_state
             """).int64 == 1)
-        #expect(try db.scalar("SELECT count(*) FROM rfm_tile_starts").int64 == 3)
         #expect(try db.scalar("""
             SELECT count(*) FROM rfm_snapshots s WHERE users <> (SELECT count(*) FROM rfm_snapshot_users WHERE snapshot_id = s.id)
             """).int64 == 0)
         #expect(try db.scalar("""
             SELECT count(*) FROM feature_builds b WHERE users <> (SELECT count(*) FROM user_features WHERE as_of = b.as_of)
             """).int64 == 0)
-        // RFM from the kept totals and tile starts equals RFM grouped from the orders (--since forces the grouping).
+        // RFM from the kept totals no longer holds her.
         let kept = try Self.lifecycle(["rfm", "--format", "csv"], in: work).stdout
         #expect(kept.contains("Champions"))
         #expect(!kept.contains(Self.customer))

@@ -59,7 +59,7 @@ import Testing
         try run(["features", "build"], db: "p.db", in: work)
         let bins = ["--bins", "recency=30,90,180,365", "--bins", "frequency=1,2,4,8", "--bins", "monetary=100,250,500,1000"]
         // RFM quintiles too: their ties go by a shuffle of users.id, not by the id's text
-        // (docs/QUERIES.md), at the default as-of (kept tile starts), a later one and an earlier one.
+        // (docs/QUERIES.md), at the default as-of (from the customer totals), a later one and an earlier one.
         let rfm = [["rfm"], ["rfm", "--users"], ["rfm", "--users", "--as-of", "2012-02-01"], ["rfm", "--users", "--as-of", "2011-07-01"],
                    ["rfm", "--as-of", "2011-07-01"], ["rfm"] + bins, ["rfm", "--users"] + bins]
         let questions = rfm + [["retention"], ["retention", "--metric", "revenue"], ["activity"], ["activity", "--activity", "events"],

@@ -322,7 +322,7 @@ func rfmTieKey(_ userID: Int64) -> Int64 {
         let users = try #require(SQLCatalog.query("rfm_users"))
         func common(_ text: String) throws -> Substring {
             let start = try #require(text.range(of: "WITH params AS MATERIALIZED"))
-            let end = try #require(text.range(of: RFMTileStarts.scoresMarker))
+            let end = try #require(text.range(of: "-- Scores: against"))
             return text[start.lowerBound..<end.lowerBound]
         }
         #expect(try common(summary) == common(users))

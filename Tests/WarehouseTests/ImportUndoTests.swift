@@ -18,7 +18,7 @@ InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Countr
 /// Every row of the tables an import changes and of what is kept from them, as text, for
 /// comparing two states exactly (the totals' refresh time aside).
 func warehouseDump(_ warehouse: Warehouse) throws -> [String] {
-    let tables = ["users", "products", "orders", "order_lines", "events", "customer_totals", "rfm_tile_starts"]
+    let tables = ["users", "products", "orders", "order_lines", "events", "customer_totals", "order_currencies"]
     var rows: [String] = []
     for table in tables {
         rows += try warehouse.db.query("SELECT * FROM \(table) ORDER BY 1").map { "\(table): \($0.values)" }

@@ -8,9 +8,9 @@ import Testing
 @Suite struct PseudonymousRFMTests {
     static let key = try! PseudonymKey(bytes: Array("0123456789abcdef0123456789abcdef".utf8))
 
-    /// Every path of the RFM queries: the default as-of (kept tile starts), a later midnight (kept
-    /// starts, shifted), an as-of inside the period (grouped from the orders), one country
-    /// (totals without the kept starts) and a look-back window.
+    /// Every path of RFM: the default as-of and a later midnight (from the customer totals), an
+    /// as-of inside the period (grouped from the orders), one country (totals) and a look-back
+    /// window.
     static let questions = [RFMOptions(), RFMOptions(scope: AnalyticsFixture.scope(asOf: "2012-02-01")),
                             RFMOptions(scope: AnalyticsFixture.scope(asOf: "2011-07-01")),
                             RFMOptions(scope: AnalyticsScope(country: "United Kingdom")),

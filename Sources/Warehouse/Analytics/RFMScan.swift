@@ -45,25 +45,66 @@ struct RFMScan {
         (((userID & 2_147_483_647) &* 1_327_217_885) & 2_147_483_647) | (userID & -2_147_483_648)
     }
 
-    /// NTILE(5) of one measure over the customers ordered by (value, tie), R ascending in
-    /// −recency: over n customers the first n % 5 tiles hold one more.
+    /// A customer's place in one measure's order: the value (−recency for R, so that R 5 is the
+    /// most recent), then the tie key. Distinct customers have distinct keys (the tie key is one
+    /// to one).
+    struct TileKey: Comparable {
+        let value: Int64
+        let tie: Int64
+
+        static func < (a: TileKey, b: TileKey) -> Bool { (a.value, a.tie) < (b.value, b.tie) }
+    }
+
+    /// NTILE(5) of one measure over the customers ordered by (value, tie): over n customers the
+    /// first n % 5 tiles hold one more, so tiles 2...5 start at positions b_j = j·(n / 5) +
+    /// min(n % 5, j), and a customer's score is 1 + the number of starts at or before her key.
+    /// The customers at the four starts are found by selection (quickselect, linear on average)
+    /// rather than by sorting everyone.
     static func scoreByQuintiles(_ customers: inout [RFMScore], _ measure: RFMMeasure) {
-        let keys: [(value: Int64, tie: Int64, index: Int32)] = customers.indices.map { index in
-            let customer = customers[index]
-            let value: Int64
+        func key(_ customer: RFMScore) -> TileKey {
             switch measure {
-            case .recency: value = -customer.recencyDays
-            case .frequency: value = customer.frequency
-            case .monetary: value = customer.monetaryMicros
+            case .recency: return TileKey(value: -customer.recencyDays, tie: tie(customer.userID))
+            case .frequency: return TileKey(value: customer.frequency, tie: tie(customer.userID))
+            case .monetary: return TileKey(value: customer.monetaryMicros, tie: tie(customer.userID))
             }
-            return (value, tie(customer.userID), Int32(index))
-        }.sorted { ($0.value, $0.tie) < ($1.value, $1.tie) }
-        let count = keys.count, share = count / 5, extra = count % 5
-        var position = 0
-        for tile in 1...5 {
-            let size = share + (tile <= extra ? 1 : 0)
-            for entry in keys[position..<position + size] { customers[Int(entry.index)].set(measure, tile) }
-            position += size
+        }
+        var keys = customers.map(key)
+        let count = keys.count
+        let starts = (1...4).map { $0 * (count / 5) + min(count % 5, $0) }.filter { $0 < count }
+        // In ascending order, each within what lies above the start before it.
+        var lower = 0
+        for start in starts {
+            select(&keys, start, from: lower, to: count)
+            lower = start + 1
+        }
+        let cuts = starts.map { keys[$0] }
+        for index in customers.indices {
+            let place = key(customers[index])
+            customers[index].set(measure, 1 + cuts.filter { $0 <= place }.count)
+        }
+    }
+
+    /// Rearranges `keys[lower..<upper]` so that position `k` holds the key that sorting would put
+    /// there, smaller keys before it and larger after (Hoare's selection, median-of-three pivot).
+    static func select(_ keys: inout [TileKey], _ k: Int, from lower: Int, to upper: Int) {
+        var low = lower, high = upper - 1
+        while low < high {
+            let middle = low + (high - low) / 2
+            if keys[middle] < keys[low] { keys.swapAt(middle, low) }
+            if keys[high] < keys[low] { keys.swapAt(high, low) }
+            if keys[high] < keys[middle] { keys.swapAt(high, middle) }
+            let pivot = keys[middle]
+            var i = low, j = high
+            while i <= j {
+                while keys[i] < pivot { i += 1 }
+                while pivot < keys[j] { j -= 1 }
+                if i <= j {
+                    keys.swapAt(i, j)
+                    i += 1
+                    j -= 1
+                }
+            }
+            if k <= j { high = j } else if k >= i { low = i } else { return }
         }
     }
 

@@ -19,14 +19,12 @@ extension Warehouse {
         return ReportingOffsets.isUTC(zone) ? "UTC" : zone.identifier
     }
 
-    /// Stores `zone` as the warehouse's reporting time zone (`nil` or UTC: back to UTC), and
-    /// takes the RFM tile starts kept with the totals again at the default as-of in it.
+    /// Stores `zone` as the warehouse's reporting time zone (`nil` or UTC: back to UTC). Nothing
+    /// kept depends on it: every question numbers its periods in the zone when it is asked.
     public func setReportingTimeZone(_ zone: TimeZone?) throws {
         try db.transaction {
             try db.execute("DELETE FROM main.reporting_offsets")
             try insertOffsets(for: zone, into: "main")
-            try CustomerTotals.refresh(db)
-            try RFMTileStarts.refresh(db, zone: CustomerTotals.storedZone(db))
         }
     }
 

@@ -26,7 +26,7 @@ extension Warehouse {
     /// `CurrencyError.several` lists the scope's currencies. The chosen currency is put in force
     /// by a TEMP view named `orders` that shadows the table with that currency's orders, so
     /// every query of `sql/`, and the Swift scans, read only them, unchanged. The answers kept
-    /// by the import (customer totals, tile starts) are then used only when
+    /// by the import (the customer totals) are then used only when
     /// they count every order of that view, that is when no other currency has an order.
     func useCurrency(_ requested: String?, asOf: Int64?, since: Int64?, country: String?, addsMoney: Bool = true) throws -> String? {
         let present = try orderCurrencies()

@@ -1,10 +1,9 @@
 import SQLiteStore
 
-/// Keeps `customer_totals` (migration 0007), the whole shop's RFM tile starts (migration 0008),
-/// and the orders' currencies (`order_currencies`,
+/// Keeps `customer_totals` (migration 0007) and the orders' currencies (`order_currencies`,
 /// migration 0012) in step with the orders. The orders import calls it
 /// in the transaction that finishes the import, so the orders and what is kept from them commit
-/// together; a killed import leaves them behind the orders, which the queries notice (the
+/// together; a killed import leaves them behind the orders, which the questions notice (the
 /// largest order id or the number of orders differs from the state row) and answer from the
 /// orders until a run finishes.
 enum CustomerTotals {
@@ -14,8 +13,7 @@ enum CustomerTotals {
     /// those are over a quarter of all orders (recomputing customers one by one costs about
     /// three times as much per order as one grouping pass: 0.63 s against 0.23 s for 860,000
     /// orders); otherwise (a merge or a hand edit changed a counted order, an order was inserted
-    /// below the mark) all are rebuilt. The tile starts are taken again whenever anything changed, or when they are
-    /// missing (migration 0016 dropped them).
+    /// below the mark) all are rebuilt.
     static func refresh(_ db: Connection) throws {
         let last = try db.scalar("SELECT max(id) FROM orders").int64
         let total = try db.scalar("SELECT count(*) FROM orders").int64 ?? 0
@@ -23,11 +21,7 @@ enum CustomerTotals {
         let through = state?["through_order_id"].int64 ?? 0
         let newer = try db.scalar("SELECT count(*) FROM orders WHERE id > ?", through).int64 ?? 0
         let unchanged = state.map { $0["orders_counted"].int64 == total - newer } ?? false
-        let zone = try storedZone(db)
-        if unchanged && newer == 0 {
-            if try RFMTileStarts.missing(db) { try RFMTileStarts.refresh(db, zone: zone) }
-            return
-        }
+        if unchanged && newer == 0 { return }
         try refreshCurrencies(db, newerThan: unchanged ? through : nil)
         if unchanged && newer * 4 <= total {
             let customers = "o.user_id IN (SELECT user_id FROM orders WHERE id > ?1 AND user_id IS NOT NULL)"
@@ -42,13 +36,6 @@ enum CustomerTotals {
             ON CONFLICT (id) DO UPDATE SET through_order_id = excluded.through_order_id,
                 orders_counted = excluded.orders_counted, refreshed_at = excluded.refreshed_at
             """, last, total)
-        try RFMTileStarts.refresh(db, zone: zone)
-    }
-
-    /// The stored reporting zone's name (`main.reporting_offsets`), nil for UTC: the tile starts
-    /// are taken at the default as-of in it.
-    static func storedZone(_ db: Connection) throws -> String? {
-        try db.scalar("SELECT zone FROM main.reporting_offsets LIMIT 1").string
     }
 
     /// Adds the orders after `newerThan` to `order_currencies`, or counts every order again when

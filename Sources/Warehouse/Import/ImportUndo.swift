@@ -34,7 +34,7 @@ extension Warehouse {
     /// Removes exactly what import `id` added, in one transaction: its orders and their lines,
     /// the lines it added to earlier orders (whose totals and times are restored), its events,
     /// and the users and products it created that nothing else references; then brings the
-    /// customer totals and RFM tile starts up to date, and marks the import
+    /// customer totals up to date, and marks the import
     /// undone (its ledger row and rejects stay as the record). Refused, changing nothing, while
     /// something later depends on it (docs/SCHEMA.md, "Undoing an import"). With `dryRun` the
     /// same work is done and rolled back, so the counts are exact.

@@ -46,8 +46,8 @@ extension PostgresWarehouse {
                                                 duplicate: Int($0[8].int64 ?? 0), rejected: Int($0[9].int64 ?? 0),
                                                 erased: Int($0[11].int64 ?? 0))
         }
-        let (kept, current) = try keptAnswers()
-        let currencySQL = current ? "SELECT currency, orders FROM order_currencies ORDER BY currency COLLATE \"C\""
+        let kept = try keptAnswers()
+        let currencySQL = kept.current ? "SELECT currency, orders FROM order_currencies ORDER BY currency COLLATE \"C\""
             : "SELECT currency, count(*) AS orders FROM orders GROUP BY currency ORDER BY currency COLLATE \"C\""
         let currencies = try db.query(currencySQL).map {
             CurrencyCount(currency: $0["currency"].string ?? "", orders: Int($0["orders"].int64 ?? 0))
@@ -61,16 +61,11 @@ extension PostgresWarehouse {
 
     /// Whether the kept totals count every order, by the same test as SQLite's
     /// (`customer_totals_state` names the largest order id and the number of orders).
-    private func keptAnswers() throws -> (WarehouseStatus.KeptAnswers, Bool) {
+    private func keptAnswers() throws -> WarehouseStatus.KeptAnswers {
         let orders = try db.query("SELECT max(id) AS last, count(*) AS orders FROM orders")[0]
         guard let state = try db.query("SELECT through_order_id, orders_counted FROM customer_totals_state").first else {
-            return (WarehouseStatus.KeptAnswers(current: false, tileStartsAsOf: nil), false)
+            return WarehouseStatus.KeptAnswers(current: false)
         }
-        let current = state[0] == orders["last"] && state[1] == orders["orders"]
-        guard current else { return (WarehouseStatus.KeptAnswers(current: false, tileStartsAsOf: nil), false) }
-        let tiles = try db.scalar("""
-            SELECT min(as_of) FROM rfm_tile_starts WHERE through_order_id IS NOT DISTINCT FROM $1 AND orders_counted = $2
-            """, [state[0], state[1]]).int64
-        return (WarehouseStatus.KeptAnswers(current: true, tileStartsAsOf: tiles), true)
+        return WarehouseStatus.KeptAnswers(current: state[0] == orders["last"] && state[1] == orders["orders"])
     }
 }

@@ -7,7 +7,7 @@ extension Warehouse {
     /// predictions, segment assignments and recommendations, and their user row; the raw text
     /// of rejected rows, file names and import errors that mention an id, and event properties
     /// of other users that hold one, are blanked (``QuotedIDRedaction``). The kept figures that counted them (customer
-    /// totals and their state, RFM tile starts, order currencies, feature
+    /// totals and their state, order currencies, feature
     /// build and RFM snapshot user counts) are brought up to date, and each customer gets a
     /// row in the erasure log: a keyed hash of the id, never the id (docs/PRIVACY.md). With
     /// `dryRun` the same work is done and rolled back, so the counts are exact.
@@ -106,7 +106,7 @@ private struct CustomerErasure {
                        "[" + entry.snapshots.map(String.init).joined(separator: ",") + "]")
         }
         // Deleted orders made the kept totals stale (migration 0007's trigger): rebuilt here,
-        // with tile starts and order currencies, exactly as an import finishes.
+        // with the order currencies, exactly as an import finishes.
         try CustomerTotals.refresh(db)
         let order = Self.tableOrder
         return ErasureSummary(

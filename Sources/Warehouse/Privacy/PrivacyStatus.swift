@@ -35,9 +35,6 @@ extension Warehouse {
         let settings = try PrivacySettings.read(db)
         let idWords = settings.isPseudonymised ? "pseudonym" : "id as written"
         try add("users", "external_id", "customer \(idWords)", where: "external_id IS NOT NULL")
-        for index in 1...4 {
-            try add("rfm_tile_starts", "t\(index)", "customer at an RFM tile start (users.id, shuffled)", where: "t\(index) IS NOT NULL")
-        }
         try add("orders", "external_id", "CDNOW order id: customer:date:position (\(idWords))",
                 where: "import_id IN (SELECT id FROM imports WHERE format = 'cdnow')")
         try add("events", "external_id", settings.isPseudonymised ? "keyed hash of the record (k:)" : "hash of the record, customer id included (h:)",

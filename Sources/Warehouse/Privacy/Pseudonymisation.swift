@@ -21,7 +21,7 @@ extension Warehouse {
     /// transaction: every stored customer id (`users.external_id`) becomes its HMAC-SHA256 under
     /// the key, events' content-hash ids are keyed, rejected rows' raw text and the imports' file
     /// names are dropped, and the key's fingerprint is stored. `users.id` stays, so everything
-    /// kept by it (features, scores, the RFM tile starts, whose ties are by it) is unchanged. From
+    /// kept by it (features, scores, RFM's tie order) is unchanged. From
     /// then on every import needs the key. Refuses a warehouse that is already pseudonymised.
     public func pseudonymise(key: PseudonymKey, now: Int64 = Int64(Date().timeIntervalSince1970)) throws -> PseudonymisationSummary {
         try db.transaction(.immediate) {
