@@ -135,7 +135,7 @@ struct CitusCLITests {
         }
         #expect(value("tables", "users") as? Int == 2)
         #expect(value("tables", "orders") as? Int == 0)
-        #expect(value("warehouse", "schema_version") as? Int == 6)
+        #expect(value("warehouse", "schema_version") as? Int == 7)
         #expect((value("warehouse", "engine") as? String)?.contains("Citus") == true)
     }
 

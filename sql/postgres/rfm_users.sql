@@ -12,7 +12,7 @@
 -- customer, a roll-up of small rows) then runs on the coordinator over that intermediate
 -- result. SQLite's file finds the four tile starts with histograms to avoid three sorts; here
 -- NTILE(5) itself over (value, tie) gives the very same scores (docs/QUERIES.md, "The tie
--- rule"). The kept totals and tile starts are not used: on PostgreSQL they are not kept yet.
+-- rule"). The kept totals are not used: on PostgreSQL they are not kept yet.
 -- Traps avoided: bigint sums are numeric (cast back), booleans do not add (cast to integer),
 -- every parameter is typed where it is used.
 --
