@@ -36,11 +36,7 @@ import Testing
           arguments: Period.allCases)
     func matrix(period: Period) throws {
         let scratch = try Scratch()
-        let warehouse = try sampleWarehouse(scratch, users: 1_200)
-        var usd = SampleGenerator.Configuration(users: 600, seed: 7)
-        usd.includeEvents = false
-        let dollars = try SampleGenerator(usd).write(to: scratch.directory.appendingPathComponent("usd"))
-        _ = try warehouse.importFile(dollars.ordersFile.path, options: orderOptions(.onlineRetail, currency: "USD"))
+        let warehouse = try twoCurrencyWarehouse(scratch)
         var periods = 0
         for scope in Self.scopes {
             for activity in ActivityKinds.allCases {

@@ -13,6 +13,17 @@ func sampleWarehouse(_ scratch: Scratch, users: Int = 4_000) throws -> Warehouse
     return warehouse
 }
 
+/// A demo shop of `users` customers in GBP (with events), and 600 of the same ids buying in USD
+/// too: the warehouse of two currencies the scan-versus-query tests ask about.
+func twoCurrencyWarehouse(_ scratch: Scratch, users: Int = 1_200) throws -> Warehouse {
+    let warehouse = try sampleWarehouse(scratch, users: users)
+    var usd = SampleGenerator.Configuration(users: 600, seed: 7)
+    usd.includeEvents = false
+    let dollars = try SampleGenerator(usd).write(to: scratch.directory.appendingPathComponent("usd"))
+    _ = try warehouse.importFile(dollars.ordersFile.path, options: orderOptions(.onlineRetail, currency: "USD"))
+    return warehouse
+}
+
 @Suite struct ChurnTests {
     @Test func labelsComeOnlyFromTheHorizonWindow() throws {
         let scratch = try Scratch()

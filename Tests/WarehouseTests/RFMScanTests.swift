@@ -64,11 +64,7 @@ import Testing
     @Test("the scan equals the queries on one currency of a warehouse of two, and where the map leaves cells unnamed")
     func twoCurrencies() throws {
         let scratch = try Scratch()
-        let warehouse = try sampleWarehouse(scratch, users: 1_200)
-        var usd = SampleGenerator.Configuration(users: 600, seed: 7)
-        usd.includeEvents = false
-        let dollars = try SampleGenerator(usd).write(to: scratch.directory.appendingPathComponent("usd"))
-        _ = try warehouse.importFile(dollars.ordersFile.path, options: orderOptions(.onlineRetail, currency: "USD"))
+        let warehouse = try twoCurrencyWarehouse(scratch)
         for currency in ["GBP", "USD"] {
             for var scope in Self.scopes.prefix(4) {
                 scope.currency = currency

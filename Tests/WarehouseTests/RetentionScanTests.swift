@@ -7,16 +7,6 @@ import Testing
 /// rows on every question of the parameter matrix, over a generated shop with returns, guests,
 /// events and customers who bought in two currencies.
 @Suite struct RetentionScanTests {
-    /// 1,200 customers in GBP (with events) and 600 of the same ids buying in USD too.
-    private static func shop(_ scratch: Scratch) throws -> Warehouse {
-        let warehouse = try sampleWarehouse(scratch, users: 1_200)
-        var usd = SampleGenerator.Configuration(users: 600, seed: 7)
-        usd.includeEvents = false
-        let dollars = try SampleGenerator(usd).write(to: scratch.directory.appendingPathComponent("usd"))
-        _ = try warehouse.importFile(dollars.ordersFile.path, options: orderOptions(.onlineRetail, currency: "USD"))
-        return warehouse
-    }
-
     /// The rows of one question by both methods; what the metric does not read is left out of
     /// the comparison (the query leaves orders and revenue NULL when it counts users by bit mask,
     /// the scan sums revenue only for the revenue metric).
@@ -57,7 +47,7 @@ import Testing
           arguments: Period.allCases)
     func ordersMatrix(period: Period) throws {
         let scratch = try Scratch()
-        let warehouse = try Self.shop(scratch)
+        let warehouse = try twoCurrencyWarehouse(scratch)
         var questions = 0, rows = 0
         for scope in Self.scopes {
             for cohort in CohortKind.allCases {
@@ -84,7 +74,7 @@ import Testing
     @Test("events as activity, of any type or of one, and a group of customers (--by): the same rows both ways")
     func eventsAndGroups() throws {
         let scratch = try Scratch()
-        let warehouse = try Self.shop(scratch)
+        let warehouse = try twoCurrencyWarehouse(scratch)
         let someUsers = Set(try warehouse.db.query("SELECT id FROM users WHERE id % 3 = 0").map { $0.int("id") })
         for period in Period.allCases {
             for cohort in CohortKind.allCases {

@@ -44,29 +44,23 @@ struct ActivityScan {
         return tally.periods(asOf: scope.asOf, since: scope.since, until: scope.until)
     }
 
-    /// The customers asked (a country), as a condition on `user_id`, and its value.
-    private var customers: (sql: String, values: [any SQLBindable]) {
-        guard let country = scope.country else { return ("", []) }
-        return (" AND user_id IN (SELECT id FROM users WHERE country = ?)", [country])
-    }
-
     /// (user, instant, is purchase, amount) of purchases and returns of known customers before
     /// as-of, in (user, time) order.
     private func ordersStatement() throws -> Statement {
         try db.prepare("""
             SELECT user_id, ordered_at, kind = 'purchase', amount_micros FROM orders
-            WHERE user_id IS NOT NULL AND kind IN ('purchase', 'return') AND +ordered_at < ?\(customers.sql)
+            WHERE user_id IS NOT NULL AND kind IN ('purchase', 'return') AND +ordered_at < ?\(scope.countryCondition.sql)
             ORDER BY user_id, ordered_at
-            """).bind([scope.asOf] + customers.values)
+            """).bind([scope.asOf] + scope.countryCondition.values)
     }
 
     /// (user, instant) of known users' events before as-of, in (user, time) order.
     private func eventsStatement() throws -> Statement {
         try db.prepare("""
             SELECT user_id, occurred_at FROM events
-            WHERE user_id IS NOT NULL AND +occurred_at < ?\(customers.sql)
+            WHERE user_id IS NOT NULL AND +occurred_at < ?\(scope.countryCondition.sql)
             ORDER BY user_id, occurred_at
-            """).bind([scope.asOf] + customers.values)
+            """).bind([scope.asOf] + scope.countryCondition.values)
     }
 }
 

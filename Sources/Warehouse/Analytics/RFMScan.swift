@@ -135,8 +135,8 @@ struct RFMScan {
         guard current == 1 else { return nil }
         let statement = try db.prepare("""
             SELECT user_id, last_purchase_at, purchase_orders, net_micros FROM customer_totals
-            \(scope.country == nil ? "" : "WHERE user_id IN (SELECT id FROM users WHERE country = ?)") ORDER BY user_id
-            """).bind(scope.country.map { [$0] } ?? [])
+            WHERE user_id IS NOT NULL\(scope.countryCondition.sql) ORDER BY user_id
+            """).bind(scope.countryCondition.values)
         var customers: [RFMScore] = []
         while try statement.step() {
             customers.append(RFMScore(userID: statement.int64(at: 0), recencyDays: (scope.asOf - statement.int64(at: 1)) / 86_400,
@@ -146,19 +146,44 @@ struct RFMScan {
     }
 
     /// The customers grouped from their orders as they stream from `orders_by_user` in user
-    /// order: no sort. With a country, SQLite walks the index from one of its customers to the next.
+    /// order: no sort. With a country, SQLite walks the index from one of its customers to the
+    /// next. The customers are split in two ranges of user ids read on two connections at once,
+    /// one per core, when `SharedSnapshot` can pin one state for both; else one connection reads
+    /// them all.
     private func fromOrders() throws -> [RFMScore] {
+        guard !db.isInTransaction, let snapshot = SharedSnapshot(path: db.path, count: 2),
+              let split = try snapshot.readers[0].scalar("""
+                  SELECT (min(user_id) + max(user_id)) / 2 + 1 FROM orders WHERE user_id IS NOT NULL
+                  """).int64 else {
+            return try group(db, users: nil)
+        }
+        let parts = try snapshot.map { index, connection in
+            try group(connection, users: index == 0 ? (Int64.min, split) : (split, Int64.max))
+        }
+        return parts.flatMap { $0 }
+    }
+
+    /// The customers whose `users.id` lies in `users` (lower bound included, upper excluded; nil:
+    /// all), grouped from their orders read on `connection`. The currency is asked for by name, as
+    /// a connection other than the warehouse's has no currency view.
+    private func group(_ connection: Connection, users: (lower: Int64, upper: Int64)?) throws -> [RFMScore] {
         var filters = ""
         var values: [any SQLBindable] = [scope.asOf]
+        if let users {
+            filters += " AND user_id >= ? AND user_id < ?"
+            values += [users.lower, users.upper]
+        }
         if let since = scope.since {
             filters += " AND +ordered_at >= ?"
             values.append(since)
         }
-        if let country = scope.country {
-            filters += " AND user_id IN (SELECT id FROM users WHERE country = ?)"
-            values.append(country)
+        if scope.currencyFiltered, let currency = scope.currency {
+            filters += " AND currency = ?"
+            values.append(currency)
         }
-        let statement = try db.prepare("""
+        filters += scope.countryCondition.sql
+        values += scope.countryCondition.values
+        let statement = try connection.prepare("""
             SELECT user_id, ordered_at, kind = 'purchase', amount_micros FROM orders
             WHERE user_id IS NOT NULL AND kind IN ('purchase', 'return') AND +ordered_at < ?\(filters)
             ORDER BY user_id

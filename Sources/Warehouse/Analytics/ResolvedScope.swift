@@ -27,6 +27,14 @@ public struct ResolvedScope: Sendable, Equatable {
         return values
     }
 
+    /// The scope's country as a condition on `user_id` (" AND user_id IN …") and its value, for
+    /// the scans that read an index in user order: SQLite then walks the index from one of that
+    /// country's customers to the next. Empty without a country.
+    var countryCondition: (sql: String, values: [any SQLBindable]) {
+        guard let country else { return ("", []) }
+        return (" AND user_id IN (SELECT id FROM users WHERE country = ?)", [country])
+    }
+
     /// The zone's name as people read it ("UTC" rather than Foundation's "GMT").
     public var timeZoneName: String { ReportingOffsets.isUTC(timeZone) ? "UTC" : timeZone.identifier }
 

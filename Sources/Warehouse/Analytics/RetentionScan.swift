@@ -52,10 +52,8 @@ struct RetentionScan {
     private func activityStatement() throws -> Statement {
         var customers = ""
         var values: [any SQLBindable] = [scope.asOf]
-        if let country = scope.country {
-            customers += " AND user_id IN (SELECT id FROM users WHERE country = ?)"
-            values.append(country)
-        }
+        customers += scope.countryCondition.sql
+        values += scope.countryCondition.values
         if let users = options.users {
             customers += " AND user_id IN (SELECT value FROM json_each(?))"
             values.append("[" + users.sorted().map(String.init).joined(separator: ",") + "]")
