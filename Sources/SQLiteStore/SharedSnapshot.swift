@@ -38,28 +38,67 @@ public final class SharedSnapshot {
         for reader in readers { try? reader.execute("COMMIT") }
     }
 
-    /// Runs `body` with each reader on a thread of its own (the first on the calling thread, each
-    /// other on a new one, so they run at once whatever the dispatch pool's width) and returns the
-    /// results in the readers' order; the first error thrown is rethrown once all have ended.
-    public func map<T>(_ body: @escaping (Int, Connection) throws -> T) throws -> [T] {
-        let slots = Slots<T>(count: readers.count)
+    /// Runs `body` for parts 0..<`parts`, each reader on a thread of its own (the first on the
+    /// calling thread, each other on a new one, so they run at once whatever the dispatch pool's
+    /// width) taking the next part as it finishes one, so a reader whose parts are light takes
+    /// more of them. Returns the results in part order; the first error thrown (no part is
+    /// started after it) is rethrown once all readers have stopped.
+    public func map<T>(parts: Int, _ body: @escaping (Int, Connection) throws -> T) throws -> [T] {
+        let slots = Slots<T>(count: parts)
         let readers = UncheckedReaders(connections: self.readers)
         let work = UncheckedBody(body: body)
+        let queue = PartQueue(parts: parts)
+        @Sendable func drain(_ reader: Connection) {
+            while let part = queue.next() {
+                let result = Result { try work.body(part, reader) }
+                if case .failure = result { queue.stop() }
+                slots.slots[part] = result
+            }
+        }
         let group = DispatchGroup()
         for index in readers.connections.indices.dropFirst() {
             group.enter()
             Thread {
-                slots.slots[index] = Result { try work.body(index, readers.connections[index]) }
+                drain(readers.connections[index])
                 group.leave()
             }.start()
         }
-        slots.slots[0] = Result { try work.body(0, readers.connections[0]) }
+        drain(readers.connections[0])
         group.wait()
-        return try slots.results.map { try $0!.get() }
+        let results = slots.results
+        if let failure = results.first(where: { if case .failure = $0 { return true } else { return false } }) {
+            _ = try failure!.get()
+        }
+        return try results.map { try $0!.get() }
     }
 }
 
-/// One result per reader, each slot written by its own thread only (raw memory: threads writing
+/// The parts not taken yet, handed out one at a time under a lock.
+private final class PartQueue: @unchecked Sendable {
+    private let lock = NSLock()
+    private var taken = 0
+    private let parts: Int
+
+    init(parts: Int) { self.parts = parts }
+
+    /// The next part, or nil when all are taken or `stop()` was called.
+    func next() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard taken < parts else { return nil }
+        taken += 1
+        return taken - 1
+    }
+
+    /// Hands out no more parts.
+    func stop() {
+        lock.lock()
+        taken = parts
+        lock.unlock()
+    }
+}
+
+/// One result per part, each slot written by the one thread that took the part (raw memory: threads writing
 /// different elements of one Swift array would race on its copy-on-write check).
 private final class Slots<T>: @unchecked Sendable {
     let slots: UnsafeMutableBufferPointer<Result<T, Error>?>

@@ -18,7 +18,7 @@ import Testing
         try writer.run("INSERT INTO t (id, v) VALUES (?, ?)", 101, 1_010)
         try writer.run("DELETE FROM t WHERE id <= 10")
         #expect(try writer.scalar("SELECT count(*) FROM t").int64 == 91)
-        let counts = try snapshot.map { _, reader in try reader.scalar("SELECT count(*), sum(v) FROM t").int64 }
+        let counts = try snapshot.map(parts: 2) { _, reader in try reader.scalar("SELECT count(*) FROM t").int64 }
         #expect(counts == [100, 100])
     }
 
@@ -35,22 +35,25 @@ import Testing
         #expect(SharedSnapshot(path: ":memory:", count: 2) == nil)
     }
 
-    @Test("map runs each reader on its own thread, returns the results in the readers' order, and rethrows an error")
+    @Test("map hands the parts to the readers on their own threads, returns the results in part order, and rethrows an error")
     func mapRunsInParallelInOrder() throws {
         let (file, _) = try database(rows: 1_000)
         let snapshot = try #require(SharedSnapshot(path: file.path, count: 2))
-        let halves = try snapshot.map { index, reader in
-            try reader.scalar("SELECT sum(v) FROM t WHERE id > ? AND id <= ?", index * 500, index * 500 + 500).int64 ?? 0
+        let tenths = try snapshot.map(parts: 10) { part, reader in
+            try reader.scalar("SELECT sum(v) FROM t WHERE id > ? AND id <= ?", part * 100, part * 100 + 100).int64 ?? 0
         }
-        let first: Int64 = 10 * (500 * 501 / 2), second: Int64 = 10 * (1_000 * 1_001 / 2) - first
-        #expect(halves == [first, second])
-        // Each waits for the other to start: run one after the other, the first would time out.
+        // Part p sums v = 10·id over ids 100p+1 ... 100p+100: 10·(100·100p + 5050).
+        let expected: [Int64] = (0..<10).map { (part: Int) -> Int64 in Int64(10 * (10_000 * part + 5_050)) }
+        #expect(tenths == expected)
+        // The first two parts wait for each other: taken one after the other, the first would time out.
         let started = [DispatchSemaphore(value: 0), DispatchSemaphore(value: 0)]
-        let met = try snapshot.map { index, _ in
-            started[index].signal()
-            return started[1 - index].wait(timeout: .now() + 10) == .success
+        let met = try snapshot.map(parts: 2) { part, _ in
+            started[part].signal()
+            return started[1 - part].wait(timeout: .now() + 10) == .success
         }
         #expect(met == [true, true])
-        #expect(throws: SQLiteError.self) { _ = try snapshot.map { index, reader in try reader.scalar(index == 1 ? "SELEKT 1" : "SELECT 1") } }
+        #expect(throws: SQLiteError.self) {
+            _ = try snapshot.map(parts: 4) { part, reader in try reader.scalar(part == 1 ? "SELEKT 1" : "SELECT 1") }
+        }
     }
 }

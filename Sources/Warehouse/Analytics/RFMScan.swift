@@ -147,20 +147,25 @@ struct RFMScan {
 
     /// The customers grouped from their orders as they stream from `orders_by_user` in user
     /// order: no sort. With a country, SQLite walks the index from one of its customers to the
-    /// next. The customers are split in two ranges of user ids read on two connections at once,
-    /// one per core, when `SharedSnapshot` can pin one state for both; else one connection reads
-    /// them all.
+    /// next. When `SharedSnapshot` can pin one state for two connections, the range of user ids
+    /// is cut into 16 parts that two readers take in turn, one per core (customers' orders are
+    /// not spread evenly over the ids: early customers have more, and an early as-of finds few
+    /// orders of late ones, so two halves would leave one core idle); else one connection reads
+    /// them all. The split comes from two index lookups (`min` and `max` in one SELECT would read
+    /// the whole index).
     private func fromOrders() throws -> [RFMScore] {
         guard !db.isInTransaction, let snapshot = SharedSnapshot(path: db.path, count: 2),
-              let split = try snapshot.readers[0].scalar("""
-                  SELECT (min(user_id) + max(user_id)) / 2 + 1 FROM orders WHERE user_id IS NOT NULL
-                  """).int64 else {
+              let first = try snapshot.readers[0].scalar("SELECT min(user_id) FROM orders WHERE user_id IS NOT NULL").int64,
+              let last = try snapshot.readers[0].scalar("SELECT max(user_id) FROM orders").int64 else {
             return try group(db, users: nil)
         }
-        let parts = try snapshot.map { index, connection in
-            try group(connection, users: index == 0 ? (Int64.min, split) : (split, Int64.max))
+        let parts = 16
+        let width = (last - first) / Int64(parts) + 1
+        let groups = try snapshot.map(parts: parts) { part, connection in
+            let lower = first + Int64(part) * width
+            return try group(connection, users: (part == 0 ? Int64.min : lower, part == parts - 1 ? Int64.max : lower + width))
         }
-        return parts.flatMap { $0 }
+        return groups.flatMap { $0 }
     }
 
     /// The customers whose `users.id` lies in `users` (lower bound included, upper excluded; nil:
