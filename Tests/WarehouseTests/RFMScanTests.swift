@@ -81,7 +81,7 @@ import Testing
     func quintiles() {
         for count in [0, 1, 2, 4, 5, 7, 13] {
             var customers = (0..<count).map { RFMScore(userID: Int64($0 + 1), recencyDays: 10, frequency: Int64($0 % 3), monetaryMicros: 0) }
-            RFMScan.scoreByQuintiles(&customers, .frequency)
+            for (index, score) in RFMScan.quintiles(customers, .frequency).enumerated() { customers[index].f = Int(score) }
             let sizes = (1...5).map { tile in customers.filter { $0.f == tile }.count }
             #expect(sizes == (1...5).map { count / 5 + ($0 <= count % 5 ? 1 : 0) }, "\(count) customers")
             let ordered = customers.sorted { ($0.frequency, RFMScan.tie($0.userID)) < ($1.frequency, RFMScan.tie($1.userID)) }

@@ -1,7 +1,9 @@
+import Dispatch
+import Foundation
 import SQLiteStore
 
 /// One customer's RFM values and scores, as `sql/rfm_users.sql` gives them.
-struct RFMScore: Equatable {
+struct RFMScore: Equatable, Sendable {
     let userID: Int64
     let recencyDays: Int64
     let frequency: Int64
@@ -25,15 +27,22 @@ struct RFMScan {
     let scope: ResolvedScope
     let bins: RFMBins
 
-    /// Every customer with her values and scores, by user id.
+    /// Every customer with her values and scores, by user id. The three measures are scored at
+    /// once, on the dispatch pool's threads.
     func scores() throws -> [RFMScore] {
         var customers = try fromTotals() ?? fromOrders()
-        for measure in RFMMeasure.allCases {
-            if let thresholds = bins.thresholds(measure) {
-                Self.score(&customers, measure, thresholds: thresholds)
-            } else {
-                Self.scoreByQuintiles(&customers, measure)
-            }
+        let measures = RFMMeasure.allCases
+        let bins = self.bins
+        let read = customers
+        let scores = LockedSlots<[UInt8]>(count: measures.count)
+        DispatchQueue.concurrentPerform(iterations: measures.count) { index in
+            let measure = measures[index]
+            scores.set(index, bins.thresholds(measure).map { Self.scores(read, measure, thresholds: $0) }
+                       ?? Self.quintiles(read, measure))
+        }
+        for (index, measure) in measures.enumerated() {
+            let column = scores.values[index]
+            for customer in customers.indices { customers[customer].set(measure, Int(column[customer])) }
         }
         return customers
     }
@@ -59,8 +68,8 @@ struct RFMScan {
     /// first n % 5 tiles hold one more, so tiles 2...5 start at positions b_j = j·(n / 5) +
     /// min(n % 5, j), and a customer's score is 1 + the number of starts at or before her key.
     /// The customers at the four starts are found by selection (quickselect, linear on average)
-    /// rather than by sorting everyone.
-    static func scoreByQuintiles(_ customers: inout [RFMScore], _ measure: RFMMeasure) {
+    /// rather than by sorting everyone. Returns the scores in the customers' order.
+    static func quintiles(_ customers: [RFMScore], _ measure: RFMMeasure) -> [UInt8] {
         func key(_ customer: RFMScore) -> TileKey {
             switch measure {
             case .recency: return TileKey(value: -customer.recencyDays, tie: tie(customer.userID))
@@ -68,7 +77,8 @@ struct RFMScan {
             case .monetary: return TileKey(value: customer.monetaryMicros, tie: tie(customer.userID))
             }
         }
-        var keys = customers.map(key)
+        let places = customers.map(key)
+        var keys = places
         let count = keys.count
         let starts = (1...4).map { $0 * (count / 5) + min(count % 5, $0) }.filter { $0 < count }
         // In ascending order, each within what lies above the start before it.
@@ -78,9 +88,10 @@ struct RFMScan {
             lower = start + 1
         }
         let cuts = starts.map { keys[$0] }
-        for index in customers.indices {
-            let place = key(customers[index])
-            customers[index].set(measure, 1 + cuts.filter { $0 <= place }.count)
+        return places.map { place in
+            var score: UInt8 = 1
+            for cut in cuts where cut <= place { score += 1 }
+            return score
         }
     }
 
@@ -109,15 +120,14 @@ struct RFMScan {
     }
 
     /// Scores against four fixed ascending thresholds: recency up to the 1st is R 5 and over the
-    /// 4th R 1; frequency and monetary up to the 1st score 1 and over the 4th 5.
-    static func score(_ customers: inout [RFMScore], _ measure: RFMMeasure, thresholds: [Int64]) {
-        for index in customers.indices {
-            let customer = customers[index]
-            switch measure {
-            case .recency: customers[index].r = 5 - thresholds.filter { customer.recencyDays > $0 }.count
-            case .frequency: customers[index].f = 1 + thresholds.filter { customer.frequency > $0 }.count
-            case .monetary: customers[index].m = 1 + thresholds.filter { customer.monetaryMicros > $0 }.count
-            }
+    /// 4th R 1; frequency and monetary up to the 1st score 1 and over the 4th 5. Returns the
+    /// scores in the customers' order.
+    static func scores(_ customers: [RFMScore], _ measure: RFMMeasure, thresholds: [Int64]) -> [UInt8] {
+        customers.map { customer in
+            let value = customer.value(measure)
+            var over: UInt8 = 0
+            for threshold in thresholds where value > threshold { over += 1 }
+            return measure == .recency ? 5 - over : 1 + over
         }
     }
 
@@ -223,16 +233,7 @@ struct RFMScan {
 }
 
 extension RFMScore {
-    /// The score of one measure.
-    func score(_ measure: RFMMeasure) -> Int {
-        switch measure {
-        case .recency: return r
-        case .frequency: return f
-        case .monetary: return m
-        }
-    }
-
-    /// The value one measure is scored on, as the summary's ranges read it (recency in days).
+    /// The value one measure is scored on (recency in days).
     func value(_ measure: RFMMeasure) -> Int64 {
         switch measure {
         case .recency: return recencyDays
@@ -241,11 +242,33 @@ extension RFMScore {
         }
     }
 
+    /// Sets the score of one measure.
     mutating func set(_ measure: RFMMeasure, _ score: Int) {
         switch measure {
         case .recency: r = score
         case .frequency: f = score
         case .monetary: m = score
         }
+    }
+}
+
+/// One value per slot, set by concurrent work under a lock.
+private final class LockedSlots<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [T?]
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ value: T) {
+        lock.lock()
+        slots[index] = value
+        lock.unlock()
+    }
+
+    /// The values, once every slot is set.
+    var values: [T] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots.map { $0! }
     }
 }
