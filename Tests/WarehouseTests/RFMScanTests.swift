@@ -77,6 +77,26 @@ import Testing
         _ = try Self.compare(warehouse, RFMOptions(scope: AnalyticsScope(currency: "GBP")), "unmapped")
     }
 
+    @Test("read on one connection (inside a transaction, where no shared snapshot is taken) the scan gives what both cores give")
+    func oneConnectionEqualsTwo() throws {
+        let scratch = try Scratch()
+        let warehouse = try twoCurrencyWarehouse(scratch)
+        func inCurrency(_ currency: String, _ scope: AnalyticsScope) -> RFMOptions {
+            var scoped = scope
+            scoped.currency = currency
+            return RFMOptions(scope: scoped)
+        }
+        let questions = [inCurrency("GBP", AnalyticsFixture.scope(asOf: "2011-09-17 13:30")),
+                         inCurrency("USD", AnalyticsFixture.scope(since: "2011-04-01")),
+                         inCurrency("GBP", AnalyticsFixture.scope(country: "Germany"))]
+        let parallel = try questions.map { try warehouse.rfmUsers($0).users }
+        try warehouse.db.execute("BEGIN")
+        let single = try questions.map { try warehouse.rfmUsers($0).users }
+        try warehouse.db.execute("COMMIT")
+        #expect(parallel.allSatisfy { !$0.isEmpty })
+        #expect(parallel == single)
+    }
+
     @Test("quintiles: over n customers the first n % 5 tiles hold one more, ties ordered by the shuffled id")
     func quintiles() {
         for count in [0, 1, 2, 4, 5, 7, 13] {

@@ -93,6 +93,29 @@ import Testing
         }
     }
 
+    @Test("read on one connection (inside a transaction, where no shared snapshot is taken) the scan gives what both cores give")
+    func oneConnectionEqualsTwo() throws {
+        let scratch = try Scratch()
+        let warehouse = try twoCurrencyWarehouse(scratch)
+        var usd = AnalyticsFixture.scope(asOf: "2011-10-30", zone: "Asia/Tokyo")
+        usd.currency = "USD"
+        let questions = [RetentionOptions(scope: usd, period: .week, metric: .revenue),
+                         RetentionOptions(scope: AnalyticsFixture.scope(country: "Germany"), period: .month, cohort: .recurring),
+                         RetentionOptions(scope: AnalyticsFixture.scope(since: "2011-02-01", until: "2011-08-15"), period: .day)]
+        func rows(_ options: RetentionOptions) throws -> [RetentionRow] {
+            defer { try? warehouse.endCurrencyFilter() }
+            var rows: [RetentionRow] = []
+            try warehouse.retentionRows(options, method: .scan) { rows.append($0) }
+            return rows
+        }
+        let parallel = try questions.map(rows)
+        try warehouse.db.execute("BEGIN")
+        let single = try questions.map(rows)
+        try warehouse.db.execute("COMMIT")
+        #expect(parallel.allSatisfy { !$0.isEmpty })
+        #expect(parallel == single)
+    }
+
     @Test("a customer's rows that come back to an earlier period (a clock turned back over midnight) are merged into it")
     func periodsOutOfOrder() throws {
         var periods = CustomerPeriods()

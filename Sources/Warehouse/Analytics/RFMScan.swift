@@ -156,26 +156,10 @@ struct RFMScan {
     }
 
     /// The customers grouped from their orders as they stream from `orders_by_user` in user
-    /// order: no sort. With a country, SQLite walks the index from one of its customers to the
-    /// next. When `SharedSnapshot` can pin one state for two connections, the range of user ids
-    /// is cut into 16 parts that two readers take in turn, one per core (customers' orders are
-    /// not spread evenly over the ids: early customers have more, and an early as-of finds few
-    /// orders of late ones, so two halves would leave one core idle); else one connection reads
-    /// them all. The split comes from two index lookups (`min` and `max` in one SELECT would read
-    /// the whole index).
+    /// order: no sort, on both cores (`UserRanges`). With a country, SQLite walks the index from
+    /// one of its customers to the next.
     private func fromOrders() throws -> [RFMScore] {
-        guard !db.isInTransaction, let snapshot = SharedSnapshot(path: db.path, count: 2),
-              let first = try snapshot.readers[0].scalar("SELECT min(user_id) FROM orders WHERE user_id IS NOT NULL").int64,
-              let last = try snapshot.readers[0].scalar("SELECT max(user_id) FROM orders").int64 else {
-            return try group(db, users: nil)
-        }
-        let parts = 16
-        let width = (last - first) / Int64(parts) + 1
-        let groups = try snapshot.map(parts: parts) { part, connection in
-            let lower = first + Int64(part) * width
-            return try group(connection, users: (part == 0 ? Int64.min : lower, part == parts - 1 ? Int64.max : lower + width))
-        }
-        return groups.flatMap { $0 }
+        try UserRanges.map(db, table: "orders") { connection, users in try group(connection, users: users) }.flatMap { $0 }
     }
 
     /// The customers whose `users.id` lies in `users` (lower bound included, upper excluded; nil:
@@ -184,10 +168,8 @@ struct RFMScan {
     private func group(_ connection: Connection, users: (lower: Int64, upper: Int64)?) throws -> [RFMScore] {
         var filters = ""
         var values: [any SQLBindable] = [scope.asOf]
-        if let users {
-            filters += " AND user_id >= ? AND user_id < ?"
-            values += [users.lower, users.upper]
-        }
+        filters += UserRanges.condition(users).sql
+        values += UserRanges.condition(users).values
         if let since = scope.since {
             filters += " AND +ordered_at >= ?"
             values.append(since)

@@ -23,8 +23,23 @@ struct RetentionScan {
     func forEachRow(_ body: (RetentionRow) throws -> Void) throws {
         let numbering = try PeriodNumbering(options.period, db: db)
         var tally = RetentionTally(cohort: options.cohort)
+        let table = options.activity == .orders ? "orders" : "events"
+        for part in try UserRanges.map(db, table: table, { connection, users in try self.tally(connection, users: users, numbering) }) {
+            try tally.merge(part)
+        }
+        try tally.forEachRow(numbering: numbering, lastPeriod: numbering.number(of: scope.asOf - 1),
+                             asOfPeriod: numbering.number(of: scope.asOf),
+                             sincePeriod: scope.since.map { numbering.number(of: $0) },
+                             untilPeriod: scope.until.map { numbering.number(of: $0 - 1) },
+                             maxOffset: options.maxOffset.map(Int64.init), body)
+    }
+
+    /// The counts of the customers whose `users.id` lies in `users` (nil: all), read on
+    /// `connection` in user order.
+    private func tally(_ connection: Connection, users: (lower: Int64, upper: Int64)?, _ numbering: PeriodNumbering) throws -> RetentionTally {
+        var tally = RetentionTally(cohort: options.cohort)
         var periods = CustomerPeriods()
-        let statement = try activityStatement()
+        let statement = try activityStatement(connection, users: users)
         let sumsRevenue = options.metric == .revenue
         var user = Int64.min
         while try statement.step() {
@@ -38,20 +53,17 @@ struct RetentionScan {
                         purchases: statement.int64(at: 2), amount: sumsRevenue ? statement.int64(at: 3) : 0)
         }
         if user != Int64.min { try tally.add(&periods) }
-        try tally.forEachRow(numbering: numbering, lastPeriod: numbering.number(of: scope.asOf - 1),
-                             asOfPeriod: numbering.number(of: scope.asOf),
-                             sincePeriod: scope.since.map { numbering.number(of: $0) },
-                             untilPeriod: scope.until.map { numbering.number(of: $0 - 1) },
-                             maxOffset: options.maxOffset.map(Int64.init), body)
+        return tally
     }
 
     /// (user, instant, purchases, amount) of the activity, in user order: a purchase counts 1 and
     /// its amount, a return 0 and its (negative) amount, an event 1 and 0. With a country or a
     /// group of users, only their rows are read: SQLite walks the index from one customer to the
-    /// next instead of reading every row.
-    private func activityStatement() throws -> Statement {
-        var customers = ""
-        var values: [any SQLBindable] = [scope.asOf]
+    /// next instead of reading every row. The currency is asked for by name, as a connection
+    /// other than the warehouse's has no currency view.
+    private func activityStatement(_ connection: Connection, users: (lower: Int64, upper: Int64)?) throws -> Statement {
+        var customers = UserRanges.condition(users).sql
+        var values: [any SQLBindable] = [scope.asOf] + UserRanges.condition(users).values
         customers += scope.countryCondition.sql
         values += scope.countryCondition.values
         if let users = options.users {
@@ -60,7 +72,11 @@ struct RetentionScan {
         }
         switch options.activity {
         case .orders:
-            return try db.prepare("""
+            if scope.currencyFiltered, let currency = scope.currency {
+                customers += " AND currency = ?"
+                values.append(currency)
+            }
+            return try connection.prepare("""
                 SELECT user_id, ordered_at, kind = 'purchase', amount_micros FROM orders
                 WHERE user_id IS NOT NULL AND kind IN ('purchase', 'return') AND +ordered_at < ?\(customers)
                 ORDER BY user_id, ordered_at
@@ -68,7 +84,7 @@ struct RetentionScan {
         case .events:
             values.append(options.eventType)
             values.append(options.eventType)
-            return try db.prepare("""
+            return try connection.prepare("""
                 SELECT user_id, occurred_at, 1, 0 FROM events
                 WHERE user_id IS NOT NULL AND +occurred_at < ?\(customers) AND (? IS NULL OR type = ?)
                 ORDER BY user_id, occurred_at

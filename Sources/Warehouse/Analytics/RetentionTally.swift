@@ -62,6 +62,20 @@ struct RetentionTally {
         }
     }
 
+    /// Adds the counts of `other`, a tally of other customers (another range of user ids).
+    mutating func merge(_ other: RetentionTally) throws {
+        for cells in other.cohorts {
+            let slot = slot(of: cells.period)
+            cohorts[slot].reserve(cells.ends.count)
+            for k in cells.ends.indices {
+                cohorts[slot].ends[k] += cells.ends[k]
+                cohorts[slot].active[k] += cells.active[k]
+                cohorts[slot].orders[k] += cells.orders[k]
+                cohorts[slot].revenue[k] = try Self.add(cohorts[slot].revenue[k], cells.revenue[k])
+            }
+        }
+    }
+
     private mutating func slot(of period: Int64) -> Int {
         if let slot = slots[period] { return slot }
         slots[period] = cohorts.count
