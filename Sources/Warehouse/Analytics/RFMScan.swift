@@ -157,9 +157,11 @@ struct RFMScan {
 
     /// The customers grouped from their orders as they stream from `orders_by_user` in user
     /// order: no sort, on both cores (`UserRanges`). With a country, SQLite walks the index from
-    /// one of its customers to the next.
+    /// one of its customers to the next, on one connection.
     private func fromOrders() throws -> [RFMScore] {
-        try UserRanges.map(db, table: "orders") { connection, users in try group(connection, users: users) }.flatMap { $0 }
+        try UserRanges.map(db, table: "orders", parallel: scope.country == nil) { connection, users in
+            try group(connection, users: users)
+        }.flatMap { $0 }
     }
 
     /// The customers whose `users.id` lies in `users` (lower bound included, upper excluded; nil:

@@ -24,7 +24,11 @@ struct RetentionScan {
         let numbering = try PeriodNumbering(options.period, db: db)
         var tally = RetentionTally(cohort: options.cohort)
         let table = options.activity == .orders ? "orders" : "events"
-        for part in try UserRanges.map(db, table: table, { connection, users in try self.tally(connection, users: users, numbering) }) {
+        // A country or a group of customers is walked to in the index, on one connection.
+        let parallel = scope.country == nil && options.users == nil
+        for part in try UserRanges.map(db, table: table, parallel: parallel, { connection, users in
+            try self.tally(connection, users: users, numbering)
+        }) {
             try tally.merge(part)
         }
         try tally.forEachRow(numbering: numbering, lastPeriod: numbering.number(of: scope.asOf - 1),
