@@ -74,10 +74,6 @@ extension Warehouse {
 
     /// Whether the totals are current: the same test the questions make.
     func keptAnswers() throws -> WarehouseStatus.KeptAnswers {
-        let row = try db.query("""
-            SELECT coalesce(s.through_order_id IS (SELECT max(id) FROM orders) AND s.orders_counted = (SELECT count(*) FROM orders), 0) AS current
-            FROM (SELECT 1) LEFT JOIN customer_totals_state s
-            """)[0]
-        return WarehouseStatus.KeptAnswers(current: row.int("current") == 1)
+        WarehouseStatus.KeptAnswers(current: try CustomerTotals.areCurrent(db))
     }
 }

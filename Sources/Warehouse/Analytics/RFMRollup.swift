@@ -58,9 +58,8 @@ struct RFMRollup {
         cells[index].users += 1
         cells[index].recencySum += customer.recencyDays
         cells[index].frequencySum += customer.frequency
-        let (revenue, overflow) = cells[index].revenue.addingReportingOverflow(customer.monetaryMicros)
-        if overflow { throw AnalyticsError.amountOverflow("the net revenue of RFM cell \(customer.r)\(customer.f)\(customer.m)") }
-        cells[index].revenue = revenue
+        cells[index].revenue = try Self.add(cells[index].revenue, customer.monetaryMicros,
+                                            "the net revenue of RFM cell \(customer.r)\(customer.f)\(customer.m)")
         cells[index].recency.add(customer.recencyDays)
         cells[index].frequency.add(customer.frequency)
         cells[index].monetary.add(customer.monetaryMicros)

@@ -15,8 +15,8 @@ struct RFMScore: Equatable, Sendable {
 /// sorts: SQLite groups every customer's orders in one pass over `orders_by_user` but then needs
 /// a histogram and a sorted pick per tile start and measure, which cost 0.5–0.9 s at 5M lines
 /// away from the default as-of (docs/BENCHMARKS.md). Here the customers' values are gathered in
-/// the same pass, and each measure's quintiles come from one in-memory sort of the customers by
-/// (value, tie). The SQL files stay the definition: `RFMScanTests` compares both over the
+/// the same pass (on both cores), and each measure's quintiles come from selecting the customers
+/// at the four tile starts by (value, tie). The SQL files stay the definition: `RFMScanTests` compares both over the
 /// parameter matrix.
 ///
 /// Who counts, as in the queries: known users with a purchase before as-of (and at or after
@@ -40,8 +40,7 @@ struct RFMScan {
             scores.set(index, bins.thresholds(measure).map { Self.scores(read, measure, thresholds: $0) }
                        ?? Self.quintiles(read, measure))
         }
-        for (index, measure) in measures.enumerated() {
-            let column = scores.values[index]
+        for (measure, column) in zip(measures, scores.values) {
             for customer in customers.indices { customers[customer].set(measure, Int(column[customer])) }
         }
         return customers
@@ -136,13 +135,8 @@ struct RFMScan {
     /// made from), and every order counts here (as-of after the last order, no `since`, no
     /// currency left out). Nil otherwise.
     private func fromTotals() throws -> [RFMScore]? {
-        guard scope.since == nil, !scope.currencyFiltered else { return nil }
-        let current = try db.scalar("""
-            SELECT (SELECT through_order_id FROM customer_totals_state) IS (SELECT max(id) FROM main.orders)
-               AND (SELECT orders_counted FROM customer_totals_state) = (SELECT count(*) FROM main.orders)
-               AND ? > (SELECT max(ordered_at) FROM main.orders)
-            """, scope.asOf).int64
-        guard current == 1 else { return nil }
+        guard scope.since == nil, !scope.currencyFiltered, try CustomerTotals.areCurrent(db),
+              try db.scalar("SELECT ? > (SELECT max(ordered_at) FROM main.orders)", scope.asOf).int64 == 1 else { return nil }
         let statement = try db.prepare("""
             SELECT user_id, last_purchase_at, purchase_orders, net_micros FROM customer_totals
             WHERE user_id IS NOT NULL\(scope.countryCondition.sql) ORDER BY user_id
@@ -168,20 +162,15 @@ struct RFMScan {
     /// all), grouped from their orders read on `connection`. The currency is asked for by name, as
     /// a connection other than the warehouse's has no currency view.
     private func group(_ connection: Connection, users: (lower: Int64, upper: Int64)?) throws -> [RFMScore] {
-        var filters = ""
-        var values: [any SQLBindable] = [scope.asOf]
-        filters += UserRanges.condition(users).sql
-        values += UserRanges.condition(users).values
+        var filters = "", values: [any SQLBindable] = [scope.asOf]
         if let since = scope.since {
             filters += " AND +ordered_at >= ?"
             values.append(since)
         }
-        if scope.currencyFiltered, let currency = scope.currency {
-            filters += " AND currency = ?"
-            values.append(currency)
+        for condition in [UserRanges.condition(users), scope.currencyCondition, scope.countryCondition] {
+            filters += condition.sql
+            values += condition.values
         }
-        filters += scope.countryCondition.sql
-        values += scope.countryCondition.values
         let statement = try connection.prepare("""
             SELECT user_id, ordered_at, kind = 'purchase', amount_micros FROM orders
             WHERE user_id IS NOT NULL AND kind IN ('purchase', 'return') AND +ordered_at < ?\(filters)

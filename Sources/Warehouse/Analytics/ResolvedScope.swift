@@ -35,6 +35,14 @@ public struct ResolvedScope: Sendable, Equatable {
         return (" AND user_id IN (SELECT id FROM users WHERE country = ?)", [country])
     }
 
+    /// The question's currency as a condition on `currency` and its value, for the scans that
+    /// read on connections other than the warehouse's, which have no currency view. Empty when no
+    /// currency is left out.
+    var currencyCondition: (sql: String, values: [any SQLBindable]) {
+        guard currencyFiltered, let currency else { return ("", []) }
+        return (" AND currency = ?", [currency])
+    }
+
     /// The zone's name as people read it ("UTC" rather than Foundation's "GMT").
     public var timeZoneName: String { ReportingOffsets.isUTC(timeZone) ? "UTC" : timeZone.identifier }
 

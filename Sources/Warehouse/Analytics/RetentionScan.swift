@@ -76,10 +76,8 @@ struct RetentionScan {
         }
         switch options.activity {
         case .orders:
-            if scope.currencyFiltered, let currency = scope.currency {
-                customers += " AND currency = ?"
-                values.append(currency)
-            }
+            customers += scope.currencyCondition.sql
+            values += scope.currencyCondition.values
             return try connection.prepare("""
                 SELECT user_id, ordered_at, kind = 'purchase', amount_micros FROM orders
                 WHERE user_id IS NOT NULL AND kind IN ('purchase', 'return') AND +ordered_at < ?\(customers)

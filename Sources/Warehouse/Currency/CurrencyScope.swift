@@ -6,11 +6,7 @@ extension Warehouse {
     /// else counted from the orders. Ends a currency put in force by a question (`useCurrency`).
     public func orderCurrencies() throws -> [CurrencyCount] {
         try endCurrencyFilter()
-        let current = try db.scalar("""
-            SELECT (SELECT through_order_id FROM customer_totals_state) IS (SELECT max(id) FROM main.orders)
-               AND (SELECT orders_counted FROM customer_totals_state) = (SELECT count(*) FROM main.orders)
-            """).int64 == 1
-        let sql = current ? "SELECT currency, orders FROM order_currencies ORDER BY currency"
+        let sql = try CustomerTotals.areCurrent(db) ? "SELECT currency, orders FROM order_currencies ORDER BY currency"
             : "SELECT currency, count(*) AS orders FROM main.orders GROUP BY currency ORDER BY currency"
         return try db.query(sql).map { CurrencyCount(currency: $0.text("currency"), orders: Int($0.int("orders"))) }
     }
