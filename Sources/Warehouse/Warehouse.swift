@@ -28,6 +28,8 @@ public final class Warehouse {
         let migrator = try SQLCatalog.migrator()
         if migrate {
             try migrator.migrate(db)
+            // An orders import killed on its bulk path left `orders_by_user` to be built.
+            try DeferredUserIndex.restore(db)
         } else {
             _ = try migrator.pending(in: db)
         }

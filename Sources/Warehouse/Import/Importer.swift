@@ -84,6 +84,7 @@ public final class Importer {
             if options.kind == .orders {
                 // OrderWriter checks each batch's references itself (BatchReferenceCheck).
                 try db.execute("PRAGMA foreign_keys = OFF")
+                _ = try DeferredUserIndex.dropIfNoOrders(db)
             }
             let entities = try EntityResolver(db: db, importID: ledger.id, pseudonyms: privacy.pseudonyms)
             switch options.kind {
@@ -110,10 +111,12 @@ public final class Importer {
                 counts = try run(handler, reader: reader, text: text, context: context)
             }
         } catch let stop as StrictStop {
+            restoreUserIndex(options)
             throw stop.error
         } catch {
             let message = (error as? ImportError)?.description ?? "\(path): \(error)"
             ledger.recordFailure(message)
+            restoreUserIndex(options)
             throw error
         }
         return ImportSummary(importID: ledger.id, file: path, kind: options.kind, format: options.format, counts: counts,
@@ -236,9 +239,19 @@ public final class Importer {
         try db.execute("COMMIT")
     }
 
-    /// After an orders import's last rows, in the same transaction: `customer_totals` caught up.
+    /// After an orders import's last rows, in the same transaction: `orders_by_user` built if the
+    /// import deferred it, then `customer_totals` caught up (reading that index).
     private func refreshTotals(_ options: ImportOptions) throws {
-        if options.kind == .orders { try CustomerTotals.refresh(db) }
+        guard options.kind == .orders else { return }
+        try DeferredUserIndex.restore(db)
+        try CustomerTotals.refresh(db)
+    }
+
+    /// After a failed orders import (its open batch rolled back): `orders_by_user` built if the
+    /// import had deferred it. Should that fail too, the next command that opens the warehouse
+    /// for writing builds it.
+    private func restoreUserIndex(_ options: ImportOptions) {
+        if options.kind == .orders { try? DeferredUserIndex.restore(db) }
     }
 
     /// The standard window a run stored with its import (`ImportOptions.storedJSON`), so a
