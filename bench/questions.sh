@@ -13,7 +13,9 @@
 # docs/OUTPUT.md (reals and shares within 1e-9 relative, integers, money, text, dates and booleans
 # as the same text; the feature build on the rows it stored), and any mismatch is printed with
 # MISMATCH and makes the script exit 1 at the end. Last, `train churn`, `score churn`, `train clv`, `train segments`
-# once each.
+# once each. With pandas installed, bench/analytics_pandas.py answers the default `rfm` and
+# `retention --period month` from each warehouse as a notebook would, beside lifecycle's time (the
+# RFM segment counts must be equal).
 # Prints per question: lifecycle seconds, DuckDB seconds, their ratio, lifecycle peak RSS (GNU
 # time %M); then, over the generated shops, the growth of every command from the smallest to the
 # largest (time ratio beside the line ratio) and the peak RSS of each on the largest; the load
@@ -49,6 +51,14 @@ if python3 -c "import duckdb" 2>/dev/null; then
 else
     with_duckdb=0
     echo "DuckDB could not be installed (pip install duckdb failed): timing lifecycle alone, no answers compared"
+fi
+
+if python3 -c "import pandas" 2>/dev/null; then
+    with_pandas=1
+    echo "pandas $(python3 -c 'import pandas; print(pandas.__version__)') (pip)"
+else
+    with_pandas=0
+    echo "pandas not installed (pip install pandas): no pandas column"
 fi
 
 swift build --package-path "$repo" -c release --product lifecycle >&2
@@ -128,6 +138,32 @@ once() {  # shop db label lifecycle-args... -> one timed run of a command with n
     printf '%s\t%s\t%s\t%s\n' "$shop" "$label" "$t" "$kb" >> "$results"
 }
 
+# pandas, as a notebook answers the two questions bench/analytics_pandas.py defines (the default
+# `rfm` and `retention --period month`, orders read from this warehouse), beside lifecycle's best
+# time for them above; the RFM segment counts must be equal. Prints pandas' load and each
+# question's compute with the orders already in memory, and lifecycle's time over that compute.
+pandas_side() {  # shop db
+    local shop=$1 db=$2
+    [ "$with_pandas" = 1 ] || return 0
+    [[ -n ${ONLY:-} ]] && ! [[ "rfm" =~ $ONLY || "retention --period month" =~ $ONLY ]] && return
+    python3 "$repo/bench/analytics_pandas.py" "$db" > "$work/pandas.json"
+    "$bin" rfm --db "$db" --format csv > "$work/lifecycle.csv"
+    python3 - "$work/pandas.json" "$work/lifecycle.csv" "$results" "$shop" <<'PANDAS' || mismatches=$((mismatches + 1))
+import csv, json, sys
+pandas = json.load(open(sys.argv[1]))
+ours = {row["segment"]: int(row["users"]) for row in csv.DictReader(open(sys.argv[2]))}
+best = {row[1]: float(row[2]) for row in csv.reader(open(sys.argv[3]), delimiter="\t") if row[0] == sys.argv[4]}
+w = pandas["warehouse"]
+print("pandas (bench/analytics_pandas.py), orders read from the warehouse in %.2f s, then in memory:" % w["load_seconds"])
+for label, key in (("rfm", "rfm_seconds"), ("retention --period month", "retention_seconds")):
+    if label in best:
+        print("%-52s %8.2f %8.2f %7.1fx  pandas compute only (load not counted)" % ("  " + label, best[label], w[key], best[label] / max(w[key], 0.001)))
+equal = pandas["digest"]["segments"] == ours
+print("  RFM segment counts, lifecycle and pandas: %s" % ("equal" if equal else "MISMATCH %s against %s" % (ours, pandas["digest"]["segments"])))
+sys.exit(0 if equal else 1)
+PANDAS
+}
+
 shop() {  # name csv zone
     local name=$1 csv=$2 zone=$3 t kb r
     local db="$work/$name.db" lines
@@ -186,6 +222,7 @@ shop() {  # name csv zone
     done
     ask "$name" "$db" "features build --as-of MID" features features build --as-of "$mid"
     ask "$name" "$db" "report (rfm, retention, activity...)" report report
+    pandas_side "$name" "$db"
     echo "load average after the questions: $(cut -d' ' -f1-3 /proc/loadavg)"
     once "$name" "$db" "train churn" train churn
     once "$name" "$db" "score churn" score churn
