@@ -147,7 +147,7 @@ pandas_side() {  # shop db
     [ "$with_pandas" = 1 ] || return 0
     [[ -n ${ONLY:-} ]] && ! [[ "rfm" =~ $ONLY || "retention --period month" =~ $ONLY ]] && return
     python3 "$repo/bench/analytics_pandas.py" "$db" > "$work/pandas.json"
-    "$bin" rfm --db "$db" --format csv > "$work/lifecycle.csv"
+    "$bin" rfm --db "$db" --format csv > "$work/lifecycle.csv" 2> /dev/null
     python3 - "$work/pandas.json" "$work/lifecycle.csv" "$results" "$shop" <<'PANDAS' || mismatches=$((mismatches + 1))
 import csv, json, sys
 pandas = json.load(open(sys.argv[1]))
