@@ -28,8 +28,8 @@ public final class Warehouse {
         let migrator = try SQLCatalog.migrator()
         if migrate {
             try migrator.migrate(db)
-            // An orders import killed on its bulk path left `orders_by_user` to be built.
-            try DeferredUserIndex.restore(db)
+            // An import killed on its bulk path left indexes to be built.
+            try DeferredIndexes.restoreAll(db)
         } else {
             _ = try migrator.pending(in: db)
         }

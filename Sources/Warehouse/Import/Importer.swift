@@ -84,8 +84,8 @@ public final class Importer {
             if options.kind == .orders {
                 // OrderWriter checks each batch's references itself (BatchReferenceCheck).
                 try db.execute("PRAGMA foreign_keys = OFF")
-                _ = try DeferredUserIndex.dropIfNoOrders(db)
             }
+            _ = try DeferredIndexes.dropIfEmpty(db, table: Self.table(of: options.kind))
             let entities = try EntityResolver(db: db, importID: ledger.id, pseudonyms: privacy.pseudonyms)
             switch options.kind {
             case .orders:
@@ -111,12 +111,12 @@ public final class Importer {
                 counts = try run(handler, reader: reader, text: text, context: context)
             }
         } catch let stop as StrictStop {
-            restoreUserIndex(options)
+            restoreDeferredIndexes(options)
             throw stop.error
         } catch {
             let message = (error as? ImportError)?.description ?? "\(path): \(error)"
             ledger.recordFailure(message)
-            restoreUserIndex(options)
+            restoreDeferredIndexes(options)
             throw error
         }
         return ImportSummary(importID: ledger.id, file: path, kind: options.kind, format: options.format, counts: counts,
@@ -191,7 +191,7 @@ public final class Importer {
                                        elapsed: Self.seconds(since: context.started)))
         }
         try handler.flush()
-        try refreshTotals(context.options)
+        try finishTables(context.options)
         _ = try RejectsRetention.purge(db, olderThanDays: context.privacy.keepRejectsDays, now: Int64(Date().timeIntervalSince1970))
         try ledger.checkpoint(counts)
         try ledger.finish(sha256: context.source.sha256Hex(), size: context.source.storedBytesRead)
@@ -239,19 +239,26 @@ public final class Importer {
         try db.execute("COMMIT")
     }
 
-    /// After an orders import's last rows, in the same transaction: `orders_by_user` built if the
-    /// import deferred it, then `customer_totals` caught up (reading that index).
-    private func refreshTotals(_ options: ImportOptions) throws {
-        guard options.kind == .orders else { return }
-        try DeferredUserIndex.restore(db)
-        try CustomerTotals.refresh(db)
+    /// After an import's last rows, in the same transaction: the indexes it deferred built, then
+    /// for orders `customer_totals` caught up (reading `orders_by_user`).
+    private func finishTables(_ options: ImportOptions) throws {
+        try DeferredIndexes.restore(db, table: Self.table(of: options.kind))
+        if options.kind == .orders { try CustomerTotals.refresh(db) }
     }
 
-    /// After a failed orders import (its open batch rolled back): `orders_by_user` built if the
-    /// import had deferred it. Should that fail too, the next command that opens the warehouse
-    /// for writing builds it.
-    private func restoreUserIndex(_ options: ImportOptions) {
-        if options.kind == .orders { try? DeferredUserIndex.restore(db) }
+    /// After a failed import (its open batch rolled back): the indexes it had deferred built.
+    /// Should that fail too, the next command that opens the warehouse for writing builds them.
+    private func restoreDeferredIndexes(_ options: ImportOptions) {
+        try? DeferredIndexes.restore(db, table: Self.table(of: options.kind))
+    }
+
+    /// The table an import kind fills.
+    private static func table(of kind: ImportKind) -> String {
+        switch kind {
+        case .orders: "orders"
+        case .events: "events"
+        case .users: "users"
+        }
     }
 
     /// The standard window a run stored with its import (`ImportOptions.storedJSON`), so a
