@@ -128,7 +128,7 @@ import Testing
         #expect(try db.scalar("SELECT count(*) FROM imports").int64 == 1)
         #expect(try Self.snapshot(db, importID: 1) == expected)
         #expect(try db.scalar("PRAGMA integrity_check").string == "ok")
-        // The first run dropped orders_by_user to build it after its rows (DeferredUserIndex);
+        // The first run dropped orders_by_user to build it after its rows (DeferredIndexes);
         // after the kills and the resume it is there, as the uninterrupted run left it.
         let indexes = "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'orders' ORDER BY name"
         #expect(try db.query(indexes).map { $0[0].string } == Connection(path: work.path("reference.db"), mode: .readOnly).query(indexes).map { $0[0].string })
