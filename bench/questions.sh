@@ -45,21 +45,15 @@ duck="$repo/bench/reference/questions_duckdb.py"
 if ! python3 -c "import duckdb" 2>/dev/null; then
     pip install duckdb >/dev/null 2>&1 || pip install --break-system-packages duckdb >/dev/null 2>&1 || true
 fi
-if python3 -c "import duckdb" 2>/dev/null; then
-    with_duckdb=1
-    echo "DuckDB $(python3 -c 'import duckdb; print(duckdb.__version__)') (pip), $(nproc) cores"
-else
-    with_duckdb=0
-    echo "DuckDB could not be installed (pip install duckdb failed): timing lifecycle alone, no answers compared"
-fi
-
-if python3 -c "import pandas" 2>/dev/null; then
-    with_pandas=1
-    echo "pandas $(python3 -c 'import pandas; print(pandas.__version__)') (pip)"
-else
-    with_pandas=0
-    echo "pandas not installed (pip install pandas): no pandas column"
-fi
+# Prints the module's version when python3 can import it (true), else the reason (false).
+python_module() {  # module reason
+    python3 -c "import $1" 2>/dev/null || { echo "$2"; return 1; }
+    echo "$1 $(python3 -c "import $1; print($1.__version__)") (pip)"
+}
+with_duckdb=0 with_pandas=0
+python_module duckdb "DuckDB could not be installed (pip install duckdb failed): timing lifecycle alone, no answers compared" && with_duckdb=1
+python_module pandas "pandas not installed (pip install pandas): no pandas column" && with_pandas=1
+echo "$(nproc) cores"
 
 swift build --package-path "$repo" -c release --product lifecycle >&2
 bin="$repo/.build/release/lifecycle"
