@@ -7,13 +7,6 @@ import SQLiteStore
 /// largest order id or the number of orders differs from the state row) and answer from the
 /// orders until a run finishes.
 enum CustomerTotals {
-    /// Brings the totals up to every order. While the orders they count are unchanged (the state
-    /// row is there, and the orders up to its id are still as many), only the customers of the
-    /// newer orders are recomputed, unless
-    /// those are over a quarter of all orders (recomputing customers one by one costs about
-    /// three times as much per order as one grouping pass: 0.63 s against 0.23 s for 860,000
-    /// orders); otherwise (a merge or a hand edit changed a counted order, an order was inserted
-    /// below the mark) all are rebuilt.
     /// Whether the totals count every order there is: the state row names the largest order id
     /// and the number of orders (any other change to a counted order deletes the row). Reads
     /// `main.orders`, whatever currency view is in force.
@@ -24,6 +17,13 @@ enum CustomerTotals {
             """).int64 == 1
     }
 
+    /// Brings the totals up to every order. While the orders they count are unchanged (the state
+    /// row is there, and the orders up to its id are still as many), only the customers of the
+    /// newer orders are recomputed, unless
+    /// those are over a quarter of all orders (recomputing customers one by one costs about
+    /// three times as much per order as one grouping pass: 0.63 s against 0.23 s for 860,000
+    /// orders); otherwise (a merge or a hand edit changed a counted order, an order was inserted
+    /// below the mark) all are rebuilt.
     static func refresh(_ db: Connection) throws {
         let last = try db.scalar("SELECT max(id) FROM orders").int64
         let total = try db.scalar("SELECT count(*) FROM orders").int64 ?? 0
