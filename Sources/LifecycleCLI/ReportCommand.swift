@@ -18,8 +18,16 @@ struct ReportCommand: ParsableCommand {
     var period: Period = .month
 
     func run() throws {
-        let warehouse = try database.openForReading()
-        let report = try warehouse.writeReport(to: out, options: ReportOptions(scope: try scopeArguments.scope(for: warehouse), period: period))
+        let report: ReportWritten
+        if let url = database.postgresURL {
+            // The same page from sql/postgres/'s answers; no model sections (no models there yet).
+            let warehouse = try database.openPostgresForReading(url: url)
+            let options = ReportOptions(scope: try scopeArguments.scopeOnPostgres(), period: period)
+            report = try database.onServer(url) { try warehouse.writeReport(to: out, options: options) }
+        } else {
+            let warehouse = try database.openForReading()
+            report = try warehouse.writeReport(to: out, options: ReportOptions(scope: try scopeArguments.scope(for: warehouse), period: period))
+        }
         printError("wrote \(out) (\(grouped(report.bytes)) bytes): \(grouped(report.customers)) customers, \(report.cohorts) cohorts, \(report.periods) periods")
     }
 }

@@ -31,16 +31,10 @@ public struct ReportWritten: Sendable, Equatable {
 }
 
 extension Warehouse {
-    /// The RFM summary, the retention triangle and the activity of the report's scope.
+    /// The RFM summary, the retention triangle and the activity of the report's scope, with the
+    /// lifetime value section once a `clv` model is trained.
     public func reportData(_ options: ReportOptions, now: Date = Date()) throws -> ReportData {
-        var rfmScope = options.scope
-        rfmScope.until = nil
-        rfmScope.since = nil
-        let rfm = try rfmSummary(RFMOptions(scope: rfmScope))
-        let retention = try retention(RetentionOptions(scope: options.scope, period: options.period))
-        let activity = try activity(ActivityOptions(scope: options.scope, period: options.period))
-        return ReportData(rfm: rfm, retention: retention, activity: activity,
-                          lifetimeValue: try lifetimeValueSection(asOf: rfm.scope.asOf), generatedAt: now)
+        try reportData(options, now: now, lifetimeValue: lifetimeValueSection(asOf:))
     }
 
     /// Writes the HTML report to `path`.
@@ -48,13 +42,7 @@ extension Warehouse {
     public func writeReport(to path: String, options: ReportOptions) throws -> ReportWritten {
         let data = try reportData(options)
         let html = try withSatisfactionSection(HTMLReport.render(data, title: "Lifecycle report: \(URL(fileURLWithPath: self.path).lastPathComponent)"), asOf: data.rfm.scope.asOf)
-        do {
-            try html.write(toFile: path, atomically: true, encoding: .utf8)
-        } catch {
-            throw AnalyticsError.invalidOption(option: "--out \(path)", reason: "cannot write the file (\(error.localizedDescription))")
-        }
-        return ReportWritten(bytes: html.utf8.count, customers: data.rfm.customers, cohorts: data.retention.cohorts.count,
-                             periods: data.activity.periods.count)
+        return try HTMLReport.write(html, of: data, to: path)
     }
 }
 
