@@ -16,7 +16,7 @@ extension Warehouse {
     /// Scores must be finite; every user must exist and appear once. With `only`, only those
     /// users' earlier scores are replaced.
     @discardableResult
-    public func savePredictions<Scores: Sequence>(snapshot: ModelSnapshot, asOf: Int64, scores: Scores, only: Set<Int64>? = nil) throws -> Int
+    public func savePredictions<Scores: RandomAccessCollection>(snapshot: ModelSnapshot, asOf: Int64, scores: Scores, only: Set<Int64>? = nil) throws -> Int
     where Scores.Element == (userID: Int64, score: Double) {
         try replaceScoringRun("predictions", columns: ["score"], snapshot: snapshot, asOf: asOf,
                               rows: scores.lazy.map { ScoringRow(userID: $0.userID, values: [.real($0.score)]) }, only: only)

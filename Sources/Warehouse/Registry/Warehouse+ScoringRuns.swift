@@ -14,9 +14,13 @@ extension Warehouse {
     /// way. Every REAL must be finite; a row the table refuses is an error naming its user, and
     /// the earlier run stays. With `only` (a run over listed users, `score --users`), only those
     /// users' earlier rows are replaced and the rest of the run stays. Returns the number of rows stored.
+    ///
+    /// Rows are stored in ascending user id (a user's rows in the order given), whatever order
+    /// they come in: scores come ranked (highest first), and the run's key and the by-user index
+    /// both order a run by user, so in ranked order every row would land on a random page of both.
     @discardableResult
     func replaceScoringRun(_ table: String, columns: [String], snapshot: ModelSnapshot, asOf: Int64,
-                           rows: some Sequence<ScoringRow>, only: Set<Int64>? = nil, references: String = "users") throws -> Int {
+                           rows: some RandomAccessCollection<ScoringRow>, only: Set<Int64>? = nil, references: String = "users") throws -> Int {
         try registryTransaction {
             if let only {
                 let delete = try db.cached("DELETE FROM \(table) WHERE snapshot_id = ? AND as_of = ? AND user_id = ?")
@@ -33,7 +37,7 @@ extension Warehouse {
             let names = ["snapshot_id", "as_of", "user_id"] + columns
             let insert = try db.cached("INSERT INTO \(table) (\(names.joined(separator: ", "))) VALUES (\(names.map { _ in "?" }.joined(separator: ", ")))")
             var count = 0
-            for row in rows {
+            for row in Self.byUser(rows) {
                 precondition(row.values.count == columns.count, "\(table): \(row.values.count) values for \(columns.count) columns")
                 for (column, value) in zip(columns, row.values) {
                     if case .real(let number) = value, !number.isFinite {
@@ -56,5 +60,13 @@ extension Warehouse {
             }
             return count
         }
+    }
+
+    /// `rows` in ascending user id, rows of one user in their given order; reads each row's user
+    /// once and keeps only the order (one integer per row), not a copy of the rows.
+    static func byUser<Rows: RandomAccessCollection<ScoringRow>>(_ rows: Rows) -> some Sequence<ScoringRow> {
+        let users = rows.map(\.userID)
+        let order = users.indices.sorted { (users[$0], $0) < (users[$1], $1) }
+        return order.lazy.map { rows[rows.index(rows.startIndex, offsetBy: $0)] }
     }
 }
