@@ -22,11 +22,28 @@ public final class PostgresWarehouse {
     }
 
     /// Connects for a command that writes and applies pending migrations (`migrating: false`
-    /// only checks that the schema is this build's).
+    /// only checks that the schema is this build's). On Citus it first settles what an earlier
+    /// failure left prepared on the workers (``settlePreparedTransactions()``).
     public static func openForWriting(url: String, migrating: Bool = true) throws -> PostgresWarehouse {
         let warehouse = try connect(url: url)
+        try warehouse.settlePreparedTransactions()
         if migrating { try warehouse.migrate() } else { _ = try PostgresMigrator(db: warehouse.db).pending() }
         return warehouse
+    }
+
+    /// Commits or rolls back, on every worker, the two-phase commits a failure left prepared (a
+    /// worker or the coordinator stopped between PREPARE and COMMIT PREPARED), as the coordinator's
+    /// record of each says: Citus's `recover_prepared_transactions()`. A prepared transaction keeps
+    /// its locks, so until it is settled a resumed import waits on them; Citus's maintenance
+    /// daemon settles them too, but only every `citus.recover_2pc_interval` (a minute by default).
+    /// Does nothing without Citus or for a role that may not run the function (only superusers,
+    /// unless granted): there the daemon is left to do it.
+    func settlePreparedTransactions() throws {
+        let allowed = try db.scalar("""
+            SELECT CASE WHEN to_regprocedure('recover_prepared_transactions()') IS NULL THEN false
+                        ELSE has_function_privilege('recover_prepared_transactions()', 'EXECUTE') END
+            """).bool
+        if allowed == true { _ = try db.query("SELECT recover_prepared_transactions()") }
     }
 
     /// Connects for a command that only reads: refuses a database without the warehouse's
