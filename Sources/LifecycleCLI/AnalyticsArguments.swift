@@ -128,21 +128,45 @@ func printNotes(_ notes: [String]) {
     for note in notes { printError(note) }
 }
 
-/// Prints an answer in `format`; csv and jsonl send its notes to standard error.
-func emit(_ answer: Answer, as format: OutputFormat) {
-    guard format == .csv || format == .jsonl else { return print(answer.rendered(as: format, width: tableWidth(format)), terminator: "") }
-    // Line by line through a 64 KiB buffer: a large answer (a daily retention triangle has
-    // 600,000 rows) is not copied into one string first.
-    var buffer = ""
-    answer.table.writeLines(as: format) { line in
-        buffer += line
-        if buffer.utf8.count >= 1 << 16 {
-            print(buffer, terminator: "")
-            buffer.removeAll(keepingCapacity: true)
+/// Prints an answer in `format`; csv and jsonl send its notes to standard error. The machine
+/// formats go out a row at a time through a 64 KiB buffer, so a large answer (a daily retention
+/// triangle has 600,000 rows) is never copied into one string or one JSON tree; `rows`, when
+/// given, makes the rows as they are written instead of `answer.table.rows`.
+func emit(_ answer: Answer, as format: OutputFormat, rows: RowProducer? = nil) {
+    let output = BufferedOutput()
+    defer { output.flush() }
+    switch format {
+    case .table, .markdown:
+        print(answer.rendered(as: format, width: tableWidth(format)), terminator: "")
+    case .json:
+        do {
+            try answer.writeJSON(rows: rows, output.write)
+            output.write("\n")
+        } catch {
+            output.flush()
+            printError("\nError: the answer cannot be written as JSON: \(error)")
+            exit(1)
         }
+    case .csv, .jsonl:
+        answer.table.writeLines(as: format, rows: rows, output.write)
+        output.flush()
+        printNotes(answer.notes)
     }
-    print(buffer, terminator: "")
-    printNotes(answer.notes)
+}
+
+/// Standard output through a 64 KiB buffer.
+final class BufferedOutput {
+    private var buffer = ""
+
+    func write(_ text: String) {
+        buffer += text
+        if buffer.utf8.count >= 1 << 16 { flush() }
+    }
+
+    func flush() {
+        print(buffer, terminator: "")
+        buffer.removeAll(keepingCapacity: true)
+    }
 }
 
 extension Period: ExpressibleByArgument {}

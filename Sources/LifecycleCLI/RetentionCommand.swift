@@ -86,7 +86,7 @@ struct RetentionCommand: ParsableCommand {
         }
         switch format {
         case .json, .csv, .jsonl:
-            emit(triangle.answer(), as: format)
+            emit(triangle.answer(holdingRows: false), as: format, rows: triangle.longRows)
         case .markdown:
             print(triangle.triangleTable().rendered(as: .markdown))
             print(triangle.curveTable().rendered(as: .markdown), terminator: "")

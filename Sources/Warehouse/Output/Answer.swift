@@ -55,6 +55,25 @@ public struct Answer: Sendable, Equatable {
         return .object(members)
     }
 
+    /// The JSON object of ``json``, laid out as `rendered(as: .json)` lays it out (without its final
+    /// newline), written a member and a row at a time: the rows never exist as one tree. `rows`,
+    /// when given, makes the rows instead of `table.rows`.
+    public func writeJSON(rows: RowProducer? = nil, _ write: @escaping (String) -> Void) throws(JSONError) {
+        var object = JSONObjectStream(write)
+        try object.member("question", .string(question))
+        try object.member("parameters", .object(parameters))
+        try object.member("as_of", asOf.map { .string(RegistryClock.iso($0)) } ?? .null)
+        let table = self.table
+        let produce = rows ?? { body in table.rows.forEach(body) }
+        try object.arrayMember("rows") { element in produce { element(table.rowObject($0)) } }
+        for section in sections {
+            try object.arrayMember(section.key) { element in section.table.rows.forEach { element(section.table.rowObject($0)) } }
+        }
+        for member in details { try object.member(member.key, member.value) }
+        try object.member("notes", .array(notes.map { .string($0) }))
+        object.end()
+    }
+
     /// The answer in `format`; `width`: the terminal's columns, which wide tables are fitted to
     /// (`Table.rendered(as:width:)`).
     public func rendered(as format: OutputFormat, width: Int? = nil) -> String {

@@ -1,5 +1,9 @@
 import Foundation
 
+/// Rows handed over one at a time to `body`, for an answer too large to hold as a `Table`'s rows
+/// (a daily retention triangle has 600,000): its machine formats are written as it goes.
+public typealias RowProducer = (_ body: ([Cell]) -> Void) -> Void
+
 /// A result to show: named columns, rows of typed cells, and footnotes.
 public struct Table: Sendable, Equatable {
     public var columns: [Column]
@@ -46,7 +50,7 @@ extension Table {
     public var rowObjects: [JSONValue] { rows.map(rowObject) }
 
     /// One row as a JSON object, members in column order under the columns' keys.
-    private func rowObject(_ row: [Cell]) -> JSONValue {
+    func rowObject(_ row: [Cell]) -> JSONValue {
         .object(columns.indices.map { JSONMember(columns[$0].key, $0 < row.count ? row[$0].json : .null) })
     }
 
@@ -134,11 +138,13 @@ extension Table {
     }
 
     /// csv or jsonl, one line at a time (each ending in a newline): the header, then every row as
-    /// it is written, so a large answer goes out without a second copy of it in memory.
-    public func writeLines(as format: OutputFormat, _ write: (String) -> Void) {
+    /// it is written, so a large answer goes out without a second copy of it in memory. `rows`,
+    /// when given, makes the rows instead of `self.rows` (which is then not read).
+    public func writeLines(as format: OutputFormat, rows: RowProducer? = nil, _ write: (String) -> Void) {
         precondition(format == .csv || format == .jsonl, "only csv and jsonl are written line by line")
+        let produce = rows ?? { body in self.rows.forEach(body) }
         if format == .jsonl {
-            for row in rows { write(((try? rowObject(row).jsonText()) ?? "{}") + "\n") }
+            produce { row in write(((try? rowObject(row).jsonText()) ?? "{}") + "\n") }
             return
         }
         func quote(_ text: String) -> String {
@@ -146,7 +152,7 @@ extension Table {
             return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         write(columns.map { quote($0.key) }.joined(separator: ",") + "\n")
-        for row in rows {
+        produce { row in
             write(columns.indices.map { quote($0 < row.count ? row[$0].machineText : "") }.joined(separator: ",") + "\n")
         }
     }

@@ -63,7 +63,7 @@ extension JSONValue {
 }
 
 /// Writes `JSONValue`s as text.
-private struct JSONWriter {
+struct JSONWriter {
     let pretty: Bool
 
     func write(_ value: JSONValue, into out: inout String, path: String, depth: Int) throws(JSONError) {
@@ -318,5 +318,62 @@ private struct JSONParser {
         if isInteger, let integer = Int64(text) { return .integer(integer) }
         guard let number = Double(text), number.isFinite else { throw error("number \(text) is out of range") }
         return .number(number)
+    }
+}
+
+/// One JSON object written member by member, laid out as ``JSONValue/prettyJSONText()`` lays out
+/// the same object, so a large answer goes out without its whole tree in memory: an array member
+/// may take its elements one at a time.
+struct JSONObjectStream {
+    private let write: (String) -> Void
+    private var members = 0
+
+    /// Starts the object; `write` receives the text in order.
+    init(_ write: @escaping (String) -> Void) {
+        self.write = write
+    }
+
+    /// A member with its whole value.
+    mutating func member(_ key: String, _ value: JSONValue) throws(JSONError) {
+        var out = start(key)
+        try JSONWriter(pretty: true).write(value, into: &out, path: key, depth: 1)
+        write(out)
+    }
+
+    /// An array member whose elements `elements` hands over one at a time; every element must
+    /// be an object or an array (a pretty array of containers puts each on its own lines).
+    /// Throws the first element's error, after the array is closed.
+    mutating func arrayMember(_ key: String, _ elements: (_ element: (JSONValue) -> Void) -> Void) throws(JSONError) {
+        write(start(key))
+        var count = 0
+        var failure: JSONError?
+        elements { element in
+            precondition(element.isContainer, "\(key): streamed elements must be objects or arrays")
+            guard failure == nil else { return }
+            var out = count == 0 ? "[\n    " : ",\n    "
+            do throws(JSONError) {
+                try JSONWriter(pretty: true).write(element, into: &out, path: "\(key)[\(count)]", depth: 2)
+            } catch {
+                failure = error
+                return
+            }
+            write(out)
+            count += 1
+        }
+        write(count == 0 ? "[]" : "\n  ]")
+        if let failure { throw failure }
+    }
+
+    /// Ends the object.
+    func end() {
+        write(members == 0 ? "{}" : "\n}")
+    }
+
+    /// The text before a member's value: the object's opening or a comma, the indent and the key.
+    private mutating func start(_ key: String) -> String {
+        var out = members == 0 ? "{\n  " : ",\n  "
+        members += 1
+        JSONWriter.quote(key, into: &out)
+        return out + ": "
     }
 }

@@ -34,15 +34,23 @@ extension RetentionTriangle {
     /// false where the period cohort+k is not over at as-of.
     public func longTable() -> Table {
         var rows: [[Cell]] = []
+        longRows { rows.append($0) }
+        return Table(columns: Self.longColumns, rows: rows, notes: notes)
+    }
+
+    /// The long table's rows one at a time, in its order, without holding them: what a machine
+    /// format writes for a triangle too large to hold twice (600,000 cells for daily cohorts).
+    public func longRows(_ body: ([Cell]) -> Void) {
         for cohort in cohorts {
             for cell in cohort.cells {
-                rows.append([.text(cohort.label), .date(cohort.start), .count(cohort.users), amount(cohort.base), .count(cell.k),
-                             amount(cell.value), .shareOrNull(cell.share), .bool(cell.complete)])
+                body([.text(cohort.label), .date(cohort.start), .count(cohort.users), amount(cohort.base), .count(cell.k),
+                      amount(cell.value), .shareOrNull(cell.share), .bool(cell.complete)])
             }
         }
-        return Table(columns: ["cohort", "cohort_start", "cohort_users", "base", "k", "value", "share", "complete"],
-                     rows: rows, notes: notes)
     }
+
+    /// The long table's columns.
+    static let longColumns: [Column] = ["cohort", "cohort_start", "cohort_users", "base", "k", "value", "share", "complete"]
 
     /// A base or value: money for the revenue metric, else a count.
     private func amount(_ value: Int64) -> Cell {
@@ -57,8 +65,9 @@ extension RetentionTriangle {
     }
 
     /// What `retention` answers: the long triangle as rows and the curve beside it, or (`curve`)
-    /// the curve as rows.
-    public func answer(curveOnly: Bool = false) -> Answer {
+    /// the curve as rows. `holdingRows: false` leaves the long rows out of the answer's table (its
+    /// columns and notes stay), for a writer that takes them from ``longRows(_:)`` as it goes.
+    public func answer(curveOnly: Bool = false, holdingRows: Bool = true) -> Answer {
         var parameters = scope.answerParameters
         parameters += [JSONMember("period", .string(options.period.rawValue)), JSONMember("mode", .string(options.mode.rawValue)),
                        JSONMember("metric", .string(options.metric.rawValue)), JSONMember("cohort", .string(options.cohort.rawValue)),
@@ -70,7 +79,8 @@ extension RetentionTriangle {
             return Answer(question: "retention curve", parameters: parameters, asOf: scope.asOf, table: table,
                           details: [exclusions.member(currency: scope.currency)])
         }
-        return Answer(question: "retention", parameters: parameters, asOf: scope.asOf, table: longTable(),
+        let rows = holdingRows ? longTable() : Table(columns: Self.longColumns, rows: [], notes: notes)
+        return Answer(question: "retention", parameters: parameters, asOf: scope.asOf, table: rows,
                       sections: [Answer.Section(key: "curve", title: "", table: curveTable())],
                       details: [exclusions.member(currency: scope.currency)])
     }
