@@ -73,7 +73,7 @@ struct RfmCommand: ParsableCommand {
             emit(try warehouse.rfmTransitions(from: from, options: options).answer(), as: format)
         } else if users {
             let listed = try warehouse.rfmUsers(options, segment: segment)
-            emit(listed.users.answer(scope: listed.scope, segment: segment), as: format)
+            emitUsers(listed.users, scope: listed.scope, as: format)
         } else {
             emit(try warehouse.rfmSummary(options).answer(), as: format)
         }
@@ -81,6 +81,12 @@ struct RfmCommand: ParsableCommand {
             let snapshot = try warehouse.saveRFMSnapshot(options)
             printError("saved RFM snapshot \(snapshot.id) as of \(LocalText.instant(snapshot.asOf, in: try warehouse.reportingTimeZone())) (\(grouped(snapshot.users)) customers)")
         }
+    }
+
+    /// The customer list: machine formats write its rows as they are made, tables hold them.
+    private func emitUsers(_ users: [RFMUser], scope: ResolvedScope, as format: OutputFormat) {
+        guard format.isMachine else { return emit(users.answer(scope: scope, segment: segment), as: format) }
+        emit(users.answer(scope: scope, segment: segment, holdingRows: false), as: format, rows: users.rows(currency: scope.currency))
     }
 
     /// The summary or the customer list on a PostgreSQL warehouse (sql/postgres/), rendered by
@@ -95,7 +101,7 @@ struct RfmCommand: ParsableCommand {
         let format = output.resolved
         if users {
             let listed = try database.onServer(url) { try warehouse.rfmUsers(options, segment: segment) }
-            emit(listed.users.answer(scope: listed.scope, segment: segment), as: format)
+            emitUsers(listed.users, scope: listed.scope, as: format)
         } else {
             emit(try database.onServer(url) { try warehouse.rfmSummary(options) }.answer(), as: format)
         }

@@ -70,4 +70,24 @@ import Testing
             }
         }
     }
+
+    @Test func anRFMCustomerListWrittenFromItsRowsIsTheListHeld() throws {
+        let fixture = try AnalyticsFixture()
+        for (customer, day, amount) in [("a", "2011-01-03", "10.00"), ("a", "2011-03-20", "5.50"), ("b", "2011-02-05", "99.99"),
+                                        ("c", "2011-03-10", "1.00"), ("c", "2011-03-11", "2.00"), ("d", "2011-03-15", "42.00")] {
+            try fixture.order(customer, day, amount)
+        }
+        let listed = try fixture.warehouse.rfmUsers(RFMOptions(scope: AnalyticsFixture.scope(asOf: "2011-04-01")))
+        try #require(listed.users.count == 4)
+        let held = listed.users.answer(scope: listed.scope, segment: nil)
+        let bare = listed.users.answer(scope: listed.scope, segment: nil, holdingRows: false)
+        #expect(bare.table.rows.isEmpty && held.table.rows.count == 4 && bare.table.columns == held.table.columns)
+        let rows = listed.users.rows(currency: listed.scope.currency)
+        #expect(try Self.streamed(bare, rows: rows) == held.rendered(as: .json))
+        for format in [OutputFormat.csv, .jsonl] {
+            var text = ""
+            bare.table.writeLines(as: format, rows: rows) { text += $0 }
+            #expect(text == held.table.rendered(as: format), "\(format)")
+        }
+    }
 }
