@@ -12,14 +12,7 @@ import Testing
 /// per-customer work on the workers.
 extension CitusCLITests {
     @Test func activityOnCitusAnswersWhatItAnswersOnSQLiteOverAMatrixOfOptions() throws {
-        let work = try WorkDirectory()
-        #expect(try Binary.run(["generate", "--users", "300", "--seed", "41", "--out", "shop"], directory: work.url).status == 0)
-        let url = try cluster.createDatabase("lc_activity_conformance", citus: true)
-        let file = work.path("shop.db")
-        for command in [["users", "shop/users.csv"],
-                        ["orders", "shop/orders.csv", "--format", "online-retail", "--timezone", "Europe/London"]] {
-            #expect(try importCounts(command + ["--db", url], in: work) == (try importCounts(command + ["--db", file], in: work)), "\(command)")
-        }
+        let (work, file, url) = try shopOnBothEngines("lc_activity_conformance", users: 300, seed: 41, events: false)
         // Without events, activity from events is refused alike, not answered with empty periods.
         for db in [file, url] {
             let result = try Binary.run(["activity", "--activity", "events", "--db", db], directory: work.url)

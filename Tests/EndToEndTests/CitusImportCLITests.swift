@@ -48,6 +48,22 @@ extension CitusCLITests {
         return try figures.map { try db.scalar($0).int64 ?? -1 }
     }
 
+    /// A generated shop (`users` customers from `seed`) in a new work directory, imported into its
+    /// `shop.db` and into a new Citus database `name` with the same counts on both: users, orders
+    /// (online-retail, Europe/London) and, with `events`, events.
+    func shopOnBothEngines(_ name: String, users: Int, seed: Int, events: Bool = true) throws -> (work: WorkDirectory, file: String, url: String) {
+        let work = try WorkDirectory()
+        #expect(try Binary.run(["generate", "--users", "\(users)", "--seed", "\(seed)", "--out", "shop"], directory: work.url).status == 0)
+        let url = try cluster.createDatabase(name, citus: true)
+        let file = work.path("shop.db")
+        let commands = [["users", "shop/users.csv"], ["orders", "shop/orders.csv", "--format", "online-retail", "--timezone", "Europe/London"]]
+            + (events ? [["events", "shop/events.csv"]] : [])
+        for command in commands {
+            #expect(try importCounts(command + ["--db", url], in: work) == (try importCounts(command + ["--db", file], in: work)), "\(command)")
+        }
+        return (work, file, url)
+    }
+
     /// Runs `lifecycle import ... --json` and returns its one summary's counts.
     func importCounts(_ arguments: [String], in work: WorkDirectory) throws -> [String: Int] {
         let result = try Binary.run(["import"] + arguments + ["--json"], directory: work.url)

@@ -8,15 +8,7 @@ import Testing
 /// generated.
 extension CitusCLITests {
     @Test func theReportOnCitusIsThePageWrittenFromTheFile() throws {
-        let work = try WorkDirectory()
-        #expect(try Binary.run(["generate", "--users", "300", "--seed", "43", "--out", "shop"], directory: work.url).status == 0)
-        let url = try cluster.createDatabase("lc_report_conformance", citus: true)
-        let file = work.path("shop.db")
-        for command in [["users", "shop/users.csv"],
-                        ["orders", "shop/orders.csv", "--format", "online-retail", "--timezone", "Europe/London"],
-                        ["events", "shop/events.csv"]] {
-            #expect(try importCounts(command + ["--db", url], in: work) == (try importCounts(command + ["--db", file], in: work)), "\(command)")
-        }
+        let (work, file, url) = try shopOnBothEngines("lc_report_conformance", users: 300, seed: 43)
         /// The page with what may differ between the two runs put in common form.
         func page(_ path: String, title: String) throws -> String {
             let html = try String(contentsOfFile: work.path(path), encoding: .utf8)

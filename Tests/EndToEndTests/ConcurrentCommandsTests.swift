@@ -73,7 +73,7 @@ import SQLiteStore
         var running: [(command: [String], process: Process, stderr: URL)] = []
         for (index, command) in commands.enumerated() {
             let stderr = work.url.appendingPathComponent("stderr-\(UUID().uuidString)-\(index).txt")
-            FileManager.default.createFile(atPath: stderr.path, contents: nil)
+            #expect(FileManager.default.createFile(atPath: stderr.path, contents: nil))
             let process = Process()
             process.executableURL = Binary.url
             process.arguments = command + ["--db", db]

@@ -82,9 +82,9 @@ import Testing
                                                           trainingAsOf: 0, trainingRows: 1, dataFingerprint: fingerprint))
         let logistic = LogisticRegressionModel(standardizer: Standardizer(means: [0], standardDeviations: [1]), intercept: 0, coefficients: [1])
         #expect(throws: (any Error).self) {
-            try warehouse.saveSnapshot(ModelSnapshotDraft(name: "other2", parameters: logistic.encodeParameters(),
+            _ = try warehouse.saveSnapshot(ModelSnapshotDraft(name: "other2", parameters: logistic.encodeParameters(),
                                                           trainingAsOf: 0, trainingRows: 1, dataFingerprint: fingerprint))
-            try warehouse.saveSnapshot(ModelSnapshotDraft(name: "other2", parameters: BGNBDModel(r: 1, alpha: 1, a: 1, b: 1).encodeParameters(),
+            _ = try warehouse.saveSnapshot(ModelSnapshotDraft(name: "other2", parameters: BGNBDModel(r: 1, alpha: 1, a: 1, b: 1).encodeParameters(),
                                                           trainingAsOf: 0, trainingRows: 1, dataFingerprint: fingerprint))
         }
     }
