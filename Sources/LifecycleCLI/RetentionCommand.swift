@@ -57,24 +57,24 @@ struct RetentionCommand: ParsableCommand {
                                        cohort: cohort, activity: activity, eventType: eventType, maxOffset: maxOffset)
         let format = output.resolved
         if let by {
-            let breakdown = try brokenDown(by, warehouse: warehouse, options: options)
-            print(breakdown.rendered(as: format, width: tableWidth(format)), terminator: "")
-            if format == .csv || format == .jsonl { printNotes(breakdown.combined.notes) }
-            return
+            return printBreakdown(try retentionBrokenDown(by, engine: warehouse, options: options, curveOnly: curve), as: format)
         }
         try render(try warehouse.retention(options), as: format)
     }
 
-    /// The triangle on a PostgreSQL warehouse (sql/postgres/retention.sql), rendered as on a
-    /// file; what does not run there yet (`--by`) is refused by name.
+    /// The triangle, or one per group of `--by`, on a PostgreSQL warehouse
+    /// (sql/postgres/retention.sql), rendered as on a file.
     private func runOnPostgres(url: String) throws {
-        if by != nil {
-            throw ValidationError("\(database.path): retention --by does not run on PostgreSQL yet")
-        }
         let warehouse = try database.openPostgresForReading(url: url)
         let options = RetentionOptions(scope: try scopeArguments.scopeOnPostgres(), period: period,
                                        mode: mode, metric: metric, cohort: cohort, activity: activity, eventType: eventType,
                                        maxOffset: maxOffset)
+        if let by {
+            let breakdown = try database.onServer(url) {
+                try retentionBrokenDown(by, engine: warehouse, options: options, curveOnly: curve)
+            }
+            return printBreakdown(breakdown, as: output.resolved)
+        }
         try render(try database.onServer(url) { try warehouse.retention(options) }, as: output.resolved)
     }
 
@@ -100,36 +100,6 @@ struct RetentionCommand: ParsableCommand {
             }
         }
     }
-
-    /// The answer of every group of `by`: the same question with the group's `--country`, or
-    /// for only the customers of one RFM segment.
-    private func brokenDown(_ by: Breakdown, warehouse: Warehouse, options: RetentionOptions) throws -> BrokenDownAnswer {
-        func group(_ value: String, _ scoped: RetentionOptions) throws -> BrokenDownAnswer.Group {
-            BrokenDownAnswer.Group(value: value, answer: try warehouse.retention(scoped).answer(curveOnly: curve))
-        }
-        switch by {
-        case .country:
-            let groups = try warehouse.breakdownCountries().map { country in
-                var scoped = options
-                scoped.scope.country = country
-                return try group(country, scoped)
-            }
-            return BrokenDownAnswer(column: by.column, by: by.rawValue, groups: groups, notes: try breakdownNotes(warehouse))
-        case .rfmSegment:
-            let groups = try warehouse.breakdownRFMSegments(options.scope).map { segment, users in
-                var scoped = options
-                scoped.users = users
-                return try group(segment, scoped)
-            }
-            return BrokenDownAnswer(column: by.column, by: by.rawValue, groups: groups)
-        }
-    }
-}
-
-/// The breakdown's own notes: customers with no country are in no group.
-func breakdownNotes(_ warehouse: Warehouse) throws -> [String] {
-    let without = try warehouse.customersWithoutCountry()
-    return without == 0 ? [] : ["\(grouped(without)) customers with no country are in no group"]
 }
 
 extension Breakdown: ExpressibleByArgument {}

@@ -59,15 +59,8 @@ struct RfmCommand: ParsableCommand {
         let warehouse = try database.open(writing: save || compare != nil)
         let options = try rfmOptions(warehouse)
         let format = output.resolved
-        if let by {
-            let groups = try warehouse.breakdownCountries().map { country in
-                var scoped = options
-                scoped.scope.country = country
-                return BrokenDownAnswer.Group(value: country, answer: try warehouse.rfmSummary(scoped).answer())
-            }
-            let breakdown = BrokenDownAnswer(column: by.column, by: by.rawValue, groups: groups, notes: try breakdownNotes(warehouse))
-            print(breakdown.rendered(as: format, width: tableWidth(format)), terminator: "")
-            if format == .csv || format == .jsonl { printNotes(breakdown.combined.notes) }
+        if by != nil {
+            printBreakdown(try rfmByCountry(engine: warehouse, options: options), as: format)
         } else if let compare {
             let from = try AnalyticsScope.instant(compare, in: options.scope.timeZone ?? warehouse.reportingTimeZone(), option: "--compare")
             emit(try warehouse.rfmTransitions(from: from, options: options).answer(), as: format)
@@ -92,14 +85,16 @@ struct RfmCommand: ParsableCommand {
     /// The summary or the customer list on a PostgreSQL warehouse (sql/postgres/), rendered by
     /// the same answers; what does not run there yet is refused by name.
     private func runOnPostgres(url: String) throws {
-        for (given, option) in [(save, "--save"), (compare != nil, "--compare"), (by != nil, "--by"),
+        for (given, option) in [(save, "--save"), (compare != nil, "--compare"),
                                 (segmentMap != nil, "--segment-map")] where given {
             throw ValidationError("\(database.path): rfm \(option) does not run on PostgreSQL yet")
         }
         let warehouse = try database.openPostgresForReading(url: url)
         let options = RFMOptions(scope: try scopeArguments.scopeOnPostgres(), bins: try parsedBins(), segmentMap: nil)
         let format = output.resolved
-        if users {
+        if by != nil {
+            printBreakdown(try database.onServer(url) { try rfmByCountry(engine: warehouse, options: options) }, as: format)
+        } else if users {
             let listed = try database.onServer(url) { try warehouse.rfmUsers(options, segment: segment) }
             emitUsers(listed.users, scope: listed.scope, as: format)
         } else {

@@ -1,18 +1,6 @@
 import Foundation
 
-/// The three questions a report is drawn from, answered by either engine: `Warehouse` (the
-/// SQLite file) and `PostgresWarehouse` give the same answers for the same options, so the
-/// report's numbers are the same on both.
-protocol ReportSource {
-    func rfmSummary(_ options: RFMOptions) throws -> RFMSummary
-    func retention(_ options: RetentionOptions) throws -> RetentionTriangle
-    func activity(_ options: ActivityOptions) throws -> ActivityReport
-}
-
-extension Warehouse: ReportSource {}
-extension PostgresWarehouse: ReportSource {}
-
-extension ReportSource {
+extension AnalyticsEngine {
     /// The report's questions for `options`: RFM over the whole history to the as-of (the
     /// `--since/--until` window bounds the cohorts and the activity, not who is a customer),
     /// the retention triangle and the activity of the scope's window. `lifetimeValue` is the
