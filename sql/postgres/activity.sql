@@ -3,9 +3,11 @@
 -- columns (period, period_start, period_label, days_observed, active_users, user_days,
 -- weekly_user_days, new_users, returning_users, resurrecting_users, dormant_users,
 -- first_purchases, orders, revenue_micros, complete), in the same order and with the same
--- values. Every period (day, week, month) and activity source (both, orders, events), in UTC (a
--- PostgreSQL warehouse keeps no reporting zone yet, so the periods are UTC days, ISO weeks from
--- Monday and calendar months).
+-- values. Every period (day, week, month) and activity source (both, orders, events), in the
+-- reporting time zone :zone (an IANA name; NULL: UTC), which sql/activity.sql reads from
+-- reporting_offsets: here PostgreSQL's own time zone rules turn each instant into its local
+-- wall-clock seconds (`AT TIME ZONE`), whose day is the local day (days, ISO weeks from Monday,
+-- calendar months).
 --
 -- Written for Citus's planner. Each per-customer part reads the orders and the events of a
 -- customer by the distribution column (customer_key, the user id of a known customer; users
@@ -16,15 +18,20 @@
 -- pushed down with it instead of being pulled to the coordinator. No correlated subquery,
 -- booleans never added, bigint sums cast back.
 WITH params AS MATERIALIZED (
-    SELECT coalesce(extract(epoch FROM CAST(CAST(:as_of AS text) AS timestamp))::bigint,
-                    (SELECT (max(ordered_at) / 86400 + 1) * 86400 FROM orders)) AS as_of,
-           extract(epoch FROM CAST(CAST(:since AS text) AS timestamp))::bigint AS since,
-           extract(epoch FROM CAST(CAST(:until AS text) AS timestamp))::bigint AS until,
-           coalesce(CAST(:period AS text), 'month') AS period,
-           coalesce(CAST(:activity AS text), 'both') AS activity,
-           CAST(:country AS text) AS country
+    SELECT q.*, (CASE WHEN q.zone IS NULL THEN q.as_of - 1 ELSE extract(epoch FROM to_timestamp(q.as_of - 1) AT TIME ZONE q.zone)::bigint END) / 86400 AS last_day
+    FROM (SELECT coalesce(extract(epoch FROM CAST(CAST(:as_of AS text) AS timestamp))::bigint,
+                          (SELECT CASE WHEN CAST(:zone AS text) IS NULL THEN (max(ordered_at) / 86400 + 1) * 86400
+                                       ELSE extract(epoch FROM (date_trunc('day', to_timestamp(max(ordered_at)) AT TIME ZONE CAST(:zone AS text))
+                                                                + interval '1 day') AT TIME ZONE CAST(:zone AS text))::bigint END
+                           FROM orders)) AS as_of,
+                 CAST(:zone AS text) AS zone,
+                 extract(epoch FROM CAST(CAST(:since AS text) AS timestamp))::bigint AS since,
+                 extract(epoch FROM CAST(CAST(:until AS text) AS timestamp))::bigint AS until,
+                 coalesce(CAST(:period AS text), 'month') AS period,
+                 coalesce(CAST(:activity AS text), 'both') AS activity,
+                 CAST(:country AS text) AS country) AS q
 ),
--- Period numbers (UTC day, ISO week from Monday, or month counted from year 0) of the instants
+-- Period numbers (local day, ISO week from Monday, or month counted from year 0) of the instants
 -- that bound the question, by sql/activity.sql's expression; end_day: the day after the last
 -- observed one.
 marks AS MATERIALIZED (
@@ -32,8 +39,8 @@ marks AS MATERIALIZED (
            CASE p.period WHEN 'day' THEN i.d WHEN 'week' THEN (i.d + 3) / 7
                 ELSE (4 * (i.d + 671) + 3) / 1461 * 12 + (5 * (i.d + 671 - 1461 * ((4 * (i.d + 671) + 3) / 1461) / 4) + 2) / 153 END AS n
     FROM params p
-    CROSS JOIN LATERAL (VALUES ('last', (p.as_of - 1) / 86400), ('as_of', p.as_of / 86400), ('since', p.since / 86400),
-                               ('until', (p.until - 1) / 86400)) AS i(name, d)
+    CROSS JOIN LATERAL (VALUES ('last', p.as_of - 1), ('as_of', p.as_of), ('since', p.since), ('until', p.until - 1)) AS v(name, at)
+    CROSS JOIN LATERAL (SELECT v.name, (CASE WHEN p.zone IS NULL THEN v.at ELSE extract(epoch FROM to_timestamp(v.at) AT TIME ZONE p.zone)::bigint END) / 86400 AS d) AS i
 ),
 bounds AS MATERIALIZED (
     SELECT max(n) FILTER (WHERE name = 'last') AS last_n, max(n) FILTER (WHERE name = 'as_of') AS as_of_n,
@@ -48,18 +55,18 @@ bounds AS MATERIALIZED (
 -- result holds one row), and past jit_above_cost every one of the 32 tasks compiled its
 -- expressions first (1.5 s on a few thousand rows, measured).
 user_days AS NOT MATERIALIZED (
-    SELECT a.user_id, a.day, p.period, p.as_of
-    FROM (SELECT o.customer_key AS user_id, o.ordered_at / 86400 AS day
+    SELECT a.user_id, a.day, p.period, p.last_day
+    FROM (SELECT o.customer_key AS user_id, (CASE WHEN p.zone IS NULL THEN o.ordered_at ELSE extract(epoch FROM to_timestamp(o.ordered_at) AT TIME ZONE p.zone)::bigint END) / 86400 AS day
           FROM orders o CROSS JOIN params p
           WHERE p.activity IN ('both', 'orders') AND o.user_id IS NOT NULL AND o.kind = 'purchase' AND o.ordered_at < p.as_of
           UNION ALL
-          SELECT e.customer_key, e.occurred_at / 86400
+          SELECT e.customer_key, (CASE WHEN p.zone IS NULL THEN e.occurred_at ELSE extract(epoch FROM to_timestamp(e.occurred_at) AT TIME ZONE p.zone)::bigint END) / 86400
           FROM events e CROSS JOIN params p
           WHERE p.activity IN ('both', 'events') AND e.user_id IS NOT NULL AND e.occurred_at < p.as_of) AS a
     LEFT JOIN users u ON u.id = a.user_id
     CROSS JOIN params p
     WHERE p.country IS NULL OR u.country = p.country
-    GROUP BY a.user_id, a.day, p.period, p.as_of
+    GROUP BY a.user_id, a.day, p.period, p.last_day
 ),
 -- Per period: active users, user-days, and the lifecycle states from each customer's previous
 -- active period (a window over her periods). A user active in n - 1 is, in n, either returning
@@ -96,7 +103,7 @@ runs AS MATERIALIZED (
           FROM (SELECT CASE WHEN x.previous + 7 > x.day THEN x.previous + 7 ELSE x.day END AS run_start,
                        CASE WHEN x.day + 6 < x.last_day THEN x.day + 6 ELSE x.last_day END AS run_end
                 FROM (SELECT d.day, lag(d.day) OVER (PARTITION BY d.user_id ORDER BY d.day) AS previous,
-                             (d.as_of - 1) / 86400 AS last_day
+                             d.last_day
                       FROM user_days d
                       WHERE d.period = 'month') AS x) AS c
           WHERE c.run_start <= c.run_end) AS r
@@ -110,11 +117,12 @@ money AS MATERIALIZED (
            sum(CASE WHEN x.n = x.first_n THEN 1 ELSE 0 END)::bigint AS first_purchases
     FROM (SELECT g.n, g.orders, g.revenue, min(CASE WHEN g.orders > 0 THEN g.n END) OVER (PARTITION BY g.user_id) AS first_n
           FROM (SELECT o.customer_key AS user_id,
-                       CASE p.period WHEN 'day' THEN o.ordered_at / 86400 WHEN 'week' THEN (o.ordered_at / 86400 + 3) / 7
-                            ELSE (4 * (o.ordered_at / 86400 + 671) + 3) / 1461 * 12
-                                 + (5 * (o.ordered_at / 86400 + 671 - 1461 * ((4 * (o.ordered_at / 86400 + 671) + 3) / 1461) / 4) + 2) / 153 END AS n,
+                       CASE p.period WHEN 'day' THEN l.d WHEN 'week' THEN (l.d + 3) / 7
+                            ELSE (4 * (l.d + 671) + 3) / 1461 * 12
+                                 + (5 * (l.d + 671 - 1461 * ((4 * (l.d + 671) + 3) / 1461) / 4) + 2) / 153 END AS n,
                        sum(CASE WHEN o.kind = 'purchase' THEN 1 ELSE 0 END) AS orders, sum(o.amount_micros) AS revenue
                 FROM orders o LEFT JOIN users u ON u.id = o.customer_key CROSS JOIN params p
+                CROSS JOIN LATERAL (SELECT (CASE WHEN p.zone IS NULL THEN o.ordered_at ELSE extract(epoch FROM to_timestamp(o.ordered_at) AT TIME ZONE p.zone)::bigint END) / 86400 AS d) AS l
                 WHERE o.user_id IS NOT NULL AND o.kind IN ('purchase', 'return') AND o.ordered_at < p.as_of
                   AND (p.country IS NULL OR u.country = p.country)
                 GROUP BY 1, 2) AS g) AS x

@@ -3,7 +3,9 @@
 -- :country, :users, :max_offset) and its result columns (cohort, cohort_start, cohort_label, k,
 -- cohort_users, active_users, reached_users, orders, revenue_micros, complete), in the same order
 -- and with the same values: both cohort kinds, purchases or events as activity, every period
--- and metric, in UTC (a PostgreSQL warehouse keeps no reporting zone yet).
+-- and metric, with periods in the reporting time zone :zone (an IANA name; NULL: UTC), which
+-- sql/retention.sql reads from reporting_offsets: here PostgreSQL's own time zone rules turn
+-- each instant into its local wall-clock seconds (`AT TIME ZONE`), whose day is the local day.
 --
 -- Written for Citus's planner: "per_cell" groups the orders by the distribution column
 -- (customer_key, the user id of a known customer) and period, finds each customer's first and
@@ -18,7 +20,11 @@
 -- otherwise; "fast" below decides the same.
 WITH params AS MATERIALIZED (
     SELECT coalesce(extract(epoch FROM CAST(CAST(:as_of AS text) AS timestamp))::bigint,
-                    (SELECT (max(ordered_at) / 86400 + 1) * 86400 FROM orders)) AS as_of,
+                    (SELECT CASE WHEN CAST(:zone AS text) IS NULL THEN (max(ordered_at) / 86400 + 1) * 86400
+                                 ELSE extract(epoch FROM (date_trunc('day', to_timestamp(max(ordered_at)) AT TIME ZONE CAST(:zone AS text))
+                                                          + interval '1 day') AT TIME ZONE CAST(:zone AS text))::bigint END
+                     FROM orders)) AS as_of,
+           CAST(:zone AS text) AS zone,
            extract(epoch FROM CAST(CAST(:since AS text) AS timestamp))::bigint AS since,
            extract(epoch FROM CAST(CAST(:until AS text) AS timestamp))::bigint AS until,
            coalesce(CAST(:period AS text), 'month') AS period,
@@ -34,15 +40,16 @@ WITH params AS MATERIALIZED (
                 WHEN 'events' THEN (SELECT min(occurred_at) FROM events WHERE user_id IS NOT NULL)
                 ELSE (SELECT min(ordered_at) FROM orders WHERE user_id IS NOT NULL AND kind = 'purchase') END AS origin
 ),
--- Period numbers (UTC day, ISO week from Monday, or month counted from year 0) of the instants
+-- Period numbers (local day, ISO week from Monday, or month counted from year 0) of the instants
 -- that bound the question, by sql/retention.sql's expression.
 marks AS MATERIALIZED (
     SELECT i.name,
            CASE p.period WHEN 'day' THEN i.d WHEN 'week' THEN (i.d + 3) / 7
                 ELSE (4 * (i.d + 671) + 3) / 1461 * 12 + (5 * (i.d + 671 - 1461 * ((4 * (i.d + 671) + 3) / 1461) / 4) + 2) / 153 END AS n
     FROM params p
-    CROSS JOIN LATERAL (VALUES ('last', (p.as_of - 1) / 86400), ('as_of', p.as_of / 86400), ('since', p.since / 86400),
-                               ('until', (p.until - 1) / 86400), ('origin', p.origin / 86400)) AS i(name, d)
+    CROSS JOIN LATERAL (VALUES ('last', p.as_of - 1), ('as_of', p.as_of), ('since', p.since),
+                               ('until', p.until - 1), ('origin', p.origin)) AS v(name, at)
+    CROSS JOIN LATERAL (SELECT v.name, (CASE WHEN p.zone IS NULL THEN v.at ELSE extract(epoch FROM to_timestamp(v.at) AT TIME ZONE p.zone)::bigint END) / 86400 AS d) AS i
 ),
 bounds AS MATERIALIZED (
     SELECT max(n) FILTER (WHERE name = 'last') AS last_n, max(n) FILTER (WHERE name = 'as_of') AS as_of_n,
@@ -61,14 +68,14 @@ customer_periods AS (
                  CASE t.period WHEN 'day' THEN t.d WHEN 'week' THEN (t.d + 3) / 7
                       ELSE (4 * (t.d + 671) + 3) / 1461 * 12 + (5 * (t.d + 671 - 1461 * ((4 * (t.d + 671) + 3) / 1461) / 4) + 2) / 153 END AS n,
                  sum(t.purchase) AS orders, sum(t.amount) AS revenue
-          FROM (SELECT o.customer_key AS user_id, o.ordered_at / 86400 AS d, p.period,
+          FROM (SELECT o.customer_key AS user_id, (CASE WHEN p.zone IS NULL THEN o.ordered_at ELSE extract(epoch FROM to_timestamp(o.ordered_at) AT TIME ZONE p.zone)::bigint END) / 86400 AS d, p.period,
                        CASE WHEN o.kind = 'purchase' THEN 1 ELSE 0 END AS purchase, o.amount_micros AS amount
                 FROM orders o JOIN users u ON u.id = o.customer_key CROSS JOIN params p
                 WHERE p.activity = 'orders' AND o.user_id IS NOT NULL AND o.kind IN ('purchase', 'return') AND o.ordered_at < p.as_of
                   AND (p.country IS NULL OR u.country = p.country)
                   AND (p.user_ids IS NULL OR o.customer_key = ANY (p.user_ids))
                 UNION ALL
-                SELECT e.customer_key, e.occurred_at / 86400, p.period, 1, 0
+                SELECT e.customer_key, (CASE WHEN p.zone IS NULL THEN e.occurred_at ELSE extract(epoch FROM to_timestamp(e.occurred_at) AT TIME ZONE p.zone)::bigint END) / 86400, p.period, 1, 0
                 FROM events e JOIN users u ON u.id = e.customer_key CROSS JOIN params p
                 WHERE p.activity = 'events' AND e.user_id IS NOT NULL AND e.occurred_at < p.as_of
                   AND (p.event_type IS NULL OR e.type = p.event_type)

@@ -4,15 +4,15 @@ import PostgresStore
 /// `lifecycle activity` on PostgreSQL: the same periods as `Warehouse.activity`, from
 /// `sql/postgres/activity.sql` (sql/activity.sql's parameters and columns), decoded by the same
 /// `ActivityPeriod(row:)`, so the CLI renders them through the very same answer. Every period and
-/// activity source, in UTC; what `resolve` refuses is refused here too (a `--timezone` other than
-/// UTC, a `--currency` in a warehouse of several, and, as activity adds revenue, a warehouse of
-/// several currencies).
+/// activity source, in the scope's time zone (`--timezone`, else UTC); what `resolve` refuses is
+/// refused here too (a `--currency` in a warehouse of several, and, as activity adds revenue, a
+/// warehouse of several currencies).
 extension PostgresWarehouse {
     /// Active users, lifecycle states, first purchases and revenue per period.
     public func activity(_ options: ActivityOptions) throws -> ActivityReport {
         if options.activity == .events { try checkEvents(type: nil) }
         let scope = try resolve(options.scope)
-        var parameters = Self.values(scope.parameters)
+        var parameters = Self.parameters(scope)
         parameters["period"] = .text(options.period.rawValue)
         parameters["activity"] = .text(options.activity.rawValue)
         let periods = try postgresQuery("activity", parameters).map(ActivityPeriod.init(row:))

@@ -20,7 +20,7 @@ extension PostgresWarehouse {
         var whole = scope
         whole.since = nil
         whole.until = nil
-        var parameters = Self.values(try resolve(whole).parameters)
+        var parameters = Self.parameters(try resolve(whole))
         for name in ["segment", "recency_bins", "frequency_bins", "monetary_bins"] { parameters[name] = .null }
         var groups: [String: (position: Int64, users: Set<Int64>)] = [:]
         for row in try postgresQuery("rfm_users", parameters) {

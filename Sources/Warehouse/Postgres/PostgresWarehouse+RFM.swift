@@ -6,8 +6,9 @@ import SQLiteStore
 /// and `rfmUsers`, from `sql/postgres/rfm_summary.sql`, `rfm_users.sql` and `excluded_orders.sql`
 /// (the counterparts of sql/'s files, same parameters and columns), so the CLI renders them
 /// through the very same answers. What the PostgreSQL warehouse does not have yet is refused by
-/// name: a reporting time zone other than UTC (`--timezone`), a segment map file, and a question
-/// over several currencies (`--currency` picks one when the warehouse holds several).
+/// name: a segment map file, and a question over several currencies (`--currency` picks one when
+/// the warehouse holds several). A `--timezone` sets the default as-of (local midnight after the
+/// last order) and how dates are read, as on a file.
 extension PostgresWarehouse {
     /// The RFM segment summary and score thresholds.
     public func rfmSummary(_ options: RFMOptions) throws -> RFMSummary {
@@ -39,7 +40,7 @@ extension PostgresWarehouse {
     func exclusions(_ scope: ResolvedScope, since: Int64? = nil) throws -> Exclusions {
         var result = Exclusions()
         result.guestAmountsInSeveralCurrencies = scope.currency == nil
-        var parameters = Self.values(scope.parameters)
+        var parameters = Self.parameters(scope)
         parameters["since"] = since.map { PGValue.text(UTCText.dateTime($0)) } ?? .null
         for row in try postgresQuery("excluded_orders", parameters) {
             let orders = Int(row["orders"].int64 ?? 0)
@@ -56,7 +57,7 @@ extension PostgresWarehouse {
     }
 
     private func rfmParameters(_ scope: ResolvedScope, _ options: RFMOptions) -> [String: PGValue] {
-        var parameters = Self.values(scope.parameters)
+        var parameters = Self.parameters(scope)
         parameters["recency_bins"] = options.bins.json(.recency).map(PGValue.text) ?? .null
         parameters["frequency_bins"] = options.bins.json(.frequency).map(PGValue.text) ?? .null
         parameters["monetary_bins"] = options.bins.json(.monetary).map(PGValue.text) ?? .null

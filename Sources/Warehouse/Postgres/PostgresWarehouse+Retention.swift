@@ -4,8 +4,8 @@ import PostgresStore
 /// `lifecycle retention` on PostgreSQL: the same triangle and curve as `Warehouse.retention`,
 /// from `sql/postgres/retention.sql` (sql/retention.sql's parameters and columns), so the CLI
 /// renders it through the very same answers: first-purchase and recurring cohorts of purchases or
-/// events (of one type, if asked), every period, mode and metric, in UTC. Refused as `resolve`
-/// refuses: a `--timezone` other than UTC, a `--currency` in a warehouse of several.
+/// events (of one type, if asked), every period, mode and metric, in the scope's time zone
+/// (`--timezone`, else UTC). Refused as `resolve` refuses: a `--currency` in a warehouse of several.
 extension PostgresWarehouse {
     /// Cohort retention.
     public func retention(_ options: RetentionOptions) throws -> RetentionTriangle {
@@ -13,7 +13,7 @@ extension PostgresWarehouse {
         if options.activity == .events { try checkEvents(type: options.eventType) }
         // As on SQLite, retention of users or orders reads the orders of every currency.
         let scope = try resolve(options.scope, allowingSeveralCurrencies: options.metric != .revenue)
-        var parameters = Self.values(scope.parameters)
+        var parameters = Self.parameters(scope)
         parameters["period"] = .text(options.period.rawValue)
         parameters["cohort"] = .text(options.cohort.rawValue)
         parameters["activity"] = .text(options.activity.rawValue)

@@ -4,19 +4,17 @@ import PostgresStore
 /// The scope every question on PostgreSQL resolves the same way, so each command (rfm,
 /// retention, activity) neither repeats the checks nor drifts from the others.
 extension PostgresWarehouse {
-    /// The scope's defaults filled in by SQLite's rules (`Warehouse.resolve`): as-of midnight UTC
-    /// after the last order, a country some customer has, a window that holds something before
+    /// The scope's defaults filled in by SQLite's rules (`Warehouse.resolve`): as-of midnight
+    /// after the last order in the scope's time zone (`--timezone`; UTC when none: a PostgreSQL
+    /// warehouse keeps no reporting zone of its own yet), a country some customer has, a window that holds something before
     /// as-of (`--since` before it, `--until` after `--since`: `Warehouse.checkWindow`), one
     /// currency. `allowingSeveralCurrencies`: a question that adds no money reads every currency
     /// (SQLite's `addsMoney: false`), with no currency in the answer.
     ///
-    /// Refused by name, as not possible on PostgreSQL yet: a `--timezone` other than UTC (a
-    /// PostgreSQL warehouse keeps no reporting zone), and `--currency` in a warehouse of several
+    /// Refused by name, as not possible on PostgreSQL yet: `--currency` in a warehouse of several
     /// currencies (no per-question currency filter there yet).
     func resolve(_ scope: AnalyticsScope, allowingSeveralCurrencies: Bool = false) throws -> ResolvedScope {
-        if let zone = scope.timeZone, !ReportingOffsets.isUTC(zone) {
-            throw AnalyticsError.invalidOption(option: "--timezone", reason: "a reporting time zone other than UTC is not supported on PostgreSQL yet")
-        }
+        let zone = scope.timeZone ?? utcZone
         if let country = scope.country,
            try db.scalar("SELECT EXISTS (SELECT 1 FROM users WHERE country = $1)", [.text(country)]).bool != true {
             let known = try db.query("SELECT DISTINCT country FROM users WHERE country IS NOT NULL").compactMap { $0[0].string }
@@ -34,14 +32,23 @@ extension PostgresWarehouse {
         }
         var asOf = scope.asOf
         if asOf == nil {
-            guard let day = try dayAfterLastOrder() else { throw AnalyticsError.noOrders }
-            asOf = day
+            guard let last = try db.scalar("SELECT max(ordered_at) FROM orders").int64 else { throw AnalyticsError.noOrders }
+            asOf = AnalyticsScope.startOfDay(AnalyticsScope.day(of: last, in: zone) + 1, in: zone)
         }
         let resolved = asOf ?? 0
-        try Warehouse.checkWindow(since: scope.since, until: scope.until, asOf: resolved, zone: utcZone)
-        return ResolvedScope(asOf: resolved, since: scope.since, until: scope.until, country: scope.country, timeZone: utcZone,
+        try Warehouse.checkWindow(since: scope.since, until: scope.until, asOf: resolved, zone: zone)
+        return ResolvedScope(asOf: resolved, since: scope.since, until: scope.until, country: scope.country, timeZone: zone,
                              asOfIsDefault: scope.asOf == nil, currency: present.count > 1 ? nil : present.first?.currency,
                              currencyFiltered: false)
+    }
+
+    /// sql/postgres/'s parameters of a resolved scope: sql/'s (`:as_of`, `:since`, ...) and
+    /// `:zone`, the reporting zone's IANA name (NULL for UTC), which sql/ reads from
+    /// `reporting_offsets` instead.
+    static func parameters(_ scope: ResolvedScope) -> [String: PGValue] {
+        var parameters = values(scope.parameters)
+        parameters["zone"] = ReportingOffsets.isUTC(scope.timeZone) ? .null : .text(scope.timeZone.identifier)
+        return parameters
     }
 
     /// Midnight UTC after the last order (the default as-of: nothing is left out); nil when
