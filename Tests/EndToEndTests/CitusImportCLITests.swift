@@ -172,7 +172,7 @@ extension CitusCLITests {
     @Test(.enabled(if: onlineRetail != nil, "skipped: ../shared/data/online-retail/online_retail.csv.gz is not present"))
     func onlineRetailOnCitusHasSQLitesCountsRowsAndExactRevenue() throws {
         let work = try WorkDirectory()
-        let (_, url) = try importIntoBoth([["orders", Self.onlineRetail!, "--format", "online-retail", "--timezone", "Europe/London"]],
+        let (file, url) = try importIntoBoth([["orders", Self.onlineRetail!, "--format", "online-retail", "--timezone", "Europe/London"]],
                                           database: "lc_import_retail", in: work)
         let db = try PGConnection.open(PostgresLocation(url: url))
         defer { try? db.close() }
@@ -186,6 +186,18 @@ extension CitusCLITests {
                    to_char(max(ordered_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') FROM orders_v
             """).string == "2010-12-01T08:26:00Z 2011-12-09T12:50:00Z")
         #expect(try db.scalar("SELECT pg_typeof(ordered_at)::text FROM orders_v LIMIT 1").string == "timestamp with time zone")
+
+        // The questions on the real shop print the same on both engines: segments and customers,
+        // cohorts by month, week and London day, activity and lifecycle.
+        for question in [["rfm"], ["rfm", "--users", "--as-of", "2011-09-01"], ["retention"], ["retention", "--period", "week", "--metric", "revenue"],
+                         ["retention", "--period", "day", "--timezone", "Europe/London", "--since", "2011-11-01"],
+                         ["activity", "--period", "week"], ["activity", "--timezone", "Europe/London", "--country", "France"]] {
+            let onSQLite = try Binary.run(question + ["--format", "json", "--db", file], directory: work.url)
+            let onCitus = try Binary.run(question + ["--format", "json", "--db", url], directory: work.url)
+            #expect(onSQLite.status == 0 && onCitus.status == 0, "\(question): \(onSQLite.stderr) \(onCitus.stderr)")
+            #expect(onCitus.stdout == onSQLite.stdout, "\(question) answers otherwise on Citus")
+            #expect(onSQLite.stdout.count > 1_000, "\(question): \(onSQLite.stdout.prefix(200))")
+        }
     }
 
     @Test(.enabled(if: cdnowMaster != nil && cdnowSample != nil, "skipped: ../shared/data/cdnow is not present"))
