@@ -85,6 +85,9 @@ extension CitusCLITests {
                                            "max_offset": .null, "zone": .null]
         let plan = try db.query("EXPLAIN " + text, named: defaults).compactMap { $0[0].string }.joined(separator: "\n")
         #expect(plan.contains("Custom Scan (Citus Adaptive)") && plan.contains("Task Count: 32"), "\(plan)")
+        // The cells are added up in the shard tasks: the coordinator only combines their partial
+        // sums per (cohort, offset), it is not sent a row per customer and period.
+        #expect(plan.contains("Group Key: remote_scan.c, remote_scan.k"), "\(plan)")
     }
 
     @Test func lifecycleRetentionOnCitusPrintsWhatItPrintsOnSQLite() throws {

@@ -8,6 +8,8 @@
 -- reporting_offsets: here PostgreSQL's own time zone rules turn each instant into its local
 -- wall-clock seconds (`AT TIME ZONE`), whose day is the local day (days, ISO weeks from Monday,
 -- calendar months).
+-- A NULL :as_of is midnight UTC after the last order, as in sql/ (lifecycle always passes the
+-- as-of, resolved in the zone).
 --
 -- Written for Citus's planner. Each per-customer part reads the orders and the events of a
 -- customer by the distribution column (customer_key, the user id of a known customer; users
@@ -20,10 +22,7 @@
 WITH params AS MATERIALIZED (
     SELECT q.*, (CASE WHEN q.zone IS NULL THEN q.as_of - 1 ELSE extract(epoch FROM to_timestamp(q.as_of - 1) AT TIME ZONE q.zone)::bigint END) / 86400 AS last_day
     FROM (SELECT coalesce(extract(epoch FROM CAST(CAST(:as_of AS text) AS timestamp))::bigint,
-                          (SELECT CASE WHEN CAST(:zone AS text) IS NULL THEN (max(ordered_at) / 86400 + 1) * 86400
-                                       ELSE extract(epoch FROM (date_trunc('day', to_timestamp(max(ordered_at)) AT TIME ZONE CAST(:zone AS text))
-                                                                + interval '1 day') AT TIME ZONE CAST(:zone AS text))::bigint END
-                           FROM orders)) AS as_of,
+                          (SELECT (max(ordered_at) / 86400 + 1) * 86400 FROM orders)) AS as_of,
                  CAST(:zone AS text) AS zone,
                  extract(epoch FROM CAST(CAST(:since AS text) AS timestamp))::bigint AS since,
                  extract(epoch FROM CAST(CAST(:until AS text) AS timestamp))::bigint AS until,
