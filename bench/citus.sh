@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
-# Import into PostgreSQL/Citus against SQLite, in the same run, from the same file: the real
-# Online Retail dump (../shared/data, 541,909 lines) by default, or any online-retail layout
-# file given. Starts a 2-worker Citus cluster with ../shared/citus/cluster.sh in a temporary
-# directory (stopped at the end), builds lifecycle in release, and prints for each engine the
-# import's seconds, rows/s and the lifecycle process's peak RSS, then a second import of the same
-# file (all duplicates). Run as root (cluster.sh starts the servers as the postgres user).
+# PostgreSQL/Citus against SQLite, in the same run, from the same file: the real Online Retail
+# dump (../shared/data, 541,909 lines) by default, or any online-retail layout file given (e.g.
+# `lifecycle generate --users 36000 --no-events --out DIR` for about 1M lines, DIR/orders.csv).
+# Starts a 2-worker Citus cluster with ../shared/citus/cluster.sh in a temporary directory
+# (stopped at the end), builds lifecycle in release, and prints for each engine:
+# - the import's seconds, rows/s and the lifecycle process's peak RSS, then a second import of
+#   the same file (all duplicates);
+# - the questions (rfm, weekly and monthly retention, activity, the report, the feature build):
+#   wall seconds and peak RSS of the lifecycle process on each engine, and on Citus where the
+#   time went: CPU seconds of the coordinator's and of the workers' servers during the command
+#   (each postmaster's own and its exited backends' time, from /proc/PID/stat), against the
+#   client's own CPU.
+# Run as root (cluster.sh starts the servers as the postgres user).
 # Usage: bench/citus.sh [FILE.csv[.gz]] [WORKDIR]
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -46,3 +53,68 @@ measure "SQLite: import" "$bin" import orders "$file" "${args[@]}" --db "$work/b
 measure "Citus (2 workers): import" "$bin" import orders "$file" "${args[@]}" --db "$url"
 measure "SQLite: same file again" "$bin" import orders "$file" "${args[@]}" --db "$work/bench.db"
 measure "Citus (2 workers): same file again" "$bin" import orders "$file" "${args[@]}" --db "$url"
+
+# CPU seconds used so far by the servers of one node: the postmaster and every backend it has
+# reaped (utime + stime + cutime + cstime of /proc/PID/stat). A backend is reaped a moment after
+# its client leaves: settle() waits until each node runs no more processes than when idle, so
+# a command's backends are counted in its own row, not the next one's.
+idle_processes() { pgrep -c -P "$(head -1 "$1/postmaster.pid")"; }
+settle() {
+    local node tries
+    for node in "$cluster"/coordinator/ "$cluster"/worker*/; do
+        for tries in $(seq 50); do
+            [ "$(idle_processes "$node")" -le "${idle[$node]}" ] && break
+            sleep 0.1
+        done
+    done
+}
+server_cpu() {  # node directory -> seconds
+    local pid
+    pid=$(head -1 "$1/postmaster.pid")
+    awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print ($12 + $13 + $14 + $15) / hz }' "/proc/$pid/stat"
+}
+calc() { awk "BEGIN { print $* }"; }
+workers_cpu() {
+    local total=0 node
+    for node in "$cluster"/worker*/; do total=$(calc "$total + $(server_cpu "$node")"); done
+    echo "$total"
+}
+
+ask() {  # label db command... -> "seconds peak_MB client_cpu"
+    local label=$1 db=$2; shift 2
+    /usr/bin/time -o "$work/time.txt" -f '%e %M %U %S' "$bin" "$@" --db "$db" >"$work/answer.out" 2>"$work/stderr.txt" \
+        || { cat "$work/stderr.txt" >&2; echo "bench: failed: $label on $db" >&2; exit 1; }
+    tail -1 "$work/time.txt" | awk '{ printf "%.2f %.1f %.2f", $1, $2 / 1024, $3 + $4 }'
+}
+
+echo
+echo "questions (release build; seconds and peak RSS of the lifecycle process; on Citus the CPU"
+echo "seconds of the coordinator's and the workers' servers during the command, and the client's)"
+printf "%-30s %9s %8s | %9s %8s %9s %9s %9s %7s\n" "question" "SQLite s" "peak MB" "Citus s" "peak MB" \
+    "coord. s" "workers s" "client s" "ratio"
+questions=(
+    "rfm|rfm --format csv"
+    "rfm --as-of 2011-07-01|rfm --as-of 2011-07-01 --format csv"
+    "retention (month)|retention --format csv"
+    "retention --period week|retention --period week --format csv"
+    "activity|activity --format csv"
+    "report|report --out $work/report.html"
+    "features build|features build"
+)
+declare -A idle
+sleep 2
+for node in "$cluster"/coordinator/ "$cluster"/worker*/; do idle[$node]=$(idle_processes "$node"); done
+for entry in "${questions[@]}"; do
+    label=${entry%%|*}
+    read -r -a command <<<"${entry#*|}"
+    read -r file_s file_mb _ <<<"$(ask "$label" "$work/bench.db" "${command[@]}")"
+    settle
+    coordinator_before=$(server_cpu "$cluster/coordinator"); workers_before=$(workers_cpu)
+    read -r citus_s citus_mb client_cpu <<<"$(ask "$label" "$url" "${command[@]}")"
+    settle
+    coordinator=$(calc "$(server_cpu "$cluster/coordinator") - $coordinator_before")
+    workers=$(calc "$(workers_cpu) - $workers_before")
+    [ -n "$file_s" ] && [ -n "$citus_s" ] || { echo "bench: $label failed" >&2; exit 1; }
+    printf "%-30s %9.2f %8.1f | %9.2f %8.1f %9.2f %9.2f %9.2f %6.1fx\n" "$label" "$file_s" "$file_mb" "$citus_s" "$citus_mb" \
+        "$coordinator" "$workers" "$client_cpu" "$(calc "$citus_s / ($file_s + 0.005)")"
+done
