@@ -1,6 +1,6 @@
 import Warehouse
 
-/// The answers of `--by`: the same question asked once per group, on either engine.
+// The answers of `--by`: the same question asked once per group, on either engine.
 
 /// Retention for every group of `by`: the same question with the group's `--country`, or for
 /// only the customers of one RFM segment.
