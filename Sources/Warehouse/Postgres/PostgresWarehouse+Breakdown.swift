@@ -20,8 +20,8 @@ extension PostgresWarehouse {
         var whole = scope
         whole.since = nil
         whole.until = nil
-        var parameters = Self.parameters(try resolve(whole))
-        for name in ["segment", "recency_bins", "frequency_bins", "monetary_bins"] { parameters[name] = .null }
+        var parameters = rfmParameters(try resolve(whole), RFMOptions(scope: whole))
+        parameters["segment"] = .null
         var groups: [String: (position: Int64, users: Set<Int64>)] = [:]
         for row in try postgresQuery("rfm_users", parameters) {
             guard let user = row["user_id"].int64, let segment = row["segment"].string else { continue }

@@ -56,7 +56,8 @@ extension PostgresWarehouse {
         return result
     }
 
-    private func rfmParameters(_ scope: ResolvedScope, _ options: RFMOptions) -> [String: PGValue] {
+    /// rfm_summary.sql's and rfm_users.sql's parameters: the scope's and the score bins.
+    func rfmParameters(_ scope: ResolvedScope, _ options: RFMOptions) -> [String: PGValue] {
         var parameters = Self.parameters(scope)
         parameters["recency_bins"] = options.bins.json(.recency).map(PGValue.text) ?? .null
         parameters["frequency_bins"] = options.bins.json(.frequency).map(PGValue.text) ?? .null

@@ -6,8 +6,8 @@ import PostgresStore
 extension PostgresWarehouse {
     /// The scope's defaults filled in by SQLite's rules (`Warehouse.resolve`): as-of midnight
     /// after the last order in the scope's time zone (`--timezone`; UTC when none: a PostgreSQL
-    /// warehouse keeps no reporting zone of its own yet), a country some customer has, a window that holds something before
-    /// as-of (`--since` before it, `--until` after `--since`: `Warehouse.checkWindow`), one
+    /// warehouse keeps no reporting zone of its own yet), a country some customer has, a window
+    /// that holds something before as-of (`--since` before it, `--until` after `--since`: `Warehouse.checkWindow`), one
     /// currency. `allowingSeveralCurrencies`: a question that adds no money reads every currency
     /// (SQLite's `addsMoney: false`), with no currency in the answer.
     ///
@@ -32,8 +32,8 @@ extension PostgresWarehouse {
         }
         var asOf = scope.asOf
         if asOf == nil {
-            guard let last = try db.scalar("SELECT max(ordered_at) FROM orders").int64 else { throw AnalyticsError.noOrders }
-            asOf = AnalyticsScope.startOfDay(AnalyticsScope.day(of: last, in: zone) + 1, in: zone)
+            guard let day = try dayAfterLastOrder(in: zone) else { throw AnalyticsError.noOrders }
+            asOf = day
         }
         let resolved = asOf ?? 0
         try Warehouse.checkWindow(since: scope.since, until: scope.until, asOf: resolved, zone: zone)
@@ -51,11 +51,11 @@ extension PostgresWarehouse {
         return parameters
     }
 
-    /// Midnight UTC after the last order (the default as-of: nothing is left out); nil when
-    /// there are no orders.
-    public func dayAfterLastOrder() throws -> Int64? {
+    /// Midnight in `zone` after the last order (the default as-of: nothing is left out); nil
+    /// when there are no orders.
+    public func dayAfterLastOrder(in zone: TimeZone = .gmt) throws -> Int64? {
         guard let last = try db.scalar("SELECT max(ordered_at) FROM orders").int64 else { return nil }
-        return (last / 86_400 + 1) * 86_400
+        return AnalyticsScope.startOfDay(AnalyticsScope.day(of: last, in: zone) + 1, in: zone)
     }
 
     /// Every currency of the orders with its number of orders, by code (SQLite's `orderCurrencies`,
