@@ -1,14 +1,15 @@
--- Purchases as the lifetime-value models see them: one row per purchase order of a known
--- customer, with its day in the reporting time zone (reporting_offsets; UTC when empty) and
--- its value. Returns, adjustments, write-offs and guest orders are left out: BG/NBD counts
--- transactions and Gamma-Gamma averages what they were worth. Orders on the same day are
--- collapsed into one transaction by the caller (the literature's summary), not here.
+-- Purchases as the lifetime-value models see them: one row per known customer and day with a
+-- purchase, the day in the reporting time zone (reporting_offsets; UTC when empty), and the
+-- day's purchases summed in exact micro-units (the literature's summary counts one transaction
+-- per day, worth its orders' sum). Returns, adjustments, write-offs and guest orders are left
+-- out: BG/NBD counts transactions and Gamma-Gamma averages what they were worth.
+-- sql/postgres/clv_purchases.sql gives the same rows on PostgreSQL.
 --
 -- Parameters:
 --   :last_day   the last day that counts, 'YYYY-MM-DD' in the reporting time zone (inclusive)
 --
--- Rows: user_id, day (days since 1970-01-01 in the reporting time zone), amount_micros; ordered
--- by user (one customer's purchases are consecutive; within a customer in no set order).
+-- Rows: user_id, day (days since 1970-01-01 in the reporting time zone), amount_micros (the
+-- day's sum); ordered by user, then day.
 --
 --   sqlite3 lifecycle.db
 --   .param set :last_day '1997-09-30'
@@ -24,7 +25,9 @@ purchases AS (
     FROM orders o
     WHERE o.user_id IS NOT NULL AND o.kind = 'purchase'
 )
-SELECT user_id, (local_seconds - ((local_seconds % 86400) + 86400) % 86400) / 86400 AS day, amount_micros
-FROM purchases
-WHERE (local_seconds - ((local_seconds % 86400) + 86400) % 86400) / 86400 <= (SELECT last_day FROM params)
-ORDER BY user_id;
+SELECT user_id, day, sum(amount_micros) AS amount_micros
+FROM (SELECT user_id, (local_seconds - ((local_seconds % 86400) + 86400) % 86400) / 86400 AS day, amount_micros
+      FROM purchases) AS days
+WHERE day <= (SELECT last_day FROM params)
+GROUP BY user_id, day
+ORDER BY user_id, day;

@@ -22,10 +22,10 @@ struct DateArgument: ExpressibleByArgument {
     }
 
     /// The instant it names in `warehouse`'s reporting time zone.
-    func instant(_ warehouse: Warehouse) throws -> Int64 { date.instant(in: try warehouse.reportingTimeZone()) }
+    func instant(_ warehouse: some ReportingZoneReader) throws -> Int64 { date.instant(in: try warehouse.reportingTimeZone()) }
 
     /// The day it names in `warehouse`'s reporting time zone (days since 1970-01-01 there).
-    func day(_ warehouse: Warehouse) throws -> Int64 { date.day(in: try warehouse.reportingTimeZone()) }
+    func day(_ warehouse: some ReportingZoneReader) throws -> Int64 { date.day(in: try warehouse.reportingTimeZone()) }
 }
 
 struct FeaturesBuild: ParsableCommand {

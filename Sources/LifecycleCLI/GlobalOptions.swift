@@ -5,7 +5,7 @@ import Warehouse
 /// Options every command that opens the warehouse takes.
 struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
-        "The warehouse: a file (SQLite), or a postgresql://USER@HOST/DB URL (PostgreSQL, with or without Citus; a Unix socket as ?host=/socket/dir; only migrate, status, import, rfm, retention, activity, features build and query so far). Default: $LIFECYCLE_DB, else ./lifecycle.db.",
+        "The warehouse: a file (SQLite), or a postgresql://USER@HOST/DB URL (PostgreSQL, with or without Citus; a Unix socket as ?host=/socket/dir; only migrate, status, import, rfm, retention, activity, report, features build, query, train clv, train segments, score (clv and segments models) and models list so far). Default: $LIFECYCLE_DB, else ./lifecycle.db.",
         valueName: "path-or-url"))
     var db: String?
 
@@ -28,7 +28,7 @@ struct DatabaseOptions: ParsableArguments {
     /// instead of treating the URL as a file name.
     private func requireFile() throws {
         guard postgresURL == nil else {
-            throw ValidationError("\(path): this command does not run on PostgreSQL yet; on a postgresql:// warehouse only `lifecycle migrate`, `lifecycle status`, `lifecycle import`, `lifecycle rfm`, `lifecycle retention`, `lifecycle activity`, `lifecycle features build` and `lifecycle query` work so far")
+            throw ValidationError("\(path): this command does not run on PostgreSQL yet; on a postgresql:// warehouse only `lifecycle migrate`, `lifecycle status`, `lifecycle import`, `lifecycle rfm`, `lifecycle retention`, `lifecycle activity`, `lifecycle report`, `lifecycle features build`, `lifecycle query`, `lifecycle train clv`, `lifecycle train segments`, `lifecycle score` (clv and segments models) and `lifecycle models list` work so far")
         }
     }
 
@@ -44,10 +44,13 @@ struct DatabaseOptions: ParsableArguments {
     }
 
     /// Runs `body` against the server at `url`, turning any failure into one message that names
-    /// the server with its password masked.
+    /// the server with its password masked; the command's own refusals (`ValidationError`) are
+    /// worded as on a file and pass unchanged.
     func onServer<T>(_ url: String, _ body: () throws -> T) throws -> T {
         do {
             return try body()
+        } catch let error as ValidationError {
+            throw error
         } catch {
             throw ValidationError(PostgresWarehouse.describe(error, url: url))
         }

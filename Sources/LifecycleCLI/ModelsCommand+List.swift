@@ -13,8 +13,15 @@ struct ModelsList: ParsableCommand {
     @OptionGroup var output: FormatOption
 
     func run() throws {
-        let warehouse = try database.openForReading()
         let format = output.resolved
+        if let url = database.postgresURL {
+            // The models with their versions and aliases; a model's versions are SQLite's only so far.
+            if name != nil { throw ValidationError("\(database.path): models list NAME does not run on PostgreSQL yet") }
+            let warehouse = try database.openPostgresForReading(url: url)
+            let models = try database.onServer(url) { try warehouse.listModels() }
+            return emit(Answer(question: "models list", parameters: [JSONMember("name", .null)], table: RegistryTables.models(models)), as: format)
+        }
+        let warehouse = try database.openForReading()
         if let name {
             let versions = try warehouse.snapshots(named: name)
             let aliases = try warehouse.currentAliases(of: name)

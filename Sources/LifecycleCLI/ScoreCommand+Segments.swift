@@ -5,12 +5,25 @@ import Warehouse
 extension ScoreCommand {
     /// Cluster assignments into `segment_assignments`, by user.
     func scoreSegments(_ snapshot: ModelSnapshot, warehouse: Warehouse, asOf: Int64, users: Set<Int64>?, list: UserList?) throws -> Table {
-        let scoring: SegmentScoring
+        segmentsTable(try segmentsScoring { try warehouse.scoreSegments(snapshot, asOf: asOf, users: users) },
+                      snapshot: snapshot, asOf: asOf, list: list)
+    }
+
+    /// The same on PostgreSQL: every customer (no `--users` there yet).
+    func scoreSegments(_ snapshot: ModelSnapshot, warehouse: PostgresWarehouse, asOf: Int64) throws -> Table {
+        segmentsTable(try segmentsScoring { try warehouse.scoreSegments(snapshot, asOf: asOf) }, snapshot: snapshot, asOf: asOf, list: nil)
+    }
+
+    /// Runs a segments scoring, its refusals as the command's own.
+    private func segmentsScoring(_ body: () throws -> SegmentScoring) throws -> SegmentScoring {
         do {
-            scoring = try warehouse.scoreSegments(snapshot, asOf: asOf, users: users)
+            return try body()
         } catch let error as SegmentError {
             throw ValidationError(error.description)
         }
+    }
+
+    private func segmentsTable(_ scoring: SegmentScoring, snapshot: ModelSnapshot, asOf: Int64, list: UserList?) -> Table {
         printError("\(grouped(scoring.assignments.count)) users assigned as of \(CalendarDate.day(asOf)) by \(snapshot.reference); stored in segment_assignments")
         let names = Dictionary(scoring.dataset.customers.map { ($0.userID, $0.externalID) }, uniquingKeysWith: { first, _ in first })
         let rows = scoring.assignments.map {

@@ -33,6 +33,7 @@ struct ScoreCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let url = database.postgresURL { return try scoreOnPostgres(url: url) }
         let warehouse = try database.openForWriting()
         let snapshot = try warehouse.snapshot(model)
         guard let instant = try asOf?.instant(warehouse) ?? warehouse.dayAfterLastOrder() else {
@@ -58,10 +59,15 @@ struct ScoreCommand: ParsableCommand {
         if let chosen, list == nil {
             table.notes.append("\(grouped(chosen.count)) customers \(scope.text(in: try warehouse.reportingTimeZone())) in scope")
         }
-        let parameters = [JSONMember("model", .string(snapshot.reference)), JSONMember("kind", .string(snapshot.kind)),
-                          JSONMember("top", top.map { .integer(Int64($0)) } ?? .null),
-                          JSONMember("users", list.map { .integer(Int64($0.userIDs.count)) } ?? .null)] + scope.answerParameters
-        emit(Answer(question: "score", parameters: parameters, asOf: instant, table: table), as: output.resolved)
+        emit(Answer(question: "score", parameters: parameters(snapshot, list: list, scope: scope), asOf: instant, table: table),
+             as: output.resolved)
+    }
+
+    /// The answer's parameters: the model, its kind, `--top`, the users listed and the scope.
+    func parameters(_ snapshot: ModelSnapshot, list: UserList?, scope: CustomerScope) -> [JSONMember] {
+        [JSONMember("model", .string(snapshot.reference)), JSONMember("kind", .string(snapshot.kind)),
+         JSONMember("top", top.map { .integer(Int64($0)) } ?? .null),
+         JSONMember("users", list.map { .integer(Int64($0.userIDs.count)) } ?? .null)] + scope.answerParameters
     }
 
     /// The first `top` rows (all without `--top`).

@@ -45,8 +45,18 @@ struct TrainClv: ParsableCommand {
     }
 
     func run() throws {
+        if let url = database.postgresURL {
+            let warehouse = try database.openPostgresForWriting(url: url)
+            try database.onServer(url) { try train(on: warehouse, lastDay: try warehouse.lastPurchaseDay(currency: currencyOption.currency)) }
+            return
+        }
         let warehouse = try database.openForWriting()
-        guard let lastDay = try warehouse.lastPurchaseDay(currency: currencyOption.currency) else {
+        try train(on: warehouse, lastDay: try warehouse.lastPurchaseDay(currency: currencyOption.currency))
+    }
+
+    /// Fits, stores and reports on either engine; `lastDay` is the day of the last purchase.
+    private func train(on warehouse: some LifetimeEngine, lastDay: Int64?) throws {
+        guard let lastDay else {
             throw ValidationError("the warehouse has no purchases: import some first")
         }
         let end = try observationEnd?.day(warehouse) ?? lastDay

@@ -53,8 +53,20 @@ struct TrainSegments: ParsableCommand {
     }
 
     func run() throws {
+        if let url = database.postgresURL {
+            let warehouse = try database.openPostgresForWriting(url: url)
+            try database.onServer(url) {
+                try train(on: warehouse, asOf: try asOf?.instant(warehouse) ?? warehouse.dayAfterLastOrder(currency: currencyOption.currency))
+            }
+            return
+        }
         let warehouse = try database.openForWriting()
-        guard let instant = try asOf?.instant(warehouse) ?? warehouse.dayAfterLastOrder(currency: currencyOption.currency) else {
+        try train(on: warehouse, asOf: try asOf?.instant(warehouse) ?? warehouse.dayAfterLastOrder(currency: currencyOption.currency))
+    }
+
+    /// Clusters, stores and reports on either engine; `asOf` is nil when there are no orders.
+    private func train(on warehouse: some SegmentEngine, asOf: Int64?) throws {
+        guard let instant = asOf else {
             throw ValidationError("the warehouse has no orders: import some first")
         }
         let names = features?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } ?? []

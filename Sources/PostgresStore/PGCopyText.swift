@@ -29,6 +29,15 @@ public struct PGCopyText: Sendable {
         bytes.append(contentsOf: String(value).utf8)
     }
 
+    /// A double precision value, written as the shortest text that reads back as the same
+    /// double (PostgreSQL 12 and later read it exactly); it must be finite.
+    public mutating func real(_ value: Double?) {
+        guard let value else { return null() }
+        precondition(value.isFinite, "COPY of a non-finite double")
+        separate()
+        bytes.append(contentsOf: String(value).utf8)
+    }
+
     public mutating func text(_ value: String?) {
         guard let value else { return null() }
         separate()

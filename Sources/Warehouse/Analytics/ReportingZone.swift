@@ -4,19 +4,39 @@ import SQLiteStore
 /// The reporting time zone: cohort and activity periods (day, ISO week, month) are taken in it.
 /// It lives in the table `reporting_offsets` as the UTC offset from each clock change on, so the
 /// queries in `sql/` can convert instants without a time zone library; an empty table is UTC.
+///
+/// A warehouse whose calendar dates are read in a reporting time zone, on either engine.
+public protocol ReportingZoneReader: AnyObject {
+    /// The zone dates are read in: as-ofs, periods, lifetime days (UTC when none is set).
+    func reportingTimeZone() throws -> TimeZone
+}
+
+extension ReportingZoneReader {
+    /// The reporting time zone's name: its IANA identifier, or `UTC` for any zone that is UTC all
+    /// the time.
+    public func reportingTimeZoneName() throws -> String {
+        let zone = try reportingTimeZone()
+        return ReportingOffsets.isUTC(zone) ? "UTC" : zone.identifier
+    }
+
+    /// The instant that starts the day after `day` in the reporting time zone: the as-of of a
+    /// calibration period that ends on `day`.
+    public func instantAfter(day: Int64) throws -> Int64 {
+        let midnightUTC = (day + 1) * 86_400
+        let offset = try reportingTimeZone().secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(midnightUTC)))
+        return midnightUTC - Int64(offset)
+    }
+}
+
+extension Warehouse: ReportingZoneReader {}
+extension PostgresWarehouse: ReportingZoneReader {}
+
 extension Warehouse {
     /// The warehouse's reporting time zone (as stored, or as overridden on this connection by
     /// `useReportingTimeZone(_:)`); UTC when none is set.
     public func reportingTimeZone() throws -> TimeZone {
         let name = try db.scalar("SELECT zone FROM reporting_offsets LIMIT 1").string
         return name.flatMap(TimeZone.init(identifier:)) ?? utcZone
-    }
-
-    /// The reporting time zone's name: its IANA identifier, or `UTC` for any zone that is UTC all
-    /// the time.
-    public func reportingTimeZoneName() throws -> String {
-        let zone = try reportingTimeZone()
-        return ReportingOffsets.isUTC(zone) ? "UTC" : zone.identifier
     }
 
     /// Stores `zone` as the warehouse's reporting time zone (`nil` or UTC: back to UTC). Nothing

@@ -9,7 +9,8 @@ public struct LifetimePurchases: Sendable {
     public let lastDay: Int64
     /// The currency of every value (nil: no orders).
     public let currency: String?
-    /// Purchases grouped by user (ascending), then by time; `Purchase.customer` is `users.id`.
+    /// One purchase per customer and day (the day's orders summed), by user (ascending), then
+    /// day; `Purchase.customer` is `users.id`.
     public let purchases: [Purchase]
 
     /// The calibration summary of every customer whose first purchase is on or before

@@ -20,9 +20,11 @@ public struct LifetimeModel: Sendable {
 }
 
 extension Warehouse {
-    /// Model name under which lifetime-value models are stored.
+    /// Model name under which lifetime-value models are stored, on either engine.
     public static let lifetimeModelName = "clv"
+}
 
+extension LifetimeEngine {
     /// Stores a training as the next `clv` version. With `promote`, `production` moves to it when
     /// there is none yet, or when its mean absolute holdout error is below the production
     /// model's on the same customers and holdout.
@@ -30,7 +32,7 @@ extension Warehouse {
         let options = training.options
         let asOf = try instantAfter(day: options.observationEnd)
         let draft = ModelSnapshotDraft(
-            name: Self.lifetimeModelName, parameters: training.model.encodeParameters(),
+            name: Warehouse.lifetimeModelName, parameters: training.model.encodeParameters(),
             hyperparameters: .object([
                 JSONMember("period", .string(options.period.rawValue)),
                 JSONMember("observation_end", .string(LifetimeCalendar.date(options.observationEnd))),
@@ -44,17 +46,17 @@ extension Warehouse {
             trainingAsOf: asOf, trainingWindow: min(try instantAfter(day: training.firstPurchaseDay - 1), asOf)...asOf,
             trainingRows: training.customers, dataFingerprint: training.fingerprint,
             metrics: training.metricsJSON)
-        let snapshot = try saveSnapshot(draft)
+        let snapshot = try saveSnapshot(draft, createdAt: RegistryClock.now())
         guard promote else { return StoredLifetimeModel(snapshot: snapshot, promoted: false, promotionNote: nil) }
-        guard let current = try currentAliases(of: Self.lifetimeModelName)[ModelNaming.production] else {
-            try self.promote(name: Self.lifetimeModelName, version: snapshot.version, reason: "first lifetime-value model")
+        guard let current = try currentAliases(of: Warehouse.lifetimeModelName)[ModelNaming.production] else {
+            try self.promote(name: Warehouse.lifetimeModelName, version: snapshot.version, alias: ModelNaming.production, reason: "first lifetime-value model", by: RegistryClock.currentUser(), at: nil)
             return StoredLifetimeModel(snapshot: snapshot, promoted: true, promotionNote: "no production model before")
         }
         guard let holdout = training.holdout, let holdoutEnd = options.holdoutEnd else {
             return StoredLifetimeModel(snapshot: snapshot, promoted: false,
                                        promotionNote: "no holdout to compare with production v\(current): train with --holdout-end")
         }
-        let incumbent = try lifetimeModel(try self.snapshot("\(Self.lifetimeModelName)@\(current)"))
+        let incumbent = try lifetimeModel(try self.snapshot("\(Warehouse.lifetimeModelName)@\(current)", at: nil))
         if let theirs = incumbent.currency, let ours = training.currency, theirs != ours {
             return StoredLifetimeModel(snapshot: snapshot, promoted: false,
                                        promotionNote: "production v\(current) predicts in \(theirs), this version in \(ours): not compared")
@@ -68,7 +70,7 @@ extension Warehouse {
         guard holdout.meanAbsoluteError < incumbentError else {
             return StoredLifetimeModel(snapshot: snapshot, promoted: false, promotionNote: note)
         }
-        try self.promote(name: Self.lifetimeModelName, version: snapshot.version, reason: note)
+        try self.promote(name: Warehouse.lifetimeModelName, version: snapshot.version, alias: ModelNaming.production, reason: note, by: RegistryClock.currentUser(), at: nil)
         return StoredLifetimeModel(snapshot: snapshot, promoted: true, promotionNote: note)
     }
 
@@ -82,14 +84,6 @@ extension Warehouse {
         }
         return LifetimeModel(model: model, period: period, horizonMonths: Int(months), monthlyDiscountRate: rate,
                              currency: snapshot.currency)
-    }
-
-    /// The instant that starts the day after `day` in the reporting time zone: the as-of of a
-    /// calibration period that ends on `day`.
-    func instantAfter(day: Int64) throws -> Int64 {
-        let midnightUTC = (day + 1) * 86_400
-        let offset = try reportingTimeZone().secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(midnightUTC)))
-        return midnightUTC - Int64(offset)
     }
 }
 

@@ -17,13 +17,13 @@ public struct LifetimeScore: Sendable, Equatable {
     public let lifetimeValue: Double
 }
 
-extension Warehouse {
+extension LifetimeEngine {
     /// Predicts for every customer with a purchase before `asOf` (a date's midnight: the
     /// calibration period ends the day before, in the reporting time zone), highest lifetime
     /// value first (ties by user id). Stores nothing.
     public func lifetimeScores(_ stored: LifetimeModel, asOf: Int64) throws -> [LifetimeScore] {
         let observationEnd = LifetimeCalendar.day(ofDate: asOf) - 1
-        let summaries = try lifetimePurchases(through: observationEnd, currency: stored.currency).summaries(observationEnd: observationEnd, period: stored.period)
+        let summaries = try lifetimePurchases(through: observationEnd, currency: stored.currency, scope: CustomerScope()).summaries(observationEnd: observationEnd, period: stored.period)
         let external = try customerIDs()
         let horizon = Double(stored.horizonMonths) * stored.period.periodsPerMonth
         let model = stored.model
@@ -45,7 +45,9 @@ extension Warehouse {
         }
         .sorted { $0.lifetimeValue > $1.lifetimeValue || ($0.lifetimeValue == $1.lifetimeValue && $0.userID < $1.userID) }
     }
+}
 
+extension Warehouse {
     /// Scores with a stored lifetime-value snapshot and records the result in one transaction:
     /// the lifetime value in `predictions`, everything in `clv_predictions` (replacing that
     /// snapshot's earlier run for the same as-of). With `users`, only those customers are scored,

@@ -54,14 +54,14 @@ public struct LifetimeTrainingError: Error, CustomStringConvertible {
     public let description: String
 }
 
-extension Warehouse {
+extension LifetimeEngine {
     /// Fits BG/NBD to every customer's calibration summary and Gamma-Gamma to the repeat buyers,
     /// then, with a holdout end, compares predicted and actual repeat purchases in the holdout.
     public func trainLifetimeValue(_ options: LifetimeTrainingOptions) throws -> LifetimeTraining {
         if let end = options.holdoutEnd, end <= options.observationEnd {
             throw LifetimeTrainingError(description: "the holdout must end after the calibration period (\(LifetimeCalendar.date(options.observationEnd)))")
         }
-        let purchases = try lifetimePurchases(through: options.holdoutEnd ?? options.observationEnd, currency: options.currency)
+        let purchases = try lifetimePurchases(through: options.holdoutEnd ?? options.observationEnd, currency: options.currency, scope: CustomerScope())
         let summaries = purchases.summaries(observationEnd: options.observationEnd, period: options.period)
         let what = "lifetime value as of \(LifetimeCalendar.date(options.observationEnd))"
         guard summaries.count >= 10, summaries.contains(where: { $0.frequency > 0 }) else {

@@ -55,11 +55,7 @@ extension PostgresWarehouse {
     /// must be in exactly one; otherwise `CurrencyError.several` lists theirs (the warehouse's
     /// when they have none).
     func requireOneCurrency(before asOf: Int64) throws {
-        let present = try orderCurrencies()
-        guard present.count > 1 else { return }
-        let scoped = try postgresQuery("order_currencies", ["as_of": .text(UTCText.dateTime(asOf)), "since": .null, "country": .null])
-            .map { CurrencyCount(currency: $0["currency"].string ?? "", orders: Int($0["orders"].int64 ?? 0)) }
-        guard scoped.count == 1 else { throw CurrencyError.several(scoped.isEmpty ? present : scoped) }
+        _ = try moneyCurrency(nil, before: asOf)
     }
 
     /// The columns of `user_features` after `as_of`, as `sql/postgres/user_features.sql` names them.

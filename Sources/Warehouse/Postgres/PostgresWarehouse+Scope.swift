@@ -58,11 +58,38 @@ extension PostgresWarehouse {
         return AnalyticsScope.startOfDay(AnalyticsScope.day(of: last, in: zone) + 1, in: zone)
     }
 
+    /// Midnight UTC after the last order in `currency` (every order when nil): SQLite's
+    /// `dayAfterLastOrder(currency:)`; nil without orders.
+    public func dayAfterLastOrder(currency: String?) throws -> Int64? {
+        guard let currency else { return try dayAfterLastOrder(in: .gmt) }
+        let filter = try moneyCurrency(currency, before: nil).filter
+        guard let last = try db.scalar("SELECT max(ordered_at) FROM orders WHERE $1::text IS NULL OR currency = $1::text",
+                                       [filter.map(PGValue.text) ?? .null]).int64 else { return nil }
+        return (last / 86_400 + 1) * 86_400
+    }
+
     /// Every currency of the orders with its number of orders, by code (SQLite's `orderCurrencies`,
     /// counted from the orders: PostgreSQL keeps no currency counts yet).
     func orderCurrencies() throws -> [CurrencyCount] {
         try db.query("SELECT currency, count(*) AS orders FROM orders GROUP BY currency ORDER BY currency COLLATE \"C\"").map {
             CurrencyCount(currency: $0["currency"].string ?? "", orders: Int($0["orders"].int64 ?? 0))
         }
+    }
+
+    /// The currency the money of a question before `asOf` (nil: every order) is added up in, and
+    /// the code to filter the orders by (nil: every order is in it): SQLite's `useCurrency`.
+    func moneyCurrency(_ requested: String?, before asOf: Int64?) throws -> (currency: String?, filter: String?) {
+        let present = try orderCurrencies()
+        if let requested {
+            guard let code = CurrencyCode.normalized(requested) else { throw CurrencyError.notACode(requested) }
+            guard present.contains(where: { $0.currency == code }) else { throw CurrencyError.absent(code, present: present) }
+            return (code, present.count > 1 ? code : nil)
+        }
+        guard present.count > 1 else { return (present.first?.currency, nil) }
+        let scoped = try postgresQuery("order_currencies", ["as_of": asOf.map { .text(UTCText.dateTime($0)) } ?? .null,
+                                                            "since": .null, "country": .null])
+            .map { CurrencyCount(currency: $0["currency"].string ?? "", orders: Int($0["orders"].int64 ?? 0)) }
+        guard scoped.count == 1, let only = scoped.first else { throw CurrencyError.several(scoped.isEmpty ? present : scoped) }
+        return (only.currency, only.currency)
     }
 }

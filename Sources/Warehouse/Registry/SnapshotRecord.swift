@@ -20,7 +20,7 @@ enum SnapshotRecord {
     static let scheme = "lifecycle-snapshot-record-1"
 
     /// Every field that defines a version, by its column name. To cover a new column, add one
-    /// member here (and read the column in ``Warehouse/snapshotColumns``).
+    /// member here (and read the column in ``ModelSnapshot/columns(lengthFunction:)``).
     static func fields(of snapshot: ModelSnapshot) -> [JSONMember] {
         [
             JSONMember("record", .string(scheme)),

@@ -3,11 +3,7 @@ import SQLiteStore
 
 extension Warehouse {
     /// The columns ``snapshot(from:)`` reads, without the weights blob itself.
-    static let snapshotColumns = """
-        id, name, kind, version, created_at, code_version, hyperparameters, training_as_of,
-        training_window_start, training_window_end, training_rows, data_fingerprint, metrics,
-        weights_sha256, weights_format, length(weights), record_sha256, trained_through_import
-        """
+    static let snapshotColumns = ModelSnapshot.columns(lengthFunction: "length")
 
     /// Saves `draft` as the next version of its model name (1 for a new name), in one
     /// transaction, and returns the stored snapshot. The weights are written in the safetensors
@@ -16,69 +12,25 @@ extension Warehouse {
     /// import its training could see (`trained_through_import`, covered by the record checksum),
     /// so undoing that import or an earlier one is refused while the snapshot depends on it.
     public func saveSnapshot(_ draft: ModelSnapshotDraft, createdAt: Int64 = RegistryClock.now()) throws -> ModelSnapshot {
+        let encoded = try EncodedSnapshotDraft(draft)
         let name = draft.name
-        if let problem = ModelNaming.problem(withModelName: name) { throw RegistryError.invalidDraft(name, problem) }
-        let fingerprint = draft.dataFingerprint.lowercased()
-        guard fingerprint.count == 64, fingerprint.allSatisfy({ $0.isHexDigit && $0.isASCII }) else {
-            throw RegistryError.invalidDraft(name, "the data fingerprint must be a SHA-256 in hex (64 characters), got '\(draft.dataFingerprint)'")
-        }
-        guard draft.trainingRows >= 0 else { throw RegistryError.invalidDraft(name, "training rows cannot be negative") }
-        guard draft.hyperparameters.isObject else { throw RegistryError.invalidDraft(name, "hyperparameters must be a JSON object") }
-        guard draft.metrics.isObject else { throw RegistryError.invalidDraft(name, "metrics must be a JSON object") }
-        let hyperparameters: String, metrics: String
-        do {
-            hyperparameters = try draft.hyperparameters.jsonText()
-        } catch {
-            throw RegistryError.invalidDraft(name, "hyperparameters: \(error)")
-        }
-        do {
-            metrics = try draft.metrics.jsonText()
-        } catch {
-            throw RegistryError.invalidDraft(name, "metrics: \(error)")
-        }
-        let weights: [UInt8]
-        do {
-            weights = try WeightsFile.encode(draft.parameters)
-        } catch {
-            throw RegistryError.unencodableWeights(name, error.message)
-        }
-        let sha = WeightsFile.sha256(weights)
-        // The record is computed from the JSON as it will be read back, so loading recomputes it exactly.
-        let storedHyperparameters: JSONValue, storedMetrics: JSONValue
-        do {
-            (storedHyperparameters, storedMetrics) = (try JSONValue.parse(hyperparameters), try JSONValue.parse(metrics))
-        } catch {
-            throw RegistryError.invalidDraft(name, "its JSON does not read back: \(error)")
-        }
-
         let id: Int64 = try registryTransaction {
             if let existing = try db.scalar("SELECT kind FROM model_snapshots WHERE name = ? LIMIT 1", name).string,
-               existing != draft.kind, !(Self.binaryClassifierKinds.contains(existing) && Self.binaryClassifierKinds.contains(draft.kind)) {
+               !EncodedSnapshotDraft.kindMayFollow(existing, draft.kind) {
                 throw RegistryError.kindMismatch(name, existing: existing, new: draft.kind)
             }
             let version = (try db.scalar("SELECT max(version) FROM model_snapshots WHERE name = ?", name).int64 ?? 0) + 1
             let trainedThroughImport = try db.scalar("SELECT coalesce(max(id), 0) FROM imports").int64 ?? 0
-            let record = ModelSnapshot(
-                id: 0, name: name, kind: draft.kind, version: Int(version), createdAt: createdAt, codeVersion: LifecycleVersion.current,
-                hyperparameters: storedHyperparameters, trainingAsOf: draft.trainingAsOf, trainingWindow: draft.trainingWindow,
-                trainingRows: draft.trainingRows, dataFingerprint: fingerprint, metrics: storedMetrics, weightsSHA256: sha,
-                weightsFormat: WeightsFile.format, weightsBytes: weights.count, recordSHA256: nil,
-                trainedThroughImport: trainedThroughImport)
-            let recordSHA256: String
-            do {
-                recordSHA256 = try SnapshotRecord.sha256(of: record)
-            } catch {
-                throw RegistryError.invalidDraft(name, "its record cannot be written: \(error)")
-            }
+            let recordSHA256 = try encoded.record(version: Int(version), createdAt: createdAt, trainedThroughImport: trainedThroughImport).recordSHA256
             try db.run("""
                 INSERT INTO model_snapshots (name, kind, version, created_at, code_version, hyperparameters,
                     training_as_of, training_window_start, training_window_end, training_rows, data_fingerprint,
                     metrics, weights, weights_sha256, weights_format, record_sha256, trained_through_import)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, name, draft.kind, version, createdAt, LifecycleVersion.current, hyperparameters,
+                """, name, draft.kind, version, createdAt, LifecycleVersion.current, encoded.hyperparametersText,
                 draft.trainingAsOf, draft.trainingWindow?.lowerBound, draft.trainingWindow?.upperBound,
-                draft.trainingRows, fingerprint, metrics, SQLValue.blob(weights), sha, WeightsFile.format, recordSHA256,
-                trainedThroughImport)
+                draft.trainingRows, encoded.fingerprint, encoded.metricsText, SQLValue.blob(encoded.weights), encoded.weightsSHA256,
+                WeightsFile.format, recordSHA256, trainedThroughImport)
             return db.lastInsertRowID
         }
         return try snapshot(id: id)
@@ -190,20 +142,6 @@ extension Warehouse {
         }
         return try Self.checkedParameters(blob: row[0].bytes ?? [], format: row[1].string ?? "", sha256: row[2].string ?? "",
                                           kind: snapshot.kind, reference: snapshot.reference)
-    }
-
-    /// The snapshot's model, checksum-verified and validated by the model type, e.g.
-    /// `try warehouse.loadModel(LogisticRegressionModel.self, from: snapshot)`.
-    public func loadModel<Model: ParameterEncodable>(_ type: Model.Type, from snapshot: ModelSnapshot) throws -> Model {
-        guard snapshot.kind == Model.parameterKind else {
-            throw RegistryError.wrongKind(snapshot.reference, kind: snapshot.kind, expected: Model.parameterKind)
-        }
-        let parameters = try loadParameters(snapshot)
-        do {
-            return try Model(parameters: parameters)
-        } catch {
-            throw RegistryError.corruptWeights(snapshot.reference, "\(error)")
-        }
     }
 
     /// Kinds that may alternate among the versions of one name (churn's learners); any other
@@ -347,23 +285,6 @@ extension Warehouse {
 
     /// Builds a snapshot from a row of ``snapshotColumns``.
     func snapshot(from row: Row) throws -> ModelSnapshot {
-        let name = row[1].string ?? ""
-        let reference = "\(name)@\(row[3].int64 ?? 0)"
-        func json(_ value: SQLValue, _ what: String) throws -> JSONValue {
-            do {
-                return try JSONValue.parse(value.string ?? "{}")
-            } catch {
-                throw RegistryError.corruptSnapshot(reference, "its stored \(what) are not valid JSON: \(error)")
-            }
-        }
-        let window: ClosedRange<Int64>?
-        if let start = row[8].int64, let end = row[9].int64, start <= end { window = start...end } else { window = nil }
-        return ModelSnapshot(
-            id: row[0].int64 ?? 0, name: name, kind: row[2].string ?? "", version: Int(row[3].int64 ?? 0),
-            createdAt: row[4].int64 ?? 0, codeVersion: row[5].string ?? "", hyperparameters: try json(row[6], "hyperparameters"),
-            trainingAsOf: row[7].int64 ?? 0, trainingWindow: window, trainingRows: Int(row[10].int64 ?? 0),
-            dataFingerprint: row[11].string ?? "", metrics: try json(row[12], "metrics"), weightsSHA256: row[13].string ?? "",
-            weightsFormat: row[14].string ?? "", weightsBytes: Int(row[15].int64 ?? 0), recordSHA256: row[16].string,
-            trainedThroughImport: row[17].int64)
+        try ModelSnapshot.decoded(from: row)
     }
 }

@@ -35,6 +35,14 @@ public struct SegmentColumns: Sendable, Equatable {
          signedLog(Double(customer.monetaryMicros) / 1e6)]
     }
 
+    /// Throws unless every name is one of `numericFeatures` (the numeric columns of
+    /// `feature_catalogue`), naming the first that is not and the known ones.
+    static func check(_ names: [String], numericFeatures known: Set<String>) throws {
+        if let unknown = names.first(where: { !known.contains($0) }) {
+            throw SegmentError(description: "--features: '\(unknown)' is not a numeric feature; known: \(known.sorted().joined(separator: ", "))")
+        }
+    }
+
     /// The input of an extra feature's stored value.
     static func extraValue(_ value: Double?, name: String) -> Double {
         guard let value else { return 0 }

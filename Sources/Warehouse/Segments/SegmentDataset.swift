@@ -39,7 +39,7 @@ public struct SegmentDataset: Sendable {
     }
 }
 
-extension Warehouse {
+extension SegmentEngine {
     /// The segment dataset as of `asOf`: RFM values from `sql/rfm_users.sql` (default bins and
     /// segment map) over the orders in `currency` (nil: the one currency there is, see
     /// `useCurrency`), and the `columns.extraFeatures` from `user_features` (built for that
@@ -51,7 +51,7 @@ extension Warehouse {
             throw SegmentError(description: "--features: user_features add up the orders of every currency, and these are in several; "
                                + "cluster on the RFM columns only (no --features), or keep each currency in a warehouse of its own")
         }
-        let extra = try extraFeatureValues(asOf: asOf, names: columns.extraFeatures)
+        let extra = columns.extraFeatures.isEmpty ? [:] : try segmentFeatureValues(asOf: asOf, names: columns.extraFeatures)
         var values: [Double] = []
         values.reserveCapacity(customers.count * columns.names.count)
         for customer in customers {
@@ -65,10 +65,12 @@ extension Warehouse {
         return SegmentDataset(asOf: asOf, currency: scope.currency, customers: customers, columns: columns,
                               features: FeatureMatrix(rows: customers.count, columns: columns.names.count, values: values))
     }
+}
 
+extension Warehouse {
     /// Every customer of `rfm --users` (`sql/rfm_users.sql`) as of `asOf` with her orders in `currency`, by
     /// user id, and the scope they were read in.
-    func rfmCustomers(asOf: Int64, currency: String?) throws -> (customers: [SegmentCustomer], scope: ResolvedScope) {
+    public func rfmCustomers(asOf: Int64, currency: String?) throws -> (customers: [SegmentCustomer], scope: ResolvedScope) {
         let options = RFMOptions(scope: AnalyticsScope(asOf: asOf, currency: currency))
         let scope = try resolve(options.scope)
         defer { try? endCurrencyFilter() }
@@ -81,8 +83,7 @@ extension Warehouse {
     }
 
     /// The named `user_features` columns as of `asOf`, transformed, per user id.
-    private func extraFeatureValues(asOf: Int64, names: [String]) throws -> [Int64: [Double]] {
-        guard !names.isEmpty else { return [:] }
+    public func segmentFeatureValues(asOf: Int64, names: [String]) throws -> [Int64: [Double]] {
         try validateFeatureNames(names)
         if try db.scalar("SELECT count(*) FROM feature_builds WHERE as_of = ?", asOf).int64 == 0 {
             try buildFeatures(asOf: asOf)
@@ -99,11 +100,13 @@ extension Warehouse {
         return rows
     }
 
+    /// The instant of the first order, nil without orders.
+    public func firstOrderInstant() throws -> Int64? {
+        try db.scalar("SELECT min(ordered_at) FROM orders").int64
+    }
+
     /// Throws unless every name is a numeric column of `feature_catalogue`.
     private func validateFeatureNames(_ names: [String]) throws {
-        let known = Set(try db.query("SELECT name FROM feature_catalogue WHERE unit <> 'text'").compactMap { $0[0].string })
-        if let unknown = names.first(where: { !known.contains($0) }) {
-            throw SegmentError(description: "--features: '\(unknown)' is not a numeric feature; known: \(known.sorted().joined(separator: ", "))")
-        }
+        try SegmentColumns.check(names, numericFeatures: Set(try db.query("SELECT name FROM feature_catalogue WHERE unit <> 'text'").compactMap { $0[0].string }))
     }
 }

@@ -49,23 +49,26 @@ extension SegmentTraining {
 }
 
 extension Warehouse {
-    /// Model name under which segmentations are stored.
+    /// Model name under which segmentations are stored, on either engine.
     public static let segmentsModelName = "segments"
+}
 
+extension SegmentEngine {
     /// Stores a segments training as the next `segments` version. With `promote`, `production`
     /// moves to it only when there is no production segmentation yet: a clustering has no
     /// holdout metric on which a new version could beat the old one.
     public func storeSegments(_ training: SegmentTraining, promote: Bool) throws -> StoredSegmentModel {
-        let firstOrder = try db.scalar("SELECT min(ordered_at) FROM orders").int64 ?? training.options.asOf
+        let firstOrder = try firstOrderInstant() ?? training.options.asOf
         let snapshot = try saveSnapshot(ModelSnapshotDraft(
-            name: Self.segmentsModelName, parameters: training.model.encodeParameters(),
+            name: Warehouse.segmentsModelName, parameters: training.model.encodeParameters(),
             hyperparameters: training.hyperparameters, trainingAsOf: training.options.asOf,
             trainingWindow: min(firstOrder, training.options.asOf)...training.options.asOf,
-            trainingRows: training.rows, dataFingerprint: training.fingerprint, metrics: training.metrics))
-        guard promote, try currentAliases(of: Self.segmentsModelName)[ModelNaming.production] == nil else {
+            trainingRows: training.rows, dataFingerprint: training.fingerprint, metrics: training.metrics), createdAt: RegistryClock.now())
+        guard promote, try currentAliases(of: Warehouse.segmentsModelName)[ModelNaming.production] == nil else {
             return StoredSegmentModel(snapshot: snapshot, promoted: false)
         }
-        try self.promote(name: Self.segmentsModelName, version: snapshot.version, reason: "first segments model")
+        try self.promote(name: Warehouse.segmentsModelName, version: snapshot.version, alias: ModelNaming.production,
+                         reason: "first segments model", by: RegistryClock.currentUser(), at: nil)
         return StoredSegmentModel(snapshot: snapshot, promoted: true)
     }
 

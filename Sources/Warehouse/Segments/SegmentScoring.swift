@@ -28,7 +28,7 @@ extension KMeansModel {
     }
 }
 
-extension Warehouse {
+extension SegmentEngine {
     /// Assigns every customer with a purchase before `asOf` to a cluster of `snapshot`, without
     /// storing anything.
     public func assignSegments(_ snapshot: ModelSnapshot, asOf: Int64) throws -> SegmentScoring {
@@ -39,7 +39,9 @@ extension Warehouse {
         }
         return SegmentScoring(dataset: data, clusters: model.clusterCount, assignments: assignments)
     }
+}
 
+extension Warehouse {
     /// Assigns every customer as of `asOf` and records the assignments in
     /// `segment_assignments` under `snapshot` (replacing an earlier run for the same as-of).
     /// With `users`, only those customers' assignments are stored and returned (the dataset

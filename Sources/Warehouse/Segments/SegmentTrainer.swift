@@ -54,7 +54,7 @@ public struct SegmentTraining: Sendable {
     public var silhouette: Double? { silhouettes.first { $0.clusters == clusters }?.silhouette }
 }
 
-extension Warehouse {
+extension SegmentEngine {
     /// Clusters the customers as of `options.asOf` with k-means (standardised inputs, k-means++
     /// seeding, `options.restarts` starts), with a fixed k or the best silhouette over the range,
     /// and numbers the clusters by descending mean monetary value.
