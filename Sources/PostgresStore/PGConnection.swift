@@ -95,6 +95,32 @@ public final class PGConnection {
     /// a name the statement uses but `parameters` lacks is refused before anything is sent.
     @discardableResult
     public func query(_ sql: String, named parameters: [String: PGValue]) throws -> [PGRow] {
+        let (numbered, values) = try numbering(sql, parameters)
+        return try query(numbered, values)
+    }
+
+    /// Runs one statement (`:name` parameters, as ``query(_:named:)``) and hands `body` each row
+    /// as it arrives, holding none: for results too big to keep as rows (a customer-day per row,
+    /// a user per row). `body` runs while the statement is still being read, so it must not use
+    /// this connection; an error it throws stops the statement and is rethrown as it is.
+    public func forEachRow(_ sql: String, named parameters: [String: PGValue], _ body: @escaping (PGRow) throws -> Void) throws {
+        let (numbered, values) = try numbering(sql, parameters)
+        var bindings = PostgresBindings(capacity: values.count)
+        for value in values { try PGValueCoding.bind(value, into: &bindings) }
+        let sink = RowSink(body)
+        do {
+            _ = try connection.query(PostgresQuery(unsafeSQL: numbered, binds: bindings), logger: logger) { row in
+                try sink.take(try PGValueCoding.row(row))
+            }.wait()
+        } catch {
+            if let failure = sink.failure { throw failure }
+            throw PGErrorMapping.storeError(error, kind: .statement, location: location, sql: numbered)
+        }
+    }
+
+    /// `sql` with its `:name` parameters numbered `$1`, `$2`... and their values in that order;
+    /// a name `parameters` lacks is refused before anything is sent.
+    private func numbering(_ sql: String, _ parameters: [String: PGValue]) throws -> (String, [PGValue]) {
         let (numbered, names) = SQLScanner.numberingNamedParameters(sql)
         let values = try names.map { name in
             guard let value = parameters[name] else {
@@ -102,7 +128,7 @@ public final class PGConnection {
             }
             return value
         }
-        return try query(numbered, values)
+        return (numbered, values)
     }
 
     /// The first column of the first row, or `.null` when there is no row.
@@ -182,6 +208,27 @@ public final class PGConnection {
     }
 }
 
+
+/// The caller's row handler for ``PGConnection/forEachRow(_:named:_:)``. postgres-nio calls it on
+/// the connection's event loop while the caller waits for the statement to end, so the two never
+/// run at once; the first error the handler throws is kept to be rethrown unchanged.
+private final class RowSink: @unchecked Sendable {
+    private let body: (PGRow) throws -> Void
+    private(set) var failure: (any Error)?
+
+    init(_ body: @escaping (PGRow) throws -> Void) {
+        self.body = body
+    }
+
+    func take(_ row: PGRow) throws {
+        do {
+            try body(row)
+        } catch {
+            if failure == nil { failure = error }
+            throw error
+        }
+    }
+}
 
 /// Where a task leaves its result for the waiting caller (written before the semaphore is
 /// signalled, read after it is waited for).

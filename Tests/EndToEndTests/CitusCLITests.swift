@@ -208,4 +208,30 @@ struct CitusCLITests {
         #expect(failure?.sqlState == "23505")
         #expect(failure?.sql == "INSERT INTO t (id) VALUES (1)")
     }
+
+    @Test func theClientStreamsRowsInOrderAndAHandlersErrorStopsTheStatement() throws {
+        let url = try cluster.createDatabase("lc_stream", citus: false)
+        let db = try PGConnection.open(PostgresLocation(url: url))
+        defer { try? db.close() }
+        var seen: [Int64] = []
+        try db.forEachRow("SELECT n, n * 2 AS twice FROM generate_series(1, :last) AS s(n) ORDER BY n", named: ["last": 50_000]) { row in
+            #expect(row["twice"].int64 == 2 * (row[0].int64 ?? 0))
+            seen.append(row[0].int64 ?? 0)
+        }
+        #expect(seen == Array(1...50_000))
+
+        // The handler's own error comes back unchanged, after the rows before it; the connection stays usable.
+        struct Enough: Error, Equatable { let at: Int64 }
+        var handled = 0
+        #expect(throws: Enough(at: 3)) {
+            try db.forEachRow("SELECT n FROM generate_series(1, 100000) AS s(n) ORDER BY n", named: [:]) { row in
+                handled += 1
+                if row[0].int64 == 3 { throw Enough(at: 3) }
+            }
+        }
+        #expect(handled == 3)
+        #expect(try db.scalar("SELECT 41 + 1").int64 == 42)
+        let failure = #expect(throws: PostgresStoreError.self) { try db.forEachRow("SELECT 1 / 0", named: [:]) { _ in } }
+        #expect(failure?.sqlState == "22012")
+    }
 }

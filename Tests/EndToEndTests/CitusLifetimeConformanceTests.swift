@@ -82,12 +82,7 @@ extension CitusCLITests {
             }
         }
         for table in ["clv_predictions", "predictions"] {
-            let rows = "SELECT * FROM \(table) ORDER BY snapshot_id, as_of, user_id"
-            let onSQLite = try sqlite.query(rows).map { row in zip(row.columns, row.values.map(CitusFeaturesConformanceTests.value)).map { $0 } }
-            let onCitus = try db.query(rows).map { row in zip(row.columns, row.values.map(CitusFeaturesConformanceTests.value)).map { $0 } }
-            #expect(onCitus.count == onSQLite.count && onSQLite.count > 500, "\(table): \(onCitus.count) rows on Citus, \(onSQLite.count) on SQLite")
-            let mismatches = zip(onCitus, onSQLite).filter { !CitusFeaturesConformanceTests.equal($0.0, $0.1) }
-            #expect(mismatches.isEmpty, "\(table): \(mismatches.count) rows differ, first \(mismatches.first.map { "\($0)" } ?? "")")
+            try Self.expectSameScoringRuns(table, sqlite: sqlite, citus: db)
         }
         #expect(try db.scalar("SELECT count(DISTINCT as_of) FROM clv_predictions").int64 == 2)
 
@@ -100,6 +95,17 @@ extension CitusCLITests {
         try db.query("UPDATE model_snapshots SET metrics = '{}' WHERE version = 2")
         let tampered = try Binary.run(["score", "clv@2", "--db", url], directory: work.url)
         #expect(tampered.status != 0 && tampered.stderr.contains("clv@2") && tampered.stderr.contains("fails its checksum"), "\(tampered.stderr)")
+    }
+
+    /// Every row of a scoring run table on both engines, in key order: integers exactly, reals to
+    /// 1e-9 relative, and more than 500 of them (so the comparison is not vacuous).
+    static func expectSameScoringRuns(_ table: String, sqlite: Connection, citus: PGConnection) throws {
+        let rows = "SELECT * FROM \(table) ORDER BY snapshot_id, as_of, user_id"
+        let onSQLite = try sqlite.query(rows).map { row in zip(row.columns, row.values.map(CitusFeaturesConformanceTests.value)).map { $0 } }
+        let onCitus = try citus.query(rows).map { row in zip(row.columns, row.values.map(CitusFeaturesConformanceTests.value)).map { $0 } }
+        #expect(onCitus.count == onSQLite.count && onSQLite.count > 500, "\(table): \(onCitus.count) rows on Citus, \(onSQLite.count) on SQLite")
+        let mismatches = zip(onCitus, onSQLite).filter { !CitusFeaturesConformanceTests.equal($0.0, $0.1) }
+        #expect(mismatches.isEmpty, "\(table): \(mismatches.count) rows differ, first \(mismatches.first.map { "\($0)" } ?? "")")
     }
 
     /// CSV text without its `index`-th column (0-based); no field here holds a comma.

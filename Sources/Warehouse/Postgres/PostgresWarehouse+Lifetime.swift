@@ -18,15 +18,17 @@ extension PostgresWarehouse: LifetimeEngine {
             throw AnalyticsError.invalidOption(option: "--country/--since/--until", reason: "lifetime value for part of the customers is not supported on PostgreSQL yet")
         }
         let code = try moneyCurrency(currency, before: try instantAfter(day: lastDay))
-        let zone = try reportingTimeZone()
-        let rows = try postgresQuery("clv_purchases", [
+        let zone = reportingTimeZone()
+        guard let sql = SQLCatalog.postgresQuery("clv_purchases") else { preconditionFailure("sql/postgres/clv_purchases.sql is not embedded") }
+        // Streamed: one compact Purchase per customer-day is kept, never the rows themselves.
+        var purchases: [Purchase] = []
+        try db.forEachRow(sql, named: [
             "last_day": .text(CalendarDate.day(lastDay * 86_400)),
             "zone": ReportingOffsets.isUTC(zone) ? .null : .text(zone.identifier),
             "currency": code.filter.map(PGValue.text) ?? .null,
-        ])
-        let purchases = rows.map {
-            Purchase(customer: Int($0["user_id"].int64 ?? 0), day: Int($0["day"].int64 ?? 0),
-                     value: Double($0["amount_micros"].int64 ?? 0) / 1_000_000)
+        ]) { row in
+            purchases.append(Purchase(customer: Int(row[0].int64 ?? 0), day: Int(row[1].int64 ?? 0),
+                                      value: Double(row[2].int64 ?? 0) / 1_000_000))
         }
         return LifetimePurchases(lastDay: lastDay, currency: code.currency, purchases: purchases)
     }
@@ -34,8 +36,8 @@ extension PostgresWarehouse: LifetimeEngine {
     /// Every user's external id by `users.id`.
     public func customerIDs() throws -> [Int64: String] {
         var names: [Int64: String] = [:]
-        for row in try db.query("SELECT id, external_id FROM users") {
-            names[row["id"].int64 ?? 0] = row["external_id"].string ?? ""
+        try db.forEachRow("SELECT id, external_id FROM users", named: [:]) { row in
+            names[row[0].int64 ?? 0] = row[1].string ?? ""
         }
         return names
     }

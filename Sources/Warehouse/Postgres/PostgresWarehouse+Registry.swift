@@ -102,15 +102,7 @@ extension PostgresWarehouse: ModelRegistry {
             guard current != version else { return nil }
             let previous = try db.scalar("SELECT max(moved_at) FROM model_alias_moves WHERE name = $1 AND alias = $2",
                                          [.text(name), .text(alias)]).int64
-            let movedAt: Int64
-            if let instant {
-                if let previous, instant < previous {
-                    throw RegistryError.moveOutOfOrder(name, alias: alias, at: RegistryClock.iso(instant), previous: RegistryClock.iso(previous))
-                }
-                movedAt = instant
-            } else {
-                movedAt = max(RegistryClock.now(), previous ?? Int64.min)
-            }
+            let movedAt = try AliasMove.instant(instant, after: previous, name: name, alias: alias)
             let id = try db.scalar("""
                 INSERT INTO model_alias_moves (name, alias, from_version, to_version, moved_at, moved_by, reason)
                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id
@@ -133,15 +125,7 @@ extension PostgresWarehouse: ModelRegistry {
             throw RegistryError.missingVersion(snapshot.name, version: snapshot.version, existing: try existingVersions(of: snapshot.name))
         }
         guard let stored = row["record_sha256"].string else { throw RegistryError.recordChecksumMissing(snapshot.reference) }
-        let computed: String
-        do {
-            computed = try SnapshotRecord.sha256(of: snapshot)
-        } catch {
-            throw RegistryError.corruptSnapshot(snapshot.reference, "its record cannot be serialised: \(error)")
-        }
-        guard computed == stored else {
-            throw RegistryError.recordChecksumMismatch(snapshot.reference, stored: stored, computed: computed)
-        }
+        try SnapshotRecord.check(snapshot, stored: stored)
         guard case .bytes(let blob) = row["weights"] else {
             throw RegistryError.corruptWeights(snapshot.reference, "the weights are not stored as bytes")
         }

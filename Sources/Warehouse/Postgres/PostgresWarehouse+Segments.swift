@@ -14,10 +14,14 @@ extension PostgresWarehouse: SegmentEngine {
         let scope = try resolve(options.scope)
         var parameters = rfmParameters(scope, options)
         parameters["segment"] = .null
-        let customers = try postgresQuery("rfm_users", parameters).map { row in
-            SegmentCustomer(userID: row.int("user_id"), externalID: row.text("external_id"), recencyDays: row.int("recency_days"),
-                            frequency: row.int("frequency"), monetaryMicros: row.int("monetary_micros"), rfmSegment: row.text("segment"),
-                            rfmSegmentPosition: Int(row.int("segment_position")))
+        guard let sql = SQLCatalog.postgresQuery("rfm_users") else { preconditionFailure("sql/postgres/rfm_users.sql is not embedded") }
+        // Streamed: one SegmentCustomer per customer is kept, never the rows themselves.
+        var customers: [SegmentCustomer] = []
+        try db.forEachRow(sql, named: parameters) { row in
+            customers.append(SegmentCustomer(
+                userID: row.int("user_id"), externalID: row.text("external_id"), recencyDays: row.int("recency_days"),
+                frequency: row.int("frequency"), monetaryMicros: row.int("monetary_micros"), rfmSegment: row.text("segment"),
+                rfmSegmentPosition: Int(row.int("segment_position"))))
         }
         return (customers.sorted { $0.userID < $1.userID }, scope)
     }

@@ -53,6 +53,20 @@ enum SnapshotRecord {
     static func sha256(of snapshot: ModelSnapshot) throws(JSONError) -> String {
         WeightsFile.sha256(Array(try canonicalText(of: snapshot).utf8))
     }
+
+    /// Throws unless `snapshot`'s fields give the record checksum `stored`, on either engine: a
+    /// mismatch names the version and both checksums.
+    static func check(_ snapshot: ModelSnapshot, stored: String) throws {
+        let computed: String
+        do {
+            computed = try sha256(of: snapshot)
+        } catch {
+            throw RegistryError.corruptSnapshot(snapshot.reference, "its record cannot be serialised: \(error)")
+        }
+        guard computed == stored else {
+            throw RegistryError.recordChecksumMismatch(snapshot.reference, stored: stored, computed: computed)
+        }
+    }
 }
 
 extension JSONValue {

@@ -1,5 +1,17 @@
 import SQLiteStore
 
+extension AliasMove {
+    /// When a move of `alias` happens: `requested` (refused when before the alias's `previous`
+    /// move, so "version at T" follows the chain), else now, but never before the previous move.
+    static func instant(_ requested: Int64?, after previous: Int64?, name: String, alias: String) throws -> Int64 {
+        guard let requested else { return max(RegistryClock.now(), previous ?? Int64.min) }
+        if let previous, requested < previous {
+            throw RegistryError.moveOutOfOrder(name, alias: alias, at: RegistryClock.iso(requested), previous: RegistryClock.iso(previous))
+        }
+        return requested
+    }
+}
+
 extension Warehouse {
     /// Where each alias of a model points now, by alias.
     public func currentAliases(of name: String) throws -> [String: Int] {
@@ -107,15 +119,7 @@ extension Warehouse {
     private func recordMove(name: String, alias: String, from: Int?, to: Int?, reason: String?, by user: String,
                             at instant: Int64?) throws -> AliasMove {
         let previous = try db.scalar("SELECT max(moved_at) FROM model_alias_moves WHERE name = ? AND alias = ?", name, alias).int64
-        let movedAt: Int64
-        if let instant {
-            if let previous, instant < previous {
-                throw RegistryError.moveOutOfOrder(name, alias: alias, at: RegistryClock.iso(instant), previous: RegistryClock.iso(previous))
-            }
-            movedAt = instant
-        } else {
-            movedAt = max(RegistryClock.now(), previous ?? Int64.min)
-        }
+        let movedAt = try AliasMove.instant(instant, after: previous, name: name, alias: alias)
         try db.run("""
             INSERT INTO model_alias_moves (name, alias, from_version, to_version, moved_at, moved_by, reason)
             VALUES (?, ?, ?, ?, ?, ?, ?)

@@ -166,15 +166,7 @@ extension Warehouse {
             if row[1].int64 != 0 { throw RegistryError.recordChecksumMissing(snapshot.reference) }
             return
         }
-        let computed: String
-        do {
-            computed = try SnapshotRecord.sha256(of: snapshot)
-        } catch {
-            throw RegistryError.corruptSnapshot(snapshot.reference, "its record cannot be serialised: \(error)")
-        }
-        guard computed == stored else {
-            throw RegistryError.recordChecksumMismatch(snapshot.reference, stored: stored, computed: computed)
-        }
+        try SnapshotRecord.check(snapshot, stored: stored)
     }
 
     /// The versions of a model that exist, ascending.
