@@ -6,11 +6,12 @@
 # (stopped at the end), builds lifecycle in release, and prints for each engine:
 # - the import's seconds, rows/s and the lifecycle process's peak RSS, then a second import of
 #   the same file (all duplicates);
-# - the questions (rfm, weekly and monthly retention, activity, the report, the feature build):
-#   wall seconds and peak RSS of the lifecycle process on each engine, and on Citus where the
-#   time went: CPU seconds of the coordinator's and of the workers' servers during the command
-#   (each postmaster's own and its exited backends' time, from /proc/PID/stat), against the
-#   client's own CPU.
+# - the questions (rfm, weekly and monthly retention, activity, the report, the feature build)
+#   and the lifetime-value model (train clv, score clv): wall seconds and peak RSS of the
+#   lifecycle process on each engine, and on Citus where the time went: CPU seconds of the
+#   coordinator's and of the workers' servers during the command (each postmaster's own and its
+#   exited backends' time, from /proc/PID/stat), against the client's own CPU; and the bytes the
+#   client read from the server (rchar of its /proc/PID/io, bench/process_io.py), also per customer.
 # Run as root (cluster.sh starts the servers as the postgres user).
 # Usage: bench/citus.sh [FILE.csv[.gz]] [WORKDIR]
 set -euo pipefail
@@ -80,18 +81,20 @@ workers_cpu() {
     echo "$total"
 }
 
-ask() {  # label db command... -> "seconds peak_MB client_cpu"
+ask() {  # label db command... -> "seconds peak_MB client_cpu bytes_read"
     local label=$1 db=$2; shift 2
-    /usr/bin/time -o "$work/time.txt" -f '%e %M %U %S' "$bin" "$@" --db "$db" >"$work/answer.out" 2>"$work/stderr.txt" \
+    python3 "$repo/bench/process_io.py" -o "$work/time.txt" "$bin" "$@" --db "$db" >"$work/answer.out" 2>"$work/stderr.txt" \
         || { cat "$work/stderr.txt" >&2; echo "bench: failed: $label on $db" >&2; exit 1; }
-    tail -1 "$work/time.txt" | awk '{ printf "%.2f %.1f %.2f", $1, $2 / 1024, $3 + $4 }'
+    awk '{ printf "%.2f %.1f %.2f %d", $1, $2 / 1024, $3, $4 }' "$work/time.txt"
 }
 
 echo
 echo "questions (release build; seconds and peak RSS of the lifecycle process; on Citus the CPU"
-echo "seconds of the coordinator's and the workers' servers during the command, and the client's)"
-printf "%-30s %9s %8s | %9s %8s %9s %9s %9s %7s\n" "question" "SQLite s" "peak MB" "Citus s" "peak MB" \
-    "coord. s" "workers s" "client s" "ratio"
+echo "seconds of the coordinator's and the workers' servers during the command, and the client's;"
+customers=$("$bin" query "SELECT count(*) AS n FROM users" --format csv --db "$url" | tail -1)
+echo "and the bytes the client read, in all and per customer, of $customers customers)"
+printf "%-30s %9s %8s | %9s %8s %9s %9s %9s %9s %8s %7s\n" "question" "SQLite s" "peak MB" "Citus s" "peak MB" \
+    "coord. s" "workers s" "client s" "read MB" "B/cust." "ratio"
 questions=(
     "rfm|rfm --format csv"
     "rfm --as-of 2011-07-01|rfm --as-of 2011-07-01 --format csv"
@@ -100,6 +103,8 @@ questions=(
     "activity|activity --format csv"
     "report|report --out $work/report.html"
     "features build|features build"
+    "train clv|train clv --format csv"
+    "score clv|score clv --format csv"
 )
 declare -A idle
 sleep 2
@@ -110,11 +115,12 @@ for entry in "${questions[@]}"; do
     read -r file_s file_mb _ <<<"$(ask "$label" "$work/bench.db" "${command[@]}")"
     settle
     coordinator_before=$(server_cpu "$cluster/coordinator"); workers_before=$(workers_cpu)
-    read -r citus_s citus_mb client_cpu <<<"$(ask "$label" "$url" "${command[@]}")"
+    read -r citus_s citus_mb client_cpu client_read <<<"$(ask "$label" "$url" "${command[@]}")"
     settle
     coordinator=$(calc "$(server_cpu "$cluster/coordinator") - $coordinator_before")
     workers=$(calc "$(workers_cpu) - $workers_before")
     [ -n "$file_s" ] && [ -n "$citus_s" ] || { echo "bench: $label failed" >&2; exit 1; }
-    printf "%-30s %9.2f %8.1f | %9.2f %8.1f %9.2f %9.2f %9.2f %6.1fx\n" "$label" "$file_s" "$file_mb" "$citus_s" "$citus_mb" \
-        "$coordinator" "$workers" "$client_cpu" "$(calc "$citus_s / ($file_s + 0.005)")"
+    printf "%-30s %9.2f %8.1f | %9.2f %8.1f %9.2f %9.2f %9.2f %9.2f %8.1f %6.1fx\n" "$label" "$file_s" "$file_mb" "$citus_s" "$citus_mb" \
+        "$coordinator" "$workers" "$client_cpu" "$(calc "$client_read / 1048576")" "$(calc "$client_read / $customers")" \
+        "$(calc "$citus_s / ($file_s + 0.005)")"
 done
