@@ -49,7 +49,7 @@ extension LifetimeEngine {
         let snapshot = try saveSnapshot(draft, createdAt: RegistryClock.now())
         guard promote else { return StoredLifetimeModel(snapshot: snapshot, promoted: false, promotionNote: nil) }
         guard let current = try currentAliases(of: Warehouse.lifetimeModelName)[ModelNaming.production] else {
-            try self.promote(name: Warehouse.lifetimeModelName, version: snapshot.version, alias: ModelNaming.production, reason: "first lifetime-value model", by: RegistryClock.currentUser(), at: nil)
+            try promoteToProduction(name: Warehouse.lifetimeModelName, version: snapshot.version, reason: "first lifetime-value model")
             return StoredLifetimeModel(snapshot: snapshot, promoted: true, promotionNote: "no production model before")
         }
         guard let holdout = training.holdout, let holdoutEnd = options.holdoutEnd else {
@@ -70,7 +70,7 @@ extension LifetimeEngine {
         guard holdout.meanAbsoluteError < incumbentError else {
             return StoredLifetimeModel(snapshot: snapshot, promoted: false, promotionNote: note)
         }
-        try self.promote(name: Warehouse.lifetimeModelName, version: snapshot.version, alias: ModelNaming.production, reason: note, by: RegistryClock.currentUser(), at: nil)
+        try promoteToProduction(name: Warehouse.lifetimeModelName, version: snapshot.version, reason: note)
         return StoredLifetimeModel(snapshot: snapshot, promoted: true, promotionNote: note)
     }
 

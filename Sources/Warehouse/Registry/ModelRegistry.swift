@@ -21,6 +21,12 @@ public protocol ModelRegistry: ReportingZoneReader {
 }
 
 extension ModelRegistry {
+    /// Points `production` of `name` at `version` now, as the current user, recording `reason`:
+    /// what a trainer's `--promote` does (the requirement's defaults, which a protocol cannot give).
+    func promoteToProduction(name: String, version: Int, reason: String) throws {
+        try promote(name: name, version: version, alias: ModelNaming.production, reason: reason, by: RegistryClock.currentUser(), at: nil)
+    }
+
     /// The snapshot's model, checksum-verified and validated by the model type, e.g.
     /// `try warehouse.loadModel(LogisticRegressionModel.self, from: snapshot)`.
     public func loadModel<Model: ParameterEncodable>(_ type: Model.Type, from snapshot: ModelSnapshot) throws -> Model {

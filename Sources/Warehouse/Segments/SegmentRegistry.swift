@@ -67,8 +67,7 @@ extension SegmentEngine {
         guard promote, try currentAliases(of: Warehouse.segmentsModelName)[ModelNaming.production] == nil else {
             return StoredSegmentModel(snapshot: snapshot, promoted: false)
         }
-        try self.promote(name: Warehouse.segmentsModelName, version: snapshot.version, alias: ModelNaming.production,
-                         reason: "first segments model", by: RegistryClock.currentUser(), at: nil)
+        try promoteToProduction(name: Warehouse.segmentsModelName, version: snapshot.version, reason: "first segments model")
         return StoredSegmentModel(snapshot: snapshot, promoted: true)
     }
 
