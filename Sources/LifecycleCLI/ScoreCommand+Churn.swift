@@ -3,7 +3,7 @@ import Warehouse
 
 extension ScoreCommand {
     /// Churn probabilities into `predictions`, most at risk first.
-    func scoreChurn(_ snapshot: ModelSnapshot, warehouse: Warehouse, asOf: Int64, users: Set<Int64>?, list: UserList?) throws -> Table {
+    func scoreChurn(_ snapshot: ModelSnapshot, warehouse: some ChurnEngine, asOf: Int64, users: Set<Int64>?, list: UserList?) throws -> Table {
         let scores = try warehouse.scoreChurn(snapshot, asOf: asOf, users: users)
         printError("\(grouped(scores.count)) users scored as of \(CalendarDate.day(asOf)) by \(snapshot.reference); stored in predictions")
         return Table(columns: ["user", "churn_probability"],

@@ -8,7 +8,7 @@ extension ScoreCommand {
         lifetimeTable(try warehouse.scoreLifetimeValue(snapshot, asOf: asOf, users: users), snapshot: snapshot, asOf: asOf, list: list)
     }
 
-    /// `score` on a PostgreSQL warehouse: lifetime-value and segments models so far, every
+    /// `score` on a PostgreSQL warehouse: churn, lifetime-value and segments models so far, every
     /// customer (no `--users` or scope there yet), the same rows stored and the same answer as
     /// on a file.
     func scoreOnPostgres(url: String) throws {
@@ -18,11 +18,14 @@ extension ScoreCommand {
         let warehouse = try database.openPostgresForWriting(url: url)
         let (snapshot, instant, table) = try database.onServer(url) { () throws -> (ModelSnapshot, Int64, Table) in
             let snapshot = try warehouse.snapshot(model, at: nil)
-            guard ["bgnbd_gamma_gamma", "kmeans"].contains(snapshot.kind) else {
-                throw ValidationError("\(snapshot.reference) is a \(snapshot.kind) model; on PostgreSQL `score` handles lifetime-value (clv) and segments models so far")
+            guard snapshot.name == Warehouse.churnModelName || ["bgnbd_gamma_gamma", "kmeans"].contains(snapshot.kind) else {
+                throw ValidationError("\(snapshot.reference) is a \(snapshot.kind) model; on PostgreSQL `score` handles churn, lifetime-value (clv) and segments models so far")
             }
             guard let instant = try asOf?.instant(warehouse) ?? warehouse.dayAfterLastOrder() else {
                 throw ValidationError("the warehouse has no orders: import some first")
+            }
+            if snapshot.name == Warehouse.churnModelName {
+                return (snapshot, instant, try scoreChurn(snapshot, warehouse: warehouse, asOf: instant, users: nil, list: nil))
             }
             if snapshot.kind == "kmeans" {
                 return (snapshot, instant, try scoreSegments(snapshot, warehouse: warehouse, asOf: instant))

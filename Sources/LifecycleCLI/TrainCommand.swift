@@ -138,8 +138,17 @@ struct TrainChurn: ParsableCommand {
     }
 
     func run() throws {
-        let warehouse = try database.openForWriting()
-        guard let dataEnd = try warehouse.dayAfterLastOrder() else { throw ValidationError("the warehouse has no orders: import some first") }
+        if let url = database.postgresURL {
+            let warehouse = try database.openPostgresForWriting(url: url)
+            try database.onServer(url) { try train(on: warehouse) }
+            return
+        }
+        try train(on: try database.openForWriting())
+    }
+
+    /// Trains, stores and reports on either engine.
+    private func train(on warehouse: some ChurnEngine) throws {
+        guard let dataEnd = try warehouse.dayAfterLastOrder(currency: nil) else { throw ValidationError("the warehouse has no orders: import some first") }
         let trainingAsOf = try asOf?.instant(warehouse) ?? (dataEnd - 2 * horizon.seconds) / 86_400 * 86_400
         let options = ChurnTrainingOptions(asOf: trainingAsOf, horizonSeconds: horizon.seconds, evaluationAsOf: try evaluateAsOf?.instant(warehouse),
                                            model: model, l2Penalty: l2 ?? 1, boosting: boosting, sequence: sequence,

@@ -74,7 +74,7 @@ public enum ChurnClassifier: Sendable {
     }
 }
 
-extension Warehouse {
+extension ChurnEngine {
     /// Decodes a stored churn snapshot's classifier by the snapshot's kind (checksum verified);
     /// a sequence model's history shape comes from its hyperparameters.
     func churnClassifier(_ snapshot: ModelSnapshot) throws -> ChurnClassifier {

@@ -1,6 +1,5 @@
 import Foundation
 import Learning
-import SQLiteStore
 
 /// Users, their feature vectors as of one instant, and (when the future is known) whether each
 /// churned: no purchase in [as_of, as_of + horizon).
@@ -29,9 +28,11 @@ public struct ChurnDataset: Sendable {
 }
 
 extension Warehouse {
-    /// Feature rows read per chunk by ``forEachChurnFeatureChunk(asOf:vector:chunkSize:_:)``.
+    /// Feature rows read per chunk by ``ChurnEngine/forEachChurnFeatureChunk(asOf:vector:chunkSize:_:)``.
     public static let featureChunkSize = 8_192
+}
 
+extension ChurnEngine {
     /// Loads the features as of `asOf` (building them when that as-of was never built) and,
     /// with a horizon, the churn labels. The features add up money, so the orders before
     /// `asOf` must be in one currency (`requireOneCurrency`).
@@ -52,18 +53,9 @@ extension Warehouse {
     private func forEachChurnFeatureRows(asOf: Int64, horizonSeconds: Int64?, vector: ChurnFeatureVector, chunkSize: Int,
                                          _ body: (ChurnDataset) throws -> Void) throws {
         try requireOneCurrency(before: asOf)
-        if try db.scalar("SELECT count(*) FROM feature_builds WHERE as_of = ?", asOf).int64 == 0 {
-            try buildFeatures(asOf: asOf)
-        }
-        let columns = vector.inputs.map(\.sql).joined(separator: ", ")
-        let label = horizonSeconds == nil ? "0" : """
-            NOT EXISTS (SELECT 1 FROM orders o WHERE o.user_id = f.user_id AND o.kind = 'purchase'
-                        AND o.ordered_at >= :as_of AND o.ordered_at < :as_of + :horizon)
-            """
-        let statement = try db.prepare("SELECT f.user_id, \(label), \(columns) FROM user_features f WHERE f.as_of = :as_of ORDER BY f.user_id")
-        var named: [String: any SQLBindable] = [":as_of": asOf]
-        if let horizonSeconds { named[":horizon"] = horizonSeconds }
-        try statement.bind(named: named)
+        let columns = vector.columns
+        // Where each input's column is among the values read (nil: the satisfaction score).
+        let sources = vector.inputs.map { input in input.column.flatMap { columns.firstIndex(of: $0) } }
         let satisfaction = try vector.satisfactionModel.flatMap { reference in
             try vector.names.firstIndex(of: ChurnFeatureVector.satisfactionInput.name).map { (column: $0, scores: try satisfactionFeature(reference, asOf: asOf)) }
         }
@@ -81,10 +73,10 @@ extension Warehouse {
             labels.removeAll(keepingCapacity: true)
             values.removeAll(keepingCapacity: true)
         }
-        while try statement.step() {
-            users.append(statement.int64(at: 0))
-            labels.append(statement.int64(at: 1) != 0)
-            for column in 0..<width { values.append(statement.double(at: column + 2)) }
+        try forEachChurnFeatureRow(asOf: asOf, horizonSeconds: horizonSeconds, columns: columns) { user, churned, row in
+            users.append(user)
+            labels.append(churned)
+            for (input, source) in zip(vector.inputs, sources) { values.append(input.transform.value(source.flatMap { row[$0] })) }
             if users.count == chunkSize { try flush() }
         }
         if !users.isEmpty || chunkSize == .max { try flush() }

@@ -2,29 +2,76 @@ import Foundation
 
 /// How the churn model turns a `user_features` row into numbers: which columns, and how each is
 /// transformed (heavy-tailed counts and amounts on a log scale, missing values as 0 plus an
-/// indicator). The list is stored with the model, so scoring rebuilds exactly the same vector.
+/// indicator), in Swift on the columns as stored, so both engines turn the same stored values
+/// into the same bits. The list is stored with the model, so scoring rebuilds exactly the same
+/// vector.
 public struct ChurnFeatureVector: Sendable, Equatable {
+    /// How an input is computed from its `user_features` column.
+    public enum Transform: Sendable, Equatable {
+        /// ln(1 + x).
+        case logOnePlus
+        /// asinh(x / 10⁶): micro-units to currency units, sign kept (net revenue can be negative).
+        case asinhOfMillionths
+        /// ln(1 + max(x, 0) / 10⁶): a non-negative amount in micro-units, on a log scale.
+        case logOnePlusMillionths
+        /// 1 when the column is not NULL, else 0.
+        case isPresent
+        /// x as it is.
+        case asIs
+        /// Not from a column: filled by the warehouse (the satisfaction score).
+        case filledLater
+
+        /// The input's value for a column value (nil: NULL, read as 0, as a missing value's
+        /// indicator says). A logarithm of a non-positive number is 0.
+        public func value(_ x: Double?) -> Double {
+            switch self {
+            case .logOnePlus: Self.ln(1 + (x ?? 0))
+            case .asinhOfMillionths: asinh((x ?? 0) / 1e6)
+            case .logOnePlusMillionths: Self.ln(1 + max(x ?? 0, 0) / 1e6)
+            case .isPresent: x == nil ? 0 : 1
+            case .asIs: x ?? 0
+            case .filledLater: 0
+            }
+        }
+
+        private static func ln(_ x: Double) -> Double { x > 0 ? log(x) : 0 }
+    }
+
     /// One model input.
     public struct Input: Sendable, Equatable {
         /// Name in the model (e.g. `log_recency_days`).
         public let name: String
-        /// SQL expression over `user_features` columns (aliased `f`) that computes it.
-        public let sql: String
+        /// The `user_features` column it is computed from (nil: filled by the warehouse).
+        public let column: String?
+        /// How the column's value becomes the input.
+        public let transform: Transform
+
+        init(name: String, column: String?, _ transform: Transform) {
+            self.name = name
+            self.column = column
+            self.transform = transform
+        }
     }
 
     public let inputs: [Input]
     /// The fixed version (`satisfaction@N`) whose score S at the as-of is the input named
     /// `satisfaction`, when the vector has it (`train churn --satisfaction`; docs/satisfaction.md).
-    /// Its SQL is a placeholder: ``Warehouse/churnDataset(asOf:horizonSeconds:vector:)`` fills
-    /// the column from that model.
+    /// It reads no column: ``ChurnEngine/churnDataset(asOf:horizonSeconds:vector:)`` fills it
+    /// from that model.
     public let satisfactionModel: String?
 
     /// The input the satisfaction score fills.
-    public static let satisfactionInput = Input(name: "satisfaction", sql: "0")
+    public static let satisfactionInput = Input(name: "satisfaction", column: nil, .filledLater)
 
     /// The standard inputs plus the score of the satisfaction model `reference` (a fixed version).
     public static func withSatisfaction(_ reference: String) -> ChurnFeatureVector {
         ChurnFeatureVector(inputs: standard.inputs + [satisfactionInput], satisfactionModel: reference)
+    }
+
+    /// The `user_features` columns the inputs read, each once, in the order first read.
+    public var columns: [String] {
+        var seen = Set<String>()
+        return inputs.compactMap(\.column).filter { seen.insert($0).inserted }
     }
 
     /// Names of the inputs, in order.
@@ -32,31 +79,31 @@ public struct ChurnFeatureVector: Sendable, Equatable {
 
     /// The full feature set (25 inputs).
     public static let standard = ChurnFeatureVector(inputs: [
-        Input(name: "log_recency_days", sql: "ln(1 + f.recency_days)"),
-        Input(name: "log_frequency", sql: "ln(1 + f.frequency)"),
-        Input(name: "asinh_monetary", sql: "asinh(f.monetary_micros / 1e6)"),
-        Input(name: "log_tenure_days", sql: "ln(1 + f.tenure_days)"),
-        Input(name: "log_avg_order_value", sql: "ln(1 + max(f.avg_order_value_micros, 0) / 1e6)"),
-        Input(name: "log_orders_30d", sql: "ln(1 + f.orders_30d)"),
-        Input(name: "log_orders_90d", sql: "ln(1 + f.orders_90d)"),
-        Input(name: "log_orders_365d", sql: "ln(1 + f.orders_365d)"),
-        Input(name: "log_revenue_30d", sql: "ln(1 + max(f.revenue_30d_micros, 0) / 1e6)"),
-        Input(name: "log_revenue_90d", sql: "ln(1 + max(f.revenue_90d_micros, 0) / 1e6)"),
-        Input(name: "log_revenue_365d", sql: "ln(1 + max(f.revenue_365d_micros, 0) / 1e6)"),
-        Input(name: "has_repeat", sql: "f.mean_days_between_orders IS NOT NULL"),
-        Input(name: "log_mean_gap_days", sql: "ln(1 + coalesce(f.mean_days_between_orders, 0))"),
-        Input(name: "log_sd_gap_days", sql: "ln(1 + coalesce(f.sd_days_between_orders, 0))"),
-        Input(name: "log_returns", sql: "ln(1 + f.returns_count)"),
-        Input(name: "return_share", sql: "f.return_share"),
-        Input(name: "log_distinct_products", sql: "ln(1 + f.distinct_products)"),
-        Input(name: "log_views_30d", sql: "ln(1 + f.views_30d)"),
-        Input(name: "log_carts_30d", sql: "ln(1 + f.carts_30d)"),
-        Input(name: "log_purchase_events_30d", sql: "ln(1 + f.purchase_events_30d)"),
-        Input(name: "log_reviews_30d", sql: "ln(1 + f.reviews_30d)"),
-        Input(name: "has_events", sql: "f.days_since_last_event IS NOT NULL"),
-        Input(name: "log_days_since_last_event", sql: "ln(1 + coalesce(f.days_since_last_event, 0))"),
-        Input(name: "has_reviews", sql: "f.avg_review_score IS NOT NULL"),
-        Input(name: "avg_review_score", sql: "coalesce(f.avg_review_score, 0)"),
+        Input(name: "log_recency_days", column: "recency_days", .logOnePlus),
+        Input(name: "log_frequency", column: "frequency", .logOnePlus),
+        Input(name: "asinh_monetary", column: "monetary_micros", .asinhOfMillionths),
+        Input(name: "log_tenure_days", column: "tenure_days", .logOnePlus),
+        Input(name: "log_avg_order_value", column: "avg_order_value_micros", .logOnePlusMillionths),
+        Input(name: "log_orders_30d", column: "orders_30d", .logOnePlus),
+        Input(name: "log_orders_90d", column: "orders_90d", .logOnePlus),
+        Input(name: "log_orders_365d", column: "orders_365d", .logOnePlus),
+        Input(name: "log_revenue_30d", column: "revenue_30d_micros", .logOnePlusMillionths),
+        Input(name: "log_revenue_90d", column: "revenue_90d_micros", .logOnePlusMillionths),
+        Input(name: "log_revenue_365d", column: "revenue_365d_micros", .logOnePlusMillionths),
+        Input(name: "has_repeat", column: "mean_days_between_orders", .isPresent),
+        Input(name: "log_mean_gap_days", column: "mean_days_between_orders", .logOnePlus),
+        Input(name: "log_sd_gap_days", column: "sd_days_between_orders", .logOnePlus),
+        Input(name: "log_returns", column: "returns_count", .logOnePlus),
+        Input(name: "return_share", column: "return_share", .asIs),
+        Input(name: "log_distinct_products", column: "distinct_products", .logOnePlus),
+        Input(name: "log_views_30d", column: "views_30d", .logOnePlus),
+        Input(name: "log_carts_30d", column: "carts_30d", .logOnePlus),
+        Input(name: "log_purchase_events_30d", column: "purchase_events_30d", .logOnePlus),
+        Input(name: "log_reviews_30d", column: "reviews_30d", .logOnePlus),
+        Input(name: "has_events", column: "days_since_last_event", .isPresent),
+        Input(name: "log_days_since_last_event", column: "days_since_last_event", .logOnePlus),
+        Input(name: "has_reviews", column: "avg_review_score", .isPresent),
+        Input(name: "avg_review_score", column: "avg_review_score", .asIs),
     ])
 
     /// Rebuilds a vector from stored input names (every name must be one of `standard`'s, or

@@ -33,27 +33,30 @@ extension ChurnMetrics {
 extension Warehouse {
     /// Model name under which churn models are stored.
     public static let churnModelName = "churn"
+}
+
+extension ChurnEngine {
 
     /// Stores a churn training as the next `churn` version, whatever its kind. With `promote`,
     /// `production` moves to it when there is no production model yet, or when it beats the
     /// current production model on this training's holdout on both ROC AUC (higher) and log
     /// loss (lower); otherwise the note says which measure did not improve.
     public func storeChurn(_ training: ChurnTraining, promote: Bool) throws -> StoredChurnModel {
-        let firstOrder = try db.scalar("SELECT min(ordered_at) FROM orders").int64 ?? training.options.asOf
+        let firstOrder = try firstOrderInstant() ?? training.options.asOf
         let draft = ModelSnapshotDraft(
-            name: Self.churnModelName, parameters: training.model.encodeParameters(),
+            name: Warehouse.churnModelName, parameters: training.model.encodeParameters(),
             hyperparameters: .object(Self.churnHyperparameters(training)),
             trainingAsOf: training.options.asOf,
             trainingWindow: min(firstOrder, training.options.asOf)...training.options.asOf,
             trainingRows: training.trainingRows, dataFingerprint: training.fingerprint,
             metrics: .object(Self.churnMetrics(training)))
-        let snapshot = try saveSnapshot(draft)
+        let snapshot = try saveSnapshot(draft, createdAt: RegistryClock.now())
         guard promote else { return StoredChurnModel(snapshot: snapshot, promoted: false, promotionNote: nil) }
-        guard let current = try currentAliases(of: Self.churnModelName)[ModelNaming.production] else {
-            try self.promote(name: Self.churnModelName, version: snapshot.version, reason: "first churn model")
+        guard let current = try currentAliases(of: Warehouse.churnModelName)[ModelNaming.production] else {
+            try promoteToProduction(name: Warehouse.churnModelName, version: snapshot.version, reason: "first churn model")
             return StoredChurnModel(snapshot: snapshot, promoted: true, promotionNote: "no production model before")
         }
-        let incumbent = try churnModel(try self.snapshot("\(Self.churnModelName)@\(current)"))
+        let incumbent = try churnModel(try self.snapshot("\(Warehouse.churnModelName)@\(current)", at: nil))
         let holdout = try churnDataset(asOf: training.evaluationAsOf, horizonSeconds: training.options.horizonSeconds, vector: incumbent.vector)
         let incumbentMetrics = ChurnMetrics(probabilities: try churnProbabilities(incumbent.model, on: holdout), churned: holdout.churned ?? [])
         let challenger = training.metrics
@@ -68,7 +71,7 @@ extension Warehouse {
             note += "; not promoted: " + shortfalls.joined(separator: " and ")
             return StoredChurnModel(snapshot: snapshot, promoted: false, promotionNote: note)
         }
-        try self.promote(name: Self.churnModelName, version: snapshot.version, reason: note)
+        try promoteToProduction(name: Warehouse.churnModelName, version: snapshot.version, reason: note)
         return StoredChurnModel(snapshot: snapshot, promoted: true, promotionNote: note)
     }
 
@@ -174,7 +177,7 @@ extension Warehouse {
     public func scoreChurn(_ snapshot: ModelSnapshot, asOf: Int64, users: Set<Int64>? = nil) throws -> [ChurnScore] {
         let (model, vector) = try churnModel(snapshot)
         let scores = try scoreChurn(model: model, vector: vector, asOf: asOf, users: users)
-        try savePredictions(snapshot: snapshot, asOf: asOf, scores: scores.map { (userID: $0.userID, score: $0.probability) }, only: users)
+        try saveChurnScores(scores, snapshot: snapshot, asOf: asOf, only: users)
         return scores
     }
 }

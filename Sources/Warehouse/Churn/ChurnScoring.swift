@@ -7,7 +7,7 @@ public struct ChurnScore: Sendable, Equatable {
     public let probability: Double
 }
 
-extension Warehouse {
+extension ChurnEngine {
     /// Churn probabilities as of `asOf` for every user with a purchase before it (or only those
     /// of `users`), highest first. Feature rows are built for that as-of when missing. Every kind
     /// reads its inputs in chunks (feature rows, or the sequence model's histories), so memory
@@ -31,16 +31,5 @@ extension Warehouse {
         return scored
             .map { ChurnScore(userID: $0.userID, externalID: external[$0.userID] ?? String($0.userID), probability: $0.probability) }
             .sorted { $0.probability > $1.probability || ($0.probability == $1.probability && $0.userID < $1.userID) }
-    }
-
-    /// Ids of the users with a purchase before `asOf`, ascending: the users a churn model
-    /// scores (the rows of `user_features` for that as-of).
-    func churnCustomers(before asOf: Int64) throws -> [Int64] {
-        let statement = try db.prepare(
-            "SELECT user_id FROM orders WHERE user_id IS NOT NULL AND kind = 'purchase' AND ordered_at < ? GROUP BY user_id ORDER BY user_id")
-        try statement.bind([asOf])
-        var users: [Int64] = []
-        while try statement.step() { users.append(statement.int64(at: 0)) }
-        return users
     }
 }

@@ -1,6 +1,5 @@
 import Foundation
 import Learning
-import SQLiteStore
 
 /// How the sequence churn model cuts each customer's history: `periods` periods of one `period`
 /// each, the last ending at the as-of (exclusive), so every period is whole and the most recent
@@ -76,27 +75,9 @@ extension Warehouse {
     /// Customers read per query when building sequences: bounds the memory of one chunk's
     /// periods whatever the number of customers.
     public static let sequenceChunkSize = 8_192
+}
 
-    /// Every period row of the customers with `first ≤ users.id ≤ last` and a purchase before
-    /// `asOf`, in user and period order (`sql/churn_sequences.sql`).
-    public func churnSequencePeriods(asOf: Int64, shape: ChurnSequenceShape, users: ClosedRange<Int64> = 0...Int64.max,
-                                     _ body: (ChurnSequencePeriod) throws -> Void) throws {
-        guard let sql = SQLCatalog.query("churn_sequences") else { throw AnalyticsError.missingQuery("churn_sequences") }
-        let statement = try db.cached(sql)
-        statement.reset()
-        try statement.bind(named: [":as_of": asOf, ":period_seconds": shape.period.seconds, ":periods": Int64(shape.periods),
-                                   ":first_user": users.lowerBound, ":last_user": users.upperBound])
-        defer { statement.reset() }
-        while try statement.step() {
-            try body(ChurnSequencePeriod(
-                userID: statement.int64(at: 0), period: Int(statement.int64(at: 1)), purchases: statement.int64(at: 2),
-                netMicros: statement.int64(at: 3), returns: statement.int64(at: 4), views: statement.int64(at: 5),
-                carts: statement.int64(at: 6), purchaseEvents: statement.int64(at: 7), reviews: statement.int64(at: 8),
-                meanReviewScore: statement.isNull(at: 9) ? nil : statement.double(at: 9),
-                daysSinceActivity: statement.isNull(at: 10) ? nil : statement.double(at: 10)))
-        }
-    }
-
+extension ChurnEngine {
     /// The sequences of `users` (ascending ids, each with a purchase before `asOf`) as of
     /// `asOf`, in chunks of at most `chunkSize` customers: `body` gets each chunk's ids and
     /// their model inputs, so only one chunk's sequences are in memory at a time.

@@ -71,11 +71,11 @@ public struct ChurnTrainingError: Error, CustomStringConvertible {
     public let description: String
 }
 
-extension Warehouse {
+extension ChurnEngine {
     /// Trains the churn model as of `options.asOf` and evaluates it, and a recency-only baseline,
     /// on the later holdout as-of. Both label windows must be fully inside the data.
     public func trainChurn(_ options: ChurnTrainingOptions) throws -> ChurnTraining {
-        guard let dataEnd = try dayAfterLastOrder() else { throw ChurnTrainingError(description: "the warehouse has no orders: import some first") }
+        guard let dataEnd = try dayAfterLastOrder(currency: nil) else { throw ChurnTrainingError(description: "the warehouse has no orders: import some first") }
         let evaluationAsOf = options.evaluationAsOf ?? options.asOf + options.horizonSeconds
         guard evaluationAsOf >= options.asOf + options.horizonSeconds else {
             throw ChurnTrainingError(description: "the evaluation as-of \(CalendarDate.day(evaluationAsOf)) must be at least one horizon after the training as-of, so the label windows do not overlap")

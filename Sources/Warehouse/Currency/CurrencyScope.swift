@@ -67,7 +67,7 @@ extension Warehouse {
     /// currencies. User features (`user_features`) add up every order of a user and are stored
     /// per as-of without a currency, so they, and the churn model built on them, are computed
     /// only where the orders they sum are in one currency.
-    func requireOneCurrency(before asOf: Int64) throws {
+    public func requireOneCurrency(before asOf: Int64) throws {
         defer { try? endCurrencyFilter() }
         _ = try useCurrency(nil, asOf: asOf, since: nil, country: nil)
     }

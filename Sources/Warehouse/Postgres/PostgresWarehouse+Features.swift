@@ -54,7 +54,7 @@ extension PostgresWarehouse {
     /// the purchases and returns of known customers before `asOf` (`sql/postgres/order_currencies.sql`)
     /// must be in exactly one; otherwise `CurrencyError.several` lists theirs (the warehouse's
     /// when they have none).
-    func requireOneCurrency(before asOf: Int64) throws {
+    public func requireOneCurrency(before asOf: Int64) throws {
         _ = try moneyCurrency(nil, before: asOf)
     }
 

@@ -6,7 +6,7 @@ extension Warehouse {
     /// checking it may feed a churn model trained as of `asOf`: it must be a satisfaction model
     /// trained on facts before that as-of (else its weights saw the churn labels' window), and
     /// the learner must read feature rows (the sequence model reads histories).
-    func satisfactionForChurn(_ reference: String, asOf: Int64, model: ChurnModelKind) throws -> String {
+    public func satisfactionForChurn(_ reference: String, asOf: Int64, model: ChurnModelKind) throws -> String {
         guard model != .sequence else {
             throw ChurnTrainingError(description: "--satisfaction feeds the feature-row learners (logistic, gbt); the sequence model reads per-period histories instead")
         }
@@ -22,7 +22,7 @@ extension Warehouse {
 
     /// The scores of the satisfaction model `reference` as of `asOf` by user id (checksum
     /// verified), and the score of a customer with no history yet.
-    func satisfactionFeature(_ reference: String, asOf: Int64) throws -> (scores: [Int64: Double], initial: Double) {
+    public func satisfactionFeature(_ reference: String, asOf: Int64) throws -> (scores: [Int64: Double], initial: Double) {
         let stored = try satisfactionModel(try snapshot(reference))
         let shape = ChurnSequenceShape(period: stored.period,
                                        periods: try satisfactionPeriods(asOf: asOf, period: stored.period, maximum: stored.maximumPeriods))

@@ -1,0 +1,86 @@
+import PostgresStore
+
+/// Churn on PostgreSQL: `train churn` and `score churn` run the SQLite file's code (`ChurnEngine`:
+/// the same datasets, fits, holdout, snapshot, promotion rule and scoring) on the rows the
+/// workers compute: each customer's feature row with its label (`sql/postgres/churn_features.sql`,
+/// over `user_features`, built on the workers when missing) or her per-period history
+/// (`sql/postgres/churn_sequences.sql`). Scores go back by COPY into `predictions`, beside their
+/// customers.
+extension PostgresWarehouse: ChurnEngine {
+    /// Every `user_features` row as of `asOf` with its label and the values of `columns`, in
+    /// user id order; the features are built for that as-of first when they never were.
+    public func forEachChurnFeatureRow(asOf: Int64, horizonSeconds: Int64?, columns: [String],
+                                       _ body: (_ userID: Int64, _ churned: Bool, _ values: [Double?]) throws -> Void) throws {
+        if try db.scalar("SELECT count(*) FROM feature_builds WHERE as_of = $1", [.integer(asOf)]).int64 == 0 {
+            try buildFeatures(asOf: asOf)
+        }
+        guard let sql = SQLCatalog.postgresQuery("churn_features") else { preconditionFailure("sql/postgres/churn_features.sql is not embedded") }
+        var positions: [Int] = []
+        var values = [Double?](repeating: nil, count: columns.count)
+        // Streamed: the caller keeps one row of numbers per customer, never the rows themselves.
+        try withoutActuallyEscaping(body) { body in
+            try db.forEachRow(sql, named: ["as_of": .integer(asOf), "horizon": horizonSeconds.map(PGValue.integer) ?? .null]) { row in
+                if positions.isEmpty {
+                    positions = columns.map { column in
+                        guard let position = row.columns.firstIndex(of: column) else { preconditionFailure("sql/postgres/churn_features.sql has no column \(column)") }
+                        return position
+                    }
+                }
+                for (k, position) in positions.enumerated() { values[k] = row[position].double }
+                try body(row[0].int64 ?? 0, row[1].int64 == 1, values)
+            }
+        }
+    }
+
+    /// Every period row of the customers with an id in `users` and a purchase before `asOf`, in
+    /// user and period order (`sql/postgres/churn_sequences.sql`).
+    public func churnSequencePeriods(asOf: Int64, shape: ChurnSequenceShape, users: ClosedRange<Int64>,
+                                     _ body: (ChurnSequencePeriod) throws -> Void) throws {
+        guard let sql = SQLCatalog.postgresQuery("churn_sequences") else { preconditionFailure("sql/postgres/churn_sequences.sql is not embedded") }
+        try withoutActuallyEscaping(body) { body in
+            try db.forEachRow(sql, named: [
+                "as_of": .integer(asOf), "period_seconds": .integer(shape.period.seconds), "periods": .integer(Int64(shape.periods)),
+                "first_user": .integer(users.lowerBound), "last_user": .integer(users.upperBound),
+            ]) { row in
+                try body(ChurnSequencePeriod(
+                    userID: row[0].int64 ?? 0, period: Int(row[1].int64 ?? 0), purchases: row[2].int64 ?? 0,
+                    netMicros: row[3].int64 ?? 0, returns: row[4].int64 ?? 0, views: row[5].int64 ?? 0,
+                    carts: row[6].int64 ?? 0, purchaseEvents: row[7].int64 ?? 0, reviews: row[8].int64 ?? 0,
+                    meanReviewScore: row[9].double, daysSinceActivity: row[10].double))
+            }
+        }
+    }
+
+    /// Ids of the users with a purchase before `asOf`, ascending.
+    public func churnCustomers(before asOf: Int64) throws -> [Int64] {
+        var users: [Int64] = []
+        try db.forEachRow("""
+            SELECT customer_key FROM orders WHERE user_id IS NOT NULL AND kind = 'purchase' AND ordered_at < CAST(:as_of AS bigint)
+            GROUP BY customer_key ORDER BY customer_key
+            """, named: ["as_of": .integer(asOf)]) { row in users.append(row[0].int64 ?? 0) }
+        return users
+    }
+
+    /// Replaces the run's scores in `predictions` by COPY, in one transaction. Every customer's:
+    /// a run of part of them (`only`) is refused, as `score --users` is here.
+    public func saveChurnScores(_ scores: [ChurnScore], snapshot: ModelSnapshot, asOf: Int64, only: Set<Int64>?) throws {
+        guard only == nil else {
+            throw AnalyticsError.invalidOption(option: "--users/--country/--since/--until", reason: "scoring part of the customers is not supported on PostgreSQL yet")
+        }
+        var run = PostgresScoringRun(table: "predictions", columns: ["score"])
+        for score in scores.sorted(by: { $0.userID < $1.userID }) {
+            try run.add(snapshot: snapshot, asOf: asOf, userID: score.userID, [.real(score.probability)])
+        }
+        try replaceScoringRuns(snapshot: snapshot, asOf: asOf, [run])
+    }
+
+    /// Refused: satisfaction models are not trained on PostgreSQL yet, so none can feed a churn model.
+    public func satisfactionForChurn(_ reference: String, asOf: Int64, model: ChurnModelKind) throws -> String {
+        throw ChurnTrainingError(description: "--satisfaction: satisfaction models do not run on PostgreSQL yet")
+    }
+
+    /// Refused, as ``satisfactionForChurn(_:asOf:model:)`` is.
+    public func satisfactionFeature(_ reference: String, asOf: Int64) throws -> (scores: [Int64: Double], initial: Double) {
+        throw ChurnTrainingError(description: "--satisfaction: satisfaction models do not run on PostgreSQL yet")
+    }
+}
