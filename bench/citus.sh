@@ -7,7 +7,8 @@
 # - the import's seconds, rows/s and the lifecycle process's peak RSS, then a second import of
 #   the same file (all duplicates);
 # - the questions (rfm, weekly and monthly retention, activity, the report, the feature build)
-#   and the lifetime-value model (train clv, score clv): wall seconds and peak RSS of the
+#   the lifetime-value model (train clv, score clv) and the churn models (train churn with
+#   logistic regression and with boosted trees, score churn): wall seconds and peak RSS of the
 #   lifecycle process on each engine, and on Citus where the time went: CPU seconds of the
 #   coordinator's and of the workers' servers during the command (each postmaster's own and its
 #   exited backends' time, from /proc/PID/stat), against the client's own CPU; and the bytes the
@@ -105,6 +106,9 @@ questions=(
     "features build|features build"
     "train clv|train clv --format csv"
     "score clv|score clv --format csv"
+    "train churn|train churn --format csv"
+    "train churn --model gbt|train churn --model gbt --format csv"
+    "score churn|score churn --format csv"
 )
 declare -A idle
 sleep 2
