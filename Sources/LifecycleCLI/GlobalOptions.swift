@@ -5,7 +5,7 @@ import Warehouse
 /// Options every command that opens the warehouse takes.
 struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
-        "The warehouse: a file (SQLite), or a postgresql://USER@HOST/DB URL (PostgreSQL, with or without Citus; a Unix socket as ?host=/socket/dir; only migrate, status, import, rfm, retention, activity, report, features build, query, train churn (logistic, gbt, sequence), train clv, train segments, score (churn, clv and segments models) and models list so far). Default: $LIFECYCLE_DB, else ./lifecycle.db.",
+        "The warehouse: a file (SQLite), or a postgresql://USER@HOST/DB URL (PostgreSQL, with or without Citus; a Unix socket as ?host=/socket/dir; only migrate, status, import, rfm, retention, activity, report, features build, query, train churn (logistic, gbt, sequence), train clv, train segments, score (churn, clv and segments models), clv summary and models (all but --at) so far). Default: $LIFECYCLE_DB, else ./lifecycle.db.",
         valueName: "path-or-url"))
     var db: String?
 
@@ -28,7 +28,7 @@ struct DatabaseOptions: ParsableArguments {
     /// instead of treating the URL as a file name.
     private func requireFile() throws {
         guard postgresURL == nil else {
-            throw ValidationError("\(path): this command does not run on PostgreSQL yet; on a postgresql:// warehouse only `lifecycle migrate`, `lifecycle status`, `lifecycle import`, `lifecycle rfm`, `lifecycle retention`, `lifecycle activity`, `lifecycle report`, `lifecycle features build`, `lifecycle query`, `lifecycle train churn`, `lifecycle train clv`, `lifecycle train segments`, `lifecycle score` (churn, clv and segments models) and `lifecycle models list` work so far")
+            throw ValidationError("\(path): this command does not run on PostgreSQL yet; on a postgresql:// warehouse only `lifecycle migrate`, `lifecycle status`, `lifecycle import`, `lifecycle rfm`, `lifecycle retention`, `lifecycle activity`, `lifecycle report`, `lifecycle features build`, `lifecycle query`, `lifecycle train churn`, `lifecycle train clv`, `lifecycle train segments`, `lifecycle score` (churn, clv and segments models), `lifecycle clv summary` and `lifecycle models` work so far")
         }
     }
 
@@ -51,9 +51,22 @@ struct DatabaseOptions: ParsableArguments {
             return try body()
         } catch let error as ValidationError {
             throw error
+        } catch let exit as ExitCode {
+            throw exit
         } catch {
             throw ValidationError(PostgresWarehouse.describe(error, url: url))
         }
+    }
+
+    /// Runs `body` with the warehouse's model registry, on either engine: the file opened for
+    /// reading, or for writing (an existing file, waiting its turn behind another writer), or
+    /// the server, whose failures name it with the password masked.
+    func withRegistry<T>(writing: Bool = false, _ body: (any ModelRegistry) throws -> T) throws -> T {
+        if let url = postgresURL {
+            let warehouse = writing ? try openPostgresForWriting(url: url) : try openPostgresForReading(url: url)
+            return try onServer(url) { try body(warehouse) }
+        }
+        return try body(writing ? try openForWriting(creating: false) : try openForReading())
     }
 
     /// Opens the warehouse for a command that writes (imports, training, scoring, saves): waits

@@ -51,9 +51,11 @@ struct ModelsPromote: ParsableCommand {
 
     func run() throws {
         let reference = try parseReference(reference)
-        let warehouse = try options.database.openForWriting(creating: false)
-        let version = try warehouse.versionToPromote(reference, version: version)
-        let move = try warehouse.promote(name: reference.name, version: version, alias: alias, reason: options.reason)
+        let (move, version) = try options.database.withRegistry(writing: true) { warehouse in
+            let version = try warehouse.versionToPromote(reference, version: self.version)
+            return (try warehouse.promote(name: reference.name, version: version, alias: alias, reason: options.reason,
+                                          by: RegistryClock.currentUser(), at: nil), version)
+        }
         try options.report(move, model: reference.name, alias: alias, version: version)
     }
 }
@@ -75,7 +77,9 @@ struct ModelsRollback: ParsableCommand {
     func run() throws {
         let reference = try parseReference(reference)
         let alias = try reference.aliasToMove(option: alias, fallback: ModelNaming.production, command: "rollback") ?? ModelNaming.production
-        let move = try options.database.openForWriting(creating: false).rollback(name: reference.name, alias: alias, reason: options.reason)
+        let move = try options.database.withRegistry(writing: true) {
+            try $0.rollback(name: reference.name, alias: alias, reason: options.reason, by: RegistryClock.currentUser(), at: nil)
+        }
         try options.report(move, model: reference.name, alias: alias, version: move.toVersion)
     }
 }
@@ -98,7 +102,9 @@ struct ModelsUnalias: ParsableCommand {
         guard let alias = try reference.aliasToMove(option: alias, fallback: nil, command: "unalias") else {
             throw ModelsFailure("say which alias to remove: \(reference.name)@ALIAS or --alias ALIAS")
         }
-        let move = try options.database.openForWriting(creating: false).removeAlias(name: reference.name, alias: alias, reason: options.reason)
+        let move = try options.database.withRegistry(writing: true) {
+            try $0.removeAlias(name: reference.name, alias: alias, reason: options.reason, by: RegistryClock.currentUser(), at: nil)
+        }
         try options.report(move, model: reference.name, alias: alias, version: nil)
     }
 }
@@ -120,9 +126,10 @@ struct ModelsHistory: ParsableCommand {
     func run() throws {
         let reference = try parseReference(reference)
         let alias = try reference.aliasToMove(option: alias, fallback: nil, command: "history")
-        let warehouse = try database.openForReading()
-        _ = try warehouse.snapshots(named: reference.name)
-        let moves = try warehouse.aliasHistory(name: reference.name, alias: alias)
+        let moves = try database.withRegistry { warehouse in
+            _ = try warehouse.snapshots(named: reference.name)
+            return try warehouse.aliasHistory(name: reference.name, alias: alias)
+        }
         let parameters = [JSONMember("model", .string(reference.name)), JSONMember("alias", alias.map { .string($0) } ?? .null)]
         emit(Answer(question: "models history", parameters: parameters, table: RegistryTables.history(moves)), as: output.resolved)
     }

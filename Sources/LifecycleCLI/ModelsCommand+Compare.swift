@@ -27,7 +27,7 @@ struct ModelsCompare: ParsableCommand {
     }
 
     func run() throws {
-        let rows = try database.openForReading().compareChurnModels()
+        let rows = try database.withRegistry { try $0.compareChurnModels() }
         emit(Answer(question: "models compare", parameters: [JSONMember("model", .string(name))], table: Self.table(rows)), as: output.resolved)
     }
 

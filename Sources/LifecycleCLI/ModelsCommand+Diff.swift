@@ -20,8 +20,10 @@ struct ModelsDiff: ParsableCommand {
     @OptionGroup var output: FormatOption
 
     func run() throws {
-        let warehouse = try database.openForReading()
-        let diff = try warehouse.diff(try warehouse.snapshot(try parseReference(a)), try warehouse.snapshot(try parseReference(b)))
+        let diff = try database.withRegistry { warehouse in
+            try warehouse.diff(try warehouse.resolve(try parseReference(a), at: nil).snapshot,
+                               try warehouse.resolve(try parseReference(b), at: nil).snapshot)
+        }
         switch output.resolved {
         case .table, .markdown: printTables(RegistryTables.diff(diff, all: all), as: output.resolved)
         case let format:

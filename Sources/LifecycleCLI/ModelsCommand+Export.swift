@@ -17,9 +17,10 @@ struct ModelsExport: ParsableCommand {
     @OptionGroup var output: FormatOption
 
     func run() throws {
-        let warehouse = try database.openForReading()
-        let snapshot = try warehouse.snapshot(try parseReference(reference))
-        let export = try warehouse.exportSnapshot(snapshot, to: out)
+        let (snapshot, export) = try database.withRegistry { warehouse in
+            let snapshot = try warehouse.resolve(try parseReference(reference), at: nil).snapshot
+            return (snapshot, try warehouse.exportSnapshot(snapshot, to: out))
+        }
         if output.resolved == .json {
             return try printJSON(["model": .string(snapshot.reference), "weights": .string(export.weightsPath),
                                   "metadata": .string(export.metadataPath), "bytes": .integer(Int64(export.bytes)),

@@ -24,9 +24,14 @@ struct ModelsShow: ParsableCommand {
 
     func run() throws {
         let reference = try parseReference(reference)
-        let warehouse = try database.openForReading()
-        let instant = try at.flatMap(DateOption.init).map { $0.instant(in: try warehouse.reportingTimeZone()) }
-        let description = try warehouse.describe(reference, at: instant)
+        try database.withRegistry { warehouse in
+            let instant = try at.flatMap(DateOption.init).map { $0.instant(in: try warehouse.reportingTimeZone()) }
+            try show(try warehouse.describe(reference, at: instant), at: instant)
+        }
+    }
+
+    /// Prints the description; a snapshot that fails verification is shown, then exit status 1.
+    private func show(_ description: ModelDescription, at instant: Int64?) throws {
         switch output.resolved {
         case .table, .markdown: printTables(RegistryTables.snapshot(description), as: output.resolved)
         case let format:

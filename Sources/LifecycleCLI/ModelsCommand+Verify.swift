@@ -11,7 +11,7 @@ struct ModelsVerify: ParsableCommand {
     @OptionGroup var output: FormatOption
 
     func run() throws {
-        let report = try database.openForReading().verifyRegistry()
+        let report = try database.withRegistry { try $0.verifyRegistry() }
         emit(Answer(question: "models verify", table: RegistryTables.verification(report),
                     details: [JSONMember("verification", RegistryJSON.verification(report))]), as: output.resolved)
         guard report.ok else {

@@ -25,14 +25,14 @@ public struct ChurnComparisonRow: Sendable, Equatable {
     public let aliases: [String]
 }
 
-extension Warehouse {
+extension ModelRegistry {
     /// Every stored churn version and, once per holdout as-of, the recency baseline trained beside
     /// it, from the metrics their snapshots recorded (nothing is retrained), oldest first.
     public func compareChurnModels() throws -> [ChurnComparisonRow] {
-        let aliases = try currentAliases(of: Self.churnModelName)
+        let aliases = try currentAliases(of: Warehouse.churnModelName)
         var rows: [ChurnComparisonRow] = []
         var baselineAsOfs: Set<String> = []
-        for snapshot in try snapshots(named: Self.churnModelName) {
+        for snapshot in try snapshots(named: Warehouse.churnModelName) {
             let asOf = snapshot.hyperparameters["evaluation_as_of"]?.stringValue ?? "-"
             let kind = snapshot.hyperparameters["model"]?.stringValue ?? ChurnModelKind.logistic.rawValue
             let named = aliases.filter { $0.value == snapshot.version }.map(\.key).sorted()

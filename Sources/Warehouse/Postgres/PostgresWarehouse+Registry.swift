@@ -48,33 +48,91 @@ extension PostgresWarehouse: ModelRegistry {
     /// The snapshot a reference names: `clv` (production if set, else latest), `clv@3`,
     /// `clv@latest`, `clv@candidate`. An instant (`--at`) is not supported on PostgreSQL yet.
     public func snapshot(_ text: String, at instant: Int64? = nil) throws -> ModelSnapshot {
-        let reference = try ModelReference(parsing: text)
+        try resolve(try ModelReference(parsing: text), at: instant).snapshot
+    }
+
+    /// Resolves a reference to a snapshot and says how (`production`, `latest`, another alias,
+    /// or nil for a version), by the file's rules (`Warehouse.resolve`). An instant (`--at`) is
+    /// not supported on PostgreSQL yet.
+    public func resolve(_ reference: ModelReference, at instant: Int64?) throws -> (snapshot: ModelSnapshot, via: String?) {
         if instant != nil {
-            throw RegistryError.unsuitableReference(text, "--at (the version at an instant) is not supported on PostgreSQL yet")
+            throw RegistryError.unsuitableReference(reference.description, "--at (the version at an instant) is not supported on PostgreSQL yet")
         }
         let name = reference.name
         guard let latest = try db.scalar("SELECT max(version) FROM model_snapshots WHERE name = $1", [.text(name)]).int64 else {
             throw RegistryError.unknownModel(name, known: try modelNames())
         }
-        let version: Int
+        let version: Int, via: String?
         switch reference.selector {
         case .version(let number):
             guard number <= latest else { throw RegistryError.unknownVersion(name, version: number, latest: Int(latest)) }
-            version = number
+            (version, via) = (number, nil)
         case .latest:
-            version = Int(latest)
+            (version, via) = (Int(latest), "latest")
         case .alias(let alias):
             let aliases = try currentAliases(of: name)
             guard let target = aliases[alias] else { throw RegistryError.unknownAlias(name, alias: alias, aliases: aliases.keys.sorted()) }
-            version = target
+            (version, via) = (target, alias)
         case .preferred:
-            version = try currentAliases(of: name)[ModelNaming.production] ?? Int(latest)
+            if let production = try currentAliases(of: name)[ModelNaming.production] {
+                (version, via) = (production, ModelNaming.production)
+            } else {
+                (version, via) = (Int(latest), "latest")
+            }
         }
         guard let row = try db.query("SELECT \(Self.snapshotColumns) FROM model_snapshots WHERE name = $1 AND version = $2",
                                      [.text(name), .integer(Int64(version))]).first else {
-            throw RegistryError.missingVersion(name, version: version, existing: try existingVersions(of: name))
+            let existing = try existingVersions(of: name)
+            if let via, via != "latest" { throw RegistryError.aliasNamesMissingVersion(name, alias: via, version: version, existing: existing) }
+            throw RegistryError.missingVersion(name, version: version, existing: existing)
         }
-        return try ModelSnapshot.decoded(from: row)
+        return (try ModelSnapshot.decoded(from: row), via)
+    }
+
+    /// Every version of a model, oldest first; an unknown name is an error listing the known ones.
+    public func snapshots(named name: String) throws -> [ModelSnapshot] {
+        let rows = try db.query("SELECT \(Self.snapshotColumns) FROM model_snapshots WHERE name = $1 ORDER BY version", [.text(name)])
+        guard !rows.isEmpty else { throw RegistryError.unknownModel(name, known: try modelNames()) }
+        return try rows.map { try ModelSnapshot.decoded(from: $0) }
+    }
+
+    /// Every snapshot, by name then version.
+    public func allSnapshots() throws -> [ModelSnapshot] {
+        try db.query("SELECT \(Self.snapshotColumns) FROM model_snapshots ORDER BY name COLLATE \"C\", version").map { try ModelSnapshot.decoded(from: $0) }
+    }
+
+    /// The aliases that point at the snapshot now, sorted.
+    public func aliases(pointingAt snapshot: ModelSnapshot) throws -> [String] {
+        try db.query("SELECT alias FROM model_aliases WHERE name = $1 AND version = $2 ORDER BY alias COLLATE \"C\"",
+                     [.text(snapshot.name), .integer(Int64(snapshot.version))]).compactMap { $0["alias"].string }
+    }
+
+    /// The weights header of a snapshot, reading only its first bytes.
+    public func weightsHeader(of snapshot: ModelSnapshot) throws -> (kind: String, tensors: [TensorDescription]) {
+        let prefix = try weightsBytes(of: snapshot, from: 1, count: 8)
+        guard let length = WeightsFile.headerLength(prefix), length <= snapshot.weightsBytes - 8 else {
+            throw RegistryError.corruptWeights(snapshot.reference, "the weights header length is unreadable")
+        }
+        let header = try weightsBytes(of: snapshot, from: 1, count: 8 + length)
+        do {
+            return try WeightsFile.describe(header: header)
+        } catch {
+            throw RegistryError.corruptWeights(snapshot.reference, error.message)
+        }
+    }
+
+    /// The weights blob as stored (unverified).
+    public func weightsBlob(of snapshot: ModelSnapshot) throws -> [UInt8] {
+        try weightsBytes(of: snapshot, from: 1, count: nil)
+    }
+
+    /// Versions missing below a model's highest one, aliases and alias moves naming missing
+    /// versions (``RegistryProblemScan``: the file's queries and rule).
+    public func registryProblems() throws -> [RegistryProblem] {
+        RegistryProblemScan.problems(
+            versions: try db.query(RegistryProblemScan.versions).map { ($0[0].string ?? "", Int($0[1].int64 ?? 0)) },
+            aliases: try db.query(RegistryProblemScan.aliases).map { ($0[0].string ?? "", $0[1].string ?? "", Int($0[2].int64 ?? 0)) },
+            moves: try db.query(RegistryProblemScan.moves).map { ($0[0].string ?? "", $0[1].string ?? "", Int($0[2].int64 ?? 0), $0[3].int64 ?? 0) })
     }
 
     /// Where each alias of a model points now, by alias.
@@ -84,37 +142,6 @@ extension PostgresWarehouse: ModelRegistry {
             aliases[row["alias"].string ?? ""] = Int(row["version"].int64 ?? 0)
         }
         return aliases
-    }
-
-    /// Points `alias` of model `name` at `version`, recording the move (who, when, from, to, why)
-    /// and the alias in one transaction; nil, recording nothing, when it already points there.
-    @discardableResult
-    public func promote(name: String, version: Int, alias: String = ModelNaming.production, reason: String? = nil,
-                        by user: String = RegistryClock.currentUser(), at instant: Int64? = nil) throws -> AliasMove? {
-        if let problem = ModelNaming.problem(withAlias: alias) { throw RegistryError.invalidAlias(alias, problem) }
-        return try db.transaction { () throws -> AliasMove? in
-            try lockRegistry()
-            let existing = try existingVersions(of: name)
-            guard let latest = existing.last else { throw RegistryError.unknownModel(name, known: try modelNames()) }
-            guard (1...latest).contains(version) else { throw RegistryError.unknownVersion(name, version: version, latest: latest) }
-            guard existing.contains(version) else { throw RegistryError.missingVersion(name, version: version, existing: existing) }
-            let current = try currentAliases(of: name)[alias]
-            guard current != version else { return nil }
-            let previous = try db.scalar("SELECT max(moved_at) FROM model_alias_moves WHERE name = $1 AND alias = $2",
-                                         [.text(name), .text(alias)]).int64
-            let movedAt = try AliasMove.instant(instant, after: previous, name: name, alias: alias)
-            let id = try db.scalar("""
-                INSERT INTO model_alias_moves (name, alias, from_version, to_version, moved_at, moved_by, reason)
-                VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id
-                """, [.text(name), .text(alias), current.map { .integer(Int64($0)) } ?? .null, .integer(Int64(version)),
-                      .integer(movedAt), .text(user), reason.map(PGValue.text) ?? .null]).int64 ?? 0
-            try db.query("""
-                INSERT INTO model_aliases (name, alias, version) VALUES ($1, $2, $3)
-                ON CONFLICT (name, alias) DO UPDATE SET version = excluded.version
-                """, [.text(name), .text(alias), .integer(Int64(version))])
-            return AliasMove(id: id, name: name, alias: alias, fromVersion: current, toVersion: version,
-                             movedAt: movedAt, movedBy: user, reason: reason)
-        }
     }
 
     /// The snapshot's parameters, after checking its defining fields against its record checksum
@@ -163,16 +190,26 @@ extension PostgresWarehouse: ModelRegistry {
         return try ModelSnapshot.decoded(from: row)
     }
 
+    /// `count` bytes of the snapshot's weights from byte `start` (1-based; nil: to the end).
+    private func weightsBytes(of snapshot: ModelSnapshot, from start: Int, count: Int?) throws -> [UInt8] {
+        let value = try db.scalar("SELECT substring(weights FROM $2::int FOR coalesce($3::int, octet_length(weights))) FROM model_snapshots WHERE id = $1",
+                                  [.integer(snapshot.id), .integer(Int64(start)), count.map { .integer(Int64($0)) } ?? .null])
+        guard case .bytes(let bytes) = value else {
+            throw RegistryError.missingVersion(snapshot.name, version: snapshot.version, existing: try existingVersions(of: snapshot.name))
+        }
+        return bytes
+    }
+
     /// Waits for any other registry write, for the rest of the transaction.
-    private func lockRegistry() throws {
+    func lockRegistry() throws {
         try db.query("SELECT pg_advisory_xact_lock($1)", [.integer(Self.registryLockKey)])
     }
 
-    private func existingVersions(of name: String) throws -> [Int] {
+    func existingVersions(of name: String) throws -> [Int] {
         try db.query("SELECT version FROM model_snapshots WHERE name = $1 ORDER BY version", [.text(name)]).compactMap { $0["version"].int64.map { Int($0) } }
     }
 
-    private func modelNames() throws -> [String] {
-        try db.query("SELECT DISTINCT name FROM model_snapshots ORDER BY name COLLATE \"C\"").compactMap { $0["name"].string }
+    func modelNames() throws -> [String] {
+        try db.query("SELECT name FROM model_snapshots GROUP BY name ORDER BY name COLLATE \"C\"").compactMap { $0["name"].string }
     }
 }

@@ -20,7 +20,7 @@ extension ModelReference {
     }
 }
 
-extension Warehouse {
+extension ModelRegistry {
     /// The version `models promote` points an alias at: `version` when given (`promote churn 3`),
     /// else the one the reference names (`churn@3`, `churn@latest`, `churn@candidate`). A bare
     /// name with no version, or a version given twice, is refused.

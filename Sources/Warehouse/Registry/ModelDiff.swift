@@ -64,7 +64,7 @@ public struct ModelDiff: Sendable, Equatable {
     public var weightsIdentical: Bool { a.weightsSHA256 == b.weightsSHA256 }
 }
 
-extension Warehouse {
+extension ModelRegistry {
     /// Compares two snapshots (of the same model or not): kind, code version, creation time,
     /// training as-of, window, rows and fingerprint, every hyperparameter and metric (nested ones
     /// by path), and the weights per tensor (shape and largest absolute difference). Both weights

@@ -10,6 +10,21 @@ extension AliasMove {
         }
         return requested
     }
+
+    /// What a rollback of `alias` of `name` records after the alias's `last` move: the version
+    /// it pointed at before that move, and why. Refused when the alias was never set, or when its
+    /// last move set it for the first time (there is no earlier version to go back to).
+    static func rollback(after last: AliasMove?, name: String, alias: String, reason: String?) throws -> (target: Int, reason: String) {
+        guard let last else {
+            throw RegistryError.nothingToRollBack(name, alias: alias, "it has never been set")
+        }
+        guard let target = last.fromVersion else {
+            let first = last.toVersion.map { "version \($0)" } ?? "a version"
+            throw RegistryError.nothingToRollBack(name, alias: alias,
+                "its last move set it for the first time (to \(first) at \(RegistryClock.iso(last.movedAt))), so there is no earlier version; use `lifecycle models unalias` to remove it")
+        }
+        return (target, "rollback" + (reason.map { ": " + $0 } ?? " of move \(last.id)"))
+    }
 }
 
 extension Warehouse {
@@ -51,16 +66,9 @@ extension Warehouse {
                          by user: String = RegistryClock.currentUser(), at instant: Int64? = nil) throws -> AliasMove {
         try registryTransaction {
             _ = try latestVersion(of: name)
-            guard let last = try aliasHistory(name: name, alias: alias).last else {
-                throw RegistryError.nothingToRollBack(name, alias: alias, "it has never been set")
-            }
-            guard let target = last.fromVersion else {
-                let first = last.toVersion.map { "version \($0)" } ?? "a version"
-                throw RegistryError.nothingToRollBack(name, alias: alias,
-                    "its last move set it for the first time (to \(first) at \(RegistryClock.iso(last.movedAt))), so there is no earlier version; use `lifecycle models unalias` to remove it")
-            }
-            let why = "rollback" + (reason.map { ": " + $0 } ?? " of move \(last.id)")
-            return try recordMove(name: name, alias: alias, from: last.toVersion, to: target, reason: why, by: user, at: instant)
+            let last = try aliasHistory(name: name, alias: alias).last
+            let (target, why) = try AliasMove.rollback(after: last, name: name, alias: alias, reason: reason)
+            return try recordMove(name: name, alias: alias, from: last?.toVersion, to: target, reason: why, by: user, at: instant)
         }
     }
 

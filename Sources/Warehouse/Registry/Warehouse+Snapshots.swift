@@ -112,24 +112,23 @@ extension Warehouse {
         }
     }
 
-    /// A snapshot with the aliases that point at it, its tensors' names and shapes (read from the
-    /// weights header), and the result of verifying it (record and weights checksums, layout,
-    /// model validity), so a changed value is never shown as if it were fine.
-    public func describe(_ reference: ModelReference, at instant: Int64? = nil) throws -> ModelDescription {
-        let (snapshot, via) = try resolve(reference, at: instant)
-        let aliases = try db.query("SELECT alias FROM model_aliases WHERE name = ? AND version = ? ORDER BY alias",
-                                   snapshot.name, snapshot.version).compactMap { $0[0].string }
-        var tensors: [TensorDescription] = []
-        var problem: String?
-        do {
-            tensors = try weightsHeader(of: snapshot).tensors
-        } catch {
-            problem = "\(error)"
+    /// Every snapshot, by name then version.
+    public func allSnapshots() throws -> [ModelSnapshot] {
+        try db.query("SELECT \(Self.snapshotColumns) FROM model_snapshots ORDER BY name, version").map(snapshot(from:))
+    }
+
+    /// The aliases that point at the snapshot now, sorted.
+    public func aliases(pointingAt snapshot: ModelSnapshot) throws -> [String] {
+        try db.query("SELECT alias FROM model_aliases WHERE name = ? AND version = ? ORDER BY alias",
+                     snapshot.name, snapshot.version).compactMap { $0[0].string }
+    }
+
+    /// The weights blob as stored (unverified).
+    public func weightsBlob(of snapshot: ModelSnapshot) throws -> [UInt8] {
+        guard let row = try db.query("SELECT weights FROM model_snapshots WHERE id = ?", snapshot.id).first else {
+            throw RegistryError.missingVersion(snapshot.name, version: snapshot.version, existing: try existingVersions(of: snapshot.name))
         }
-        let scalars = (try? loadParameters(snapshot))?.tensors.filter { $0.shape.isEmpty }
-            .map { JSONMember($0.name, .number($0.values[0])) } ?? []
-        return ModelDescription(snapshot: snapshot, resolvedVia: via, aliases: aliases, tensors: tensors, weightsProblem: problem,
-                                scalarParameters: scalars, verification: try verify(snapshot))
+        return row[0].bytes ?? []
     }
 
     /// The snapshot's parameters, after checking its defining fields against the record checksum
@@ -194,7 +193,7 @@ extension Warehouse {
     }
 
     /// The weights header of a snapshot, reading only its first bytes.
-    func weightsHeader(of snapshot: ModelSnapshot) throws -> (kind: String, tensors: [TensorDescription]) {
+    public func weightsHeader(of snapshot: ModelSnapshot) throws -> (kind: String, tensors: [TensorDescription]) {
         let prefix = try db.scalar("SELECT substr(weights, 1, 8) FROM model_snapshots WHERE id = ?", snapshot.id).bytes ?? []
         guard let length = WeightsFile.headerLength(prefix), length <= snapshot.weightsBytes - 8 else {
             throw RegistryError.corruptWeights(snapshot.reference, "the weights header length is unreadable")
@@ -208,7 +207,7 @@ extension Warehouse {
     }
 
     /// Resolves a reference to a snapshot and says how (`production`, `latest`, or nil for a version).
-    func resolve(_ reference: ModelReference, at instant: Int64?) throws -> (snapshot: ModelSnapshot, via: String?) {
+    public func resolve(_ reference: ModelReference, at instant: Int64?) throws -> (snapshot: ModelSnapshot, via: String?) {
         let name = reference.name
         guard let latest = try db.scalar("SELECT max(version) FROM model_snapshots WHERE name = ?", name).int64 else {
             throw RegistryError.unknownModel(name, known: try modelNames())

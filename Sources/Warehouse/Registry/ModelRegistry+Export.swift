@@ -1,6 +1,6 @@
 import Foundation
 
-/// The files ``Warehouse/exportSnapshot(_:to:)`` wrote.
+/// The files ``ModelRegistry/exportSnapshot(_:to:)`` wrote.
 public struct SnapshotExport: Sendable, Equatable {
     /// The weights file, byte for byte the stored blob (safetensors layout).
     public let weightsPath: String
@@ -10,20 +10,19 @@ public struct SnapshotExport: Sendable, Equatable {
     public let bytes: Int
 }
 
-extension Warehouse {
+extension ModelRegistry {
     /// Writes the snapshot's weights, after verifying its record checksum and the weights' checksum and layout, to `path`
     /// (conventionally `NAME-VERSION.safetensors`) and its metadata (name, version, kind,
     /// training, hyperparameters, metrics, aliases, tensor list, sha256) to `path + ".json"`.
     /// numpy reads the weights file alone (docs/FORMATS.md, "Model weights").
     @discardableResult
     public func exportSnapshot(_ snapshot: ModelSnapshot, to path: String) throws -> SnapshotExport {
-        try checkRecord(of: snapshot)
-        guard let row = try db.query("SELECT weights, weights_format, weights_sha256 FROM model_snapshots WHERE id = ?", snapshot.id).first else {
-            throw RegistryError.unknownVersion(snapshot.name, version: snapshot.version, latest: 0)
-        }
-        let blob = row[0].bytes ?? []
-        let parameters = try Self.checkedParameters(blob: blob, format: row[1].string ?? "", sha256: row[2].string ?? "",
-                                                    kind: snapshot.kind, reference: snapshot.reference)
+        // The record and the stored weights are checked first; the blob written is checked again
+        // against the checksum the record covers.
+        _ = try loadParameters(snapshot)
+        let blob = try weightsBlob(of: snapshot)
+        let parameters = try Warehouse.checkedParameters(blob: blob, format: snapshot.weightsFormat, sha256: snapshot.weightsSHA256,
+                                                         kind: snapshot.kind, reference: snapshot.reference)
         let description = try describe(ModelReference(name: snapshot.name, selector: .version(snapshot.version)))
         var metadata = RegistryJSON.snapshot(description)
         if case .object(var members) = metadata, let index = members.firstIndex(where: { $0.key == "weights" }),

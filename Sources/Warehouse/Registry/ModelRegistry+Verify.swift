@@ -63,7 +63,7 @@ enum KnownModelKinds {
     ]
 }
 
-extension Warehouse {
+extension ModelRegistry {
     /// Checks every snapshot (``verifySnapshots()``) and the registry around them
     /// (``registryProblems()``).
     public func verifyRegistry() throws -> RegistryVerification {
@@ -75,72 +75,12 @@ extension Warehouse {
     /// format, their SHA-256, the safetensors layout, the kind, and — for kinds this build
     /// knows — that the model decodes (names, shapes, finite values in range). By name, then version.
     public func verifySnapshots() throws -> [SnapshotVerification] {
-        let ids = try db.query("SELECT id FROM model_snapshots ORDER BY name, version").compactMap { $0[0].int64 }
-        var results: [SnapshotVerification] = []
-        for id in ids {
-            let snapshot = try self.snapshot(id: id)
-            results.append(SnapshotVerification(snapshot: snapshot, problem: try problem(with: snapshot)))
-        }
-        return results
+        try allSnapshots().map { SnapshotVerification(snapshot: $0, problem: try problem(with: $0)) }
     }
 
     /// Verifies one snapshot.
     public func verify(_ snapshot: ModelSnapshot) throws -> SnapshotVerification {
         SnapshotVerification(snapshot: snapshot, problem: try problem(with: snapshot))
-    }
-
-    /// Versions missing below a model's highest one, aliases pointing at missing versions, and
-    /// alias moves naming them: what deleting a snapshot behind the registry's back (its trigger
-    /// dropped, foreign keys off) leaves. A deleted highest version leaves no gap; it is found
-    /// through the aliases or moves that name it.
-    public func registryProblems() throws -> [RegistryProblem] {
-        var versions: [String: [Int]] = [:]
-        for row in try db.query("SELECT name, version FROM model_snapshots ORDER BY name, version") {
-            versions[row[0].string ?? "", default: []].append(Int(row[1].int64 ?? 0))
-        }
-        var problems: [RegistryProblem] = []
-        for (name, existing) in versions {
-            let present = Set(existing)
-            for version in 1...(existing.last ?? 1) where !present.contains(version) {
-                problems.append(RegistryProblem(
-                    check: .missingVersion, model: name, version: version, alias: nil,
-                    message: "version \(version) of \(name) is missing: its snapshot was deleted (\(VersionList.exist(existing)))"))
-            }
-        }
-        for row in try db.query("""
-            SELECT name, alias, version FROM model_aliases a
-            WHERE NOT EXISTS (SELECT 1 FROM model_snapshots s WHERE s.name = a.name AND s.version = a.version)
-            """) {
-            let (name, alias, version) = (row[0].string ?? "", row[1].string ?? "", Int(row[2].int64 ?? 0))
-            problems.append(RegistryProblem(
-                check: .alias, model: name, version: version, alias: alias,
-                message: "alias \(alias) of \(name) names version \(version), which is missing (\(VersionList.exist(versions[name] ?? [])))"))
-        }
-        var moves: [(name: String, alias: String, version: Int, ids: [Int64])] = []
-        for row in try db.query("""
-            SELECT DISTINCT m.name, m.alias, m.version, m.id FROM (
-                SELECT id, name, alias, from_version AS version FROM model_alias_moves
-                UNION ALL SELECT id, name, alias, to_version FROM model_alias_moves) m
-            WHERE m.version IS NOT NULL
-              AND NOT EXISTS (SELECT 1 FROM model_snapshots s WHERE s.name = m.name AND s.version = m.version)
-            ORDER BY m.name, m.alias, m.version, m.id
-            """) {
-            let (name, alias, version, id) = (row[0].string ?? "", row[1].string ?? "", Int(row[2].int64 ?? 0), row[3].int64 ?? 0)
-            if let last = moves.last, last.name == name, last.alias == alias, last.version == version {
-                moves[moves.count - 1].ids.append(id)
-            } else {
-                moves.append((name, alias, version, [id]))
-            }
-        }
-        for move in moves {
-            problems.append(RegistryProblem(
-                check: .aliasHistory, model: move.name, version: move.version, alias: move.alias,
-                message: "the history of alias \(move.alias) of \(move.name) names version \(move.version), which is missing, in move(s) "
-                    + move.ids.map(String.init).joined(separator: ", ")))
-        }
-        return problems.sorted {
-            ($0.model, $0.version, $0.alias ?? "", $0.check.rawValue) < ($1.model, $1.version, $1.alias ?? "", $1.check.rawValue)
-        }
     }
 
     private func problem(with snapshot: ModelSnapshot) throws -> String? {
