@@ -99,7 +99,7 @@ struct CustomerScopeArguments: ParsableArguments {
     var isGiven: Bool { window.since != nil || window.until != nil || countryArgument.country != nil }
 
     /// The customers' scope, dates read in the warehouse's reporting time zone.
-    func scope(for warehouse: Warehouse) throws -> CustomerScope {
+    func scope(for warehouse: some ReportingZoneReader) throws -> CustomerScope {
         let zone = try warehouse.reportingTimeZone()
         return CustomerScope(country: countryArgument.country, since: try window.since(in: zone), until: try window.until(in: zone))
     }

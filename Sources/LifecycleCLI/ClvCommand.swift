@@ -30,7 +30,15 @@ struct ClvSummary: ParsableCommand {
     var customerScope: CustomerScopeArguments
 
     func run() throws {
-        let warehouse = try database.openForReading()
+        if let url = database.postgresURL {
+            let warehouse = try database.openPostgresForReading(url: url)
+            return try database.onServer(url) { try summarize(warehouse) }
+        }
+        try summarize(try database.openForReading())
+    }
+
+    /// Prints the summary of either engine's purchases.
+    private func summarize(_ warehouse: some LifetimeEngine) throws {
         guard let lastDay = try warehouse.lastPurchaseDay(currency: currencyOption.currency) else {
             throw ValidationError("the warehouse has no purchases: import some first")
         }

@@ -48,6 +48,15 @@ extension CitusCLITests {
             #expect(onSQLite.stdout.contains("\"parameter\" : \"gamma\"") || onSQLite.stdout.contains("\"parameter\": \"gamma\""), "\(onSQLite.stdout)")
         }
 
+        // The summary the models are fitted on: the same customers and values, to the micro-unit.
+        for arguments in [["clv", "summary", "--currency", "GBP", "--format", "csv"],
+                          ["clv", "summary", "--currency", "GBP", "--period", "day", "--observation-end", "2011-06-30", "--format", "json"]] {
+            let onSQLite = try Binary.run(arguments + ["--db", file], directory: work.url)
+            let onCitus = try Binary.run(arguments + ["--db", url], directory: work.url)
+            #expect(onSQLite.status == 0 && onCitus.status == 0, "\(arguments): \(onSQLite.stderr) \(onCitus.stderr)")
+            #expect(onCitus.stdout == onSQLite.stdout && onSQLite.stdout.count > 1_000, "\(arguments) summarises otherwise on Citus")
+        }
+
         let sqlite = try Connection(path: file, mode: .readOnly)
         let db = try PGConnection.open(PostgresLocation(url: url))
         defer { try? db.close() }

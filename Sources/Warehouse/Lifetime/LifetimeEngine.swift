@@ -9,6 +9,9 @@ public protocol LifetimeEngine: ModelRegistry {
     func lifetimePurchases(through lastDay: Int64, currency: String?, scope: CustomerScope) throws -> LifetimePurchases
     /// Every user's external id by `users.id`.
     func customerIDs() throws -> [Int64: String]
+    /// The day (a day number in the reporting time zone) of the last purchase of a known
+    /// customer in `currency` (nil: every currency, refused when there are several); nil without one.
+    func lastPurchaseDay(currency: String?) throws -> Int64?
 }
 
 extension Warehouse: LifetimeEngine {}
