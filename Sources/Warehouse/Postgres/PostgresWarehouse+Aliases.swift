@@ -13,10 +13,7 @@ extension PostgresWarehouse {
         if let problem = ModelNaming.problem(withAlias: alias) { throw RegistryError.invalidAlias(alias, problem) }
         return try db.transaction { () throws -> AliasMove? in
             try lockRegistry()
-            let existing = try existingVersions(of: name)
-            guard let latest = existing.last else { throw RegistryError.unknownModel(name, known: try modelNames()) }
-            guard (1...latest).contains(version) else { throw RegistryError.unknownVersion(name, version: version, latest: latest) }
-            guard existing.contains(version) else { throw RegistryError.missingVersion(name, version: version, existing: existing) }
+            try AliasMove.checkTarget(version, of: name, existing: try existingVersions(of: name), known: modelNames)
             let current = try currentAliases(of: name)[alias]
             guard current != version else { return nil }
             return try recordMove(name: name, alias: alias, from: current, to: version, reason: reason, by: user, at: instant)

@@ -11,6 +11,15 @@ extension AliasMove {
         return requested
     }
 
+    /// Refuses to point an alias of `name` at `version` unless it is one of `existing` (the
+    /// model's versions, ascending): an unknown model (listing `known()`), a version above the
+    /// highest, or one whose snapshot is missing.
+    static func checkTarget(_ version: Int, of name: String, existing: [Int], known: () throws -> [String]) throws {
+        guard let latest = existing.last else { throw RegistryError.unknownModel(name, known: try known()) }
+        guard (1...latest).contains(version) else { throw RegistryError.unknownVersion(name, version: version, latest: latest) }
+        guard existing.contains(version) else { throw RegistryError.missingVersion(name, version: version, existing: existing) }
+    }
+
     /// What a rollback of `alias` of `name` records after the alias's `last` move: the version
     /// it pointed at before that move, and why. Refused when the alias was never set, or when its
     /// last move set it for the first time (there is no earlier version to go back to).
@@ -48,10 +57,7 @@ extension Warehouse {
                         by user: String = RegistryClock.currentUser(), at instant: Int64? = nil) throws -> AliasMove? {
         if let problem = ModelNaming.problem(withAlias: alias) { throw RegistryError.invalidAlias(alias, problem) }
         return try registryTransaction { () throws -> AliasMove? in
-            let latest = try latestVersion(of: name)
-            guard (1...latest).contains(version) else { throw RegistryError.unknownVersion(name, version: version, latest: latest) }
-            let existing = try existingVersions(of: name)
-            guard existing.contains(version) else { throw RegistryError.missingVersion(name, version: version, existing: existing) }
+            try AliasMove.checkTarget(version, of: name, existing: try existingVersions(of: name), known: modelNames)
             let current = try currentAliases(of: name)[alias]
             guard current != version else { return nil }
             return try recordMove(name: name, alias: alias, from: current, to: version, reason: reason, by: user, at: instant)
