@@ -39,7 +39,7 @@ struct ScoreCommand: ParsableCommand {
         guard let instant = try asOf?.instant(warehouse) ?? warehouse.dayAfterLastOrder() else {
             throw ValidationError("the warehouse has no orders: import some first")
         }
-        let list = try users.map { try UserList(path: $0, warehouse: warehouse) }
+        let list = try users.map { try UserList(path: $0, customerIDs: try warehouse.customerIDs()) }
         let scope = try customerScope.scope(for: warehouse)
         let chosen = try list?.userIDs ?? warehouse.customers(in: scope, asOf: instant)
         var table: Table

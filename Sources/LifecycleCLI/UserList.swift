@@ -12,8 +12,9 @@ struct UserList {
     /// Listed external ids by `users.id`, to name those the run could not score.
     let names: [Int64: String]
 
-    /// Reads `path` (`-` for standard input) and resolves its ids against the warehouse's users.
-    init(path: String, warehouse: Warehouse) throws {
+    /// Reads `path` (`-` for standard input) and resolves its ids against the warehouse's users
+    /// (`customerIDs`: every user's external id by `users.id`, on either engine).
+    init(path: String, customerIDs: [Int64: String]) throws {
         let data: Data
         if path == "-" {
             data = FileHandle.standardInput.readDataToEndOfFile()
@@ -26,7 +27,7 @@ struct UserList {
         guard let text = String(data: data, encoding: .utf8) else {
             throw ValidationError("--users \(path): not UTF-8 text")
         }
-        let known = Dictionary(try warehouse.customerIDs().map { ($0.value, $0.key) }, uniquingKeysWith: min)
+        let known = Dictionary(customerIDs.map { ($0.value, $0.key) }, uniquingKeysWith: min)
         var userIDs = Set<Int64>(), names: [Int64: String] = [:], unknown: [String] = []
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let id = line.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -62,6 +62,18 @@ extension CitusCLITests {
             #expect(onCitus.stdout == onSQLite.stdout, "\(arguments) scores otherwise on Citus")
             #expect(onCitus.stderr == onSQLite.stderr, "\(arguments)")
         }
+        // Part of the customers, by a users file and by a scope: the same answer, and only their
+        // scores replaced in the run of churn@1, whose other rows stay.
+        let listed = try sqlite.query("SELECT external_id FROM users ORDER BY id LIMIT 7").compactMap { $0[0].string }
+        try (listed.joined(separator: "\n") + "\n").write(toFile: work.path("seven.txt"), atomically: true, encoding: .utf8)
+        let country = try #require(try sqlite.query("SELECT country FROM users GROUP BY country ORDER BY count(*) DESC, country LIMIT 1").first?[0].string)
+        for arguments in [["score", "churn@1", "--users", "seven.txt"], ["score", "churn@1", "--country", country, "--since", "2011-03-01"]] {
+            let onSQLite = try Binary.run(arguments + ["--format", "json", "--db", file], directory: work.url)
+            let onCitus = try Binary.run(arguments + ["--format", "json", "--db", url], directory: work.url)
+            #expect(onSQLite.status == 0 && onCitus.status == 0, "\(arguments): \(onSQLite.stderr) \(onCitus.stderr)")
+            #expect(onCitus.stdout == onSQLite.stdout && onSQLite.stdout.contains("\"churn_probability\""), "\(arguments) scores otherwise on Citus")
+            #expect(onCitus.stderr == onSQLite.stderr, "\(arguments)")
+        }
         try Self.expectSameScoringRuns("predictions", sqlite: sqlite, citus: db)
         #expect(try db.scalar("SELECT count(DISTINCT (snapshot_id, as_of)) FROM predictions").int64 == 3)
 

@@ -61,17 +61,14 @@ extension PostgresWarehouse: ChurnEngine {
         return users
     }
 
-    /// Replaces the run's scores in `predictions` by COPY, in one transaction. Every customer's:
-    /// a run of part of them (`only`) is refused, as `score --users` is here.
+    /// Replaces the run's scores in `predictions` by COPY, in one transaction (with `only`, only
+    /// those users' earlier scores; the rest of the run stays).
     public func saveChurnScores(_ scores: [ChurnScore], snapshot: ModelSnapshot, asOf: Int64, only: Set<Int64>?) throws {
-        guard only == nil else {
-            throw AnalyticsError.invalidOption(option: "--users/--country/--since/--until", reason: "scoring part of the customers is not supported on PostgreSQL yet")
-        }
         var run = PostgresScoringRun(table: "predictions", columns: ["score"])
         for score in scores.sorted(by: { $0.userID < $1.userID }) {
             try run.add(snapshot: snapshot, asOf: asOf, userID: score.userID, [.real(score.probability)])
         }
-        try replaceScoringRuns(snapshot: snapshot, asOf: asOf, [run])
+        try replaceScoringRuns(snapshot: snapshot, asOf: asOf, only: only, [run])
     }
 
     /// Refused: satisfaction models are not trained on PostgreSQL yet, so none can feed a churn model.

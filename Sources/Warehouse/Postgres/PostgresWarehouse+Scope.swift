@@ -15,11 +15,7 @@ extension PostgresWarehouse {
     /// currencies (no per-question currency filter there yet).
     func resolve(_ scope: AnalyticsScope, allowingSeveralCurrencies: Bool = false) throws -> ResolvedScope {
         let zone = scope.timeZone ?? utcZone
-        if let country = scope.country,
-           try db.scalar("SELECT EXISTS (SELECT 1 FROM users WHERE country = $1)", [.text(country)]).bool != true {
-            let known = try db.query("SELECT DISTINCT country FROM users WHERE country IS NOT NULL").compactMap { $0[0].string }
-            throw AnalyticsError.unknownCountry(country, nearest: NearestNames.closest(to: country, among: known))
-        }
+        try checkCountry(scope.country)
         let present = try orderCurrencies()
         if let requested = scope.currency {
             guard let code = CurrencyCode.normalized(requested) else { throw CurrencyError.notACode(requested) }
@@ -49,6 +45,14 @@ extension PostgresWarehouse {
         var parameters = values(scope.parameters)
         parameters["zone"] = ReportingOffsets.isUTC(scope.timeZone) ? .null : .text(scope.timeZone.identifier)
         return parameters
+    }
+
+    /// Refuses a `--country` no customer has, naming the stored countries nearest to it (SQLite's
+    /// `checkCountry`).
+    func checkCountry(_ country: String?) throws {
+        guard let country, try db.scalar("SELECT EXISTS (SELECT 1 FROM users WHERE country = $1)", [.text(country)]).bool != true else { return }
+        let known = try db.query("SELECT DISTINCT country FROM users WHERE country IS NOT NULL").compactMap { $0[0].string }
+        throw AnalyticsError.unknownCountry(country, nearest: NearestNames.closest(to: country, among: known))
     }
 
     /// Midnight in `zone` after the last order (the default as-of: nothing is left out); nil

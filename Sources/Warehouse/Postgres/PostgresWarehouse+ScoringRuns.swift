@@ -37,12 +37,19 @@ extension PostgresWarehouse {
     /// Replaces what `snapshot` stored as of `asOf` in each run's table with the run's rows, all
     /// in one transaction (SQLite's `replaceScoringRun`): rows go in bulk by COPY and land on the
     /// workers beside their customers; a run is never half replaced, and a scoring of the same
-    /// snapshot and as-of again replaces its rows instead of adding to them.
-    func replaceScoringRuns(snapshot: ModelSnapshot, asOf: Int64, _ runs: [PostgresScoringRun]) throws {
-        let key: [PGValue] = [.integer(snapshot.id), .integer(asOf)]
+    /// snapshot and as-of again replaces its rows instead of adding to them. With `only` (a run
+    /// over some customers, `score --users` or a scope), only those users' earlier rows are
+    /// replaced and the rest of the run stays.
+    func replaceScoringRuns(snapshot: ModelSnapshot, asOf: Int64, only: Set<Int64>? = nil, _ runs: [PostgresScoringRun]) throws {
+        // The users as one text parameter, read as a bigint array: one DELETE whatever their number.
+        let users: PGValue = only.map { .text($0.sorted().map(String.init).joined(separator: ",")) } ?? .null
+        let key: [PGValue] = [.integer(snapshot.id), .integer(asOf), users]
         try db.transaction {
             for run in runs {
-                try db.query("DELETE FROM \(run.table) WHERE snapshot_id = $1 AND as_of = $2", key)
+                try db.query("""
+                    DELETE FROM \(run.table) WHERE snapshot_id = $1 AND as_of = $2
+                      AND ($3::text IS NULL OR user_id = ANY (string_to_array($3::text, ',')::bigint[]))
+                    """, key)
                 try db.copy(into: run.table, columns: ["snapshot_id", "as_of", "user_id"] + run.columns, run.rows)
             }
         }
