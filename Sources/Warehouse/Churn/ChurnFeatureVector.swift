@@ -74,6 +74,15 @@ public struct ChurnFeatureVector: Sendable, Equatable {
         return inputs.compactMap(\.column).filter { seen.insert($0).inserted }
     }
 
+    /// Where each of `columns` is among the columns a query returned (`returned`, by name); a
+    /// column the query lacks is a build error (`sql/…/churn_features.sql` returns them all).
+    static func positions(of columns: [String], in returned: [String]) -> [Int] {
+        columns.map { column in
+            guard let position = returned.firstIndex(of: column) else { preconditionFailure("churn_features.sql has no column \(column)") }
+            return position
+        }
+    }
+
     /// Names of the inputs, in order.
     public var names: [String] { inputs.map(\.name) }
 

@@ -7,17 +7,11 @@ extension Warehouse: ChurnEngine {
     /// user id order; the features are built for that as-of first when they never were.
     public func forEachChurnFeatureRow(asOf: Int64, horizonSeconds: Int64?, columns: [String],
                                        _ body: (_ userID: Int64, _ churned: Bool, _ values: [Double?]) throws -> Void) throws {
-        if try db.scalar("SELECT count(*) FROM feature_builds WHERE as_of = ?", asOf).int64 == 0 {
-            try buildFeatures(asOf: asOf)
-        }
+        try buildFeaturesIfMissing(asOf: asOf)
         guard let sql = SQLCatalog.query("churn_features") else { throw AnalyticsError.missingQuery("churn_features") }
         let statement = try db.prepare(sql)
         try statement.bind(named: [":as_of": asOf, ":horizon": horizonSeconds.map(SQLValue.integer) ?? .null])
-        let names = statement.columnNames
-        let positions = columns.map { column in
-            guard let position = names.firstIndex(of: column) else { preconditionFailure("sql/churn_features.sql has no column \(column)") }
-            return position
-        }
+        let positions = ChurnFeatureVector.positions(of: columns, in: statement.columnNames)
         var values = [Double?](repeating: nil, count: columns.count)
         while try statement.step() {
             for (k, position) in positions.enumerated() { values[k] = statement.isNull(at: position) ? nil : statement.double(at: position) }

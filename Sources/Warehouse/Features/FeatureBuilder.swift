@@ -72,6 +72,14 @@ extension Warehouse {
         try FeatureSchedule.run(from: from, to: to, every: step, progress: progress) { try buildFeatures(asOf: $0) }
     }
 
+    /// Builds the features as of `asOf` unless that as-of was built before: what a model that
+    /// reads `user_features` does first.
+    func buildFeaturesIfMissing(asOf: Int64) throws {
+        if try db.scalar("SELECT count(*) FROM feature_builds WHERE as_of = ?", asOf).int64 == 0 {
+            try buildFeatures(asOf: asOf)
+        }
+    }
+
     /// The instant just after the last order (in `currency` when given; the default as-of:
     /// nothing is left out), rounded up to the next midnight UTC; nil when there are no orders.
     public func dayAfterLastOrder(currency: String? = nil) throws -> Int64? {

@@ -11,21 +11,14 @@ extension PostgresWarehouse: ChurnEngine {
     /// user id order; the features are built for that as-of first when they never were.
     public func forEachChurnFeatureRow(asOf: Int64, horizonSeconds: Int64?, columns: [String],
                                        _ body: (_ userID: Int64, _ churned: Bool, _ values: [Double?]) throws -> Void) throws {
-        if try db.scalar("SELECT count(*) FROM feature_builds WHERE as_of = $1", [.integer(asOf)]).int64 == 0 {
-            try buildFeatures(asOf: asOf)
-        }
+        try buildFeaturesIfMissing(asOf: asOf)
         guard let sql = SQLCatalog.postgresQuery("churn_features") else { preconditionFailure("sql/postgres/churn_features.sql is not embedded") }
         var positions: [Int] = []
         var values = [Double?](repeating: nil, count: columns.count)
         // Streamed: the caller keeps one row of numbers per customer, never the rows themselves.
         try withoutActuallyEscaping(body) { body in
             try db.forEachRow(sql, named: ["as_of": .integer(asOf), "horizon": horizonSeconds.map(PGValue.integer) ?? .null]) { row in
-                if positions.isEmpty {
-                    positions = columns.map { column in
-                        guard let position = row.columns.firstIndex(of: column) else { preconditionFailure("sql/postgres/churn_features.sql has no column \(column)") }
-                        return position
-                    }
-                }
+                if positions.isEmpty { positions = ChurnFeatureVector.positions(of: columns, in: row.columns) }
                 for (k, position) in positions.enumerated() { values[k] = row[position].double }
                 try body(row[0].int64 ?? 0, row[1].int64 == 1, values)
             }

@@ -44,6 +44,14 @@ extension PostgresWarehouse {
         return FeatureBuild(asOf: asOf, users: users, seconds: Date().timeIntervalSince(started))
     }
 
+    /// Builds the features as of `asOf` unless that as-of was built before (SQLite's
+    /// `buildFeaturesIfMissing`).
+    func buildFeaturesIfMissing(asOf: Int64) throws {
+        if try db.scalar("SELECT count(*) FROM feature_builds WHERE as_of = $1", [.integer(asOf)]).int64 == 0 {
+            try buildFeatures(asOf: asOf)
+        }
+    }
+
     /// Builds features for every as-of from `from` to `to` (inclusive) in steps of `every`.
     public func buildFeatures(from: Int64, to: Int64, every step: CalendarDate.Step,
                               progress: ((FeatureBuild, _ done: Int, _ total: Int) -> Void)? = nil) throws -> [FeatureBuild] {

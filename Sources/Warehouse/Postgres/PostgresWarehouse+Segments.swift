@@ -31,9 +31,7 @@ extension PostgresWarehouse: SegmentEngine {
     public func segmentFeatureValues(asOf: Int64, names: [String]) throws -> [Int64: [Double]] {
         let known = try db.query("SELECT name FROM feature_catalogue WHERE unit <> 'text'").compactMap { $0["name"].string }
         try SegmentColumns.check(names, numericFeatures: Set(known))
-        if try db.scalar("SELECT count(*) FROM feature_builds WHERE as_of = $1", [.integer(asOf)]).int64 == 0 {
-            try buildFeatures(asOf: asOf)
-        }
+        try buildFeaturesIfMissing(asOf: asOf)
         // The names are checked against the catalogue above, so they are column names, quoted.
         let selected = names.map { "CAST(f.\"\($0)\" AS double precision) AS \"\($0)\"" }.joined(separator: ", ")
         var rows: [Int64: [Double]] = [:]

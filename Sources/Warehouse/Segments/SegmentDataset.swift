@@ -85,9 +85,7 @@ extension Warehouse {
     /// The named `user_features` columns as of `asOf`, transformed, per user id.
     public func segmentFeatureValues(asOf: Int64, names: [String]) throws -> [Int64: [Double]] {
         try validateFeatureNames(names)
-        if try db.scalar("SELECT count(*) FROM feature_builds WHERE as_of = ?", asOf).int64 == 0 {
-            try buildFeatures(asOf: asOf)
-        }
+        try buildFeaturesIfMissing(asOf: asOf)
         let selected = names.map { "f.\"\($0)\"" }.joined(separator: ", ")
         let statement = try db.prepare("SELECT f.user_id, \(selected) FROM user_features f WHERE f.as_of = ?")
         statement.bind(int64: asOf, at: 1)
