@@ -25,9 +25,11 @@ struct PeriodTransactions: Sendable, Equatable {
             actual[min(summary.frequency, last)] += 1
             ages[summary.age, default: 0] += 1
         }
-        // Customers of the same age share their probabilities: one evaluation per distinct age.
+        // Customers of the same age share their probabilities: one evaluation per distinct age,
+        // added youngest first so the sums do not depend on the dictionary's order, which
+        // changes from run to run.
         var expected = [Double](repeating: 0, count: last)
-        for (age, count) in ages {
+        for (age, count) in ages.sorted(by: { $0.key < $1.key }) {
             for x in 0..<last { expected[x] += Double(count) * model.probabilityOfPurchases(x, in: age) }
         }
         customers = summaries.count
