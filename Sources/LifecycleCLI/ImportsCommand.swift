@@ -20,7 +20,13 @@ struct ImportsList: ParsableCommand {
     @OptionGroup var output: FormatOption
 
     func run() throws {
-        let records = try database.openForReading().listImports()
+        let records: [ImportRecord]
+        if let url = database.postgresURL {
+            let warehouse = try database.openPostgresForReading(url: url)
+            records = try database.onServer(url) { try warehouse.listImports() }
+        } else {
+            records = try database.openForReading().listImports()
+        }
         emit(Answer(question: "imports list", table: ImportRecord.table(records)), as: output.resolved)
     }
 }

@@ -34,16 +34,26 @@ struct RecommendCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let url = database.postgresURL {
+            if key.keyFile != nil { throw ValidationError("--key-file: pseudonymised warehouses are not supported on PostgreSQL yet") }
+            let warehouse = try database.openPostgresForReading(url: url)
+            return try database.onServer(url) { try recommend(on: warehouse, snapshot: try warehouse.snapshot(model, at: nil), customer: user) }
+        }
         let warehouse = try database.openForReading()
-        let snapshot = try warehouse.snapshot(model)
+        let customer: String
+        do { customer = try warehouse.storedCustomerID(user, key: key.key()) } catch let error as PrivacyError { throw ValidationError(error.description) }
+        try recommend(on: warehouse, snapshot: try warehouse.snapshot(model), customer: customer)
+    }
+
+    /// Prints `customer`'s recommendations from `snapshot` on either engine (`customer`: the id
+    /// as stored).
+    private func recommend(on warehouse: some RecommendationEngine, snapshot: ModelSnapshot, customer: String) throws {
         guard snapshot.kind == "item_similarity" else {
             throw ValidationError("\(snapshot.reference) is a \(snapshot.kind) model; --model needs an item_similarity model (lifecycle train recommendations)")
         }
-        guard let instant = try asOf?.instant(warehouse) ?? warehouse.dayAfterLastOrder() else {
+        guard let instant = try asOf?.instant(warehouse) ?? warehouse.dayAfterLastOrder(currency: nil) else {
             throw ValidationError("the warehouse has no orders: import some first")
         }
-        let customer: String
-        do { customer = try warehouse.storedCustomerID(user, key: key.key()) } catch let error as PrivacyError { throw ValidationError(error.description) }
         let zone = try warehouse.reportingTimeZone()
         let since = try window.since(in: zone)
         let answer = try warehouse.recommend(customer: customer, snapshot: snapshot, asOf: instant, count: count, since: since)

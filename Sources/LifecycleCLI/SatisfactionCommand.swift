@@ -27,11 +27,19 @@ struct SatisfactionCommand: ParsableCommand {
     }
 
     func run() throws {
-        let warehouse = try database.openForReading()
-        guard let dataEnd = try warehouse.dayAfterLastOrder() else { throw ValidationError("the warehouse has no orders: import some first") }
+        if let url = database.postgresURL {
+            let warehouse = try database.openPostgresForReading(url: url)
+            return try database.onServer(url) { try score(on: warehouse) }
+        }
+        try score(on: try database.openForReading())
+    }
+
+    /// Scores every customer with the model on either engine and prints the least satisfied first.
+    private func score(on warehouse: some ChurnEngine) throws {
+        guard let dataEnd = try warehouse.dayAfterLastOrder(currency: nil) else { throw ValidationError("the warehouse has no orders: import some first") }
         let snapshot: ModelSnapshot
         do {
-            snapshot = try warehouse.snapshot(model)
+            snapshot = try warehouse.snapshot(model, at: nil)
         } catch let error as RegistryError {
             throw ValidationError("\(error)\(model.hasPrefix(Warehouse.satisfactionModelName) ? "; train one with `lifecycle train satisfaction`" : "")")
         }

@@ -3,11 +3,6 @@ import Foundation
 import Warehouse
 
 extension ScoreCommand {
-    /// Lifetime values into `predictions`, the full prediction into `clv_predictions`, highest first.
-    func scoreLifetimeValue(_ snapshot: ModelSnapshot, warehouse: Warehouse, asOf: Int64, users: Set<Int64>?, list: UserList?) throws -> Table {
-        lifetimeTable(try warehouse.scoreLifetimeValue(snapshot, asOf: asOf, users: users), snapshot: snapshot, asOf: asOf, list: list)
-    }
-
     /// The lifetime values as the answer shows them, highest first (`--top` applied).
     func lifetimeTable(_ scores: [LifetimeScore], snapshot: ModelSnapshot, asOf: Int64, list: UserList?) -> Table {
         printError("\(grouped(scores.count)) customers scored as of \(CalendarDate.day(asOf)) by \(snapshot.reference); stored in predictions and clv_predictions")

@@ -4,14 +4,9 @@ import Warehouse
 
 extension ScoreCommand {
     /// Cluster assignments into `segment_assignments`, by user.
-    func scoreSegments(_ snapshot: ModelSnapshot, warehouse: Warehouse, asOf: Int64, users: Set<Int64>?, list: UserList?) throws -> Table {
+    func scoreSegments(_ snapshot: ModelSnapshot, warehouse: some SegmentEngine, asOf: Int64, users: Set<Int64>?, list: UserList?) throws -> Table {
         segmentsTable(try segmentsScoring { try warehouse.scoreSegments(snapshot, asOf: asOf, users: users) },
                       snapshot: snapshot, asOf: asOf, list: list)
-    }
-
-    /// The same on PostgreSQL: every customer (no `--users` there yet).
-    func scoreSegments(_ snapshot: ModelSnapshot, warehouse: PostgresWarehouse, asOf: Int64) throws -> Table {
-        segmentsTable(try segmentsScoring { try warehouse.scoreSegments(snapshot, asOf: asOf) }, snapshot: snapshot, asOf: asOf, list: nil)
     }
 
     /// Runs a segments scoring, its refusals as the command's own.

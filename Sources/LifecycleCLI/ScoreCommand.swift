@@ -33,10 +33,19 @@ struct ScoreCommand: ParsableCommand {
     }
 
     func run() throws {
-        if let url = database.postgresURL { return try scoreOnPostgres(url: url) }
+        if let url = database.postgresURL {
+            let warehouse = try database.openPostgresForWriting(url: url)
+            let answer = try database.onServer(url) { try score(on: warehouse, snapshot: try warehouse.snapshot(model, at: nil)) }
+            return emit(answer, as: output.resolved)
+        }
         let warehouse = try database.openForWriting()
-        let snapshot = try warehouse.snapshot(model)
-        guard let instant = try asOf?.instant(warehouse) ?? warehouse.dayAfterLastOrder() else {
+        emit(try score(on: warehouse, snapshot: try warehouse.snapshot(model)), as: output.resolved)
+    }
+
+    /// Scores the chosen customers with `snapshot` on either engine, stores the rows and answers
+    /// them.
+    private func score(on warehouse: some ChurnEngine & LifetimeEngine & SegmentEngine & RecommendationEngine, snapshot: ModelSnapshot) throws -> Answer {
+        guard let instant = try asOf?.instant(warehouse) ?? warehouse.dayAfterLastOrder(currency: nil) else {
             throw ValidationError("the warehouse has no orders: import some first")
         }
         let list = try users.map { try UserList(path: $0, customerIDs: try warehouse.customerIDs()) }
@@ -47,7 +56,7 @@ struct ScoreCommand: ParsableCommand {
         case _ where snapshot.name == Warehouse.churnModelName:
             table = try scoreChurn(snapshot, warehouse: warehouse, asOf: instant, users: chosen, list: list)
         case "bgnbd_gamma_gamma":
-            table = try scoreLifetimeValue(snapshot, warehouse: warehouse, asOf: instant, users: chosen, list: list)
+            table = lifetimeTable(try warehouse.scoreLifetimeValue(snapshot, asOf: instant, users: chosen), snapshot: snapshot, asOf: instant, list: list)
         case "kmeans":
             table = try scoreSegments(snapshot, warehouse: warehouse, asOf: instant, users: chosen, list: list)
         case "item_similarity":
@@ -59,8 +68,7 @@ struct ScoreCommand: ParsableCommand {
         if let chosen, list == nil {
             table.notes.append("\(grouped(chosen.count)) customers \(scope.text(in: try warehouse.reportingTimeZone())) in scope")
         }
-        emit(Answer(question: "score", parameters: parameters(snapshot, list: list, scope: scope), asOf: instant, table: table),
-             as: output.resolved)
+        return Answer(question: "score", parameters: parameters(snapshot, list: list, scope: scope), asOf: instant, table: table)
     }
 
     /// The answer's parameters: the model, its kind, `--top`, the users listed and the scope.

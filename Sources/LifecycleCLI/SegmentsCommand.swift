@@ -22,10 +22,18 @@ struct SegmentsCommand: ParsableCommand {
     var customerScope: CustomerScopeArguments
 
     func run() throws {
+        if let url = database.postgresURL {
+            let warehouse = try database.openPostgresForReading(url: url)
+            return try database.onServer(url) { try describe(warehouse, snapshot: try warehouse.snapshot(model, at: nil)) }
+        }
         let warehouse = try database.openForReading()
-        let snapshot = try warehouse.snapshot(model)
+        try describe(warehouse, snapshot: try warehouse.snapshot(model))
+    }
+
+    /// Prints the clusters of `snapshot` on either engine.
+    private func describe(_ warehouse: some SegmentEngine, snapshot: ModelSnapshot) throws {
         guard snapshot.kind == "kmeans" else { throw ValidationError("--model \(snapshot.reference) is a \(snapshot.kind) model, not a segmentation") }
-        guard let instant = try asOf?.instant(warehouse) ?? warehouse.dayAfterLastOrder() else {
+        guard let instant = try asOf?.instant(warehouse) ?? warehouse.dayAfterLastOrder(currency: nil) else {
             throw ValidationError("the warehouse has no orders: import some first")
         }
         let report: SegmentReport

@@ -38,8 +38,16 @@ struct TrainRecommendations: ParsableCommand {
     }
 
     func run() throws {
-        let warehouse = try database.openForWriting()
-        guard let instant = try asOf?.instant(warehouse) ?? warehouse.dayAfterLastOrder() else {
+        if let url = database.postgresURL {
+            let warehouse = try database.openPostgresForWriting(url: url)
+            return try database.onServer(url) { try train(on: warehouse) }
+        }
+        try train(on: try database.openForWriting())
+    }
+
+    /// Evaluates, fits, stores and reports on either engine.
+    private func train(on warehouse: some RecommendationEngine) throws {
+        guard let instant = try asOf?.instant(warehouse) ?? warehouse.dayAfterLastOrder(currency: nil) else {
             throw ValidationError("the warehouse has no orders: import some first")
         }
         let options = RecommendationTrainingOptions(asOf: instant, holdoutSeconds: holdout.seconds, neighbourCount: neighbours,

@@ -36,7 +36,15 @@ struct TrainSatisfaction: ParsableCommand {
     }
 
     func run() throws {
-        let warehouse = try database.openForWriting()
+        if let url = database.postgresURL {
+            let warehouse = try database.openPostgresForWriting(url: url)
+            return try database.onServer(url) { try train(on: warehouse) }
+        }
+        try train(on: try database.openForWriting())
+    }
+
+    /// Fits, checks, stores and reports on either engine.
+    private func train(on warehouse: some ChurnEngine) throws {
         let options = SatisfactionTrainingOptions(
             asOf: try asOf?.instant(warehouse), evaluationAsOf: try evaluateAsOf?.instant(warehouse), period: period,
             maximumPeriods: maxPeriods, fit: SatisfactionOptions(l2Penalty: l2))

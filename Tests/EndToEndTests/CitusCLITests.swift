@@ -31,7 +31,7 @@ struct CitusCLITests {
         let url = try cluster.createDatabase("lc_distributed", citus: true)
         let migrated = try lifecycle(["migrate", "--db", url])
         #expect(migrated.status == 0, "\(migrated.stderr)")
-        #expect(migrated.stdout == "\(url): applied 0001_warehouse_core, 0002_distribute_by_customer, 0003_events_and_readable_views, 0004_rfm_segment_map, 0005_user_features, 0006_drop_purchase_months, 0007_drop_rfm_tile_starts, 0008_model_registry; schema version 8\n")
+        #expect(migrated.stdout == "\(url): applied 0001_warehouse_core, 0002_distribute_by_customer, 0003_events_and_readable_views, 0004_rfm_segment_map, 0005_user_features, 0006_drop_purchase_months, 0007_drop_rfm_tile_starts, 0008_model_registry, 0009_recommendations; schema version 9\n")
 
         let db = try PGConnection.open(PostgresLocation(url: url))
         defer { try? db.close() }
@@ -42,7 +42,7 @@ struct CitusCLITests {
             """).map { ($0["name"].string ?? "", $0) })
         let customerTables = ["users": "id", "orders": "customer_key", "order_lines": "customer_key", "customer_totals": "user_id",
                               "events": "customer_key", "user_features": "user_id", "predictions": "user_id", "clv_predictions": "user_id",
-                              "segment_assignments": "user_id"]
+                              "segment_assignments": "user_id", "recommendations": "user_id"]
         for (table, column) in customerTables {
             #expect(placement[table]?["method"] == "h", "\(table) is not hash-distributed")
             #expect(placement[table]?["column"].string == column, "\(table) is not distributed by \(column)")
@@ -75,11 +75,11 @@ struct CitusCLITests {
         #expect(try lifecycle(["migrate", "--db", url]).status == 0)
         let again = try lifecycle(["migrate", "--db", url])
         #expect(again.status == 0, "\(again.stderr)")
-        #expect(again.stdout == "\(url): schema is up to date at version 8\n")
+        #expect(again.stdout == "\(url): schema is up to date at version 9\n")
         let db = try PGConnection.open(PostgresLocation(url: url))
         defer { try? db.close() }
-        #expect(try db.scalar("SELECT count(*) FROM schema_migrations").int64 == 8)
-        #expect(try db.scalar("SELECT count(*) FROM pg_dist_partition").int64 == 23)
+        #expect(try db.scalar("SELECT count(*) FROM schema_migrations").int64 == 9)
+        #expect(try db.scalar("SELECT count(*) FROM pg_dist_partition").int64 == 24)
     }
 
     @Test func twoMigrationsStartedTogetherTakeTurns() throws {
@@ -92,8 +92,8 @@ struct CitusCLITests {
         #expect(first.terminationStatus == 0 && second.terminationStatus == 0)
         let db = try PGConnection.open(PostgresLocation(url: url))
         defer { try? db.close() }
-        #expect(try db.scalar("SELECT count(*) FROM schema_migrations").int64 == 8)
-        #expect(try db.scalar("SELECT count(*) FROM pg_dist_partition").int64 == 23)
+        #expect(try db.scalar("SELECT count(*) FROM schema_migrations").int64 == 9)
+        #expect(try db.scalar("SELECT count(*) FROM pg_dist_partition").int64 == 24)
     }
 
     @Test func anEditedMigrationIsRefusedNamingTheServer() throws {
@@ -122,7 +122,7 @@ struct CitusCLITests {
 
         let table = try lifecycle(["status", "--db", url, "--format", "table"])
         #expect(table.status == 0, "\(table.stderr)")
-        #expect(table.stdout.hasPrefix("\(url): schema version 8 (this build knows 8)\nEngine: PostgreSQL 15."))
+        #expect(table.stdout.hasPrefix("\(url): schema version 9 (this build knows 9)\nEngine: PostgreSQL 15."))
         #expect(table.stdout.contains(", Citus 13.2"))
         #expect(table.stdout.contains("with 2 workers"))
         #expect(table.stdout.contains("shop.csv"))
@@ -136,7 +136,7 @@ struct CitusCLITests {
         }
         #expect(value("tables", "users") as? Int == 2)
         #expect(value("tables", "orders") as? Int == 0)
-        #expect(value("warehouse", "schema_version") as? Int == 8)
+        #expect(value("warehouse", "schema_version") as? Int == 9)
         #expect((value("warehouse", "engine") as? String)?.contains("Citus") == true)
     }
 
@@ -144,7 +144,7 @@ struct CitusCLITests {
         let url = try cluster.createDatabase("lc_plain", citus: false)
         let migrated = try lifecycle(["migrate", "--db", url])
         #expect(migrated.status == 0, "\(migrated.stderr)")
-        #expect(migrated.stdout.hasSuffix("schema version 8\n"))
+        #expect(migrated.stdout.hasSuffix("schema version 9\n"))
         let db = try PGConnection.open(PostgresLocation(url: url))
         defer { try? db.close() }
         #expect(try db.scalar("SELECT count(*) FROM pg_extension WHERE extname = 'citus'").int64 == 0)

@@ -109,11 +109,27 @@ extension CitusCLITests {
         events += "\(String(repeating: ",", count: header.filter { $0 == "," }.count - 1))\n"  // one field short
         events += "not-a-row\n"
         try events.write(toFile: work.path("events.csv"), atomically: true, encoding: .utf8)
-        let (_, url) = try importIntoBoth([
+        let (file, url) = try importIntoBoth([
             ["users", "sample/users.csv"],
             ["orders", "sample/orders.csv", "--format", "online-retail", "--timezone", "Europe/London", "--batch-size", "700"],
             ["events", "events.csv", "--batch-size", "900"],
         ], database: "lc_import_shop", in: work)
+        // `imports list`: the same ledger on both engines, apart from when each import ran.
+        let ledgers = try [file, url].map { db -> [NSDictionary] in
+            let listed = try Binary.run(["imports", "list", "--format", "jsonl", "--db", db], directory: work.url)
+            #expect(listed.status == 0, "\(listed.stderr)")
+            return try listed.stdout.split(whereSeparator: \.isNewline).map { line in
+                var row = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+                #expect(row["started_at"] is String && row["finished_at"] is String, "\(row)")
+                row["started_at"] = nil
+                row["finished_at"] = nil
+                return row as NSDictionary
+            }
+        }
+        // The server's ledger also holds the second run of each import, which added nothing.
+        #expect(ledgers[0].count == 3 && Array(ledgers[1].prefix(3)) == ledgers[0], "\(ledgers)")
+        #expect(ledgers[1].map { $0["rejected"] as? Int } == [0, 0, 2, 0, 0, 2], "\(ledgers[1])")
+        #expect(ledgers[1].map { $0["loaded"] as? Int }.suffix(3) == [0, 0, 0], "\(ledgers[1])")
         let db = try PGConnection.open(PostgresLocation(url: url))
         defer { try? db.close() }
         #expect(try db.scalar("SELECT count(*) FROM events").int64 ?? 0 > 1_000)

@@ -90,6 +90,20 @@ extension CitusCLITests {
                 #expect(onCitus.stderr == onSQLite.stderr, "\(arguments)")
             }
         }
+        // Part of the customers: the summary of a scope, and scoring by a users file and by a
+        // scope, which replaces only their rows of clv@2's run; its other rows stay.
+        let listed = try sqlite.query("SELECT external_id FROM users ORDER BY id LIMIT 9").compactMap { $0[0].string }
+        try (listed.joined(separator: "\n") + "\n").write(toFile: work.path("nine.txt"), atomically: true, encoding: .utf8)
+        let country = try #require(try sqlite.query("SELECT country FROM users GROUP BY country ORDER BY count(*) DESC, country LIMIT 1").first?[0].string)
+        for arguments in [["clv", "summary", "--currency", "GBP", "--country", country, "--since", "2011-02-01"],
+                          ["score", "clv@2", "--as-of", "2011-10-01", "--users", "nine.txt"],
+                          ["score", "clv@2", "--as-of", "2011-10-01", "--country", country, "--until", "2011-06-01"]] {
+            let onSQLite = try Binary.run(arguments + ["--format", "json", "--db", file], directory: work.url)
+            let onCitus = try Binary.run(arguments + ["--format", "json", "--db", url], directory: work.url)
+            #expect(onSQLite.status == 0 && onCitus.status == 0, "\(arguments): \(onSQLite.stderr) \(onCitus.stderr)")
+            #expect(onCitus.stdout == onSQLite.stdout && onSQLite.stdout.contains("\"frequency\""), "\(arguments) answers otherwise on Citus")
+            #expect(onCitus.stderr == onSQLite.stderr, "\(arguments)")
+        }
         for table in ["clv_predictions", "predictions"] {
             try Self.expectSameScoringRuns(table, sqlite: sqlite, citus: db)
         }
@@ -108,8 +122,9 @@ extension CitusCLITests {
 
     /// Every row of a scoring run table on both engines, in key order: integers exactly, reals to
     /// 1e-9 relative, and more than 500 of them (so the comparison is not vacuous).
-    static func expectSameScoringRuns(_ table: String, sqlite: Connection, citus: PGConnection) throws {
-        let rows = "SELECT * FROM \(table) ORDER BY snapshot_id, as_of, user_id"
+    static func expectSameScoringRuns(_ table: String, sqlite: Connection, citus: PGConnection,
+                                      orderBy: String = "snapshot_id, as_of, user_id") throws {
+        let rows = "SELECT * FROM \(table) ORDER BY \(orderBy)"
         let onSQLite = try sqlite.query(rows).map { row in zip(row.columns, row.values.map(CitusFeaturesConformanceTests.value)).map { $0 } }
         let onCitus = try citus.query(rows).map { row in zip(row.columns, row.values.map(CitusFeaturesConformanceTests.value)).map { $0 } }
         #expect(onCitus.count == onSQLite.count && onSQLite.count > 500, "\(table): \(onCitus.count) rows on Citus, \(onSQLite.count) on SQLite")

@@ -42,13 +42,22 @@ extension CitusCLITests {
         }
         #expect(compared == 15)
 
-        // A model trained on the file adds its section there only; the rest of the page is equal.
-        #expect(try Binary.run(["train", "clv", "--db", file], directory: work.url).status == 0)
+        // A lifetime-value model trained with a holdout adds its section and diagnostics, the same
+        // on both engines; trained on the file only, the file's page alone has it.
+        #expect(try Binary.run(["train", "clv", "--observation-end", "2011-08-31", "--db", file], directory: work.url).status == 0)
         #expect(try Binary.run(["report", "--db", file, "--out", "file.html"], directory: work.url).status == 0)
         #expect(try Binary.run(["report", "--db", url, "--out", "citus.html"], directory: work.url).status == 0)
         let withModel = try page("file.html", title: "shop.db"), withoutModel = try page("citus.html", title: "lc_report_conformance")
         #expect(withModel.contains("<h2>Lifetime value") && !withoutModel.contains("<h2>Lifetime value"))
         let lifetime = try #require(withModel.range(of: "<section>\n<h2>Lifetime value"))
         #expect(withoutModel.hasPrefix(String(withModel[..<lifetime.lowerBound])))
+        #expect(try Binary.run(["train", "clv", "--observation-end", "2011-08-31", "--db", url], directory: work.url).status == 0)
+        for scope in [[], ["--as-of", "2011-11-01", "--period", "week"]] {
+            #expect(try Binary.run(["report", "--db", file, "--out", "file.html"] + scope, directory: work.url).status == 0)
+            #expect(try Binary.run(["report", "--db", url, "--out", "citus.html"] + scope, directory: work.url).status == 0)
+            let fromFile = try page("file.html", title: "shop.db"), fromCitus = try page("citus.html", title: "lc_report_conformance")
+            #expect(fromFile.contains("<h2>Lifetime value") && fromFile.contains("holdout"), "\(scope)")
+            #expect(fromCitus == fromFile, "\(scope): the page with a lifetime-value model differs on Citus")
+        }
     }
 }

@@ -8,7 +8,8 @@ extension CitusCLITests {
     /// shop on the SQLite file and on the Citus cluster, trained with a fixed k, by silhouette
     /// over a range, at an earlier as-of and with extra `user_features` columns (built on demand
     /// on both), then the stored snapshots compared field by field (the weights' SHA-256
-    /// included) and the assignments row by row.
+    /// included) and the assignments row by row, all and part of the customers; then
+    /// `lifecycle segments` prints the same on both.
     @Test func segmentsTrainedAndScoredOnCitusAreSQLitesClustersAndAssignments() throws {
         let (work, file, url) = try shopOnBothEngines("lc_segments_conformance", users: 300, seed: 62, events: false)
         let trainings: [[String]] = [
@@ -45,7 +46,37 @@ extension CitusCLITests {
             #expect(onCitus.stdout == onSQLite.stdout, "\(arguments) assigns otherwise on Citus")
             #expect(onCitus.stderr == onSQLite.stderr, "\(arguments)")
         }
+        // Part of the customers: only their rows of segments@4's run are replaced.
+        // Five customers who bought before the as-of and the last user, who did not (noted, not scored).
+        let listed = try sqlite.query("""
+            SELECT external_id FROM (SELECT id, external_id FROM users WHERE id IN (
+                SELECT user_id FROM orders WHERE kind = 'purchase' AND ordered_at < unixepoch('2011-10-01')) ORDER BY id DESC LIMIT 5)
+            UNION ALL SELECT external_id FROM (SELECT external_id FROM users ORDER BY id DESC LIMIT 1)
+            """).compactMap { $0[0].string }
+        try (listed.joined(separator: "\n") + "\n").write(toFile: work.path("six.txt"), atomically: true, encoding: .utf8)
+        let country = try #require(try sqlite.query("SELECT country FROM users GROUP BY country ORDER BY count(*) DESC, country LIMIT 1").first?[0].string)
+        for arguments in [["score", "segments@4", "--as-of", "2011-10-01", "--users", "six.txt"],
+                          ["score", "segments@4", "--as-of", "2011-10-01", "--country", country, "--since", "2011-04-01"]] {
+            let onSQLite = try Binary.run(arguments + ["--format", "json", "--db", file], directory: work.url)
+            let onCitus = try Binary.run(arguments + ["--format", "json", "--db", url], directory: work.url)
+            #expect(onSQLite.status == 0 && onCitus.status == 0, "\(arguments): \(onSQLite.stderr) \(onCitus.stderr)")
+            #expect(onCitus.stdout == onSQLite.stdout && onSQLite.stdout.contains("\"cluster\""), "\(arguments) assigns otherwise on Citus")
+            #expect(onCitus.stderr == onSQLite.stderr, "\(arguments)")
+        }
         try Self.expectSameScoringRuns("segment_assignments", sqlite: sqlite, citus: db)
+
+        // `lifecycle segments`: the clusters' profiles and their overlap with the RFM segments,
+        // for everyone and for a scope, in every format.
+        for arguments in [["segments"], ["segments", "--model", "segments@4", "--as-of", "2011-10-01", "--format", "json"],
+                          ["segments", "--country", country, "--format", "csv"], ["segments", "--format", "markdown"]] {
+            let onSQLite = try Binary.run(arguments + ["--db", file], directory: work.url)
+            let onCitus = try Binary.run(arguments + ["--db", url], directory: work.url)
+            #expect(onSQLite.status == 0 && onCitus.status == 0, "\(arguments): \(onSQLite.stderr) \(onCitus.stderr)")
+            #expect(onCitus.stdout == onSQLite.stdout && onSQLite.stdout.count > 300, "\(arguments) describes otherwise on Citus: \(onCitus.stdout)")
+            #expect(onCitus.stderr == onSQLite.stderr, "\(arguments)")
+        }
+        let refused = try Binary.run(["segments", "--model", "segments@9", "--db", url], directory: work.url)
+        #expect(refused.status != 0 && refused.stderr.contains("model 'segments' has no version 9"), "\(refused.stderr)")
         #expect(try db.scalar("SELECT count(DISTINCT cluster) FROM segment_assignments WHERE snapshot_id = 1").int64 == 4)
     }
 }

@@ -2,10 +2,10 @@
 /// feature rows with their labels (`sql/churn_features.sql`, `sql/postgres/churn_features.sql`),
 /// the per-period histories of the sequence model, the customers, and the scores. The datasets,
 /// the fits, the holdout, the snapshot, the promotion rule and scoring are written once against
-/// this (`ChurnDataset`, `ChurnTrainer`, `ChurnRegistry`, `ChurnScoring`, `ChurnSequences`).
-public protocol ChurnEngine: ModelRegistry {
-    /// Midnight UTC after the last order (in `currency`; nil: every order); nil without orders.
-    func dayAfterLastOrder(currency: String?) throws -> Int64?
+/// this (`ChurnDataset`, `ChurnTrainer`, `ChurnRegistry`, `ChurnScoring`, `ChurnSequences`), and
+/// so is the satisfaction model, which reads the same per-period histories and feeds churn
+/// (`SatisfactionData`, `SatisfactionTrainer`, `SatisfactionRegistry`, `SatisfactionScoring`).
+public protocol ChurnEngine: ModelRegistry, CustomerDirectory {
     /// The instant of the first order, nil without orders.
     func firstOrderInstant() throws -> Int64?
     /// Throws `CurrencyError.several` when the customers' orders before `asOf` are in several
@@ -23,15 +23,12 @@ public protocol ChurnEngine: ModelRegistry {
                               _ body: (ChurnSequencePeriod) throws -> Void) throws
     /// Ids of the users with a purchase before `asOf`, ascending: the users a churn model scores.
     func churnCustomers(before asOf: Int64) throws -> [Int64]
-    /// Every user's external id by `users.id`.
-    func customerIDs() throws -> [Int64: String]
     /// Stores `scores` in `predictions` under `snapshot` as of `asOf`, replacing that run's
     /// earlier scores (only those of `only`'s users when given), in one transaction.
     func saveChurnScores(_ scores: [ChurnScore], snapshot: ModelSnapshot, asOf: Int64, only: Set<Int64>?) throws
-    /// The fixed reference of the satisfaction model `reference` names, checked to be fit to feed
-    /// a churn model of kind `model` trained as of `asOf` (`train churn --satisfaction`).
-    func satisfactionForChurn(_ reference: String, asOf: Int64, model: ChurnModelKind) throws -> String
-    /// The scores of the satisfaction model `reference` as of `asOf` by user id, and the score of
-    /// a customer with no history yet.
-    func satisfactionFeature(_ reference: String, asOf: Int64) throws -> (scores: [Int64: Double], initial: Double)
+    /// The instant of the first order before `instant`, nil without one: where a satisfaction
+    /// grid may start.
+    func firstOrder(before instant: Int64) throws -> Int64?
+    /// Ids of the customers with a purchase in [`from`, `to`): who was active in a period.
+    func purchasers(from: Int64, to: Int64) throws -> Set<Int64>
 }

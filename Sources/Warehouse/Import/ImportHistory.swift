@@ -24,17 +24,25 @@ public struct ImportRecord: Sendable, Equatable {
 extension Warehouse {
     /// Every import, oldest first.
     public func listImports() throws -> [ImportRecord] {
-        try db.query("""
-            SELECT id, kind, format, file_name, CASE WHEN undone_at IS NOT NULL THEN 'undone' ELSE status END,
-                   rows_read, rows_loaded, rows_duplicate, rows_rejected, orders_created, started_at, finished_at, undone_at, options,
-                   rows_erased
-            FROM imports ORDER BY id
-            """).map {
-            ImportRecord(id: $0[0].int64 ?? 0, kind: $0[1].string ?? "", format: $0[2].string ?? "", file: $0[3].string ?? "",
-                         status: $0[4].string ?? "", read: Int($0[5].int64 ?? 0), loaded: Int($0[6].int64 ?? 0),
-                         duplicate: Int($0[7].int64 ?? 0), rejected: Int($0[8].int64 ?? 0), erased: Int($0[14].int64 ?? 0), ordersCreated: Int($0[9].int64 ?? 0),
-                         startedAt: $0[10].int64 ?? 0, finishedAt: $0[11].int64, undoneAt: $0[12].int64, options: $0[13].string ?? "{}")
-        }
+        try db.query(ImportRecord.listQuery).map(ImportRecord.init(row:))
+    }
+}
+
+extension ImportRecord {
+    /// The ledger, oldest first, in the same words on both engines.
+    static let listQuery = """
+        SELECT id, kind, format, file_name, CASE WHEN undone_at IS NOT NULL THEN 'undone' ELSE status END AS status,
+               rows_read, rows_loaded, rows_duplicate, rows_rejected, rows_erased, orders_created, started_at, finished_at, undone_at, options
+        FROM imports ORDER BY id
+        """
+
+    /// One row of `listQuery`.
+    init(row: some QueryRow) {
+        self.init(id: row.int("id"), kind: row.text("kind"), format: row.text("format"), file: row.text("file_name"), status: row.text("status"),
+                  read: Int(row.int("rows_read")), loaded: Int(row.int("rows_loaded")), duplicate: Int(row.int("rows_duplicate")),
+                  rejected: Int(row.int("rows_rejected")), erased: Int(row.int("rows_erased")), ordersCreated: Int(row.int("orders_created")),
+                  startedAt: row.int("started_at"), finishedAt: row.optionalInt("finished_at"), undoneAt: row.optionalInt("undone_at"),
+                  options: row.optionalText("options") ?? "{}")
     }
 }
 

@@ -47,29 +47,42 @@ extension LifetimeEngine {
     }
 }
 
-extension Warehouse {
+extension LifetimeEngine {
     /// Scores with a stored lifetime-value snapshot and records the result in one transaction:
     /// the lifetime value in `predictions`, everything in `clv_predictions` (replacing that
     /// snapshot's earlier run for the same as-of). With `users`, only those customers are scored,
     /// stored and returned; the run's other rows stay.
     public func scoreLifetimeValue(_ snapshot: ModelSnapshot, asOf: Int64, users: Set<Int64>? = nil) throws -> [LifetimeScore] {
         let scores = try lifetimeScores(try lifetimeModel(snapshot), asOf: asOf).filter { users?.contains($0.userID) ?? true }
+        try saveLifetimeScores(scores, snapshot: snapshot, asOf: asOf, only: users)
+        return scores
+    }
+}
+
+extension Warehouse {
+    /// Stores `scores` under `snapshot` as of `asOf`: the lifetime value in `predictions`,
+    /// everything in `clv_predictions`, replacing that run's earlier rows (only those of
+    /// `only`'s users when given), in one transaction.
+    public func saveLifetimeScores(_ scores: [LifetimeScore], snapshot: ModelSnapshot, asOf: Int64, only: Set<Int64>?) throws {
         try registryTransaction {
-            try savePredictions(snapshot: snapshot, asOf: asOf, scores: scores.map { (userID: $0.userID, score: $0.lifetimeValue) }, only: users)
+            try savePredictions(snapshot: snapshot, asOf: asOf, scores: scores.map { (userID: $0.userID, score: $0.lifetimeValue) }, only: only)
             try replaceScoringRun(
                 "clv_predictions",
-                columns: ["frequency", "recency", "age", "monetary_value", "expected_purchases", "probability_alive",
-                          "expected_order_value", "lifetime_value"],
+                columns: LifetimeScore.storedColumns,
                 snapshot: snapshot, asOf: asOf,
-                rows: scores.lazy.map { score in
-                    let s = score.summary
-                    return ScoringRow(userID: score.userID, values: [
-                        .integer(Int64(s.frequency)), .real(s.recency), .real(s.age), .real(s.monetaryValue),
-                        .real(score.expectedPurchases), .real(score.probabilityAlive), .real(score.expectedOrderValue),
-                        .real(score.lifetimeValue),
-                    ])
-                }, only: users)
+                rows: scores.lazy.map { ScoringRow(userID: $0.userID, values: $0.storedValues) }, only: only)
         }
-        return scores
+    }
+}
+
+extension LifetimeScore {
+    /// The `clv_predictions` columns a score fills, on either engine.
+    static let storedColumns = ["frequency", "recency", "age", "monetary_value", "expected_purchases", "probability_alive",
+                                "expected_order_value", "lifetime_value"]
+
+    /// The values of `storedColumns`, in order.
+    var storedValues: [SQLValue] {
+        [.integer(Int64(summary.frequency)), .real(summary.recency), .real(summary.age), .real(summary.monetaryValue),
+         .real(expectedPurchases), .real(probabilityAlive), .real(expectedOrderValue), .real(lifetimeValue)]
     }
 }

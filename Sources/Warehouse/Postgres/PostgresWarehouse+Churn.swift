@@ -5,7 +5,8 @@ import PostgresStore
 /// workers compute: each customer's feature row with its label (`sql/postgres/churn_features.sql`,
 /// over `user_features`, built on the workers when missing) or her per-period history
 /// (`sql/postgres/churn_sequences.sql`). Scores go back by COPY into `predictions`, beside their
-/// customers.
+/// customers. Satisfaction models (`train satisfaction`, `satisfaction`, `train churn
+/// --satisfaction`) run the file's code on the same histories.
 extension PostgresWarehouse: ChurnEngine {
     /// Every `user_features` row as of `asOf` with its label and the values of `columns`, in
     /// user id order; the features are built for that as-of first when they never were.
@@ -64,13 +65,20 @@ extension PostgresWarehouse: ChurnEngine {
         try replaceScoringRuns(snapshot: snapshot, asOf: asOf, only: only, [run])
     }
 
-    /// Refused: satisfaction models are not trained on PostgreSQL yet, so none can feed a churn model.
-    public func satisfactionForChurn(_ reference: String, asOf: Int64, model: ChurnModelKind) throws -> String {
-        throw ChurnTrainingError(description: "--satisfaction: satisfaction models do not run on PostgreSQL yet")
+    /// The instant of the first order before `instant`, nil without one.
+    public func firstOrder(before instant: Int64) throws -> Int64? {
+        try db.scalar("SELECT min(ordered_at) FROM orders WHERE ordered_at < $1", [.integer(instant)]).int64
     }
 
-    /// Refused, as ``satisfactionForChurn(_:asOf:model:)`` is.
-    public func satisfactionFeature(_ reference: String, asOf: Int64) throws -> (scores: [Int64: Double], initial: Double) {
-        throw ChurnTrainingError(description: "--satisfaction: satisfaction models do not run on PostgreSQL yet")
+    /// Ids of the customers with a purchase in [`from`, `to`), found on the workers.
+    public func purchasers(from: Int64, to: Int64) throws -> Set<Int64> {
+        var users = Set<Int64>()
+        try db.forEachRow("""
+            SELECT DISTINCT customer_key FROM orders
+            WHERE user_id IS NOT NULL AND kind = 'purchase' AND ordered_at >= CAST(:from AS bigint) AND ordered_at < CAST(:to AS bigint)
+            """, named: ["from": .integer(from), "to": .integer(to)]) { row in
+            if let id = row[0].int64 { users.insert(id) }
+        }
+        return users
     }
 }

@@ -3,7 +3,7 @@ import PostgresStore
 /// The customers of `--country`, `--since` and `--until` on PostgreSQL, by SQLite's rules
 /// (`Warehouse.customers(in:asOf:)`): the first purchase of each customer is found on her worker,
 /// orders joined to users on the customer, so only the ids in scope come back.
-extension PostgresWarehouse {
+extension PostgresWarehouse: CustomerDirectory {
     /// `users.id` of every customer in `scope` with a first purchase before `asOf` (nil when the
     /// scope is everyone). Refuses a country no customer has (naming the nearest), a window that
     /// holds nothing before as-of, and a scope no customer falls in.

@@ -9,6 +9,11 @@ extension PostgresWarehouse {
         return try importer.importFile(path, options: options)
     }
 
+    /// Every import, oldest first (`lifecycle imports list`), as on the file.
+    public func listImports() throws -> [ImportRecord] {
+        try db.query(ImportRecord.listQuery).map(ImportRecord.init(row:))
+    }
+
     /// The rejected rows of one import, in file order.
     public func rejects(importID: Int64) throws -> [(line: Int, reason: String, raw: String)] {
         try db.query("SELECT line, reason, raw FROM import_rejects WHERE import_id = $1 ORDER BY line, id", [.integer(importID)]).map {

@@ -11,12 +11,11 @@ extension PostgresWarehouse: LifetimeEngine {
     /// The purchases of known customers on or before `lastDay` (UTC day number: a PostgreSQL
     /// warehouse keeps no reporting zone yet), one per customer and day, in `currency`; nil:
     /// the one currency of the purchases and returns before the day after, and a
-    /// `CurrencyError` listing them when there are several. A customer scope is refused by name.
+    /// `CurrencyError` listing them when there are several. With a `scope`, only its customers'
+    /// (`customers(in:asOf:)`, as on the file).
     public func lifetimePurchases(through lastDay: Int64, currency: String? = nil,
                                   scope: CustomerScope = CustomerScope()) throws -> LifetimePurchases {
-        guard scope.isEveryone else {
-            throw AnalyticsError.invalidOption(option: "--country/--since/--until", reason: "lifetime value for part of the customers is not supported on PostgreSQL yet")
-        }
+        let users = try customers(in: scope, asOf: try instantAfter(day: lastDay))
         let code = try moneyCurrency(currency, before: try instantAfter(day: lastDay))
         let zone = reportingTimeZone()
         guard let sql = SQLCatalog.postgresQuery("clv_purchases") else { preconditionFailure("sql/postgres/clv_purchases.sql is not embedded") }
@@ -27,6 +26,7 @@ extension PostgresWarehouse: LifetimeEngine {
             "zone": ReportingOffsets.isUTC(zone) ? .null : .text(zone.identifier),
             "currency": code.filter.map(PGValue.text) ?? .null,
         ]) { row in
+            if let users, !users.contains(row[0].int64 ?? 0) { return }
             purchases.append(Purchase(customer: Int(row[0].int64 ?? 0), day: Int(row[1].int64 ?? 0),
                                       value: Double(row[2].int64 ?? 0) / 1_000_000))
         }
@@ -54,24 +54,16 @@ extension PostgresWarehouse: LifetimeEngine {
         return LifetimeCalendar.day(ofDate: last)
     }
 
-    /// Scores with a stored lifetime-value snapshot and records the run in one transaction: the
-    /// lifetime value in `predictions`, everything in `clv_predictions`, replacing that
-    /// snapshot's earlier run for the same as-of. Rows go in bulk (COPY), in user order.
-    public func scoreLifetimeValue(_ snapshot: ModelSnapshot, asOf: Int64) throws -> [LifetimeScore] {
-        let scores = try lifetimeScores(try lifetimeModel(snapshot), asOf: asOf)
+    /// Stores `scores` under `snapshot` as of `asOf`: the lifetime value in `predictions`,
+    /// everything in `clv_predictions`, in bulk (COPY) in user order, replacing that run's
+    /// earlier rows (only those of `only`'s users when given), in one transaction.
+    public func saveLifetimeScores(_ scores: [LifetimeScore], snapshot: ModelSnapshot, asOf: Int64, only: Set<Int64>?) throws {
         var predictions = PostgresScoringRun(table: "predictions", columns: ["score"])
-        var details = PostgresScoringRun(table: "clv_predictions", columns: [
-            "frequency", "recency", "age", "monetary_value", "expected_purchases", "probability_alive", "expected_order_value", "lifetime_value",
-        ])
+        var details = PostgresScoringRun(table: "clv_predictions", columns: LifetimeScore.storedColumns)
         for score in scores.sorted(by: { $0.userID < $1.userID }) {
-            let s = score.summary
             try predictions.add(snapshot: snapshot, asOf: asOf, userID: score.userID, [.real(score.lifetimeValue)])
-            try details.add(snapshot: snapshot, asOf: asOf, userID: score.userID, [
-                .integer(Int64(s.frequency)), .real(s.recency), .real(s.age), .real(s.monetaryValue), .real(score.expectedPurchases),
-                .real(score.probabilityAlive), .real(score.expectedOrderValue), .real(score.lifetimeValue),
-            ])
+            try details.add(snapshot: snapshot, asOf: asOf, userID: score.userID, score.storedValues.map(Self.value))
         }
-        try replaceScoringRuns(snapshot: snapshot, asOf: asOf, [predictions, details])
-        return scores
+        try replaceScoringRuns(snapshot: snapshot, asOf: asOf, only: only, [predictions, details])
     }
 }

@@ -74,7 +74,7 @@ extension PostgresWarehouse {
 
     /// Every currency of the orders with its number of orders, by code (SQLite's `orderCurrencies`,
     /// counted from the orders: PostgreSQL keeps no currency counts yet).
-    func orderCurrencies() throws -> [CurrencyCount] {
+    public func orderCurrencies() throws -> [CurrencyCount] {
         try db.query("SELECT currency, count(*) AS orders FROM orders GROUP BY currency ORDER BY currency COLLATE \"C\"").map {
             CurrencyCount(currency: $0["currency"].string ?? "", orders: Int($0["orders"].int64 ?? 0))
         }

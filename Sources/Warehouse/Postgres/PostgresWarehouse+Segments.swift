@@ -46,15 +46,16 @@ extension PostgresWarehouse: SegmentEngine {
         try db.scalar("SELECT min(ordered_at) FROM orders").int64
     }
 
-    /// Assigns every customer as of `asOf` and records the assignments in `segment_assignments`
-    /// under `snapshot`, replacing an earlier run for the same as-of, in one transaction.
-    public func scoreSegments(_ snapshot: ModelSnapshot, asOf: Int64) throws -> SegmentScoring {
-        let scoring = try assignSegments(snapshot, asOf: asOf)
+    /// Stores one row per user for `snapshot` as of `asOf` in `segment_assignments` by COPY,
+    /// replacing that run's earlier rows (only those of `only`'s users when given), in one
+    /// transaction. Returns the number stored.
+    @discardableResult
+    public func saveSegmentAssignments(snapshot: ModelSnapshot, asOf: Int64, _ assignments: [SegmentAssignment], only: Set<Int64>? = nil) throws -> Int {
         var run = PostgresScoringRun(table: "segment_assignments", columns: ["cluster", "distance"])
-        for assignment in scoring.assignments {
+        for assignment in assignments {
             try run.add(snapshot: snapshot, asOf: asOf, userID: assignment.userID, [.integer(Int64(assignment.cluster)), .real(assignment.distance)])
         }
-        try replaceScoringRuns(snapshot: snapshot, asOf: asOf, [run])
-        return scoring
+        try replaceScoringRuns(snapshot: snapshot, asOf: asOf, only: only, [run])
+        return assignments.count
     }
 }

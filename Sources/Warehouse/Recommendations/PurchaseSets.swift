@@ -60,4 +60,9 @@ extension Warehouse {
         }
         return PurchaseSets(byUser: sets)
     }
+
+    /// The earliest purchase by a known user before `instant`.
+    public func firstPurchase(before instant: Int64) throws -> Int64? {
+        try db.scalar("SELECT min(ordered_at) FROM orders WHERE kind = 'purchase' AND user_id IS NOT NULL AND ordered_at < ?", instant).int64
+    }
 }

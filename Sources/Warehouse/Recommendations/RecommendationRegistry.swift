@@ -44,33 +44,35 @@ extension RecommendationTraining {
 }
 
 extension Warehouse {
-    /// Model name under which item-to-item recommenders are stored.
+    /// Model name under which item-to-item recommenders are stored, on either engine.
     public static let recommendationModelName = "recommendations"
+}
 
+extension RecommendationEngine {
     /// Stores a training as the next `recommendations` version (kind `item_similarity`). With
     /// `promote`, `production` moves to it when there is no production version yet or when its
     /// holdout hit rate is higher than the one stored with the production version.
     public func storeRecommendations(_ training: RecommendationTraining, promote: Bool) throws -> StoredRecommendationModel {
         let asOf = training.options.asOf
         let draft = ModelSnapshotDraft(
-            name: Self.recommendationModelName, parameters: try training.model.encodeParameters(),
+            name: Warehouse.recommendationModelName, parameters: try training.model.encodeParameters(),
             hyperparameters: training.hyperparametersJSON, trainingAsOf: asOf,
             trainingWindow: min(training.firstPurchase ?? asOf, asOf)...asOf,
             trainingRows: training.trainingUsers, dataFingerprint: training.fingerprint, metrics: training.metricsJSON)
-        let snapshot = try saveSnapshot(draft)
+        let snapshot = try saveSnapshot(draft, createdAt: RegistryClock.now())
         guard promote else { return StoredRecommendationModel(snapshot: snapshot, promoted: false, promotionNote: nil) }
-        let name = Self.recommendationModelName
+        let name = Warehouse.recommendationModelName
         guard let current = try currentAliases(of: name)[ModelNaming.production] else {
-            try self.promote(name: name, version: snapshot.version, reason: "first recommendation model")
+            try promoteToProduction(name: name, version: snapshot.version, reason: "first recommendation model")
             return StoredRecommendationModel(snapshot: snapshot, promoted: true, promotionNote: "no production model before")
         }
-        let incumbent = try self.snapshot("\(name)@\(current)").metrics["holdout"]?["hit_rate"]?.doubleValue ?? 0
+        let incumbent = try self.snapshot("\(name)@\(current)", at: nil).metrics["holdout"]?["hit_rate"]?.doubleValue ?? 0
         let note = String(format: "holdout hit rate@%d: v%d %.4f, production v%d %.4f (as stored)",
                           training.options.count, snapshot.version, training.holdout.hitRate, current, incumbent)
         guard training.holdout.hitRate > incumbent else {
             return StoredRecommendationModel(snapshot: snapshot, promoted: false, promotionNote: note)
         }
-        try self.promote(name: name, version: snapshot.version, reason: note)
+        try promoteToProduction(name: name, version: snapshot.version, reason: note)
         return StoredRecommendationModel(snapshot: snapshot, promoted: true, promotionNote: note)
     }
 

@@ -13,7 +13,7 @@ public struct UserRecommendation: Sendable, Equatable {
     public let score: Double
 }
 
-extension Warehouse {
+extension RecommendationEngine {
     /// Recommends the top `count` products to every user with a purchase before `asOf` (from the
     /// purchases before it) with a stored item-to-item snapshot, and stores them in
     /// `recommendations`, replacing that snapshot's earlier run for the same as-of in one
@@ -24,7 +24,7 @@ extension Warehouse {
     public func scoreRecommendations(_ snapshot: ModelSnapshot, asOf: Int64, count: Int, users: Set<Int64>? = nil) throws -> [UserRecommendation] {
         precondition(count > 0, "count must be positive")
         let model = try recommendationModel(snapshot)
-        let purchases = try purchaseSets(before: asOf).byUser
+        let purchases = try purchaseSets(from: nil, before: asOf).byUser
         var rows: [UserRecommendation] = []
         for user in purchases.keys.sorted() where users?.contains(Int64(user)) ?? true {
             let items = model.recommend(for: purchases[user] ?? [], count: count)
@@ -35,10 +35,12 @@ extension Warehouse {
         try saveRecommendations(snapshot: snapshot, asOf: asOf, rows: rows, only: users)
         return rows
     }
+}
 
+extension Warehouse {
     /// Replaces the rows `snapshot` made as of `asOf` (only `only`'s users' when given) with
     /// `rows`, in one transaction.
-    func saveRecommendations(snapshot: ModelSnapshot, asOf: Int64, rows: [UserRecommendation], only: Set<Int64>? = nil) throws {
+    public func saveRecommendations(snapshot: ModelSnapshot, asOf: Int64, rows: [UserRecommendation], only: Set<Int64>? = nil) throws {
         try replaceScoringRun("recommendations", columns: ["rank", "product_id", "score"], snapshot: snapshot, asOf: asOf,
                               rows: rows.lazy.map {
                                   ScoringRow(userID: $0.userID, values: [.integer(Int64($0.rank)), .integer($0.productID), .real($0.score)])

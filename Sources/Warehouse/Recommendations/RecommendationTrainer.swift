@@ -62,7 +62,7 @@ public struct RecommendationTrainingError: Error, CustomStringConvertible {
     public let description: String
 }
 
-extension Warehouse {
+extension RecommendationEngine {
     /// Evaluates item-to-item and popularity on a temporal holdout (fit before asOf − holdout,
     /// score the products each user bought for the first time in [asOf − holdout, asOf)), then
     /// refits item-to-item on every purchase before asOf.
@@ -71,7 +71,7 @@ extension Warehouse {
             throw RecommendationTrainingError(description: "neighbours, count and minimum co-purchases must be positive")
         }
         let cut = options.evaluationCut
-        let before = try purchaseSets(before: cut)
+        let before = try purchaseSets(from: nil, before: cut)
         let heldOut = before.newItems(in: try purchaseSets(from: cut, before: options.asOf))
         guard before.users >= 2, !heldOut.isEmpty else {
             throw RecommendationTrainingError(description: "no user bought before \(CalendarDate.day(cut)) and again, something new, before \(CalendarDate.day(options.asOf)): nothing to evaluate on; use a later --as-of or a shorter --holdout")
@@ -79,7 +79,7 @@ extension Warehouse {
         let candidate = ItemSimilarityModel.fit(purchases: before.byUser, neighbourCount: options.neighbourCount,
                                                 minimumCoPurchases: options.minimumCoPurchases)
         let popularity = PopularityModel.fit(purchases: before.byUser)
-        let all = try purchaseSets(before: options.asOf)
+        let all = try purchaseSets(from: nil, before: options.asOf)
         let clock = ContinuousClock()
         let start = clock.now
         let model = ItemSimilarityModel.fit(purchases: all.byUser, neighbourCount: options.neighbourCount,
@@ -92,10 +92,5 @@ extension Warehouse {
             firstPurchase: try firstPurchase(before: options.asOf),
             holdout: RecommendationEvaluation.evaluate(candidate, training: before.byUser, heldOut: heldOut, count: options.count),
             baseline: RecommendationEvaluation.evaluate(popularity, training: before.byUser, heldOut: heldOut, count: options.count))
-    }
-
-    /// The earliest purchase by a known user before `instant`.
-    private func firstPurchase(before instant: Int64) throws -> Int64? {
-        try db.scalar("SELECT min(ordered_at) FROM orders WHERE kind = 'purchase' AND user_id IS NOT NULL AND ordered_at < ?", instant).int64
     }
 }

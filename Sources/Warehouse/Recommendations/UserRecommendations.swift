@@ -43,17 +43,17 @@ public struct RecommendationError: Error, CustomStringConvertible {
     public let description: String
 }
 
-extension Warehouse {
+extension RecommendationEngine {
     /// The top `count` products for the user whose source id is `customer`, from their purchases
     /// before `asOf`, each with the bought products that contributed most. A user with no
     /// purchases before `asOf` gets the products most users bought before it (popularity), marked
     /// as such; an unknown customer id is an error. With `since` (rfm's look-back window), only
     /// the orders from it count, for the customer and for the popularity fallback.
     public func recommend(customer: String, snapshot: ModelSnapshot, asOf: Int64, count: Int, since: Int64? = nil) throws -> UserRecommendationAnswer {
-        guard let userID = try db.scalar("SELECT id FROM users WHERE external_id = ?", customer).int64 else {
+        guard let userID = try userID(ofCustomer: customer) else {
             throw RecommendationError(description: "no user '\(customer)' in users (customer ids are as in the source, e.g. `sqlite3 DB 'SELECT external_id FROM users LIMIT 5'`)")
         }
-        try Self.checkWindow(since: since, until: nil, asOf: asOf, zone: try reportingTimeZone())
+        try Warehouse.checkWindow(since: since, until: nil, asOf: asOf, zone: try reportingTimeZone())
         let model = try recommendationModel(snapshot)
         let purchases = try purchaseSets(from: since, before: asOf).byUser
         let bought = purchases[Int(userID)] ?? []
@@ -77,9 +77,16 @@ extension Warehouse {
         let best = found.sorted { $0.similarity > $1.similarity || ($0.similarity == $1.similarity && $0.source < $1.source) }.prefix(3)
         return try best.map { ExplainedRecommendation.Contribution(product: try productLabel($0.source), similarity: $0.similarity) }
     }
+}
+
+extension Warehouse {
+    /// `users.id` of the customer whose source id is `externalID`, nil when there is none.
+    public func userID(ofCustomer externalID: String) throws -> Int64? {
+        try db.scalar("SELECT id FROM users WHERE external_id = ?", externalID).int64
+    }
 
     /// Stock code and description of a product.
-    func productLabel(_ id: Int) throws -> ProductLabel {
+    public func productLabel(_ id: Int) throws -> ProductLabel {
         let row = try db.cached("SELECT external_id, coalesce(name, '') FROM products WHERE id = ?").rows([Int64(id)]).first
         return ProductLabel(id: Int64(id), stockCode: row?[0].string ?? "?", description: row?[1].string ?? "")
     }

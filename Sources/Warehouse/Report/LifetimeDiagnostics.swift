@@ -15,7 +15,7 @@ struct LifetimeDiagnostics: Sendable, Equatable {
     let holdout: LifetimeHoldout?
 }
 
-extension Warehouse {
+extension LifetimeEngine {
     /// The diagnostics of `stored`, the model of `snapshot`; nil when the snapshot does not
     /// record its calibration end or no customer bought before it.
     func lifetimeDiagnostics(_ snapshot: ModelSnapshot, _ stored: LifetimeModel) throws -> LifetimeDiagnostics? {
@@ -25,7 +25,7 @@ extension Warehouse {
         }
         guard let observationEnd = day("observation_end") else { return nil }
         let holdoutEnd = day("holdout_end").flatMap { $0 > observationEnd ? $0 : nil }
-        let purchases = try lifetimePurchases(through: holdoutEnd ?? observationEnd, currency: stored.currency)
+        let purchases = try lifetimePurchases(through: holdoutEnd ?? observationEnd, currency: stored.currency, scope: CustomerScope())
         let summaries = purchases.summaries(observationEnd: observationEnd, period: stored.period)
         guard !summaries.isEmpty else { return nil }
         let model = stored.model.purchases

@@ -49,15 +49,13 @@ public struct LifetimeValueSection: Sendable, Equatable {
     }
 }
 
-extension Warehouse {
+extension LifetimeEngine {
     /// The lifetime-value section as of `asOf`, nil when no `clv` model has been trained. In a
     /// warehouse of several currencies the model's currency is named with it, since the
     /// report's other sections may be in another one.
     func lifetimeValueSection(asOf: Int64) throws -> LifetimeValueSection? {
-        guard try db.scalar("SELECT count(*) FROM model_snapshots WHERE name = ?", Self.lifetimeModelName).int64 ?? 0 > 0 else {
-            return nil
-        }
-        let snapshot = try snapshot(Self.lifetimeModelName)
+        guard try listModels().contains(where: { $0.name == Warehouse.lifetimeModelName }) else { return nil }
+        let snapshot = try snapshot(Warehouse.lifetimeModelName, at: nil)
         let stored = try lifetimeModel(snapshot)
         let currency = try orderCurrencies().count > 1 ? stored.currency.map { " (amounts in \($0))" } ?? "" : ""
         return LifetimeValueSection(reference: snapshot.reference + currency, period: stored.period, horizonMonths: stored.horizonMonths,

@@ -35,14 +35,12 @@ public struct SatisfactionReportSection: Sendable, Equatable {
     }
 }
 
-extension Warehouse {
+extension ChurnEngine {
     /// The satisfaction section as of `asOf`, with churn over `horizonDays` before it; nil when
     /// no satisfaction model has been trained.
     public func satisfactionReportSection(asOf: Int64, horizonDays: Int = 90) throws -> SatisfactionReportSection? {
-        guard try db.scalar("SELECT count(*) FROM model_snapshots WHERE name = ?", Self.satisfactionModelName).int64 ?? 0 > 0 else {
-            return nil
-        }
-        let stored = try satisfactionModel(try snapshot(Self.satisfactionModelName))
+        guard try listModels().contains(where: { $0.name == Warehouse.satisfactionModelName }) else { return nil }
+        let stored = try satisfactionModel(try snapshot(Warehouse.satisfactionModelName, at: nil))
         let now = try scoreSatisfaction(stored, asOf: asOf)
         let churnAsOf = asOf - Int64(horizonDays) * 86_400
         let earlier = try scoreSatisfaction(stored, asOf: churnAsOf)

@@ -1,7 +1,7 @@
 import Foundation
 import Learning
 
-extension Warehouse {
+extension ChurnEngine {
     /// The fixed reference (`satisfaction@N`) of the satisfaction model `reference` names, after
     /// checking it may feed a churn model trained as of `asOf`: it must be a satisfaction model
     /// trained on facts before that as-of (else its weights saw the churn labels' window), and
@@ -10,7 +10,7 @@ extension Warehouse {
         guard model != .sequence else {
             throw ChurnTrainingError(description: "--satisfaction feeds the feature-row learners (logistic, gbt); the sequence model reads per-period histories instead")
         }
-        let snapshot = try self.snapshot(reference)
+        let snapshot = try self.snapshot(reference, at: nil)
         guard snapshot.kind == SatisfactionModel.parameterKind else {
             throw ChurnTrainingError(description: "--satisfaction \(snapshot.reference) is a \(snapshot.kind) model, not a satisfaction model")
         }
@@ -23,7 +23,7 @@ extension Warehouse {
     /// The scores of the satisfaction model `reference` as of `asOf` by user id (checksum
     /// verified), and the score of a customer with no history yet.
     public func satisfactionFeature(_ reference: String, asOf: Int64) throws -> (scores: [Int64: Double], initial: Double) {
-        let stored = try satisfactionModel(try snapshot(reference))
+        let stored = try satisfactionModel(try snapshot(reference, at: nil))
         let shape = ChurnSequenceShape(period: stored.period,
                                        periods: try satisfactionPeriods(asOf: asOf, period: stored.period, maximum: stored.maximumPeriods))
         let data = try satisfactionData(asOf: asOf, shape: shape)

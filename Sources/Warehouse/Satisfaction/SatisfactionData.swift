@@ -43,14 +43,12 @@ public struct SatisfactionData: Sendable {
     }
 }
 
-extension Warehouse {
+extension ChurnEngine {
     /// The number of periods of `period` from the first order before `asOf` to `asOf` (rounded
     /// up), between 2 and `maximum`: a grid that covers the whole history when it is short enough.
     public func satisfactionPeriods(asOf: Int64, period: ChurnSequenceShape.Period, maximum: Int) throws -> Int {
-        let statement = try db.prepare("SELECT min(ordered_at) FROM orders WHERE ordered_at < ?")
-        try statement.bind([asOf])
-        guard try statement.step(), !statement.isNull(at: 0) else { return 2 }
-        let span = asOf - statement.int64(at: 0)
+        guard let first = try firstOrder(before: asOf) else { return 2 }
+        let span = asOf - first
         let periods = Int((span + period.seconds - 1) / period.seconds)
         return min(max(periods, 2), max(maximum, 2))
     }
@@ -72,7 +70,7 @@ extension Warehouse {
             histories.append(start: start, entries: entries)
             last.append(previousRow)
         }
-        try churnSequencePeriods(asOf: asOf, shape: shape) { row in
+        try churnSequencePeriods(asOf: asOf, shape: shape, users: 0...Int64.max) { row in
             if row.userID != current {
                 finish()
                 current = row.userID
@@ -88,9 +86,16 @@ extension Warehouse {
         finish()
         return SatisfactionData(asOf: asOf, shape: shape, userIDs: users, histories: histories, recencyDays: recency, lastPeriods: last)
     }
+}
+
+extension Warehouse {
+    /// The instant of the first order before `instant`, nil without one.
+    public func firstOrder(before instant: Int64) throws -> Int64? {
+        try db.scalar("SELECT min(ordered_at) FROM orders WHERE ordered_at < ?", instant).int64
+    }
 
     /// Ids of the customers with a purchase in [from, to).
-    func purchasers(from: Int64, to: Int64) throws -> Set<Int64> {
+    public func purchasers(from: Int64, to: Int64) throws -> Set<Int64> {
         let statement = try db.prepare(
             "SELECT DISTINCT user_id FROM orders WHERE user_id IS NOT NULL AND kind = 'purchase' AND ordered_at >= ? AND ordered_at < ?")
         try statement.bind([from, to])

@@ -10,13 +10,15 @@ public struct StoredSatisfactionModel: Sendable {
 }
 
 extension Warehouse {
-    /// Model name under which satisfaction models are stored.
+    /// Model name under which satisfaction models are stored, on either engine.
     public static let satisfactionModelName = "satisfaction"
+}
 
+extension ChurnEngine {
     /// Stores a training as the next `satisfaction` version (kind `satisfaction_recursion`).
     public func storeSatisfaction(_ training: SatisfactionTraining) throws -> ModelSnapshot {
         let draft = ModelSnapshotDraft(
-            name: Self.satisfactionModelName, parameters: training.fit.model.encodeParameters(),
+            name: Warehouse.satisfactionModelName, parameters: training.fit.model.encodeParameters(),
             hyperparameters: .object([
                 JSONMember("period", .string(training.shape.period.rawValue)),
                 JSONMember("periods", .integer(Int64(training.shape.periods))),
@@ -28,7 +30,7 @@ extension Warehouse {
             trainingAsOf: training.asOf,
             trainingWindow: (training.asOf - Int64(training.shape.periods) * training.shape.period.seconds)...training.asOf,
             trainingRows: training.fit.pairs, dataFingerprint: training.fingerprint, metrics: training.metricsJSON)
-        return try saveSnapshot(draft)
+        return try saveSnapshot(draft, createdAt: RegistryClock.now())
     }
 
     /// The model and grid of a stored `satisfaction_recursion` snapshot (checksum verified).

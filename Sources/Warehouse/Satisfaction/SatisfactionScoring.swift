@@ -22,7 +22,7 @@ public struct SatisfactionScores: Sendable {
     public let scores: [SatisfactionScore]
 }
 
-extension Warehouse {
+extension ChurnEngine {
     /// Satisfaction as of `asOf` for every customer with a purchase before it, from facts before
     /// it only, on the model's grid (its period, since the first order, at most its maximum).
     public func scoreSatisfaction(_ stored: StoredSatisfactionModel, asOf: Int64) throws -> SatisfactionScores {

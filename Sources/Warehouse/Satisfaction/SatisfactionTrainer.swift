@@ -70,12 +70,12 @@ public struct SatisfactionError: Error, CustomStringConvertible {
     public let description: String
 }
 
-extension Warehouse {
+extension ChurnEngine {
     /// Fits the satisfaction recursion on every customer's periods before the as-of (each period's
     /// score against a purchase in the next, both before the as-of) and checks it, with the
     /// recency baseline, on the period after the holdout as-of.
     public func trainSatisfaction(_ options: SatisfactionTrainingOptions) throws -> SatisfactionTraining {
-        guard let dataEnd = try dayAfterLastOrder() else { throw SatisfactionError(description: "the warehouse has no orders: import some first") }
+        guard let dataEnd = try dayAfterLastOrder(currency: nil) else { throw SatisfactionError(description: "the warehouse has no orders: import some first") }
         let length = options.period.seconds
         let asOf = options.asOf ?? dataEnd - length
         let evaluationAsOf = options.evaluationAsOf ?? asOf

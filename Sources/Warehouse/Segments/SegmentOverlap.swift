@@ -38,7 +38,7 @@ public struct SegmentReport: Sendable {
     public let scopeText: String?
 }
 
-extension Warehouse {
+extension SegmentEngine {
     /// Assigns every customer as of `asOf` with `snapshot` (nothing is stored) and describes the
     /// clusters and their overlap with the RFM segments as of the same instant. With a `scope`,
     /// only its customers are described (each assigned as in the whole shop's run, from all her

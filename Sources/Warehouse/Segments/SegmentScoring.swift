@@ -41,11 +41,11 @@ extension SegmentEngine {
     }
 }
 
-extension Warehouse {
+extension SegmentEngine {
     /// Assigns every customer as of `asOf` and records the assignments in
     /// `segment_assignments` under `snapshot` (replacing an earlier run for the same as-of).
     /// With `users`, only those customers' assignments are stored and returned (the dataset
-    /// stays whole); the run's other rows stay.
+    /// stays whole, so each is assigned as in the whole shop's run); the run's other rows stay.
     public func scoreSegments(_ snapshot: ModelSnapshot, asOf: Int64, users: Set<Int64>? = nil) throws -> SegmentScoring {
         var scoring = try assignSegments(snapshot, asOf: asOf)
         if let users {
@@ -55,7 +55,9 @@ extension Warehouse {
         try saveSegmentAssignments(snapshot: snapshot, asOf: asOf, scoring.assignments, only: users)
         return scoring
     }
+}
 
+extension Warehouse {
     /// Stores one row per user for `snapshot` as of `asOf`, replacing that snapshot's earlier
     /// rows for the same as-of (only those of `only`'s users when given), in one transaction.
     /// Returns the number stored.
