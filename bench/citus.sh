@@ -8,7 +8,9 @@
 #   the same file (all duplicates);
 # - the questions (rfm, weekly and monthly retention, activity, the report, the feature build)
 #   the lifetime-value model (train clv, score clv) and the churn models (train churn with
-#   logistic regression and with boosted trees, score churn): wall seconds and peak RSS of the
+#   logistic regression and with boosted trees, score churn), segments (train segments, the
+#   segments report), recommendations (train, score) and satisfaction (train, the scores): wall
+#   seconds and peak RSS of the
 #   lifecycle process on each engine, and on Citus where the time went: CPU seconds of the
 #   coordinator's and of the workers' servers during the command (each postmaster's own and its
 #   exited backends' time, from /proc/PID/stat), against the client's own CPU; and the bytes the
@@ -109,6 +111,12 @@ questions=(
     "train churn|train churn --format csv"
     "train churn --model gbt|train churn --model gbt --format csv"
     "score churn|score churn --format csv"
+    "train segments --k 4|train segments --k 4 --format csv"
+    "segments|segments --format csv"
+    "train recommendations|train recommendations --format csv"
+    "score recommendations|score recommendations --format csv"
+    "train satisfaction|train satisfaction --format csv"
+    "satisfaction|satisfaction --format csv"
 )
 declare -A idle
 sleep 2
