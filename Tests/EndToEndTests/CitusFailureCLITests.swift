@@ -70,6 +70,12 @@ extension CitusCLITests {
             let result = try Binary.run(command + ["--db", url], directory: work.url)
             #expect(result.status == 0, "\(command): \(result.stderr)")
         }
+        // The owner trains a model of every kind and scores with two, so the reader has models to read.
+        for command in [["train", "clv"], ["train", "churn", "--promote"], ["train", "churn", "--model", "gbt"], ["train", "segments", "--k", "3", "--promote"],
+                        ["train", "recommendations", "--promote"], ["train", "satisfaction"], ["score", "churn"], ["score", "segments"]] {
+            let result = try Binary.run(command + ["--db", url], directory: work.url)
+            #expect(result.status == 0, "\(command): \(result.stderr)")
+        }
         try cluster.psql(database: "lc_readonly", "CREATE ROLE lc_reader LOGIN")
         try cluster.psql(database: "lc_readonly", "GRANT SELECT ON ALL TABLES IN SCHEMA public TO lc_reader")
         let reader = Self.withPassword(url, user: "lc_reader", password: "r3ad-only-pw")
@@ -101,6 +107,16 @@ extension CitusCLITests {
             #expect(asOwner.status == 0 && asReader.status == 0, "\(command) as a reader: \(asReader.stderr)")
             #expect(asReader.stdout == asOwner.stdout && asOwner.stdout.count > 100, "\(command) answers the reader otherwise")
         }
+        // So do the commands that read models: the registry, the segments, one customer's products,
+        // satisfaction, the lifetime summary, and the import ledger.
+        let customer = try #require(try db.query("SELECT external_id FROM users ORDER BY id LIMIT 1").first?[0].string)
+        for command in [["models", "list"], ["models", "show", "churn"], ["models", "verify"], ["models", "history", "churn"], ["clv", "summary"],
+                        ["segments"], ["recommend", customer], ["satisfaction", "--top", "5"], ["imports", "list"]] {
+            let asOwner = try Binary.run(command + ["--db", url, "--format", "json"], directory: work.url)
+            let asReader = try Binary.run(command + ["--db", reader, "--format", "json"], directory: work.url)
+            #expect(asOwner.status == 0 && asReader.status == 0, "\(command) as a reader: \(asReader.stderr)")
+            #expect(asReader.stdout == asOwner.stdout && asOwner.stdout.count > 100, "\(command) answers the reader otherwise")
+        }
         let report = try Binary.run(["report", "--db", reader, "--out", "reader.html"], directory: work.url)
         #expect(report.status == 0 && report.stderr.hasPrefix("wrote reader.html"), "report as a reader: \(report.stderr)")
         #expect(try state() == before, "a read command as a reader changed the warehouse")
@@ -108,7 +124,10 @@ extension CitusCLITests {
         // Writing: every command that writes is refused, naming the role and the permission.
         for command in [["migrate"], ["import", "users", "shop/users.csv"], orders, ["import", "events", "shop/events.csv"],
                         ["import", "orders", "shop/orders.csv", "--format", "online-retail", "--timezone", "UTC", "--json"],
-                        ["features", "build"], ["features", "build", "--from", "2011-03-01", "--to", "2011-05-01", "--every", "month"]] {
+                        ["features", "build"], ["features", "build", "--from", "2011-03-01", "--to", "2011-05-01", "--every", "month"],
+                        ["train", "clv"], ["train", "churn"], ["train", "segments", "--k", "3"], ["train", "recommendations"],
+                        ["train", "satisfaction"], ["score", "churn"], ["score", "clv"], ["score", "segments", "--as-of", "2011-06-01"],
+                        ["score", "recommendations"], ["models", "promote", "churn@2"], ["models", "unalias", "churn@production"]] {
             let result = try Binary.run(command + ["--db", reader], directory: work.url)
             #expect(result.status != 0, "\(command) succeeded as a role with only SELECT")
             #expect(result.stderr.contains("PostgreSQL at \(maskedReader): permission denied: the role \"lc_reader\" may not do this"),
