@@ -5,7 +5,7 @@ import Warehouse
 /// Options every command that opens the warehouse takes.
 struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
-        "The warehouse: a file (SQLite), or a postgresql://USER@HOST/DB URL (PostgreSQL, with or without Citus; a Unix socket as ?host=/socket/dir; only migrate, status, import, rfm, retention, activity, report, features build, query, train (all kinds), score, clv summary, segments, recommend, satisfaction, imports list and models (all but --at) so far). Default: $LIFECYCLE_DB, else ./lifecycle.db.",
+        "The warehouse: a file (SQLite), or a postgresql://USER@HOST/DB URL (PostgreSQL, with or without Citus; a Unix socket as ?host=/socket/dir; only migrate, status, import, rfm, retention, activity, report, features build, query, train (all kinds), score, clv summary, segments, recommend, satisfaction, imports list and models so far). Default: $LIFECYCLE_DB, else ./lifecycle.db.",
         valueName: "path-or-url"))
     var db: String?
 

@@ -1,5 +1,6 @@
 import Foundation
 import PostgresStore
+import SQLiteStore
 import Testing
 
 extension CitusCLITests {
@@ -76,9 +77,33 @@ extension CitusCLITests {
         #expect(Self.withoutCreationTimes(sidecars[0].replacingOccurrences(of: "citus.safetensors", with: "file.safetensors"))
                 == Self.withoutCreationTimes(sidecars[1]))
 
-        // The version at an instant is the file's only so far, and says so.
-        let at = try Binary.run(["models", "show", "churn", "--at", "2026-01-01", "--db", url], directory: work.url)
-        #expect(at.status != 0 && at.stderr.contains("--at (the version at an instant) is not supported on PostgreSQL yet"), "\(at.stderr)")
+        // The version at an instant (`--at`), each engine by its own moves' instants: before the
+        // first move production pointed at nothing; at the first move's second, at what that
+        // second's last move set; a day after the last, at what it points now. A version with
+        // --at, and an instant before any version, are refused alike.
+        let sqlite = try Connection(path: file, mode: .readOnly)
+        func iso(_ instant: Int64) -> String {
+            ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(instant)))
+        }
+        for (db, moves) in [(file, try sqlite.query("SELECT id, to_version, moved_at FROM model_alias_moves WHERE alias = 'production' ORDER BY id")
+                                .map { ($0[0].int64 ?? 0, $0[1].int64, $0[2].int64 ?? 0) }),
+                            (url, try db.query("SELECT id, to_version, moved_at FROM model_alias_moves WHERE alias = 'production' ORDER BY id")
+                                .map { ($0[0].int64 ?? 0, $0[1].int64, $0[2].int64 ?? 0) })] {
+            let first = try #require(moves.map(\.2).min()), last = try #require(moves.map(\.2).max())
+            let before = try Binary.run(["models", "show", "churn@production", "--at", iso(first - 1), "--db", db], directory: work.url)
+            #expect(before.status != 0 && before.stderr.contains("pointed at no version"), "\(db): \(before.stderr)")
+            let expected = try #require(moves.last { $0.2 <= first }?.1)
+            for (instant, version) in [(first, expected), (last + 86_400, 1)] {
+                let shown = try Binary.run(["models", "show", "churn@production", "--at", iso(instant), "--format", "json", "--db", db], directory: work.url)
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any], "\(db): \(shown.stderr)")
+                #expect((object["model"] as? [String: Any])?["version"] as? Int == Int(version), "\(db) at \(iso(instant)): \(shown.stdout)")
+            }
+        }
+        for arguments in [["models", "show", "churn", "--at", "2000-01-01"], ["models", "show", "churn@2", "--at", "2026-01-01"]] {
+            let (onFile, onCitus) = try both(arguments)
+            #expect(onFile.status != 0 && onCitus.stderr == onFile.stderr.replacingOccurrences(of: "Error: ", with: "Error: \(url): "),
+                    "\(arguments): \(onFile.stderr) | \(onCitus.stderr)")
+        }
 
         // A snapshot changed behind the registry's back fails verification, by name.
         try db.query("UPDATE model_snapshots SET training_rows = training_rows + 1 WHERE version = 2")

@@ -8,7 +8,7 @@ import PostgresStore
 /// transaction, so versions count 1, 2, 3... without gaps and alias moves form one chain whoever
 /// writes at once. A snapshot is never updated or deleted by lifecycle; a change made behind its
 /// back fails its record checksum when it is loaded.
-extension PostgresWarehouse: ModelRegistry {
+extension PostgresWarehouse: ModelRegistry, ReferenceLookups {
     /// The advisory lock of registry writes: "lc-model" in a bigint.
     static let registryLockKey: Int64 = 0x6C63_2D6D_6F64_656C
 
@@ -46,47 +46,35 @@ extension PostgresWarehouse: ModelRegistry {
     }
 
     /// The snapshot a reference names: `clv` (production if set, else latest), `clv@3`,
-    /// `clv@latest`, `clv@candidate`. An instant (`--at`) is not supported on PostgreSQL yet.
+    /// `clv@latest`, `clv@candidate`, now or as it was at `instant` (`--at`).
     public func snapshot(_ text: String, at instant: Int64? = nil) throws -> ModelSnapshot {
         try resolve(try ModelReference(parsing: text), at: instant).snapshot
     }
 
     /// Resolves a reference to a snapshot and says how (`production`, `latest`, another alias,
-    /// or nil for a version), by the file's rules (`Warehouse.resolve`). An instant (`--at`) is
-    /// not supported on PostgreSQL yet.
+    /// or nil for a version), now or at `instant`, by the file's rules (`ReferenceLookups`).
     public func resolve(_ reference: ModelReference, at instant: Int64?) throws -> (snapshot: ModelSnapshot, via: String?) {
-        if instant != nil {
-            throw RegistryError.unsuitableReference(reference.description, "--at (the version at an instant) is not supported on PostgreSQL yet")
-        }
-        let name = reference.name
-        guard let latest = try db.scalar("SELECT max(version) FROM model_snapshots WHERE name = $1", [.text(name)]).int64 else {
-            throw RegistryError.unknownModel(name, known: try modelNames())
-        }
-        let version: Int, via: String?
-        switch reference.selector {
-        case .version(let number):
-            guard number <= latest else { throw RegistryError.unknownVersion(name, version: number, latest: Int(latest)) }
-            (version, via) = (number, nil)
-        case .latest:
-            (version, via) = (Int(latest), "latest")
-        case .alias(let alias):
-            let aliases = try currentAliases(of: name)
-            guard let target = aliases[alias] else { throw RegistryError.unknownAlias(name, alias: alias, aliases: aliases.keys.sorted()) }
-            (version, via) = (target, alias)
-        case .preferred:
-            if let production = try currentAliases(of: name)[ModelNaming.production] {
-                (version, via) = (production, ModelNaming.production)
-            } else {
-                (version, via) = (Int(latest), "latest")
-            }
-        }
-        guard let row = try db.query("SELECT \(Self.snapshotColumns) FROM model_snapshots WHERE name = $1 AND version = $2",
-                                     [.text(name), .integer(Int64(version))]).first else {
-            let existing = try existingVersions(of: name)
-            if let via, via != "latest" { throw RegistryError.aliasNamesMissingVersion(name, alias: via, version: version, existing: existing) }
-            throw RegistryError.missingVersion(name, version: version, existing: existing)
-        }
-        return (try ModelSnapshot.decoded(from: row), via)
+        try resolveReference(reference, at: instant)
+    }
+
+    /// The highest version of `name` created at or before `instant` (nil: of all), nil when none.
+    func highestVersion(of name: String, createdBy instant: Int64?) throws -> Int? {
+        try db.scalar("SELECT max(version) FROM model_snapshots WHERE name = $1 AND created_at <= $2",
+                      [.text(name), .integer(instant ?? Int64.max)]).int64.map { Int($0) }
+    }
+
+    /// The version `alias` of `name` pointed at, at `instant`: the target of its last move at or
+    /// before then; nil when it was not set (or had been removed).
+    func version(of name: String, alias: String, at instant: Int64) throws -> Int? {
+        try db.query("""
+            SELECT to_version FROM model_alias_moves WHERE name = $1 AND alias = $2 AND moved_at <= $3 ORDER BY id DESC LIMIT 1
+            """, [.text(name), .text(alias), .integer(instant)]).first?[0].int64.map { Int($0) }
+    }
+
+    /// The stored snapshot `name@version`, nil when there is no such row.
+    func storedSnapshot(name: String, version: Int) throws -> ModelSnapshot? {
+        try db.query("SELECT \(Self.snapshotColumns) FROM model_snapshots WHERE name = $1 AND version = $2",
+                     [.text(name), .integer(Int64(version))]).first.map { try ModelSnapshot.decoded(from: $0) }
     }
 
     /// Every version of a model, oldest first; an unknown name is an error listing the known ones.

@@ -206,67 +206,20 @@ extension Warehouse {
         }
     }
 
-    /// Resolves a reference to a snapshot and says how (`production`, `latest`, or nil for a version).
+    /// Resolves a reference to a snapshot and says how (`production`, `latest`, or nil for a
+    /// version), now or as it was at `instant` (`ReferenceLookups`).
     public func resolve(_ reference: ModelReference, at instant: Int64?) throws -> (snapshot: ModelSnapshot, via: String?) {
-        let name = reference.name
-        guard let latest = try db.scalar("SELECT max(version) FROM model_snapshots WHERE name = ?", name).int64 else {
-            throw RegistryError.unknownModel(name, known: try modelNames())
-        }
-        let version: Int
-        let via: String?
-        switch reference.selector {
-        case .version(let number):
-            guard instant == nil else { throw RegistryError.instantNeedsAlias(reference.description) }
-            guard number <= latest else { throw RegistryError.unknownVersion(name, version: number, latest: Int(latest)) }
-            (version, via) = (number, nil)
-        case .latest:
-            (version, via) = (try latestVersion(of: name, at: instant), "latest")
-        case .alias(let alias):
-            (version, via) = (try aliasVersion(name, alias: alias, at: instant), alias)
-        case .preferred:
-            let production: Int?
-            if let instant {
-                production = try self.version(of: name, alias: ModelNaming.production, at: instant)
-            } else {
-                production = try currentAliases(of: name)[ModelNaming.production]
-            }
-            if let production {
-                (version, via) = (production, ModelNaming.production)
-            } else {
-                (version, via) = (try latestVersion(of: name, at: instant), "latest")
-            }
-        }
-        guard let row = try db.query("SELECT \(Self.snapshotColumns) FROM model_snapshots WHERE name = ? AND version = ?", name, version).first else {
-            let existing = try existingVersions(of: name)
-            if let via, via != "latest" {
-                throw RegistryError.aliasNamesMissingVersion(name, alias: via, version: version, existing: existing)
-            }
-            throw RegistryError.missingVersion(name, version: version, existing: existing)
-        }
-        return (try snapshot(from: row), via)
+        try resolveReference(reference, at: instant)
     }
 
-    private func latestVersion(of name: String, at instant: Int64?) throws -> Int {
-        let value = try db.scalar("SELECT max(version) FROM model_snapshots WHERE name = ? AND created_at <= ?", name, instant ?? Int64.max)
-        guard let version = value.int64 else {
-            throw RegistryError.noVersionYet(name, at: RegistryClock.iso(instant ?? 0))
-        }
-        return Int(version)
+    /// The highest version of `name` created at or before `instant` (nil: of all), nil when none.
+    func highestVersion(of name: String, createdBy instant: Int64?) throws -> Int? {
+        try db.scalar("SELECT max(version) FROM model_snapshots WHERE name = ? AND created_at <= ?", name, instant ?? Int64.max).int64.map { Int($0) }
     }
 
-    private func aliasVersion(_ name: String, alias: String, at instant: Int64?) throws -> Int {
-        if let instant {
-            guard let version = try self.version(of: name, alias: alias, at: instant) else {
-                if try currentAliases(of: name)[alias] == nil, try aliasHistory(name: name, alias: alias).isEmpty {
-                    throw RegistryError.unknownAlias(name, alias: alias, aliases: try currentAliases(of: name).keys.sorted())
-                }
-                throw RegistryError.aliasNotSetAt(name, alias: alias, at: RegistryClock.iso(instant))
-            }
-            return version
-        }
-        let aliases = try currentAliases(of: name)
-        guard let version = aliases[alias] else { throw RegistryError.unknownAlias(name, alias: alias, aliases: aliases.keys.sorted()) }
-        return version
+    /// The stored snapshot `name@version`, nil when there is no such row.
+    func storedSnapshot(name: String, version: Int) throws -> ModelSnapshot? {
+        try db.query("SELECT \(Self.snapshotColumns) FROM model_snapshots WHERE name = ? AND version = ?", name, version).first.map(snapshot(from:))
     }
 
     /// The model names in the registry, sorted.
