@@ -159,7 +159,6 @@ struct ImportArguments: ParsableArguments {
         let importer: Importing
         if let url = database.postgresURL {
             if pseudonymKey != nil { throw ValidationError("--key-file: pseudonymised warehouses are not supported on PostgreSQL yet") }
-            if keepRejectsDays != nil { throw ValidationError("--keep-rejects-days is not supported on PostgreSQL yet") }
             let warehouse = try database.openPostgresForWriting(url: url)
             importer = Importing(importFile: { try warehouse.importFile($0, options: $1, progress: $2) }, rejects: { try warehouse.rejects(importID: $0) }, rejectsHint: { id in
                 "`psql URL -c \"SELECT line, reason FROM import_rejects WHERE import_id = \(id)\"` or --rejects FILE"

@@ -128,7 +128,12 @@ struct PrivacyKeepRejectsDays: ParsableCommand {
     }
 
     func run() throws {
-        try database.openForWriting().setKeepRejectsDays(days)
+        if let url = database.postgresURL {
+            let warehouse = try database.openPostgresForWriting(url: url)
+            try database.onServer(url) { try warehouse.setKeepRejectsDays(days) }
+        } else {
+            try database.openForWriting().setKeepRejectsDays(days)
+        }
         print("rejected rows now keep their raw text for \(days) days")
     }
 }

@@ -28,9 +28,15 @@ struct RejectsPurge: ParsableCommand {
     }
 
     func run() throws {
-        let warehouse = try database.openForWriting(creating: false)
-        let blanked = try warehouse.purgeRejects(olderThanDays: olderThanDays)
-        let days = try olderThanDays ?? warehouse.privacySettings().keepRejectsDays
+        let blanked: Int, days: Int
+        if let url = database.postgresURL {
+            let warehouse = try database.openPostgresForWriting(url: url)
+            (blanked, days) = try database.onServer(url) { (try warehouse.purgeRejects(olderThanDays: olderThanDays), try olderThanDays ?? warehouse.keepRejectsDays()) }
+        } else {
+            let warehouse = try database.openForWriting(creating: false)
+            blanked = try warehouse.purgeRejects(olderThanDays: olderThanDays)
+            days = try olderThanDays ?? warehouse.privacySettings().keepRejectsDays
+        }
         print("blanked the raw text of \(grouped(blanked)) rejected \(blanked == 1 ? "row" : "rows") older than \(days) days")
     }
 }

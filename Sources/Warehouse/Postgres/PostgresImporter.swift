@@ -181,6 +181,9 @@ public final class PostgresImporter {
         if !replaying.isEmpty { try handler.replay(replaying) }
         try writeBatch()
         try PostgresEntities.advanceSequences(db, tables: handler.tables)
+        // Rejected rows past their retention lose their raw text as the import ends, as on a file.
+        _ = try PostgresWarehouse.purgeRejects(db, olderThanDays: try options.keepRejectsDays ?? PostgresWarehouse.keepRejectsDays(db),
+                                               now: Int64(Date().timeIntervalSince1970))
         try ledger.checkpoint(counts)
         try ledger.finish(sha256: source.sha256Hex(), size: source.storedBytesRead)
         try db.query("COMMIT")
