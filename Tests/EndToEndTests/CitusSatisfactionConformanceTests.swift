@@ -25,14 +25,11 @@ extension CitusCLITests {
         let sqlite = try Connection(path: file, mode: .readOnly)
         let db = try PGConnection.open(PostgresLocation(url: url))
         defer { try? db.close() }
-        let snapshots = """
+        try Self.expectSameRows("""
             SELECT id, name, kind, version, hyperparameters, training_as_of, training_window_start, training_window_end,
                    training_rows, data_fingerprint, weights_sha256
             FROM model_snapshots ORDER BY id
-            """
-        let storedOnSQLite = try sqlite.query(snapshots).map { $0.values.map(CitusFeaturesConformanceTests.value) }
-        #expect(storedOnSQLite.count == trainings.count)
-        #expect(try db.query(snapshots).map { $0.values.map(CitusFeaturesConformanceTests.value) } == storedOnSQLite)
+            """, sqlite: sqlite, citus: db, count: trainings.count)
         let metrics = "SELECT metrics FROM model_snapshots ORDER BY id"
         #expect(try db.query(metrics).map { Self.metricsWithoutFitSeconds($0[0].string) }
                 == (try sqlite.query(metrics).map { Self.metricsWithoutFitSeconds($0[0].string) }))
@@ -57,9 +54,8 @@ extension CitusCLITests {
         #expect(churnOnCitus.stdout == churnOnSQLite.stdout, "\(churnOnCitus.stdout)")
         let fedBy = try sqlite.query("SELECT hyperparameters FROM model_snapshots WHERE name = 'churn'").first?[0].string
         #expect(fedBy?.contains("satisfaction@2") == true, "\(fedBy ?? "no churn model")")
-        let churnModel = "SELECT hyperparameters, data_fingerprint, weights_sha256 FROM model_snapshots WHERE name = 'churn'"
-        #expect(try db.query(churnModel).map { $0.values.map(CitusFeaturesConformanceTests.value) }
-                == (try sqlite.query(churnModel).map { $0.values.map(CitusFeaturesConformanceTests.value) }))
+        try Self.expectSameRows("SELECT hyperparameters, data_fingerprint, weights_sha256 FROM model_snapshots WHERE name = 'churn'",
+                                sqlite: sqlite, citus: db, count: 1)
 
         // The report's satisfaction section, drawn from the same scores.
         #expect(try Binary.run(["report", "--db", file, "--out", "file.html"], directory: work.url).status == 0)
