@@ -23,6 +23,24 @@ extension PostgresWarehouse: RecommendationEngine {
         return PurchaseSets(byUser: sets)
     }
 
+    /// The pairs of `purchaseSets` bought before `before`, read once (one GROUP BY pushed down to
+    /// the shards), split at `cut`.
+    public func purchaseWindows(cut: Int64, before: Int64) throws -> PurchaseWindows {
+        var builder = PurchaseWindows.Builder()
+        try db.forEachRow("""
+            SELECT o.customer_key, l.product_id, min(o.ordered_at) < CAST(:cut AS bigint) AS early, max(o.ordered_at) >= CAST(:cut AS bigint) AS late
+            FROM orders o JOIN order_lines l ON l.customer_key = o.customer_key AND l.order_id = o.id
+            JOIN products p ON p.id = l.product_id
+            WHERE o.user_id IS NOT NULL AND o.kind = 'purchase' AND p.is_merchandise = 1 AND l.quantity > 0
+              AND o.ordered_at < CAST(:before AS bigint)
+            GROUP BY o.customer_key, l.product_id
+            """, named: ["cut": .integer(cut), "before": .integer(before)]) { row in
+            builder.add(user: Int(row[0].int64 ?? 0), product: Int(row[1].int64 ?? 0),
+                        beforeCut: row[2].bool == true, fromCut: row[3].bool == true)
+        }
+        return builder.windows
+    }
+
     /// The earliest purchase by a known user before `instant`.
     public func firstPurchase(before instant: Int64) throws -> Int64? {
         try db.scalar("SELECT min(ordered_at) FROM orders WHERE kind = 'purchase' AND user_id IS NOT NULL AND ordered_at < $1",

@@ -42,7 +42,52 @@ public struct PurchaseSets: Sendable, Equatable {
     }
 }
 
+/// The purchase pairs before an instant split at a cut, from one read of the pairs: each pair
+/// with whether it was bought before the cut and whether at or after it (a pair was bought in
+/// [cut, end) exactly when its last purchase before the end is at or after the cut).
+public struct PurchaseWindows: Sendable {
+    /// Pairs bought before the cut.
+    public let beforeCut: PurchaseSets
+    /// Pairs bought at or after the cut (and before the end).
+    public let fromCut: PurchaseSets
+    /// Every pair bought before the end.
+    public let all: PurchaseSets
+
+    /// Gathers the pairs one at a time.
+    struct Builder {
+        private var beforeCut: [Int: Set<Int>] = [:], fromCut: [Int: Set<Int>] = [:], all: [Int: Set<Int>] = [:]
+
+        /// Adds one (user, product) pair and the sides of the cut it was bought on.
+        mutating func add(user: Int, product: Int, beforeCut early: Bool, fromCut late: Bool) {
+            all[user, default: []].insert(product)
+            if early { beforeCut[user, default: []].insert(product) }
+            if late { fromCut[user, default: []].insert(product) }
+        }
+
+        var windows: PurchaseWindows {
+            PurchaseWindows(beforeCut: PurchaseSets(byUser: beforeCut), fromCut: PurchaseSets(byUser: fromCut), all: PurchaseSets(byUser: all))
+        }
+    }
+}
+
 extension Warehouse {
+    /// The pairs of `purchaseSets` bought before `before`, read once, split at `cut`.
+    public func purchaseWindows(cut: Int64, before: Int64) throws -> PurchaseWindows {
+        let statement = try db.prepare("""
+            SELECT o.user_id, l.product_id, min(o.ordered_at) < ?1, max(o.ordered_at) >= ?1
+            FROM orders o JOIN order_lines l ON l.order_id = o.id JOIN products p ON p.id = l.product_id
+            WHERE o.kind = 'purchase' AND o.user_id IS NOT NULL AND p.is_merchandise = 1 AND l.quantity > 0 AND o.ordered_at < ?2
+            GROUP BY o.user_id, l.product_id
+            """)
+        try statement.bind([cut, before])
+        var builder = PurchaseWindows.Builder()
+        while try statement.step() {
+            builder.add(user: Int(statement.int64(at: 0)), product: Int(statement.int64(at: 1)),
+                        beforeCut: statement.int64(at: 2) != 0, fromCut: statement.int64(at: 3) != 0)
+        }
+        return builder.windows
+    }
+
     /// The merchandise products (`products.is_merchandise = 1`) on purchase orders (kind
     /// `purchase`) of known users placed in [`from`, `before`); `from` nil means since the start.
     /// Returns, lines with a quantity below one and lines without a product do not count.

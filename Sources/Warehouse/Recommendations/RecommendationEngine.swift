@@ -9,6 +9,9 @@ public protocol RecommendationEngine: ModelRegistry, CustomerDirectory {
     /// (`from` nil: since the start); returns, lines with a quantity below one and lines without
     /// a product do not count.
     func purchaseSets(from: Int64?, before: Int64) throws -> PurchaseSets
+    /// The same pairs bought before `before`, read once, split at `cut`: bought before it, bought
+    /// at or after it, and all (what training's holdout and final fit read).
+    func purchaseWindows(cut: Int64, before: Int64) throws -> PurchaseWindows
     /// The earliest purchase by a known user before `instant`, nil without one.
     func firstPurchase(before instant: Int64) throws -> Int64?
     /// `users.id` of the customer whose source id is `externalID`, nil when there is none.

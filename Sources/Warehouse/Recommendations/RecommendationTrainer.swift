@@ -71,15 +71,17 @@ extension RecommendationEngine {
             throw RecommendationTrainingError(description: "neighbours, count and minimum co-purchases must be positive")
         }
         let cut = options.evaluationCut
-        let before = try purchaseSets(from: nil, before: cut)
-        let heldOut = before.newItems(in: try purchaseSets(from: cut, before: options.asOf))
+        // One read of the pairs serves the holdout's fit, what it is checked on, and the final fit.
+        let windows = try purchaseWindows(cut: cut, before: options.asOf)
+        let before = windows.beforeCut
+        let heldOut = before.newItems(in: windows.fromCut)
         guard before.users >= 2, !heldOut.isEmpty else {
             throw RecommendationTrainingError(description: "no user bought before \(CalendarDate.day(cut)) and again, something new, before \(CalendarDate.day(options.asOf)): nothing to evaluate on; use a later --as-of or a shorter --holdout")
         }
         let candidate = ItemSimilarityModel.fit(purchases: before.byUser, neighbourCount: options.neighbourCount,
                                                 minimumCoPurchases: options.minimumCoPurchases)
         let popularity = PopularityModel.fit(purchases: before.byUser)
-        let all = try purchaseSets(from: nil, before: options.asOf)
+        let all = windows.all
         let clock = ContinuousClock()
         let start = clock.now
         let model = ItemSimilarityModel.fit(purchases: all.byUser, neighbourCount: options.neighbourCount,
