@@ -113,7 +113,7 @@ extension CitusCLITests {
         #expect(show.status == 1 && show.stderr.contains("churn@2 fails verification"), "\(show.stderr)")
     }
 
-    /// Text with every ISO 8601 instant written as "T", without the lines of what depends on
+    /// Text with every ISO 8601 instant written as "T" and a move's Unix seconds as "U", without the lines of what depends on
     /// when a snapshot was saved or how long its fit took: its creation time, the record
     /// checksum covering it, the fit's and scoring's wall-clock seconds.
     static func withoutCreationTimes(_ text: String) -> String {
@@ -121,5 +121,6 @@ extension CitusCLITests {
             .filter { line in !["created_at", "record_sha256", "training_seconds", "scoring_seconds_per_100k"].contains { line.contains($0) } }
             .joined(separator: "\n")
             .replacingOccurrences(of: #"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z"#, with: "T", options: .regularExpression)
+            .replacingOccurrences(of: #""moved_at_unix" ?: ?[0-9]+"#, with: "\"moved_at_unix\": U", options: .regularExpression)
     }
 }
