@@ -6,17 +6,22 @@ import PostgresStore
 /// pairs the workers find (orders joined to their lines on the customer, products a reference
 /// table), and the runs go back by COPY into `recommendations`, beside their customers.
 extension PostgresWarehouse: RecommendationEngine {
+    /// The purchase lines of known users' merchandise, each with its order, before `:before`:
+    /// what both pair queries read.
+    private static let purchasedMerchandise = """
+        FROM orders o JOIN order_lines l ON l.customer_key = o.customer_key AND l.order_id = o.id
+        JOIN products p ON p.id = l.product_id
+        WHERE o.user_id IS NOT NULL AND o.kind = 'purchase' AND p.is_merchandise = 1 AND l.quantity > 0
+          AND o.ordered_at < CAST(:before AS bigint)
+        """
+
     /// The merchandise products on purchase orders of known users placed in [`from`, `before`)
     /// (`from` nil: since the start); returns, lines with a quantity below one and lines without
     /// a product do not count. Streamed: only the pairs are kept.
     public func purchaseSets(from: Int64? = nil, before: Int64) throws -> PurchaseSets {
         var sets: [Int: Set<Int>] = [:]
         try db.forEachRow("""
-            SELECT DISTINCT o.customer_key, l.product_id
-            FROM orders o JOIN order_lines l ON l.customer_key = o.customer_key AND l.order_id = o.id
-            JOIN products p ON p.id = l.product_id
-            WHERE o.user_id IS NOT NULL AND o.kind = 'purchase' AND p.is_merchandise = 1 AND l.quantity > 0
-              AND o.ordered_at >= CAST(:from AS bigint) AND o.ordered_at < CAST(:before AS bigint)
+            SELECT DISTINCT o.customer_key, l.product_id \(Self.purchasedMerchandise) AND o.ordered_at >= CAST(:from AS bigint)
             """, named: ["from": .integer(from ?? Int64.min), "before": .integer(before)]) { row in
             sets[Int(row[0].int64 ?? 0), default: []].insert(Int(row[1].int64 ?? 0))
         }
@@ -29,10 +34,7 @@ extension PostgresWarehouse: RecommendationEngine {
         var builder = PurchaseWindows.Builder()
         try db.forEachRow("""
             SELECT o.customer_key, l.product_id, min(o.ordered_at) < CAST(:cut AS bigint) AS early, max(o.ordered_at) >= CAST(:cut AS bigint) AS late
-            FROM orders o JOIN order_lines l ON l.customer_key = o.customer_key AND l.order_id = o.id
-            JOIN products p ON p.id = l.product_id
-            WHERE o.user_id IS NOT NULL AND o.kind = 'purchase' AND p.is_merchandise = 1 AND l.quantity > 0
-              AND o.ordered_at < CAST(:before AS bigint)
+            \(Self.purchasedMerchandise)
             GROUP BY o.customer_key, l.product_id
             """, named: ["cut": .integer(cut), "before": .integer(before)]) { row in
             builder.add(user: Int(row[0].int64 ?? 0), product: Int(row[1].int64 ?? 0),

@@ -71,15 +71,21 @@ public struct PurchaseWindows: Sendable {
 }
 
 extension Warehouse {
+    /// The purchase lines of known users' merchandise, each with its order, before `:before`:
+    /// what both pair queries read.
+    private static let purchasedMerchandise = """
+        FROM orders o JOIN order_lines l ON l.order_id = o.id JOIN products p ON p.id = l.product_id
+        WHERE o.kind = 'purchase' AND o.user_id IS NOT NULL AND p.is_merchandise = 1 AND l.quantity > 0 AND o.ordered_at < :before
+        """
+
     /// The pairs of `purchaseSets` bought before `before`, read once, split at `cut`.
     public func purchaseWindows(cut: Int64, before: Int64) throws -> PurchaseWindows {
         let statement = try db.prepare("""
-            SELECT o.user_id, l.product_id, min(o.ordered_at) < ?1, max(o.ordered_at) >= ?1
-            FROM orders o JOIN order_lines l ON l.order_id = o.id JOIN products p ON p.id = l.product_id
-            WHERE o.kind = 'purchase' AND o.user_id IS NOT NULL AND p.is_merchandise = 1 AND l.quantity > 0 AND o.ordered_at < ?2
+            SELECT o.user_id, l.product_id, min(o.ordered_at) < :cut, max(o.ordered_at) >= :cut
+            \(Self.purchasedMerchandise)
             GROUP BY o.user_id, l.product_id
             """)
-        try statement.bind([cut, before])
+        try statement.bind(named: [":cut": cut, ":before": before])
         var builder = PurchaseWindows.Builder()
         while try statement.step() {
             builder.add(user: Int(statement.int64(at: 0)), product: Int(statement.int64(at: 1)),
@@ -93,12 +99,9 @@ extension Warehouse {
     /// Returns, lines with a quantity below one and lines without a product do not count.
     public func purchaseSets(from: Int64? = nil, before: Int64) throws -> PurchaseSets {
         let statement = try db.prepare("""
-            SELECT DISTINCT o.user_id, l.product_id
-            FROM orders o JOIN order_lines l ON l.order_id = o.id JOIN products p ON p.id = l.product_id
-            WHERE o.kind = 'purchase' AND o.user_id IS NOT NULL AND p.is_merchandise = 1 AND l.quantity > 0
-              AND o.ordered_at >= ? AND o.ordered_at < ?
+            SELECT DISTINCT o.user_id, l.product_id \(Self.purchasedMerchandise) AND o.ordered_at >= :from
             """)
-        try statement.bind([from ?? Int64.min, before])
+        try statement.bind(named: [":from": from ?? Int64.min, ":before": before])
         var sets: [Int: Set<Int>] = [:]
         while try statement.step() {
             sets[Int(statement.int64(at: 0)), default: []].insert(Int(statement.int64(at: 1)))
