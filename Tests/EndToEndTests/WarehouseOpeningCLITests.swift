@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteStore
 import Testing
 import Warehouse
 
@@ -63,9 +64,15 @@ import Warehouse
         let shelf = work.path("shelf")
         try FileManager.default.createDirectory(atPath: shelf, withIntermediateDirectories: true)
         try Self.orders.write(toFile: work.path("orders.csv"), atomically: true, encoding: .utf8)
-        let imported = try Binary.run(["import", "orders", "orders.csv", "--format", "csv", "--db", "shelf/shop.db"], directory: work.url)
+        let imported = try Binary.run(["import", "orders", "orders.csv", "--format", "csv", "--db", "shop.db"], directory: work.url)
         #expect(imported.status == 0, "\(imported.stderr)")
-        #expect(!FileManager.default.fileExists(atPath: shelf + "/shop.db-shm"), "SQLite removes -shm when the last connection closes")
+        // The shelf holds what a copy of a closed warehouse holds: the file alone, its log copied
+        // in. (SQLite deletes -wal and -shm when the last connection closes, but under load a
+        // finished import has left both, the log not yet copied, about once in some hundred runs
+        // here; SQLite reads such a log on the next open, so nothing is lost, but the shelf
+        // must not start with a -shm this test then blames on the readers.)
+        try Connection(path: work.path("shop.db"), mode: .readWrite).execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        try FileManager.default.copyItem(atPath: work.path("shop.db"), toPath: shelf + "/shop.db")
         guard let undo = try makeUnwritable(shelf) else {
             print("skipped: cannot make \(shelf) unwritable here (chattr +i refused)")
             return
