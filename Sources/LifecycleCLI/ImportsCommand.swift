@@ -52,7 +52,13 @@ struct ImportsUndo: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        let summary = try database.openForWriting(creating: false).undoImport(id, dryRun: dryRun)
+        let summary: UndoSummary
+        if let url = database.postgresURL {
+            let warehouse = try database.openPostgresForWriting(url: url)
+            summary = try database.onServer(url) { try warehouse.undoImport(id, dryRun: dryRun) }
+        } else {
+            summary = try database.openForWriting(creating: false).undoImport(id, dryRun: dryRun)
+        }
         print(Self.describe(summary))
     }
 

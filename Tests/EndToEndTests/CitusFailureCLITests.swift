@@ -128,7 +128,7 @@ extension CitusCLITests {
                         ["train", "clv"], ["train", "churn"], ["train", "segments", "--k", "3"], ["train", "recommendations"],
                         ["train", "satisfaction"], ["score", "churn"], ["score", "clv"], ["score", "segments", "--as-of", "2011-06-01"],
                         ["score", "recommendations"], ["models", "promote", "churn@2"], ["models", "unalias", "churn@production"],
-                        ["rejects", "purge", "--older-than-days", "0"], ["privacy", "keep-rejects-days", "3"]] {
+                        ["rejects", "purge", "--older-than-days", "0"], ["privacy", "keep-rejects-days", "3"], ["imports", "undo", "2"]] {
             let result = try Binary.run(command + ["--db", reader], directory: work.url)
             #expect(result.status != 0, "\(command) succeeded as a role with only SELECT")
             #expect(result.stderr.contains("PostgreSQL at \(maskedReader): permission denied: the role \"lc_reader\" may not do this"),

@@ -41,7 +41,7 @@ extension Warehouse {
     public func undoImport(_ id: Int64, dryRun: Bool = false) throws -> UndoSummary {
         try db.execute("BEGIN IMMEDIATE")
         do {
-            let summary = try ImportUndo(db: db, id: id).run(dryRun: dryRun)
+            let summary = try ImportUndo(steps: SQLiteUndoSteps(db: db, id: id)).run(dryRun: dryRun)
             try db.execute(dryRun ? "ROLLBACK" : "COMMIT")
             return summary
         } catch {
@@ -51,62 +51,92 @@ extension Warehouse {
     }
 }
 
-/// The checks and deletions of one undo, inside the caller's transaction.
-private struct ImportUndo {
-    let db: Connection
-    let id: Int64
+/// One import's ledger row, as an undo reads it.
+struct UndoLedger {
+    let kind: String
+    let file: String
+    let status: String
+    let undoneAt: Int64?
+    let startedAt: Int64
+    let rowsLoaded: Int64
+}
 
-    /// Tables of derived results that name users: rows there were computed from the data.
-    static let derivedUserTables = ["predictions", "clv_predictions", "segment_assignments", "recommendations", "rfm_snapshot_users", "user_features"]
+/// What an engine reads and changes for one undo of import `id`, inside the caller's
+/// transaction; ``ImportUndo`` decides what is refused and in which order things go.
+protocol ImportUndoSteps {
+    var id: Int64 { get }
+    func ledger() throws -> UndoLedger?
+    /// `name@version` of the model snapshots whose training could see the import's rows.
+    func modelsTrainedAfter(started: Int64) throws -> [String]
+    /// As-ofs of the feature builds made since the import began.
+    func featureBuildsSince(_ started: Int64) throws -> [Int64]
+    /// As-ofs of the RFM snapshots saved since the import began.
+    func rfmSnapshotsSince(_ started: Int64) throws -> [Int64]
+    /// How many users the import added have rows in the model output `table`.
+    func usersScored(in table: String) throws -> Int64
+    /// How many products the import added are recommended.
+    func productsRecommended() throws -> Int64
+    /// Later imports that added lines to orders this import created, newest first.
+    func importsAddingLinesToItsOrders() throws -> [Int64]
+    func usersCreated() throws -> Int64
+    /// How many of the users it added some other row names.
+    func usersReferenced() throws -> Int64
+    /// Subtracts the lines it added to earlier orders from their totals, moving an order's time
+    /// back where one was its earliest line; returns how many orders. Runs before the deletions.
+    func restoreEarlierOrders() throws -> Int
+    /// Deletes its order lines and its orders; returns how many of each.
+    func deleteOrders() throws -> (orders: Int, lines: Int)
+    func deleteEvents() throws -> Int
+    /// Brings the kept customer totals up to date after orders went.
+    func refreshCustomerTotals() throws
+    /// Deletes the users (and then products) it added that nothing references; returns how
+    /// many went and how many of its stay.
+    func removeUnreferencedUsers() throws -> (removed: Int, kept: Int)
+    func removeUnreferencedProducts() throws -> (removed: Int, kept: Int)
+    func markUndone(at: Int64) throws
+}
+
+/// The checks and deletions of one undo, written once for both engines.
+struct ImportUndo<Steps: ImportUndoSteps> {
+    let steps: Steps
+
+    /// Tables of model outputs that name users: rows there were computed from the data.
+    static var modelOutputs: [String] { ["predictions", "clv_predictions", "segment_assignments", "recommendations"] }
 
     func run(dryRun: Bool) throws -> UndoSummary {
-        guard let ledger = try db.query("""
-            SELECT kind, file_name, status, undone_at, started_at, rows_loaded FROM imports WHERE id = ?
-            """, id).first else {
-            throw UndoRefusal(importID: id, reason: "there is no such import (lifecycle imports list shows them)")
+        guard let ledger = try steps.ledger() else {
+            throw refusal("there is no such import (lifecycle imports list shows them)")
         }
-        let kind = ledger[0].string ?? "", file = ledger[1].string ?? "", started = ledger[4].int64 ?? 0
-        if let undone = ledger[3].int64 { throw refusal("it was already undone at \(ISO8601.string(undone))") }
-        if ledger[2].string == "running" {
+        if let undone = ledger.undoneAt { throw refusal("it was already undone at \(ISO8601.string(undone))") }
+        if ledger.status == "running" {
             throw refusal("it is still running, or was killed: run the same import command again to finish it, then undo it")
         }
-        try refuseLaterModels(started: started)
-        try refuseLaterResults(started: started)
+        try refuseLaterModels(started: ledger.startedAt)
+        try refuseLaterResults(started: ledger.startedAt)
         try refuseScoredEntities()
-        if kind == "orders" { try refuseLaterLines() }
-        if kind == "users" { try refuseUserChanges(loaded: ledger[5].int64 ?? 0) }
+        if ledger.kind == "orders" { try refuseLaterLines() }
+        if ledger.kind == "users" { try refuseUserChanges(loaded: ledger.rowsLoaded) }
 
         var removed = (orders: 0, lines: 0, restored: 0, events: 0)
-        if kind == "orders" {
-            removed.restored = try restoreEarlierOrders()
-            try db.run("DELETE FROM order_lines WHERE import_id = ?", id)
-            removed.lines = db.changes
-            try db.run("DELETE FROM orders WHERE import_id = ?", id)
-            removed.orders = db.changes
-            try CustomerTotals.refresh(db)
+        if ledger.kind == "orders" {
+            removed.restored = try steps.restoreEarlierOrders()
+            (removed.orders, removed.lines) = try steps.deleteOrders()
+            try steps.refreshCustomerTotals()
         }
-        if kind == "events" {
-            try db.run("DELETE FROM events WHERE import_id = ?", id)
-            removed.events = db.changes
-        }
-        let users = try removeUnreferencedUsers()
-        let products = try removeUnreferencedProducts()
-        try db.run("UPDATE imports SET undone_at = ? WHERE id = ?", Int64(Date().timeIntervalSince1970), id)
-        return UndoSummary(importID: id, kind: kind, file: file, dryRun: dryRun, orders: removed.orders, lines: removed.lines,
-                           ordersRestored: removed.restored, events: removed.events, users: users.removed, products: products.removed,
-                           usersKept: users.kept, productsKept: products.kept)
+        if ledger.kind == "events" { removed.events = try steps.deleteEvents() }
+        let users = try steps.removeUnreferencedUsers()
+        let products = try steps.removeUnreferencedProducts()
+        try steps.markUndone(at: Int64(Date().timeIntervalSince1970))
+        return UndoSummary(importID: steps.id, kind: ledger.kind, file: ledger.file, dryRun: dryRun, orders: removed.orders,
+                           lines: removed.lines, ordersRestored: removed.restored, events: removed.events,
+                           users: users.removed, products: products.removed, usersKept: users.kept, productsKept: products.kept)
     }
 
-    private func refusal(_ reason: String) -> UndoRefusal { UndoRefusal(importID: id, reason: reason) }
+    private func refusal(_ reason: String) -> UndoRefusal { UndoRefusal(importID: steps.id, reason: reason) }
 
-    /// Model snapshots whose training could see the import's rows: lineage at or after it, or,
-    /// for snapshots saved before lineage was recorded, saved after it began.
+    /// Model snapshots whose training could see the import's rows.
     private func refuseLaterModels(started: Int64) throws {
-        let models = try db.query("""
-            SELECT name || '@' || version FROM model_snapshots
-            WHERE trained_through_import >= ?1 OR (trained_through_import IS NULL AND created_at >= ?2)
-            ORDER BY name, version
-            """, id, started).compactMap { $0[0].string }
+        let models = try steps.modelsTrainedAfter(started: started)
         guard !models.isEmpty else { return }
         throw refusal("model snapshots trained after it could see its rows: \(models.joined(separator: ", ")) "
                       + "(snapshots are immutable; undo would leave them without the data they were trained on)")
@@ -114,14 +144,12 @@ private struct ImportUndo {
 
     /// Feature builds and saved RFM snapshots made after the import began read its rows.
     private func refuseLaterResults(started: Int64) throws {
-        let builds = try db.query("SELECT as_of FROM feature_builds WHERE built_at >= ? ORDER BY as_of", started)
-            .compactMap { $0[0].int64 }.map(ISO8601.string)
+        let builds = try steps.featureBuildsSince(started).map(ISO8601.string)
         if !builds.isEmpty {
             throw refusal("features built after it read its rows (as of \(builds.joined(separator: ", "))): "
                           + "delete those builds first (DELETE FROM user_features / feature_builds WHERE as_of = ...)")
         }
-        let snapshots = try db.query("SELECT as_of FROM rfm_snapshots WHERE created_at >= ? ORDER BY as_of", started)
-            .compactMap { $0[0].int64 }.map(ISO8601.string)
+        let snapshots = try steps.rfmSnapshotsSince(started).map(ISO8601.string)
         if !snapshots.isEmpty {
             throw refusal("RFM snapshots saved after it read its rows (as of \(snapshots.joined(separator: ", ")))")
         }
@@ -131,13 +159,12 @@ private struct ImportUndo {
     /// products this import added were computed from its rows (scoring runs carry no time, so
     /// scores of users that existed before cannot be told apart and are not checked).
     private func refuseScoredEntities() throws {
-        let outputs = ["predictions", "clv_predictions", "segment_assignments", "recommendations"]
         var found: [String] = []
-        for table in outputs {
-            let users = try db.scalar("SELECT count(*) FROM users WHERE import_id = ? AND id IN (SELECT user_id FROM \(table))", id).int64 ?? 0
+        for table in Self.modelOutputs {
+            let users = try steps.usersScored(in: table)
             if users > 0 { found.append("\(table) (\(users) users)") }
         }
-        let products = try db.scalar("SELECT count(*) FROM products WHERE import_id = ? AND id IN (SELECT product_id FROM recommendations)", id).int64 ?? 0
+        let products = try steps.productsRecommended()
         if products > 0 { found.append("recommendations (\(products) products)") }
         guard !found.isEmpty else { return }
         throw refusal("model outputs name users or products it added: \(found.joined(separator: ", ")); "
@@ -146,10 +173,7 @@ private struct ImportUndo {
 
     /// Later imports that added lines to orders this import created: those lines would lose their order.
     private func refuseLaterLines() throws {
-        let later = try db.query("""
-            SELECT DISTINCT l.import_id FROM orders o JOIN order_lines l ON l.order_id = o.id
-            WHERE o.import_id = ?1 AND l.import_id <> ?1 ORDER BY l.import_id DESC
-            """, id).compactMap { $0[0].int64 }
+        let later = try steps.importsAddingLinesToItsOrders()
         guard !later.isEmpty else { return }
         let names = later.map { "import \($0)" }.joined(separator: ", ")
         throw refusal("\(names) added lines to orders it created: undo \(later.count == 1 ? "that import" : "those imports, newest first,") before this one")
@@ -158,63 +182,12 @@ private struct ImportUndo {
     /// A users import that changed users it did not create (their earlier country or sign-up
     /// time is not kept), or whose users later data uses, cannot be taken back exactly.
     private func refuseUserChanges(loaded: Int64) throws {
-        let created = try db.scalar("SELECT count(*) FROM users WHERE import_id = ?", id).int64 ?? 0
+        let created = try steps.usersCreated()
         if loaded > created {
             throw refusal("it updated \(loaded - created) existing users' country or sign-up time, and their earlier values are not kept")
         }
-        let used = try db.scalar("SELECT count(*) FROM users u WHERE u.import_id = ?1 AND \(Self.userReferenced)", id).int64 ?? 0
+        let used = try steps.usersReferenced()
         if used > 0 { throw refusal("\(used) of the users it added are used by later orders, events or results") }
-    }
-
-    /// Lines this import added to orders an earlier import created: subtract them from those
-    /// orders' totals, and move the order's time back when one of them was its earliest line.
-    /// Returns how many orders were restored. Runs before the lines are deleted.
-    private func restoreEarlierOrders() throws -> Int {
-        try db.execute("DROP TABLE IF EXISTS temp.undo_added_lines")
-        try db.run("""
-            CREATE TEMP TABLE undo_added_lines AS
-            SELECT l.order_id AS order_id, sum(l.amount_micros) AS amount, count(*) AS lines, sum(l.quantity) AS items,
-                   min(l.line_at) AS earliest
-            FROM order_lines l JOIN orders o ON o.id = l.order_id
-            WHERE l.import_id = ?1 AND o.import_id <> ?1
-            GROUP BY l.order_id
-            """, id)
-        try db.run("""
-            UPDATE orders SET amount_micros = amount_micros - a.amount, line_count = line_count - a.lines,
-                item_count = item_count - a.items,
-                ordered_at = CASE WHEN orders.ordered_at < a.earliest THEN orders.ordered_at
-                                  ELSE coalesce((SELECT min(line_at) FROM order_lines WHERE order_id = orders.id AND import_id <> ?1),
-                                                orders.ordered_at) END
-            FROM temp.undo_added_lines a WHERE orders.id = a.order_id
-            """, id)
-        let restored = db.changes
-        try db.execute("DROP TABLE temp.undo_added_lines")
-        return restored
-    }
-
-    /// A condition on `u` (users): some row elsewhere names the user.
-    static let userReferenced: String = {
-        let tables = ["orders", "events", "customer_totals"] + derivedUserTables
-        return "(" + tables.map { "u.id IN (SELECT user_id FROM \($0) WHERE user_id IS NOT NULL)" }.joined(separator: " OR ") + ")"
-    }()
-
-    private func removeUnreferencedUsers() throws -> (removed: Int, kept: Int) {
-        try db.run("DELETE FROM users AS u WHERE u.import_id = ?1 AND NOT \(Self.userReferenced)", id)
-        let removed = db.changes
-        let kept = Int(try db.scalar("SELECT count(*) FROM users WHERE import_id = ?", id).int64 ?? 0)
-        return (removed, kept)
-    }
-
-    private func removeUnreferencedProducts() throws -> (removed: Int, kept: Int) {
-        try db.run("""
-            DELETE FROM products AS p WHERE p.import_id = ?1
-              AND p.id NOT IN (SELECT product_id FROM order_lines WHERE product_id IS NOT NULL)
-              AND p.id NOT IN (SELECT product_id FROM events WHERE product_id IS NOT NULL)
-              AND p.id NOT IN (SELECT product_id FROM recommendations)
-            """, id)
-        let removed = db.changes
-        let kept = Int(try db.scalar("SELECT count(*) FROM products WHERE import_id = ?", id).int64 ?? 0)
-        return (removed, kept)
     }
 }
 

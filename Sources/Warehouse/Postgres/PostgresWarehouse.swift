@@ -81,6 +81,7 @@ public final class PostgresWarehouse {
         case let error as PostgresStoreError: return error.description
         case let error as WarehouseOpenError: return error.description
         case let error as QueryError: return error.description
+        case let error as UndoRefusal: return error.description
         default: return "\(masked(url)): \(error)"
         }
     }
