@@ -85,12 +85,11 @@ struct RfmCommand: ParsableCommand {
     /// The summary or the customer list on a PostgreSQL warehouse (sql/postgres/), rendered by
     /// the same answers; what does not run there yet is refused by name.
     private func runOnPostgres(url: String) throws {
-        for (given, option) in [(save, "--save"), (compare != nil, "--compare"),
-                                (segmentMap != nil, "--segment-map")] where given {
+        for (given, option) in [(save, "--save"), (compare != nil, "--compare")] where given {
             throw ValidationError("\(database.path): rfm \(option) does not run on PostgreSQL yet")
         }
         let warehouse = try database.openPostgresForReading(url: url)
-        let options = RFMOptions(scope: try scopeArguments.scopeOnPostgres(), bins: try parsedBins(), segmentMap: nil)
+        let options = RFMOptions(scope: try scopeArguments.scopeOnPostgres(), bins: try parsedBins(), segmentMap: try parsedSegmentMap())
         let format = output.resolved
         if by != nil {
             printBreakdown(try database.onServer(url) { try rfmByCountry(engine: warehouse, options: options) }, as: format)
@@ -103,13 +102,15 @@ struct RfmCommand: ParsableCommand {
     }
 
     private func rfmOptions(_ warehouse: Warehouse) throws -> RFMOptions {
-        var map: RFMSegmentMap?
-        if let segmentMap {
-            guard let text = try? String(contentsOfFile: segmentMap, encoding: .utf8) else {
-                throw ValidationError("--segment-map \(segmentMap): cannot read the file")
-            }
-            map = try RFMSegmentMap(csv: text, file: segmentMap)
+        RFMOptions(scope: try scopeArguments.scope(for: warehouse), bins: try parsedBins(), segmentMap: try parsedSegmentMap())
+    }
+
+    /// The `--segment-map` file's map, read before any warehouse is asked.
+    private func parsedSegmentMap() throws -> RFMSegmentMap? {
+        guard let segmentMap else { return nil }
+        guard let text = try? String(contentsOfFile: segmentMap, encoding: .utf8) else {
+            throw ValidationError("--segment-map \(segmentMap): cannot read the file")
         }
-        return RFMOptions(scope: try scopeArguments.scope(for: warehouse), bins: try parsedBins(), segmentMap: map)
+        return try RFMSegmentMap(csv: text, file: segmentMap)
     }
 }

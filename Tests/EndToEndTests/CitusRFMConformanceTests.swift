@@ -129,7 +129,15 @@ extension CitusCLITests {
             ["--by", "country"], ["--by", "country", "--as-of", "2011-07-01", "--since", "2011-02-01"],
             // A reporting zone: the default as-of is its midnight, dates are read in it.
             ["--timezone", "America/New_York"], ["--timezone", "Asia/Tokyo", "--as-of", "2011-07-01", "--users"],
+            // A segment map file: its names (one with a comma and quotes) and their order.
+            ["--segment-map", "map.csv"], ["--segment-map", "map.csv", "--users", "--segment", "Top"],
+            ["--segment-map", "two.csv", "--users", "--as-of", "2011-07-01"], ["--by", "country", "--segment-map", "map.csv"],
         ]
+        try "segment,cells\nTop,55 54 45 44\nMiddle,53 52 51 43 42 41 35 34 33 32 31 25 24 23\n\"Low, \"\"cold\"\"\",22 21 15 14 13 12 11\n"
+            .write(toFile: work.path("map.csv"), atomically: true, encoding: .utf8)
+        let cells = (1...5).flatMap { r in (1...5).map { "\(r)\($0)" } }
+        try ("segment,cells\nLast first,\(cells.prefix(12).joined(separator: " "))\nThen,\(cells.dropFirst(12).joined(separator: "/"))\n")
+            .write(toFile: work.path("two.csv"), atomically: true, encoding: .utf8)
         for variant in variants {
             // (A breakdown asks once per group: its text formats are left to the file's tests.)
             for format in variant.contains("--by") ? ["json", "csv"] : ["json", "csv", "table", "markdown"] {
@@ -140,6 +148,11 @@ extension CitusCLITests {
                 #expect(onCitus.stderr == onSQLite.stderr, "\(variant) --format \(format)")
             }
         }
+        // A map that leaves cells unnamed is refused alike.
+        try "segment,cells\nBest,55\nWorst,11\n".write(toFile: work.path("partial.csv"), atomically: true, encoding: .utf8)
+        let partial = try [file, url].map { try Binary.run(["rfm", "--segment-map", "partial.csv", "--db", $0], directory: work.url) }
+        #expect(partial.allSatisfy { $0.status != 0 } && partial[1].stderr == partial[0].stderr && partial[0].stderr.contains("all 25 RF pairs are needed"),
+                "\(partial.map(\.stderr))")
         // What the PostgreSQL warehouse cannot do yet is refused by name, not done differently.
         for (variant, option) in [(["--save"], "--save"), (["--compare", "2011-06-01"], "--compare")] {
             let result = try Binary.run(["rfm"] + variant + ["--db", url], directory: work.url)
@@ -160,6 +173,9 @@ extension CitusCLITests {
         let text = try String(contentsOf: Self.sqlFolder.appendingPathComponent("postgres/\(name).sql"), encoding: .utf8)
         var named = values.mapValues { $0.map(PGValue.text) ?? .null }
         if named["zone"] == nil { named["zone"] = .null }  // sql/postgres/'s reporting zone; sql/'s is a table (UTC when empty)
+        if name.hasPrefix("rfm_") {  // sql/postgres/'s segment map file (NULL: the stored grid); sql/'s is a table
+            for key in ["map_r", "map_f", "map_segments", "map_positions"] where named[key] == nil { named[key] = .null }
+        }
         let rows = try postgres.query(text, named: named)
         return (rows.first?.columns ?? [], rows.map { $0.values.map(Cell.init) })
     }

@@ -5,16 +5,16 @@ import SQLiteStore
 /// `lifecycle rfm` on PostgreSQL: the same summary and customer lists as `Warehouse.rfmSummary`
 /// and `rfmUsers`, from `sql/postgres/rfm_summary.sql`, `rfm_users.sql` and `excluded_orders.sql`
 /// (the counterparts of sql/'s files, same parameters and columns), so the CLI renders them
-/// through the very same answers. What the PostgreSQL warehouse does not have yet is refused by
-/// name: a segment map file, and a question over several currencies (`--currency` picks one when
-/// the warehouse holds several). A `--timezone` sets the default as-of (local midnight after the
+/// through the very same answers, a segment map file's names included. What the PostgreSQL
+/// warehouse does not have yet is refused by name: a question over several currencies
+/// (`--currency` picks one when the warehouse holds several). A `--timezone` sets the default as-of (local midnight after the
 /// last order) and how dates are read, as on a file.
 extension PostgresWarehouse {
     /// The RFM segment summary and score thresholds.
     public func rfmSummary(_ options: RFMOptions) throws -> RFMSummary {
         let scope = try resolveRFM(options)
         let (segments, scores) = RFMSummary.sections(try postgresQuery("rfm_summary", rfmParameters(scope, options)))
-        return RFMSummary(scope: scope, bins: options.bins, segmentMapSource: "standard",
+        return RFMSummary(scope: scope, bins: options.bins, segmentMapSource: options.segmentMap?.source ?? "standard",
                           segments: segments, scores: scores, exclusions: try exclusions(scope))
     }
 
@@ -27,12 +27,9 @@ extension PostgresWarehouse {
         return (scope, users)
     }
 
-    /// `resolve`, after refusing what rfm cannot do on PostgreSQL yet: a segment map file.
+    /// The scope of an RFM question.
     private func resolveRFM(_ options: RFMOptions) throws -> ResolvedScope {
-        if options.segmentMap != nil {
-            throw AnalyticsError.invalidOption(option: "--segment-map", reason: "not supported on PostgreSQL yet")
-        }
-        return try resolve(options.scope)
+        try resolve(options.scope)
     }
 
     /// The orders customer analytics leave out (`sql/postgres/excluded_orders.sql`), by
@@ -56,12 +53,18 @@ extension PostgresWarehouse {
         return result
     }
 
-    /// rfm_summary.sql's and rfm_users.sql's parameters: the scope's and the score bins.
+    /// rfm_summary.sql's and rfm_users.sql's parameters: the scope's, the score bins, and a
+    /// segment map file's cells as four parallel arrays (NULL: the stored grid).
     func rfmParameters(_ scope: ResolvedScope, _ options: RFMOptions) -> [String: PGValue] {
         var parameters = Self.parameters(scope)
         parameters["recency_bins"] = options.bins.json(.recency).map(PGValue.text) ?? .null
         parameters["frequency_bins"] = options.bins.json(.frequency).map(PGValue.text) ?? .null
         parameters["monetary_bins"] = options.bins.json(.monetary).map(PGValue.text) ?? .null
+        let cells = options.segmentMap?.cells
+        parameters["map_r"] = cells.map { .integerArray($0.map { Int64($0.r) }) } ?? .null
+        parameters["map_f"] = cells.map { .integerArray($0.map { Int64($0.f) }) } ?? .null
+        parameters["map_segments"] = cells.map { .textArray($0.map(\.segment)) } ?? .null
+        parameters["map_positions"] = cells.map { .integerArray($0.map { Int64($0.position) }) } ?? .null
         return parameters
     }
 
