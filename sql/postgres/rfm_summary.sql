@@ -1,6 +1,7 @@
 -- RFM segment summary and the score thresholds in use: PostgreSQL's (and Citus's) counterpart of
 -- sql/rfm_summary.sql, with its parameters (:as_of, :since, :country, :recency_bins,
--- :frequency_bins, :monetary_bins; a map file's cells as arrays, below) and its result columns (section, name, position, users,
+-- :frequency_bins, :monetary_bins; :map_r, :map_f, :map_segments, :map_positions: a
+-- segment map file's cells as arrays, NULL for the stored grid) and its result columns (section, name, position, users,
 -- user_share, avg_recency_days, avg_frequency, avg_monetary_micros, revenue_micros,
 -- revenue_share, min_value, max_value) in the same order. Shares and averages are double
 -- precision (SQLite's 1.0 * a / b), the average monetary value rounded half away from zero as
@@ -63,16 +64,6 @@ cells AS (
     FROM scored
     GROUP BY r, f, m
 ),
--- The segment names: the stored grid, or for one question the cells of a map file passed as
--- four parallel arrays (:map_r, :map_f, :map_segments, :map_positions; NULL: the grid). Arrays,
--- not a temporary table, because readers run in a read-only transaction.
-segment_map AS (
-    SELECT r, f, segment, position FROM rfm_segment_map WHERE CAST(:map_segments AS text[]) IS NULL
-    UNION ALL
-    SELECT m.r, m.f, m.segment, m.position
-    FROM unnest(CAST(:map_r AS bigint[]), CAST(:map_f AS bigint[]), CAST(:map_segments AS text[]),
-                CAST(:map_positions AS bigint[])) AS m(r, f, segment, position)
-),
 sections(section) AS (VALUES ('segment'), ('R'), ('F'), ('M')),
 rolled AS (
     SELECT s.section,
@@ -83,7 +74,12 @@ rolled AS (
            sum(c.monetary_sum) AS revenue,
            min(CASE s.section WHEN 'R' THEN c.recency_min WHEN 'F' THEN c.frequency_min WHEN 'M' THEN c.monetary_min END) AS min_value,
            max(CASE s.section WHEN 'R' THEN c.recency_max WHEN 'F' THEN c.frequency_max WHEN 'M' THEN c.monetary_max END) AS max_value
-    FROM cells c CROSS JOIN sections s LEFT JOIN segment_map map ON map.r = c.r AND map.f = c.f
+    -- The segment names: the stored grid, or a map file's cells as four parallel arrays.
+    FROM cells c CROSS JOIN sections s
+    LEFT JOIN (SELECT r, f, segment, position FROM rfm_segment_map WHERE CAST(:map_segments AS text[]) IS NULL
+               UNION ALL SELECT * FROM unnest(CAST(:map_r AS bigint[]), CAST(:map_f AS bigint[]), CAST(:map_segments AS text[]),
+                                              CAST(:map_positions AS bigint[]))) AS map(r, f, segment, position)
+           ON map.r = c.r AND map.f = c.f
     GROUP BY 1, 3, 2
 )
 SELECT section, name, position, users::bigint AS users,

@@ -1,6 +1,7 @@
 -- RFM values, scores and segment of every customer: PostgreSQL's (and Citus's) counterpart of
 -- sql/rfm_users.sql, with its parameters (:as_of, :since, :country, :recency_bins,
--- :frequency_bins, :monetary_bins, :segment; a map file's cells as arrays, below) and its result columns (user_id, external_id,
+-- :frequency_bins, :monetary_bins, :segment; :map_r, :map_f, :map_segments, :map_positions: a
+-- segment map file's cells as arrays, NULL for the stored grid) and its result columns (user_id, external_id,
 -- country, recency_days, frequency, monetary_micros, r, f, m, rfm, segment, segment_position),
 -- in the same order: best scores first, then by user id.
 --
@@ -61,21 +62,15 @@ scored AS MATERIALIZED (
                        + (c.monetary_micros > p.mb3)::int + (c.monetary_micros > p.mb4)::int
            END AS m
     FROM customers c CROSS JOIN params p
-),
--- The segment names: the stored grid, or for one question the cells of a map file passed as
--- four parallel arrays (:map_r, :map_f, :map_segments, :map_positions; NULL: the grid). Arrays,
--- not a temporary table, because readers run in a read-only transaction.
-segment_map AS (
-    SELECT r, f, segment, position FROM rfm_segment_map WHERE CAST(:map_segments AS text[]) IS NULL
-    UNION ALL
-    SELECT m.r, m.f, m.segment, m.position
-    FROM unnest(CAST(:map_r AS bigint[]), CAST(:map_f AS bigint[]), CAST(:map_segments AS text[]),
-                CAST(:map_positions AS bigint[])) AS m(r, f, segment, position)
 )
 SELECT s.user_id, s.external_id, s.country, s.recency_days, s.frequency, s.monetary_micros, s.r, s.f, s.m,
        s.r::text || s.f::text || s.m::text AS rfm, coalesce(map.segment, 'Unmapped') AS segment,
        coalesce(map.position, 999) AS segment_position
 FROM scored s
-LEFT JOIN segment_map map ON map.r = s.r AND map.f = s.f
+-- The segment names: the stored grid, or a map file's cells as four parallel arrays.
+LEFT JOIN (SELECT r, f, segment, position FROM rfm_segment_map WHERE CAST(:map_segments AS text[]) IS NULL
+           UNION ALL SELECT * FROM unnest(CAST(:map_r AS bigint[]), CAST(:map_f AS bigint[]), CAST(:map_segments AS text[]),
+                                          CAST(:map_positions AS bigint[]))) AS map(r, f, segment, position)
+       ON map.r = s.r AND map.f = s.f
 WHERE CAST(:segment AS text) IS NULL OR coalesce(map.segment, 'Unmapped') = CAST(:segment AS text)
 ORDER BY s.r DESC, s.f DESC, s.m DESC, s.user_id;

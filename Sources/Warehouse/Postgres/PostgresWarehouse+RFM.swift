@@ -54,7 +54,8 @@ extension PostgresWarehouse {
     }
 
     /// rfm_summary.sql's and rfm_users.sql's parameters: the scope's, the score bins, and a
-    /// segment map file's cells as four parallel arrays (NULL: the stored grid).
+    /// segment map file's cells as four parallel arrays (NULL: the stored grid). Arrays, not a
+    /// temporary table: readers run in a read-only transaction, where PostgreSQL creates none.
     func rfmParameters(_ scope: ResolvedScope, _ options: RFMOptions) -> [String: PGValue] {
         var parameters = Self.parameters(scope)
         parameters["recency_bins"] = options.bins.json(.recency).map(PGValue.text) ?? .null
