@@ -24,7 +24,7 @@ struct ActivityCommand: ParsableCommand {
         if let url = database.postgresURL {
             // sql/postgres/activity.sql, decoded and rendered as on a file.
             let warehouse = try database.openPostgresForReading(url: url)
-            let options = ActivityOptions(scope: try scopeArguments.scopeOnPostgres(), period: period, activity: activity)
+            let options = ActivityOptions(scope: try database.onServer(url) { try scopeArguments.scope(for: warehouse) }, period: period, activity: activity)
             report = try database.onServer(url) { try warehouse.activity(options) }
         } else {
             let warehouse = try database.openForReading()

@@ -35,15 +35,10 @@ struct ScopeArguments: ParsableArguments {
         }
     }
 
-    /// The scope, with dates read in the reporting zone (`--timezone`, else the warehouse's).
-    func scope(for warehouse: Warehouse) throws -> AnalyticsScope {
+    /// The scope, with dates read in the reporting zone (`--timezone`, else the warehouse's), on
+    /// either engine.
+    func scope(for warehouse: some ReportingZoneReader) throws -> AnalyticsScope {
         try scope(inReportingZone: try warehouse.reportingTimeZone())
-    }
-
-    /// The scope on a PostgreSQL warehouse: it keeps no reporting zone yet, so dates without
-    /// `--timezone` are read in UTC.
-    func scopeOnPostgres() throws -> AnalyticsScope {
-        try scope(inReportingZone: TimeZone(identifier: "UTC") ?? .gmt)
     }
 
     /// The scope, with dates read in `--timezone`, else in `reportingZone`.

@@ -62,9 +62,9 @@ struct FeaturesBuild: ParsableCommand {
 
     func run() throws {
         if let url = database.postgresURL {
-            // sql/postgres/user_features.sql, computed on the server; dates in UTC.
+            // sql/postgres/user_features.sql, computed on the server; dates in the reporting zone.
             let warehouse = try database.openPostgresForWriting(url: url)
-            let zone = warehouse.reportingTimeZone()
+            let zone = try database.onServer(url) { try warehouse.reportingTimeZone() }
             let builds = try database.onServer(url) {
                 try build(in: zone, dayAfterLastOrder: { try warehouse.dayAfterLastOrder() }, single: { try warehouse.buildFeatures(asOf: $0) },
                           schedule: { try warehouse.buildFeatures(from: $0, to: $1, every: $2, progress: $3) })

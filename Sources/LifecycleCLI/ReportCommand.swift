@@ -22,7 +22,7 @@ struct ReportCommand: ParsableCommand {
         if let url = database.postgresURL {
             // The same page from sql/postgres/'s answers; no model sections (no models there yet).
             let warehouse = try database.openPostgresForReading(url: url)
-            let options = ReportOptions(scope: try scopeArguments.scopeOnPostgres(), period: period)
+            let options = ReportOptions(scope: try database.onServer(url) { try scopeArguments.scope(for: warehouse) }, period: period)
             report = try database.onServer(url) { try warehouse.writeReport(to: out, options: options) }
         } else {
             let warehouse = try database.openForReading()

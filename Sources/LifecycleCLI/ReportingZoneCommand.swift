@@ -24,12 +24,18 @@ struct ReportingZoneCommand: ParsableCommand {
     }
 
     func run() throws {
-        let warehouse = try database.open(writing: utc || zone != nil)
-        if utc {
-            try warehouse.setReportingTimeZone(nil)
-        } else if let zone {
-            try warehouse.setReportingTimeZone(TimeZone(identifier: zone))
+        let writes = utc || zone != nil
+        let setting = utc ? nil : zone.flatMap(TimeZone.init(identifier:))
+        if let url = database.postgresURL {
+            let warehouse = writes ? try database.openPostgresForWriting(url: url) : try database.openPostgresForReading(url: url)
+            try database.onServer(url) {
+                if writes { try warehouse.setReportingTimeZone(setting) }
+                print(try warehouse.reportingTimeZoneName())
+            }
+        } else {
+            let warehouse = try database.open(writing: writes)
+            if writes { try warehouse.setReportingTimeZone(setting) }
+            print(try warehouse.reportingTimeZoneName())
         }
-        print(try warehouse.reportingTimeZoneName())
     }
 }

@@ -66,7 +66,7 @@ struct RetentionCommand: ParsableCommand {
     /// (sql/postgres/retention.sql), rendered as on a file.
     private func runOnPostgres(url: String) throws {
         let warehouse = try database.openPostgresForReading(url: url)
-        let options = RetentionOptions(scope: try scopeArguments.scopeOnPostgres(), period: period,
+        let options = RetentionOptions(scope: try database.onServer(url) { try scopeArguments.scope(for: warehouse) }, period: period,
                                        mode: mode, metric: metric, cohort: cohort, activity: activity, eventType: eventType,
                                        maxOffset: maxOffset)
         if let by {

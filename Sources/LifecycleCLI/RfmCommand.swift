@@ -89,7 +89,7 @@ struct RfmCommand: ParsableCommand {
             throw ValidationError("\(database.path): rfm \(option) does not run on PostgreSQL yet")
         }
         let warehouse = try database.openPostgresForReading(url: url)
-        let options = RFMOptions(scope: try scopeArguments.scopeOnPostgres(), bins: try parsedBins(), segmentMap: try parsedSegmentMap())
+        let options = RFMOptions(scope: try database.onServer(url) { try scopeArguments.scope(for: warehouse) }, bins: try parsedBins(), segmentMap: try parsedSegmentMap())
         let format = output.resolved
         if by != nil {
             printBreakdown(try database.onServer(url) { try rfmByCountry(engine: warehouse, options: options) }, as: format)

@@ -76,8 +76,6 @@ extension Warehouse {
         guard let last = try db.scalar("SELECT max(ordered_at) FROM orders WHERE kind = 'purchase' AND user_id IS NOT NULL").int64 else {
             return nil
         }
-        let offset = try reportingTimeZone().secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(last)))
-        let local = last + Int64(offset)
-        return local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+        return AnalyticsScope.day(of: last, in: try reportingTimeZone())
     }
 }

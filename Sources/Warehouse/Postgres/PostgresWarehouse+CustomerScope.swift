@@ -10,7 +10,7 @@ extension PostgresWarehouse: CustomerDirectory {
     public func customers(in scope: CustomerScope, asOf: Int64) throws -> Set<Int64>? {
         if scope.isEveryone { return nil }
         try checkCountry(scope.country)
-        try Warehouse.checkWindow(since: scope.since, until: scope.until, asOf: asOf, zone: reportingTimeZone())
+        try Warehouse.checkWindow(since: scope.since, until: scope.until, asOf: asOf, zone: try reportingTimeZone())
         var ids = Set<Int64>()
         try db.forEachRow("""
             SELECT o.customer_key FROM orders o JOIN users u ON u.id = o.customer_key
@@ -21,7 +21,7 @@ extension PostgresWarehouse: CustomerDirectory {
                          "end": .integer(min(scope.until ?? asOf, asOf))]) { row in
             if let id = row[0].int64 { ids.insert(id) }
         }
-        if ids.isEmpty { throw AnalyticsError.noCustomers(scope.text(in: reportingTimeZone())) }
+        if ids.isEmpty { throw AnalyticsError.noCustomers(scope.text(in: try reportingTimeZone())) }
         return ids
     }
 }

@@ -9,9 +9,6 @@ import PostgresStore
 /// before the as-of, the as-of's old rows replaced in the same transaction (a rebuild is
 /// idempotent), and orders before the as-of in one currency.
 extension PostgresWarehouse {
-    /// A PostgreSQL warehouse keeps no reporting time zone yet: dates are read in UTC.
-    public func reportingTimeZone() -> TimeZone { utcZone }
-
     /// Builds (or rebuilds) the point-in-time features of every user with a purchase before
     /// `asOf`. Throws `CurrencyError.several` as SQLite does when the customers' orders before
     /// `asOf` are in several currencies, and `FeatureBuildError` when a money total leaves the

@@ -8,8 +8,8 @@ import PostgresStore
 /// goes back in bulk through COPY into `predictions` and `clv_predictions`, which sit with their
 /// customers on the workers.
 extension PostgresWarehouse: LifetimeEngine {
-    /// The purchases of known customers on or before `lastDay` (UTC day number: a PostgreSQL
-    /// warehouse keeps no reporting zone yet), one per customer and day, in `currency`; nil:
+    /// The purchases of known customers on or before `lastDay` (a day number in the reporting
+    /// zone, as on the file), one per customer and day, in `currency`; nil:
     /// the one currency of the purchases and returns before the day after, and a
     /// `CurrencyError` listing them when there are several. With a `scope`, only its customers'
     /// (`customers(in:asOf:)`, as on the file).
@@ -17,7 +17,7 @@ extension PostgresWarehouse: LifetimeEngine {
                                   scope: CustomerScope = CustomerScope()) throws -> LifetimePurchases {
         let users = try customers(in: scope, asOf: try instantAfter(day: lastDay))
         let code = try moneyCurrency(currency, before: try instantAfter(day: lastDay))
-        let zone = reportingTimeZone()
+        let zone = try reportingTimeZone()
         guard let sql = SQLCatalog.postgresQuery("clv_purchases") else { preconditionFailure("sql/postgres/clv_purchases.sql is not embedded") }
         // Streamed: one compact Purchase per customer-day is kept, never the rows themselves.
         var purchases: [Purchase] = []
@@ -42,7 +42,7 @@ extension PostgresWarehouse: LifetimeEngine {
         return names
     }
 
-    /// The day (UTC) of the last purchase of a known customer in `currency`, nil without one;
+    /// The day (in the reporting zone) of the last purchase of a known customer in `currency`, nil without one;
     /// with several currencies and none given, a `CurrencyError` listing them.
     public func lastPurchaseDay(currency: String? = nil) throws -> Int64? {
         let code = try moneyCurrency(currency, before: nil)
@@ -51,7 +51,7 @@ extension PostgresWarehouse: LifetimeEngine {
             """, [code.filter.map(PGValue.text) ?? .null]).int64 else {
             return nil
         }
-        return LifetimeCalendar.day(ofDate: last)
+        return AnalyticsScope.day(of: last, in: try reportingTimeZone())
     }
 
     /// Stores `scores` under `snapshot` as of `asOf`: the lifetime value in `predictions`,

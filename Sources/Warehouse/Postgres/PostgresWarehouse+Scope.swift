@@ -5,8 +5,8 @@ import PostgresStore
 /// retention, activity) neither repeats the checks nor drifts from the others.
 extension PostgresWarehouse {
     /// The scope's defaults filled in by SQLite's rules (`Warehouse.resolve`): as-of midnight
-    /// after the last order in the scope's time zone (`--timezone`; UTC when none: a PostgreSQL
-    /// warehouse keeps no reporting zone of its own yet), a country some customer has, a window
+    /// after the last order in the scope's time zone (`--timezone`, else the warehouse's
+    /// reporting zone), a country some customer has, a window
     /// that holds something before as-of (`--since` before it, `--until` after `--since`: `Warehouse.checkWindow`), one
     /// currency. `allowingSeveralCurrencies`: a question that adds no money reads every currency
     /// (SQLite's `addsMoney: false`), with no currency in the answer.
@@ -14,7 +14,7 @@ extension PostgresWarehouse {
     /// Refused by name, as not possible on PostgreSQL yet: `--currency` in a warehouse of several
     /// currencies (no per-question currency filter there yet).
     func resolve(_ scope: AnalyticsScope, allowingSeveralCurrencies: Bool = false) throws -> ResolvedScope {
-        let zone = scope.timeZone ?? utcZone
+        let zone = try scope.timeZone ?? reportingTimeZone()
         try checkCountry(scope.country)
         let present = try orderCurrencies()
         if let requested = scope.currency {
