@@ -5,7 +5,7 @@ import Warehouse
 /// Options every command that opens the warehouse takes.
 struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
-        "The warehouse: a file (SQLite), or a postgresql://USER@HOST/DB URL (PostgreSQL, with or without Citus; a Unix socket as ?host=/socket/dir; only migrate, status, import, rfm, retention, activity, report, features build, query, train (all kinds), score, clv summary, segments, recommend, satisfaction, imports list and undo, rejects purge, privacy keep-rejects-days and models so far). Default: $LIFECYCLE_DB, else ./lifecycle.db.",
+        "The warehouse: a file (SQLite), or a postgresql://USER@HOST/DB URL (PostgreSQL, with or without Citus; a Unix socket as ?host=/socket/dir; only migrate, status, import, rfm, retention, activity, report, features build, query, train (all kinds), score, clv summary, segments, recommend, satisfaction, imports list and undo, rejects purge, privacy keep-rejects-days and status, reporting-timezone and models so far). Default: $LIFECYCLE_DB, else ./lifecycle.db.",
         valueName: "path-or-url"))
     var db: String?
 
@@ -28,7 +28,7 @@ struct DatabaseOptions: ParsableArguments {
     /// instead of treating the URL as a file name.
     private func requireFile() throws {
         guard postgresURL == nil else {
-            throw ValidationError("\(path): this command does not run on PostgreSQL yet; on a postgresql:// warehouse only `lifecycle migrate`, `lifecycle status`, `lifecycle import`, `lifecycle rfm`, `lifecycle retention`, `lifecycle activity`, `lifecycle report`, `lifecycle features build`, `lifecycle query`, `lifecycle train` (all kinds), `lifecycle score`, `lifecycle clv summary`, `lifecycle segments`, `lifecycle recommend`, `lifecycle satisfaction`, `lifecycle imports list`, `lifecycle imports undo`, `lifecycle rejects purge`, `lifecycle privacy keep-rejects-days` and `lifecycle models` work so far")
+            throw ValidationError("\(path): this command does not run on PostgreSQL yet; on a postgresql:// warehouse only `lifecycle migrate`, `lifecycle status`, `lifecycle import`, `lifecycle rfm`, `lifecycle retention`, `lifecycle activity`, `lifecycle report`, `lifecycle features build`, `lifecycle query`, `lifecycle train` (all kinds), `lifecycle score`, `lifecycle clv summary`, `lifecycle segments`, `lifecycle recommend`, `lifecycle satisfaction`, `lifecycle imports list`, `lifecycle imports undo`, `lifecycle rejects purge`, `lifecycle privacy keep-rejects-days`, `lifecycle privacy status`, `lifecycle reporting-timezone` and `lifecycle models` work so far")
         }
     }
 

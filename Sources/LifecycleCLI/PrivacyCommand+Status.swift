@@ -14,7 +14,13 @@ struct PrivacyStatusCommand: ParsableCommand {
     @OptionGroup var output: FormatOption
 
     func run() throws {
-        let status = try database.openForReading().privacyStatus()
+        let status: PrivacyStatus
+        if let url = database.postgresURL {
+            let warehouse = try database.openPostgresForReading(url: url)
+            status = try database.onServer(url) { try warehouse.privacyStatus() }
+        } else {
+            status = try database.openForReading().privacyStatus()
+        }
         let format = output.resolved
         let answer = Self.answer(status)
         if format == .table || format == .markdown {

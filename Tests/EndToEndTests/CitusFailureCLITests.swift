@@ -108,10 +108,10 @@ extension CitusCLITests {
             #expect(asReader.stdout == asOwner.stdout && asOwner.stdout.count > 100, "\(command) answers the reader otherwise")
         }
         // So do the commands that read models: the registry, the segments, one customer's products,
-        // satisfaction, the lifetime summary, and the import ledger.
+        // satisfaction, the lifetime summary, the import ledger and the privacy status.
         let customer = try #require(try db.query("SELECT external_id FROM users ORDER BY id LIMIT 1").first?[0].string)
         for command in [["models", "list"], ["models", "show", "churn"], ["models", "verify"], ["models", "history", "churn"], ["clv", "summary"],
-                        ["segments"], ["recommend", customer], ["satisfaction", "--top", "5"], ["imports", "list"]] {
+                        ["segments"], ["recommend", customer], ["satisfaction", "--top", "5"], ["imports", "list"], ["privacy", "status"]] {
             let asOwner = try Binary.run(command + ["--db", url, "--format", "json"], directory: work.url)
             let asReader = try Binary.run(command + ["--db", reader, "--format", "json"], directory: work.url)
             #expect(asOwner.status == 0 && asReader.status == 0, "\(command) as a reader: \(asReader.stderr)")
@@ -121,6 +121,9 @@ extension CitusCLITests {
         #expect(report.status == 0 && report.stderr.hasPrefix("wrote reader.html"), "report as a reader: \(report.stderr)")
         #expect(try state() == before, "a read command as a reader changed the warehouse")
 
+        let zone = try Binary.run(["reporting-timezone", "--db", reader], directory: work.url)
+        #expect(zone.status == 0 && zone.stdout == "UTC\n", "reporting-timezone as a reader: \(zone.stderr)")
+
         // Writing: every command that writes is refused, naming the role and the permission.
         for command in [["migrate"], ["import", "users", "shop/users.csv"], orders, ["import", "events", "shop/events.csv"],
                         ["import", "orders", "shop/orders.csv", "--format", "online-retail", "--timezone", "UTC", "--json"],
@@ -128,7 +131,8 @@ extension CitusCLITests {
                         ["train", "clv"], ["train", "churn"], ["train", "segments", "--k", "3"], ["train", "recommendations"],
                         ["train", "satisfaction"], ["score", "churn"], ["score", "clv"], ["score", "segments", "--as-of", "2011-06-01"],
                         ["score", "recommendations"], ["models", "promote", "churn@2"], ["models", "unalias", "churn@production"],
-                        ["rejects", "purge", "--older-than-days", "0"], ["privacy", "keep-rejects-days", "3"], ["imports", "undo", "2"]] {
+                        ["rejects", "purge", "--older-than-days", "0"], ["privacy", "keep-rejects-days", "3"], ["imports", "undo", "2"],
+                        ["reporting-timezone", "Europe/London"]] {
             let result = try Binary.run(command + ["--db", reader], directory: work.url)
             #expect(result.status != 0, "\(command) succeeded as a role with only SELECT")
             #expect(result.stderr.contains("PostgreSQL at \(maskedReader): permission denied: the role \"lc_reader\" may not do this"),

@@ -42,7 +42,7 @@ import Testing
 
     @Test func aCommandThatDoesNotRunOnPostgreSQLYetSaysSoAndCreatesNoFile() throws {
         let work = try WorkDirectory()
-        for command in [["privacy", "status"], ["forget", "u1"], ["reporting-timezone"]] {
+        for command in [["privacy", "keep-properties", "page"], ["forget", "u1"]] {
             let result = try Binary.run(command + ["--db", "postgresql://analyst:s3cr3t-pw@/shop?host=/tmp"], directory: work.url)
             #expect(result.status != 0)
             #expect(result.stderr.contains("postgresql://analyst:***@/shop?host=/tmp: this command does not run on PostgreSQL yet"),
