@@ -52,12 +52,19 @@ struct RfmCommand: ParsableCommand {
     }
 
     func run() throws {
+        let writes = save || compare != nil
+        let map = try parsedSegmentMap()
         if let url = database.postgresURL {
-            try runOnPostgres(url: url)
-            return
+            let warehouse = writes ? try database.openPostgresForWriting(url: url) : try database.openPostgresForReading(url: url)
+            try database.onServer(url) { try answer(warehouse, segmentMap: map) }
+        } else {
+            try answer(try database.open(writing: writes), segmentMap: map)
         }
-        let warehouse = try database.open(writing: save || compare != nil)
-        let options = try rfmOptions(warehouse)
+    }
+
+    /// The answer the options ask for, on either engine; `--save` stores the snapshot after it.
+    private func answer(_ warehouse: some RFMEngine, segmentMap map: RFMSegmentMap?) throws {
+        let options = RFMOptions(scope: try scopeArguments.scope(for: warehouse), bins: try parsedBins(), segmentMap: map)
         let format = output.resolved
         if by != nil {
             printBreakdown(try rfmByCountry(engine: warehouse, options: options), as: format)
@@ -71,7 +78,7 @@ struct RfmCommand: ParsableCommand {
             emit(try warehouse.rfmSummary(options).answer(), as: format)
         }
         if save {
-            let snapshot = try warehouse.saveRFMSnapshot(options)
+            let snapshot = try warehouse.saveRFMSnapshot(options, now: Int64(Date().timeIntervalSince1970))
             printError("saved RFM snapshot \(snapshot.id) as of \(LocalText.instant(snapshot.asOf, in: try warehouse.reportingTimeZone())) (\(grouped(snapshot.users)) customers)")
         }
     }
@@ -82,30 +89,7 @@ struct RfmCommand: ParsableCommand {
         emit(users.answer(scope: scope, segment: segment, holdingRows: false), as: format, rows: users.rows(currency: scope.currency))
     }
 
-    /// The summary or the customer list on a PostgreSQL warehouse (sql/postgres/), rendered by
-    /// the same answers; what does not run there yet is refused by name.
-    private func runOnPostgres(url: String) throws {
-        for (given, option) in [(save, "--save"), (compare != nil, "--compare")] where given {
-            throw ValidationError("\(database.path): rfm \(option) does not run on PostgreSQL yet")
-        }
-        let warehouse = try database.openPostgresForReading(url: url)
-        let options = RFMOptions(scope: try database.onServer(url) { try scopeArguments.scope(for: warehouse) }, bins: try parsedBins(), segmentMap: try parsedSegmentMap())
-        let format = output.resolved
-        if by != nil {
-            printBreakdown(try database.onServer(url) { try rfmByCountry(engine: warehouse, options: options) }, as: format)
-        } else if users {
-            let listed = try database.onServer(url) { try warehouse.rfmUsers(options, segment: segment) }
-            emitUsers(listed.users, scope: listed.scope, as: format)
-        } else {
-            emit(try database.onServer(url) { try warehouse.rfmSummary(options) }.answer(), as: format)
-        }
-    }
-
-    private func rfmOptions(_ warehouse: Warehouse) throws -> RFMOptions {
-        RFMOptions(scope: try scopeArguments.scope(for: warehouse), bins: try parsedBins(), segmentMap: try parsedSegmentMap())
-    }
-
-    /// The `--segment-map` file's map, read before any warehouse is asked.
+    /// The `--segment-map` file's map, read before any warehouse is opened.
     private func parsedSegmentMap() throws -> RFMSegmentMap? {
         guard let segmentMap else { return nil }
         guard let text = try? String(contentsOfFile: segmentMap, encoding: .utf8) else {

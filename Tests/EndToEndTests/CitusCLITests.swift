@@ -31,7 +31,7 @@ struct CitusCLITests {
         let url = try cluster.createDatabase("lc_distributed", citus: true)
         let migrated = try lifecycle(["migrate", "--db", url])
         #expect(migrated.status == 0, "\(migrated.stderr)")
-        #expect(migrated.stdout == "\(url): applied 0001_warehouse_core, 0002_distribute_by_customer, 0003_events_and_readable_views, 0004_rfm_segment_map, 0005_user_features, 0006_drop_purchase_months, 0007_drop_rfm_tile_starts, 0008_model_registry, 0009_recommendations, 0010_rejects_retention, 0011_reporting_zone; schema version 11\n")
+        #expect(migrated.stdout == "\(url): applied 0001_warehouse_core, 0002_distribute_by_customer, 0003_events_and_readable_views, 0004_rfm_segment_map, 0005_user_features, 0006_drop_purchase_months, 0007_drop_rfm_tile_starts, 0008_model_registry, 0009_recommendations, 0010_rejects_retention, 0011_reporting_zone, 0012_rfm_snapshots; schema version 12\n")
 
         let db = try PGConnection.open(PostgresLocation(url: url))
         defer { try? db.close() }
@@ -42,7 +42,7 @@ struct CitusCLITests {
             """).map { ($0["name"].string ?? "", $0) })
         let customerTables = ["users": "id", "orders": "customer_key", "order_lines": "customer_key", "customer_totals": "user_id",
                               "events": "customer_key", "user_features": "user_id", "predictions": "user_id", "clv_predictions": "user_id",
-                              "segment_assignments": "user_id", "recommendations": "user_id"]
+                              "segment_assignments": "user_id", "recommendations": "user_id", "rfm_snapshot_users": "user_id"]
         for (table, column) in customerTables {
             #expect(placement[table]?["method"] == "h", "\(table) is not hash-distributed")
             #expect(placement[table]?["column"].string == column, "\(table) is not distributed by \(column)")
@@ -52,7 +52,7 @@ struct CitusCLITests {
             #expect(ports == Set(CitusCluster.workerPorts.map(Int64.init)), "\(table)'s shards are on \(ports), not on both workers")
         }
         for table in ["products", "imports", "customer_totals_state", "order_currencies", "rfm_segment_map",
-                      "feature_builds", "feature_catalogue", "model_snapshots", "model_aliases", "model_alias_moves", "privacy_settings", "reporting_zone"] {
+                      "feature_builds", "feature_catalogue", "model_snapshots", "model_aliases", "model_alias_moves", "privacy_settings", "reporting_zone", "rfm_snapshots"] {
             #expect(placement[table]?["method"] == "n", "\(table) is not a reference table")
         }
         #expect(placement["user_keys"]?["column"].string == "external_id")
@@ -75,11 +75,11 @@ struct CitusCLITests {
         #expect(try lifecycle(["migrate", "--db", url]).status == 0)
         let again = try lifecycle(["migrate", "--db", url])
         #expect(again.status == 0, "\(again.stderr)")
-        #expect(again.stdout == "\(url): schema is up to date at version 11\n")
+        #expect(again.stdout == "\(url): schema is up to date at version 12\n")
         let db = try PGConnection.open(PostgresLocation(url: url))
         defer { try? db.close() }
-        #expect(try db.scalar("SELECT count(*) FROM schema_migrations").int64 == 11)
-        #expect(try db.scalar("SELECT count(*) FROM pg_dist_partition").int64 == 26)
+        #expect(try db.scalar("SELECT count(*) FROM schema_migrations").int64 == 12)
+        #expect(try db.scalar("SELECT count(*) FROM pg_dist_partition").int64 == 28)
     }
 
     @Test func twoMigrationsStartedTogetherTakeTurns() throws {
@@ -92,8 +92,8 @@ struct CitusCLITests {
         #expect(first.terminationStatus == 0 && second.terminationStatus == 0)
         let db = try PGConnection.open(PostgresLocation(url: url))
         defer { try? db.close() }
-        #expect(try db.scalar("SELECT count(*) FROM schema_migrations").int64 == 11)
-        #expect(try db.scalar("SELECT count(*) FROM pg_dist_partition").int64 == 26)
+        #expect(try db.scalar("SELECT count(*) FROM schema_migrations").int64 == 12)
+        #expect(try db.scalar("SELECT count(*) FROM pg_dist_partition").int64 == 28)
     }
 
     @Test func anEditedMigrationIsRefusedNamingTheServer() throws {
@@ -122,7 +122,7 @@ struct CitusCLITests {
 
         let table = try lifecycle(["status", "--db", url, "--format", "table"])
         #expect(table.status == 0, "\(table.stderr)")
-        #expect(table.stdout.hasPrefix("\(url): schema version 11 (this build knows 11)\nEngine: PostgreSQL 15."))
+        #expect(table.stdout.hasPrefix("\(url): schema version 12 (this build knows 12)\nEngine: PostgreSQL 15."))
         #expect(table.stdout.contains(", Citus 13.2"))
         #expect(table.stdout.contains("with 2 workers"))
         #expect(table.stdout.contains("shop.csv"))
@@ -136,7 +136,7 @@ struct CitusCLITests {
         }
         #expect(value("tables", "users") as? Int == 2)
         #expect(value("tables", "orders") as? Int == 0)
-        #expect(value("warehouse", "schema_version") as? Int == 11)
+        #expect(value("warehouse", "schema_version") as? Int == 12)
         #expect((value("warehouse", "engine") as? String)?.contains("Citus") == true)
     }
 
@@ -144,7 +144,7 @@ struct CitusCLITests {
         let url = try cluster.createDatabase("lc_plain", citus: false)
         let migrated = try lifecycle(["migrate", "--db", url])
         #expect(migrated.status == 0, "\(migrated.stderr)")
-        #expect(migrated.stdout.hasSuffix("schema version 11\n"))
+        #expect(migrated.stdout.hasSuffix("schema version 12\n"))
         let db = try PGConnection.open(PostgresLocation(url: url))
         defer { try? db.close() }
         #expect(try db.scalar("SELECT count(*) FROM pg_extension WHERE extname = 'citus'").int64 == 0)

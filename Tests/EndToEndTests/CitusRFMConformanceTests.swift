@@ -153,12 +153,32 @@ extension CitusCLITests {
         let partial = try [file, url].map { try Binary.run(["rfm", "--segment-map", "partial.csv", "--db", $0], directory: work.url) }
         #expect(partial.allSatisfy { $0.status != 0 } && partial[1].stderr == partial[0].stderr && partial[0].stderr.contains("all 25 RF pairs are needed"),
                 "\(partial.map(\.stderr))")
-        // What the PostgreSQL warehouse cannot do yet is refused by name, not done differently.
-        for (variant, option) in [(["--save"], "--save"), (["--compare", "2011-06-01"], "--compare")] {
-            let result = try Binary.run(["rfm"] + variant + ["--db", url], directory: work.url)
-            #expect(result.status != 0)
-            #expect(result.stderr.contains("rfm \(option) does not run on PostgreSQL yet"), "\(result.stderr)")
+        // Snapshots: saved (and saved again, replacing one) and compared alike, a comparison saving
+        // what it lacks first; the stored runs hold the same customers, scores and segments.
+        for variant in [["--as-of", "2011-06-01", "--save"], ["--compare", "2011-06-01", "--format", "json"],
+                        ["--compare", "2011-03-01", "--as-of", "2011-09-01", "--segment-map", "map.csv", "--format", "csv"],
+                        ["--as-of", "2011-06-01", "--save", "--bins", "recency=30,90,180,365", "--format", "csv"],
+                        ["--compare", "2011-06-01", "--as-of", "2011-09-01"]] {
+            let onSQLite = try Binary.run(["rfm"] + variant + ["--db", file], directory: work.url)
+            let onCitus = try Binary.run(["rfm"] + variant + ["--db", url], directory: work.url)
+            #expect(onSQLite.status == 0 && onCitus.status == 0, "\(variant): \(onSQLite.stderr) \(onCitus.stderr)")
+            #expect(onCitus.stdout == onSQLite.stdout && onSQLite.stdout.count > 100, "\(variant) prints otherwise on Citus")
+            #expect(onCitus.stderr == onSQLite.stderr, "\(variant): \(onSQLite.stderr) | \(onCitus.stderr)")
         }
+        let db = try PGConnection.open(PostgresLocation(url: url))
+        defer { try? db.close() }
+        let runs = "SELECT id, as_of, method, thresholds, segment_map, users FROM rfm_snapshots ORDER BY id"
+        let runsOnFile = try sqlite.query(runs).map { $0.values.map(Cell.init) }
+        let runsOnCitus = try db.query(runs).map { $0.values.map(Cell.init) }
+        #expect(runsOnFile.count == 4 && runsOnCitus == runsOnFile, "\(runsOnCitus) \(runsOnFile)")
+        let stored = """
+            SELECT s.as_of, u.external_id, su.recency_days, su.frequency, su.monetary_micros, su.r, su.f, su.m, su.segment
+            FROM rfm_snapshot_users su JOIN rfm_snapshots s ON s.id = su.snapshot_id JOIN users u ON u.id = su.user_id
+            ORDER BY s.as_of, su.user_id
+            """
+        let storedOnFile = try sqlite.query(stored).map { $0.values.map(Cell.init) }
+        let storedOnCitus = try db.query(stored).map { $0.values.map(Cell.init) }
+        #expect(storedOnFile.count > 300 && storedOnCitus == storedOnFile, "\(storedOnFile.count) stored rows on the file, \(storedOnCitus.count) on Citus")
     }
 
     func run(_ name: String, _ values: [String: String?], sqlite: Connection) throws -> (columns: [String], rows: [[Cell]]) {

@@ -17,6 +17,17 @@ public struct RFMTransitions: Sendable, Equatable {
         public let from: String
         public let to: String
         public let users: Int
+
+        /// A row of `rfm_transitions.sql` (either engine's).
+        init(row: some QueryRow) {
+            self.init(from: row.text("from_segment"), to: row.text("to_segment"), users: Int(row.int("users")))
+        }
+
+        init(from: String, to: String, users: Int) {
+            self.from = from
+            self.to = to
+            self.users = users
+        }
     }
 
     public let from: RFMSnapshotInfo
@@ -34,14 +45,61 @@ public struct RFMTransitions: Sendable, Equatable {
     }
 }
 
+/// What saving and comparing snapshots means on either engine.
+enum RFMSnapshotRules {
+    /// A snapshot covers every customer: a country or since filter is refused.
+    static func refuseScoped(_ options: RFMOptions) throws {
+        if options.scope.country != nil || options.scope.since != nil {
+            throw AnalyticsError.invalidOption(option: "--save", reason: "a snapshot covers every customer; drop --country and --since")
+        }
+    }
+
+    /// The bins a snapshot was scored with, as stored (empty lists for quantiles).
+    static func thresholds(_ bins: RFMBins) throws -> String {
+        let data = try JSONSerialization.data(withJSONObject: [
+            "recency": bins.recencyDays ?? [], "frequency": bins.frequency ?? [], "monetary_micros": bins.monetaryMicros ?? [],
+        ], options: [.sortedKeys])
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// "quantiles" or "bins".
+    static func method(_ bins: RFMBins) -> String { bins.isEmpty ? "quantiles" : "bins" }
+
+    /// The snapshots of `from` and of `scope`'s as-of, each found among `existing` or computed
+    /// with `options` and saved by `save` first (in that order), and the segment migration
+    /// between them as `flows` reads it; segments in `map`'s display order, then any other
+    /// name, "(none)" last.
+    static func transitions(from: Int64, scope: ResolvedScope, options: RFMOptions, map: RFMSegmentMap,
+                            existing: () throws -> [RFMSnapshotInfo], save: (RFMOptions) throws -> RFMSnapshotInfo,
+                            flows: () throws -> [RFMTransitions.Flow]) throws -> RFMTransitions {
+        guard from < scope.asOf else {
+            throw AnalyticsError.invalidOption(option: "--compare", reason: "must be before as-of (\(scope.asOfText))")
+        }
+        var saved: [RFMSnapshotInfo] = []
+        func snapshot(_ asOf: Int64) throws -> RFMSnapshotInfo {
+            if let found = try existing().first(where: { $0.asOf == asOf }) { return found }
+            var scoped = options
+            scoped.scope.asOf = asOf
+            let info = try save(scoped)
+            saved.append(info)
+            return info
+        }
+        let first = try snapshot(from)
+        let second = try snapshot(scope.asOf)
+        let flows = try flows()
+        let order = map.cells.sorted { $0.position < $1.position }.map(\.segment)
+        var names: [String] = []
+        for name in order + flows.flatMap({ [$0.from, $0.to] }) where name != "(none)" && !names.contains(name) { names.append(name) }
+        return RFMTransitions(from: first, to: second, flows: flows, segments: names + ["(none)"], saved: saved, timeZone: scope.timeZone)
+    }
+}
+
 extension Warehouse {
     /// Saves the RFM scores of every customer as of the scope's as-of, replacing a snapshot with
     /// the same as-of. Snapshots cover all customers: a country or since filter is refused.
     @discardableResult
     public func saveRFMSnapshot(_ options: RFMOptions, now: Int64 = Int64(Date().timeIntervalSince1970)) throws -> RFMSnapshotInfo {
-        if options.scope.country != nil || options.scope.since != nil {
-            throw AnalyticsError.invalidOption(option: "--save", reason: "a snapshot covers every customer; drop --country and --since")
-        }
+        try RFMSnapshotRules.refuseScoped(options)
         let scope = try resolve(options.scope)
         defer { try? endCurrencyFilter() }
         if scope.currencyFiltered {
@@ -50,17 +108,14 @@ extension Warehouse {
         }
         try useSegmentMap(options.segmentMap)
         let map = try segmentMap()
-        let thresholds = try JSONSerialization.data(withJSONObject: [
-            "recency": options.bins.recencyDays ?? [], "frequency": options.bins.frequency ?? [],
-            "monetary_micros": options.bins.monetaryMicros ?? [],
-        ], options: [.sortedKeys])
-        let method = options.bins.isEmpty ? "quantiles" : "bins"
+        let thresholds = try RFMSnapshotRules.thresholds(options.bins)
+        let method = RFMSnapshotRules.method(options.bins)
         let rollup = RFMRollup(map: map)
         let rows = try RFMScan(db: db, scope: scope, bins: options.bins).scores()
         return try db.transaction {
             try db.run("DELETE FROM rfm_snapshots WHERE as_of = ?", scope.asOf)
             try db.run("INSERT INTO rfm_snapshots (as_of, created_at, method, thresholds, segment_map, users) VALUES (?, ?, ?, ?, ?, ?)",
-                       scope.asOf, now, method, String(decoding: thresholds, as: UTF8.self), map.json, rows.count)
+                       scope.asOf, now, method, thresholds, map.json, rows.count)
             let id = db.lastInsertRowID
             let insert = try db.prepare("""
                 INSERT INTO rfm_snapshot_users (snapshot_id, user_id, recency_days, frequency, monetary_micros, r, f, m, segment)
@@ -88,29 +143,14 @@ extension Warehouse {
     public func rfmTransitions(from: Int64, options: RFMOptions) throws -> RFMTransitions {
         let scope = try resolve(options.scope)
         defer { try? endCurrencyFilter() }
-        guard from < scope.asOf else {
-            throw AnalyticsError.invalidOption(option: "--compare", reason: "must be before as-of (\(scope.asOfText))")
-        }
-        var saved: [RFMSnapshotInfo] = []
-        func snapshot(_ asOf: Int64) throws -> RFMSnapshotInfo {
-            if let existing = try rfmSnapshots().first(where: { $0.asOf == asOf }) { return existing }
-            var scoped = options
-            scoped.scope.asOf = asOf
-            let info = try saveRFMSnapshot(scoped)
-            saved.append(info)
-            return info
-        }
-        let first = try snapshot(from)
-        let second = try snapshot(scope.asOf)
-        var parameters = QueryParameters()
-        parameters.set(instant: ":from_as_of", from)
-        parameters.set(instant: ":to_as_of", scope.asOf)
-        let flows = try NamedQuery("rfm_transitions").rows(in: db, parameters).map {
-            RFMTransitions.Flow(from: $0.text("from_segment"), to: $0.text("to_segment"), users: Int($0.int("users")))
-        }
-        let order = try segmentMap().cells.sorted { $0.position < $1.position }.map(\.segment)
-        var names: [String] = []
-        for name in order + flows.flatMap({ [$0.from, $0.to] }) where name != "(none)" && !names.contains(name) { names.append(name) }
-        return RFMTransitions(from: first, to: second, flows: flows, segments: names + ["(none)"], saved: saved, timeZone: scope.timeZone)
+        return try RFMSnapshotRules.transitions(
+            from: from, scope: scope, options: options, map: try options.segmentMap ?? segmentMap(), existing: rfmSnapshots,
+            save: { try saveRFMSnapshot($0) },
+            flows: {
+                var parameters = QueryParameters()
+                parameters.set(instant: ":from_as_of", from)
+                parameters.set(instant: ":to_as_of", scope.asOf)
+                return try NamedQuery("rfm_transitions").rows(in: db, parameters).map(RFMTransitions.Flow.init(row:))
+            })
     }
 }

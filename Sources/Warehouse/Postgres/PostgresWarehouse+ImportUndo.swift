@@ -57,8 +57,9 @@ struct PostgresUndoSteps: ImportUndoSteps {
         try db.query("SELECT as_of FROM feature_builds WHERE built_at >= $1 ORDER BY as_of", [.integer(started)]).compactMap { $0[0].int64 }
     }
 
-    /// RFM snapshots are not saved on the server (`rfm --save` is refused there).
-    func rfmSnapshotsSince(_ started: Int64) throws -> [Int64] { [] }
+    func rfmSnapshotsSince(_ started: Int64) throws -> [Int64] {
+        try db.query("SELECT as_of FROM rfm_snapshots WHERE created_at >= $1 ORDER BY as_of", [.integer(started)]).compactMap { $0[0].int64 }
+    }
 
     func usersScored(in table: String) throws -> Int64 {
         try db.scalar("""
@@ -88,7 +89,7 @@ struct PostgresUndoSteps: ImportUndoSteps {
     /// Tables whose rows name a user by a column co-located with users' `id`: a guest order's
     /// or an anonymous event's negative key names nobody.
     private static let userColumns = [("orders", "customer_key"), ("events", "customer_key"), ("customer_totals", "user_id"),
-                                      ("user_features", "user_id")] + ImportUndo<Self>.modelOutputs.map { ($0, "user_id") }
+                                      ("user_features", "user_id"), ("rfm_snapshot_users", "user_id")] + ImportUndo<Self>.modelOutputs.map { ($0, "user_id") }
 
     /// A condition on `u` (users): some row elsewhere names the user.
     private static let userReferenced = "(" + userColumns.map { table, column in
