@@ -9,6 +9,23 @@ public struct RFMSnapshotInfo: Sendable, Equatable {
     /// "quantiles" or "bins".
     public let method: String
     public let users: Int
+
+    /// The saved snapshots, oldest as-of first: one query text for both engines.
+    static let listQuery = "SELECT id, as_of, created_at, method, users FROM rfm_snapshots ORDER BY as_of"
+
+    /// One row of `listQuery`.
+    init(row: some QueryRow) {
+        self.init(id: row.int("id"), asOf: row.int("as_of"), createdAt: row.int("created_at"), method: row.text("method"),
+                  users: Int(row.int("users")))
+    }
+
+    init(id: Int64, asOf: Int64, createdAt: Int64, method: String, users: Int) {
+        self.id = id
+        self.asOf = asOf
+        self.createdAt = createdAt
+        self.method = method
+        self.users = users
+    }
 }
 
 /// Segment migration between two snapshots: customers per (from segment, to segment).
@@ -131,10 +148,7 @@ extension Warehouse {
 
     /// The saved snapshots, oldest as-of first.
     public func rfmSnapshots() throws -> [RFMSnapshotInfo] {
-        try db.query("SELECT id, as_of, created_at, method, users FROM rfm_snapshots ORDER BY as_of").map {
-            RFMSnapshotInfo(id: $0[0].int64 ?? 0, asOf: $0[1].int64 ?? 0, createdAt: $0[2].int64 ?? 0,
-                            method: $0[3].string ?? "", users: Int($0[4].int64 ?? 0))
-        }
+        try db.query(RFMSnapshotInfo.listQuery).map(RFMSnapshotInfo.init(row:))
     }
 
     /// Segment migration from the snapshot as of `from` to the one as of the options' as-of

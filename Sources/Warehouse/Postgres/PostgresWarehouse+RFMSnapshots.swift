@@ -47,10 +47,7 @@ extension PostgresWarehouse {
 
     /// The saved snapshots, oldest as-of first.
     public func rfmSnapshots() throws -> [RFMSnapshotInfo] {
-        try db.query("SELECT id, as_of, created_at, method, users FROM rfm_snapshots ORDER BY as_of").map {
-            RFMSnapshotInfo(id: $0[0].int64 ?? 0, asOf: $0[1].int64 ?? 0, createdAt: $0[2].int64 ?? 0,
-                            method: $0[3].string ?? "", users: Int($0[4].int64 ?? 0))
-        }
+        try db.query(RFMSnapshotInfo.listQuery).map(RFMSnapshotInfo.init(row:))
     }
 
     /// Segment migration from the snapshot as of `from` to the one as of the options' as-of; a
