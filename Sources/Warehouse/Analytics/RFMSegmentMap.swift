@@ -19,7 +19,22 @@ public struct RFMSegmentMap: Sendable, Equatable {
         public let segment: String
         /// Display order of the segment (1 = first).
         public let position: Int
+
+        /// One row of `gridQuery`.
+        init(row: some QueryRow) {
+            self.init(r: Int(row.int("r")), f: Int(row.int("f")), segment: row.text("segment"), position: Int(row.int("position")))
+        }
+
+        init(r: Int, f: Int, segment: String, position: Int) {
+            self.r = r
+            self.f = f
+            self.segment = segment
+            self.position = position
+        }
     }
+
+    /// The stored grid's cells in display order: one query text for both engines.
+    static let gridQuery = "SELECT r, f, segment, position FROM rfm_segment_map ORDER BY position, r DESC, f DESC"
 
     public let cells: [Cell]
     /// Where the map came from (a file path, or "standard").
@@ -87,9 +102,7 @@ public struct RFMSegmentMap: Sendable, Equatable {
 extension Warehouse {
     /// The segment map in force on this connection (a TEMP override, else the stored grid).
     public func segmentMap() throws -> RFMSegmentMap {
-        let cells = try db.query("SELECT r, f, segment, position FROM rfm_segment_map ORDER BY position, r DESC, f DESC").map {
-            RFMSegmentMap.Cell(r: Int($0[0].int64 ?? 0), f: Int($0[1].int64 ?? 0), segment: $0[2].string ?? "", position: Int($0[3].int64 ?? 0))
-        }
+        let cells = try db.query(RFMSegmentMap.gridQuery).map(RFMSegmentMap.Cell.init(row:))
         let temporary = try db.scalar("SELECT count(*) FROM temp.sqlite_schema WHERE name = 'rfm_segment_map'").int64 ?? 0
         return RFMSegmentMap(cells: cells, source: temporary > 0 ? "override" : "standard")
     }

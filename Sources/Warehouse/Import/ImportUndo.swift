@@ -59,6 +59,19 @@ struct UndoLedger {
     let undoneAt: Int64?
     let startedAt: Int64
     let rowsLoaded: Int64
+
+    /// The ledger row of import `:id`: one query text for both engines.
+    static let query = "SELECT kind, file_name, status, undone_at, started_at, rows_loaded FROM imports WHERE id = :id"
+
+    /// One row of `query`.
+    init(row: some QueryRow) {
+        kind = row.text("kind")
+        file = row.text("file_name")
+        status = row.text("status")
+        undoneAt = row.optionalInt("undone_at")
+        startedAt = row.int("started_at")
+        rowsLoaded = row.int("rows_loaded")
+    }
 }
 
 /// What an engine reads and changes for one undo of import `id`, inside the caller's

@@ -10,10 +10,7 @@ struct SQLiteUndoSteps: ImportUndoSteps {
     static let derivedUserTables = ImportUndo<Self>.modelOutputs + ["rfm_snapshot_users", "user_features"]
 
     func ledger() throws -> UndoLedger? {
-        try db.query("SELECT kind, file_name, status, undone_at, started_at, rows_loaded FROM imports WHERE id = ?", id).first.map {
-            UndoLedger(kind: $0[0].string ?? "", file: $0[1].string ?? "", status: $0[2].string ?? "", undoneAt: $0[3].int64,
-                       startedAt: $0[4].int64 ?? 0, rowsLoaded: $0[5].int64 ?? 0)
-        }
+        try db.query(UndoLedger.query, named: [":id": id]).first.map(UndoLedger.init(row:))
     }
 
     /// Lineage at or after the import, or, for snapshots saved before lineage was recorded,

@@ -39,10 +39,7 @@ struct PostgresUndoSteps: ImportUndoSteps {
     private var parameter: PGValue { .integer(id) }
 
     func ledger() throws -> UndoLedger? {
-        try db.query("SELECT kind, file_name, status, undone_at, started_at, rows_loaded FROM imports WHERE id = $1", [parameter]).first.map {
-            UndoLedger(kind: $0[0].string ?? "", file: $0[1].string ?? "", status: $0[2].string ?? "", undoneAt: $0[3].int64,
-                       startedAt: $0[4].int64 ?? 0, rowsLoaded: $0[5].int64 ?? 0)
-        }
+        try db.query(UndoLedger.query, named: ["id": parameter]).first.map(UndoLedger.init(row:))
     }
 
     /// The server's snapshots always record their lineage (0: no import yet).

@@ -65,8 +65,6 @@ extension PostgresWarehouse {
 
     /// The standard grid the warehouse keeps (`rfm_segment_map`, a reference table).
     func storedSegmentMap() throws -> RFMSegmentMap {
-        RFMSegmentMap(cells: try db.query("SELECT r, f, segment, position FROM rfm_segment_map ORDER BY position, r DESC, f DESC").map {
-            RFMSegmentMap.Cell(r: Int($0[0].int64 ?? 0), f: Int($0[1].int64 ?? 0), segment: $0[2].string ?? "", position: Int($0[3].int64 ?? 0))
-        }, source: "standard")
+        RFMSegmentMap(cells: try db.query(RFMSegmentMap.gridQuery).map(RFMSegmentMap.Cell.init(row:)), source: "standard")
     }
 }
